@@ -1,0 +1,46 @@
+"""Loa's core: the public API that plugins may import.
+
+Plugins import from ``core`` (this module) only; everything else in the
+package is internal and may change without notice.
+"""
+
+from core.channels import (
+    AUDIENCE_FIELDS,
+    Audience,
+    AuthError,
+    Capabilities,
+    Channel,
+    ChannelError,
+    ContentRefused,
+    Item,
+    OutcomeUnknown,
+    PermanentError,
+    RateLimited,
+    Remote,
+    Rendered,
+    Target,
+    TransientError,
+)
+from core.hookspecs import hookimpl
+from core.settings import Secret, Settings
+
+__all__ = [
+    "AUDIENCE_FIELDS",
+    "Audience",
+    "AuthError",
+    "Capabilities",
+    "Channel",
+    "ChannelError",
+    "ContentRefused",
+    "Item",
+    "OutcomeUnknown",
+    "PermanentError",
+    "RateLimited",
+    "Remote",
+    "Rendered",
+    "Secret",
+    "Settings",
+    "Target",
+    "TransientError",
+    "hookimpl",
+]

@@ -1,0 +1,182 @@
+"""What a channel is to Loa: a protocol, its declared capabilities, typed errors.
+
+A channel plugin turns a published :class:`Item` into the channel's own
+payload (``render``), sends it (``publish``/``update``/``retract``), and can
+tell whether an earlier request that timed out has in fact landed
+(``reconcile``). Core never names a channel; it only speaks this protocol.
+
+Errors are typed because each one asks the pipeline for something different:
+
+========================  =====================================================
+:class:`TransientError`   retry with exponential backoff and jitter
+:class:`RateLimited`      retry after the delay the channel gave
+:class:`AuthError`        stop: credentials need a human; no retry
+:class:`PermanentError`   stop: the channel refused this content
+:class:`OutcomeUnknown`   the request may have landed: reconcile before retrying
+========================  =====================================================
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Protocol, runtime_checkable
+
+#: Audience fields (S0.2) a channel may be able to enforce.
+AUDIENCE_FIELDS = frozenset({"age", "gender", "scope", "window", "interactions"})
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What a channel can do and what it accepts, declared up front.
+
+    Whatever an item asks for that ``audience`` does not contain is reported to
+    the editor before approval, never silently dropped.
+    """
+
+    audience: frozenset[str] = frozenset()
+    max_title_chars: int | None = None
+    max_text_chars: int | None = None
+    max_media_bytes: int | None = None
+    media_types: frozenset[str] = frozenset({"image/jpeg", "image/png"})
+    requires_cover: bool = False
+    can_update: bool = True
+    can_retract: bool = True
+    can_read_interactions: bool = False
+
+
+@dataclass(frozen=True)
+class Audience:
+    age_min: int | None = None
+    age_max: int | None = None
+    genders: tuple[str, ...] = ()
+    scope_level: str = "commune"
+    scope_units: tuple[str, ...] = ()
+    visible_from: dt.datetime | None = None
+    visible_until: dt.datetime | None = None
+    interactions_allowed: bool = True
+
+
+@dataclass(frozen=True)
+class Item:
+    """An item as channels see it: published content, ready to render."""
+
+    uid: str
+    slug: str
+    title: str
+    summary: str
+    body_html: str
+    url: str
+    cover_url: str
+    cover_caption: str
+    source: str
+    author: str
+    agency: str
+    category: str
+    unit_code: str
+    unit_name: str
+    revision: int
+    published_at: dt.datetime | None
+    updated_at: dt.datetime
+    audience: Audience = field(default_factory=Audience)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A channel's payload, with the plain text it will show (moderation reads it)."""
+
+    payload: Mapping[str, Any]
+    text: str
+
+
+@dataclass(frozen=True)
+class Target:
+    """One configured destination, as the channel needs it for one call.
+
+    ``secrets`` are decrypted for this call only; a channel must never put them
+    in a log line, an exception message or a payload it returns.
+    """
+
+    id: int
+    name: str
+    settings: Mapping[str, Any]
+    secrets: Mapping[str, str]
+    timeout: float = 10.0
+
+
+@dataclass(frozen=True)
+class Remote:
+    """Where the channel keeps the item."""
+
+    remote_id: str
+    url: str = ""
+
+
+class ChannelError(Exception):
+    """Base of every error a channel may raise; ``kind`` is stored on the delivery."""
+
+    kind: ClassVar[str] = "error"
+    retry: ClassVar[bool] = False
+
+
+class TransientError(ChannelError):
+    kind = "transient"
+    retry = True
+
+
+class RateLimited(TransientError):
+    kind = "rate_limited"
+
+    def __init__(self, message: str, retry_after: float) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class AuthError(ChannelError):
+    kind = "auth"
+
+
+class PermanentError(ChannelError):
+    kind = "permanent"
+
+
+class OutcomeUnknown(ChannelError):
+    """The request left and no answer came back: it may or may not have landed."""
+
+    kind = "unknown"
+    retry = True
+
+
+class ContentRefused(PermanentError):
+    """Loa itself refuses to send this payload (moderation, validation)."""
+
+    kind = "refused"
+
+
+@runtime_checkable
+class Channel(Protocol):
+    """The contract every channel plugin implements.
+
+    ``publish`` receives a stable ``key`` (the same on every attempt of one
+    delivery); a channel that can, passes it on as an idempotency key, and
+    ``reconcile`` uses it to find what an earlier attempt created.
+    """
+
+    name: str
+    title: str
+    capabilities: Capabilities
+
+    def validate_settings(self, settings: Mapping[str, Any], secrets: Mapping[str, str]) -> None:
+        """Raise ``ValueError`` with a message fit for a channel admin."""
+
+    def render(self, item: Item, target: Target) -> Rendered: ...
+
+    async def publish(self, rendered: Rendered, target: Target, *, key: str) -> Remote: ...
+
+    async def update(self, remote: Remote, rendered: Rendered, target: Target, *, key: str) -> Remote: ...
+
+    async def retract(self, remote: Remote, target: Target, *, key: str) -> None: ...
+
+    async def reconcile(self, target: Target, *, key: str) -> Remote | None:
+        """Return what the attempts under ``key`` created, or ``None`` if nothing landed."""

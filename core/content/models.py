@@ -1,0 +1,113 @@
+"""Content: agencies, categories, articles, their audience and revisions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.db import Base, utcnow
+
+
+class Status(enum.StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    IN_REVIEW = "in_review"
+    CHANGES_REQUESTED = "changes_requested"
+    APPROVED = "approved"
+    SCHEDULED = "scheduled"
+    PUBLISHED = "published"
+    EXPIRED = "expired"
+    RETRACTED = "retracted"
+    REJECTED = "rejected"
+
+
+class Agency(Base):
+    """Who writes and answers for content (S4.6): a department, a People's Committee…"""
+
+    __tablename__ = "agencies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    website: Mapped[str] = mapped_column(String(300), default="")
+
+
+class Category(Base):
+    __tablename__ = "categories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+
+
+class Article(Base):
+    __tablename__ = "articles"
+    __table_args__ = (
+        Index("ix_articles_listing", "status", "unit_id", "published_at"),
+        Index("ix_articles_category_listing", "status", "category_id", "published_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = mapped_column(String(36), unique=True)
+    slug: Mapped[str] = mapped_column(String(160), unique=True)
+    title: Mapped[str] = mapped_column(String(500))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    body_html: Mapped[str] = mapped_column(Text, default="")
+    cover_url: Mapped[str] = mapped_column(String(1000), default="")
+    cover_caption: Mapped[str] = mapped_column(String(500), default="")
+    source: Mapped[str] = mapped_column(String(500), default="")
+    author_name: Mapped[str] = mapped_column(String(200), default="")
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), index=True)
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    status: Mapped[str] = mapped_column(String(24), default=Status.DRAFT, index=True)
+    #: Folded (diacritics-free, lower-case) title, summary and body text for search.
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    revision: Mapped[int] = mapped_column(default=1)
+    content_hash: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    published_at: Mapped[dt.datetime | None]
+
+    audience: Mapped[Audience] = relationship(
+        back_populates="article", uselist=False, cascade="all, delete-orphan", lazy="joined"
+    )
+
+
+class Audience(Base):
+    """Who may see an item, where and when (S0.2)."""
+
+    __tablename__ = "audiences"
+
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    age_min: Mapped[int | None]
+    age_max: Mapped[int | None]
+    genders: Mapped[list[str]] = mapped_column(default=list)
+    scope_level: Mapped[str] = mapped_column(String(32), default="commune")
+    scope_units: Mapped[list[str]] = mapped_column(default=list)
+    visible_from: Mapped[dt.datetime | None] = mapped_column(index=True)
+    visible_until: Mapped[dt.datetime | None] = mapped_column(index=True)
+    interactions_allowed: Mapped[bool] = mapped_column(default=True)
+
+    article: Mapped[Article] = relationship(back_populates="audience")
+
+
+class Revision(Base):
+    """A snapshot of an article at one save; approvals bind to its hash."""
+
+    __tablename__ = "revisions"
+    __table_args__ = (UniqueConstraint("article_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    number: Mapped[int]
+    content_hash: Mapped[str] = mapped_column(String(64))
+    data: Mapped[dict[str, Any]]
+    author: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

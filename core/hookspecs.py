@@ -1,0 +1,49 @@
+"""Every hook Loa calls, documented.
+
+Hooks are called with keyword arguments and implementations take no defaults.
+pluggy cannot await, so hooks here are synchronous; where a plugin must do I/O
+it returns an object (a channel, an ASGI app) whose async methods core awaits.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+if TYPE_CHECKING:
+    from starlette.routing import BaseRoute
+
+    from core.channels import Channel
+    from core.settings import Settings
+
+hookspec = pluggy.HookspecMarker("loa")
+hookimpl = pluggy.HookimplMarker("loa")
+
+
+@hookspec
+def loa_channels() -> list[Channel]:  # type: ignore[empty-body]
+    """Return the channels this plugin provides (each with a unique ``name``)."""
+
+
+@hookspec
+def loa_routes(settings: Settings) -> list[BaseRoute]:  # type: ignore[empty-body]
+    """Return Starlette routes to mount on the public app (feeds, sitemaps…)."""
+
+
+@hookspec
+def loa_sandboxes(settings: Settings) -> list[tuple[str, Any]]:  # type: ignore[empty-body]
+    """Return ``(mount path, ASGI app)`` pairs of API emulators for ``loa demo``."""
+
+
+@hookspec
+def loa_demo_targets(settings: Settings, unit_code: str) -> list[dict[str, Any]]:  # type: ignore[empty-body]
+    """Return channel targets the demo should create for a unit, pointing at sandboxes.
+
+    Each dict has ``name``, ``plugin``, ``settings`` and ``secrets``.
+    """
+
+
+@hookspec
+def loa_event(name: str, payload: dict[str, Any]) -> None:
+    """Observe a domain event after its transaction committed (``article.published``…)."""

@@ -1,0 +1,66 @@
+"""Channel credentials and other secrets, encrypted at rest.
+
+MultiFernet (AES-128-CBC with HMAC-SHA256, from ``cryptography``) under
+``LOA_SECRET_KEYS``: the first key encrypts, every key decrypts, and
+:meth:`Sealer.rotate` re-encrypts a token under the first key. Fernet was
+chosen over raw AES-GCM because rotation and key-id handling come with it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+
+from core.settings import Secret
+
+
+class SecretError(Exception):
+    """A sealed value could not be opened (wrong keys or tampered data)."""
+
+
+class Sealer:
+    def __init__(self, keys: Sequence[Secret]) -> None:
+        if not keys:
+            raise SecretError("no secret keys configured (LOA_SECRET_KEYS)")
+        try:
+            self._fernet = MultiFernet([Fernet(k.reveal().encode()) for k in keys])
+        except ValueError:
+            raise SecretError(
+                "LOA_SECRET_KEYS: each key must be 32 url-safe base64-encoded bytes"
+            ) from None
+
+    def seal(self, data: Mapping[str, str]) -> str:
+        if not data:
+            return ""
+        return self._fernet.encrypt(json.dumps(dict(data)).encode()).decode()
+
+    def open(self, sealed: str) -> dict[str, str]:
+        if not sealed:
+            return {}
+        try:
+            value = json.loads(self._fernet.decrypt(sealed.encode()))
+        except InvalidToken:
+            raise SecretError("sealed value cannot be opened with the configured keys") from None
+        return {str(k): str(v) for k, v in value.items()}
+
+    def rotate(self, sealed: str) -> str:
+        if not sealed:
+            return ""
+        try:
+            return self._fernet.rotate(sealed.encode()).decode()
+        except InvalidToken:
+            raise SecretError("sealed value cannot be opened with the configured keys") from None
+
+
+def new_key() -> str:
+    return Fernet.generate_key().decode()
+
+
+def redact(message: str, secrets: Mapping[str, str]) -> str:
+    """Remove any secret value that slipped into a message meant for a log or a human."""
+    for value in secrets.values():
+        if value and len(value) >= 4:
+            message = message.replace(value, "[redacted]")
+    return message

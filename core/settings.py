@@ -1,0 +1,159 @@
+"""Settings of one Loa process, read from the environment in one place.
+
+Nothing else in Loa reads ``os.environ``: the composition root calls
+:func:`load_settings` once and passes the frozen result down.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class SettingsError(RuntimeError):
+    """The environment describes a process that must not start."""
+
+
+class Secret:
+    """A string that never shows itself in a repr, a log line or an error."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('**********')"
+
+    __str__ = __repr__
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and secrets.compare_digest(self._value, other._value)
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a Loa process needs to know about where it runs.
+
+    ``redis_url`` of ``None`` means the embedded default: fakeredis and an
+    in-process worker, good for a demo or a laptop, refused in production.
+    """
+
+    env: str = "dev"
+    database_url: str = "sqlite:///var/loa.db"
+    redis_url: str | None = None
+    secret_keys: tuple[Secret, ...] = ()
+    base_url: str = "http://127.0.0.1:8000"
+    var_dir: Path = Path("var")
+    worker_concurrency: int = 8
+    queue_name: str = "loa-delivery"
+    http_timeout: float = 10.0
+    job_timeout: int = 60
+    max_attempts: int = 8
+    sweep_interval: float = 15.0
+    log_level: str = "INFO"
+    api_token: Secret | None = None
+    graphql_max_depth: int = 10
+    graphql_max_tokens: int = 2000
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def embedded_redis(self) -> bool:
+        return self.redis_url is None
+
+    @property
+    def is_prod(self) -> bool:
+        return self.env == "prod"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+#: Every variable Loa reads, with its default and meaning; the README's table is built from it.
+VARIABLES: dict[str, tuple[str, str]] = {
+    "LOA_ENV": ("dev", "`dev` or `prod`. Prod refuses embedded SQLite/fakeredis and missing keys."),
+    "LOA_DATABASE_URL": ("sqlite:///var/loa.db", "SQLAlchemy URL; PostgreSQL in production."),
+    "LOA_REDIS_URL": ("(unset)", "Redis for the rq queue. Unset: fakeredis and an in-process worker."),
+    "LOA_SECRET_KEYS": (
+        "(dev: generated in var/secret.key)",
+        "Comma-separated base64 keys (32 bytes). The first encrypts, all decrypt.",
+    ),
+    "LOA_BASE_URL": ("http://127.0.0.1:8000", "Public URL used in feeds, sitemaps and links."),
+    "LOA_VAR_DIR": ("var", "Directory for the SQLite file and the dev key file."),
+    "LOA_WORKER_CONCURRENCY": ("8", "Deliveries each `loa worker` keeps in flight (processes)."),
+    "LOA_QUEUE": ("loa-delivery", "Name of the rq queue the delivery workers listen on."),
+    "LOA_HTTP_TIMEOUT": ("10", "Seconds before a channel call is abandoned (outcome unknown)."),
+    "LOA_JOB_TIMEOUT": ("60", "Seconds an rq delivery job may run; keep well above the HTTP timeout."),
+    "LOA_MAX_ATTEMPTS": ("8", "Attempts before a failing delivery is marked for attention."),
+    "LOA_SWEEP_INTERVAL": ("15", "Seconds between sweeps that re-enqueue due deliveries."),
+    "LOA_LOG_LEVEL": ("INFO", "Python logging level."),
+    "LOA_API_TOKEN": ("(unset)", "Bearer token of the management GraphQL API (`/api/graphql`)."),
+    "LOA_GRAPHQL_MAX_DEPTH": ("10", "Deepest query the public GraphQL accepts."),
+    "LOA_GRAPHQL_MAX_TOKENS": ("2000", "Most tokens a GraphQL document may have."),
+}
+
+
+def _dev_key(var_dir: Path) -> Secret:
+    """Create (once) a development key file readable by its owner only."""
+    path = var_dir / "secret.key"
+    if not path.exists():
+        var_dir.mkdir(parents=True, exist_ok=True)
+        import base64
+
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
+    return Secret(path.read_text().strip())
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Build :class:`Settings` from ``environ`` (the process environment by default)."""
+    env_map = os.environ if environ is None else environ
+    env = env_map.get("LOA_ENV", "dev")
+    if env not in ("dev", "prod"):
+        raise SettingsError(f"LOA_ENV must be 'dev' or 'prod', not {env!r}")
+    var_dir = Path(env_map.get("LOA_VAR_DIR", "var"))
+    database_url = env_map.get("LOA_DATABASE_URL") or f"sqlite:///{var_dir}/loa.db"
+    redis_url = env_map.get("LOA_REDIS_URL") or None
+    keys = tuple(Secret(k.strip()) for k in env_map.get("LOA_SECRET_KEYS", "").split(",") if k.strip())
+    if env == "prod":
+        problems = []
+        if database_url.startswith("sqlite"):
+            problems.append("LOA_DATABASE_URL must name PostgreSQL, not the embedded SQLite file")
+        if redis_url is None:
+            problems.append("LOA_REDIS_URL must name a Redis server, not the embedded fakeredis")
+        if not keys:
+            problems.append("LOA_SECRET_KEYS must hold at least one key")
+        if problems:
+            raise SettingsError("Refusing to start in production: " + "; ".join(problems) + ".")
+    elif not keys:
+        keys = (_dev_key(var_dir),)
+    token = env_map.get("LOA_API_TOKEN")
+    return Settings(
+        env=env,
+        database_url=database_url,
+        redis_url=redis_url,
+        secret_keys=keys,
+        base_url=env_map.get("LOA_BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
+        var_dir=var_dir,
+        worker_concurrency=int(env_map.get("LOA_WORKER_CONCURRENCY", "8")),
+        queue_name=env_map.get("LOA_QUEUE", "loa-delivery"),
+        http_timeout=float(env_map.get("LOA_HTTP_TIMEOUT", "10")),
+        job_timeout=int(env_map.get("LOA_JOB_TIMEOUT", "60")),
+        max_attempts=int(env_map.get("LOA_MAX_ATTEMPTS", "8")),
+        sweep_interval=float(env_map.get("LOA_SWEEP_INTERVAL", "15")),
+        log_level=env_map.get("LOA_LOG_LEVEL", "INFO"),
+        api_token=Secret(token) if token else None,
+        graphql_max_depth=int(env_map.get("LOA_GRAPHQL_MAX_DEPTH", "10")),
+        graphql_max_tokens=int(env_map.get("LOA_GRAPHQL_MAX_TOKENS", "2000")),
+    )

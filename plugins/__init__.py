@@ -1,0 +1,1 @@
+"""Channel plugins shipped with Loa; each registers through the "loa" entry-point group."""

@@ -1,0 +1,1 @@
+"""The facebook channel plugin: planned, not built yet; it registers nothing."""

@@ -1,0 +1,1 @@
+"""The vneid channel plugin: planned, not built yet; it registers nothing."""

@@ -1,0 +1,1 @@
+"""The youtube channel plugin: planned, not built yet; it registers nothing."""

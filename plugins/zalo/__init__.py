@@ -1,0 +1,1 @@
+"""The zalo channel plugin: planned, not built yet; it registers nothing."""
