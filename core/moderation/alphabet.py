@@ -12,7 +12,8 @@ import unicodedata
 from functools import lru_cache
 from typing import Final
 
-#: Combining marks for the five tones (ngang has none), in Telex/VNI order sắc, huyền, hỏi, ngã, nặng.
+#: Combining marks for the five tones (ngang has none), in Telex/VNI order:
+#: sắc, huyền, hỏi, ngã, nặng.
 TONE_MARKS: Final[tuple[str, ...]] = ("\u0301", "\u0300", "\u0309", "\u0303", "\u0323")
 #: Marks that change the vowel quality (â ê ô / ă / ơ ư) rather than the tone.
 _QUALITY_MARKS: Final[frozenset[str]] = frozenset({"\u0302", "\u0306", "\u031b"})
@@ -21,7 +22,10 @@ _VOWEL_BASES: Final[str] = "aăâeêioôơuưy"
 VOWELS: Final[frozenset[str]] = frozenset(_VOWEL_BASES)
 
 
-def _build_tables() -> tuple[dict[str, tuple[str, int]], dict[tuple[str, int], str], dict[int, str]]:
+_Tables = tuple[dict[str, tuple[str, int]], dict[tuple[str, int], str], dict[int, str]]
+
+
+def _build_tables() -> _Tables:
     """Split every precomposed Vietnamese vowel into (vowel with quality, tone index)."""
     split: dict[str, tuple[str, int]] = {}
     join: dict[tuple[str, int], str] = {}
@@ -82,7 +86,7 @@ def canonical_tone(syllable: str) -> str:
     positions = [i for i, c in enumerate(letters) if c in VOWELS]
     # "gi" and "qu": the i/u belongs to the onset when another vowel follows.
     word = "".join(letters)
-    if len(positions) > 1 and (word.startswith("qu") or word.startswith("gi")) and positions[0] == 1:
+    if len(positions) > 1 and word[:2] in ("qu", "gi") and positions[0] == 1:
         positions = positions[1:]
     if not positions:
         return syllable

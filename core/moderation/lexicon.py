@@ -1,0 +1,149 @@
+"""The lexicon: data files of terms and allowlist entries, compiled once into a matcher.
+
+Why data files: the terms change far more often than the code, units add their own, and a
+reviewer must be able to read the list without reading Python. Why immutable: a compiled
+Lexicon is shared by every request; `extend` returns a new one (cached) instead of mutating.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Final, Literal
+
+from core.moderation.matcher import Matcher
+from core.moderation.policy import Category, Span
+
+LEXICON_DIR: Final[Path] = Path(__file__).resolve().parent / "lexicons"
+
+#: Flags a lexicon line may carry (column 4, comma separated, "-" for none).
+#: strip_ok: also match text typed without diacritics (only for terms whose stripped form is not
+#:           an ordinary word: "dit me" yes, "cac" / "lon" / "deo" / "chich" no).
+#: context:  a multi-syllable entry whose other syllables disambiguate ("deo biet"): also strip_ok.
+#: literal:  (English) the doubled letters must be there: "ass" must not become "as".
+FLAGS: Final[frozenset[str]] = frozenset({"strip_ok", "context", "literal"})
+
+Language = Literal["vi", "en"]
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One lexicon term."""
+
+    term: str
+    category: Category
+    severity: int
+    flags: frozenset[str] = field(default_factory=frozenset)
+    language: Language = "vi"
+
+    def __post_init__(self) -> None:
+        if not self.term.strip():
+            raise ValueError("empty lexicon term")
+        if not 1 <= self.severity <= 3:
+            raise ValueError(f"severity must be 1..3: {self.term!r}")
+        unknown = self.flags - FLAGS
+        if unknown:
+            raise ValueError(f"unknown flags {sorted(unknown)} on {self.term!r}")
+        if "context" in self.flags and len(self.term.split()) < 2:
+            raise ValueError(f"a context entry needs at least two syllables: {self.term!r}")
+
+    @classmethod
+    def parse(cls, line: str, language: Language = "vi") -> Entry:
+        """Parse one TSV line: term, category, severity, flags."""
+        parts = line.rstrip("\n").split("\t")
+        if len(parts) < 3:
+            raise ValueError(f"lexicon line needs term, category, severity: {line!r}")
+        flags = frozenset(f for f in (parts[3] if len(parts) > 3 else "").split(",") if f)
+        flags -= {"-"}
+        return cls(parts[0].strip(), Category(parts[1].strip()), int(parts[2]), flags, language)
+
+
+TermLike = Entry | tuple[str, str, int] | tuple[str, str, int, str]
+
+
+def _as_entry(term: TermLike) -> Entry:
+    if isinstance(term, Entry):
+        return term
+    flags = term[3] if len(term) > 3 else ""
+    language: Language = "en" if "en" in flags.split(",") else "vi"
+    entry_flags = frozenset(f for f in flags.split(",") if f and f not in ("-", "en"))
+    return Entry(term[0], Category(term[1]), int(term[2]), entry_flags, language)
+
+
+def read_entries(path: Path, language: Language) -> list[Entry]:
+    """Read a lexicon TSV file (blank lines and # comments skipped)."""
+    out: list[Entry] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            out.append(Entry.parse(line, language))
+    return out
+
+
+def read_allow(path: Path) -> list[str]:
+    """Read an allowlist file: the first column of each non-comment line."""
+    out: list[str] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            out.append(line.split("\t")[0].strip())
+    return out
+
+
+class Lexicon:
+    """Terms and allowlist entries, compiled into one multi-pattern matcher.
+
+    Build it once (`Lexicon.default()` is cached) and share it; matching is pure.
+    """
+
+    __slots__ = ("_matcher", "allow", "entries")
+
+    def __init__(self, entries: Iterable[Entry], allow: Iterable[str] = ()) -> None:
+        self.entries: tuple[Entry, ...] = tuple(dict.fromkeys(entries))
+        self.allow: tuple[str, ...] = tuple(dict.fromkeys(a for a in allow if a.strip()))
+        self._matcher = Matcher(self.entries, self.allow)
+
+    @classmethod
+    def default(cls) -> Lexicon:
+        """The shipped lexicon (vi.tsv, en.tsv, allow.tsv, places.tsv), compiled once."""
+        return _default()
+
+    @classmethod
+    def from_files(
+        cls, vi: Path, en: Path | None = None, allow: Sequence[Path] = ()
+    ) -> Lexicon:
+        entries = read_entries(vi, "vi") + (read_entries(en, "en") if en else [])
+        allowed = [a for path in allow for a in read_allow(path)]
+        return cls(entries, allowed)
+
+    def extend(self, terms: Iterable[TermLike] = (), allow: Iterable[str] = ()) -> Lexicon:
+        """A new Lexicon with a unit's own terms and allowlist entries added (cached).
+
+        Terms are Entry objects or tuples (term, category, severity[, flags]); put "en" in the
+        flags of an English term.
+        """
+        return _extend(self, tuple(_as_entry(t) for t in terms), tuple(allow))
+
+    def find(self, text: str) -> list[Span]:
+        """Every lexicon span in text that the allowlist does not cover, sorted."""
+        return self._matcher.find(text)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def __repr__(self) -> str:
+        return f"Lexicon({len(self.entries)} terms, {len(self.allow)} allowed)"
+
+
+@lru_cache(maxsize=1)
+def _default() -> Lexicon:
+    return Lexicon.from_files(
+        LEXICON_DIR / "vi.tsv",
+        LEXICON_DIR / "en.tsv",
+        [LEXICON_DIR / "allow.tsv", LEXICON_DIR / "places.tsv"],
+    )
+
+
+@lru_cache(maxsize=256)
+def _extend(base: Lexicon, terms: tuple[Entry, ...], allow: tuple[str, ...]) -> Lexicon:
+    return Lexicon(base.entries + terms, base.allow + allow)

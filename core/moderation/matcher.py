@@ -1,0 +1,174 @@
+"""Aho-Corasick matching of whole syllables and syllable sequences, with original offsets.
+
+Why this design: one automaton pass per channel over a space-joined string of normalised
+tokens, with every key wrapped in spaces (" địt mẹ "), finds all terms at once and can only
+match on syllable boundaries: "cu" never hits "cuối", "lon" never hits "lớn".
+
+Channels:
+  exact   — diacritics kept; every Vietnamese term and the allowlist (exact only: "cái lon",
+            a can, must not protect "cái lồn").
+  folded  — diacritics stripped; strip_ok/context terms always, other terms only when a matched
+            token was disguised (leetspeak, split letters, look-alikes): nobody writes "l-o-n"
+            meaning "lớn".
+  latin   — English terms, only kept when a matched token is not a Vietnamese syllable
+            ("dich cum" and "tang len" stay clean; "fuck" and "shit" do not).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, NamedTuple
+
+import ahocorasick
+
+from core.moderation.alphabet import fold
+from core.moderation.normalise import Token, tokenise
+from core.moderation.policy import Span
+
+if TYPE_CHECKING:
+    from core.moderation.lexicon import Entry
+
+ANY, DISGUISED, FOREIGN = 0, 1, 2
+
+
+class _Key(NamedTuple):
+    """What an automaton key stands for: a term (or an allowlist entry when entry is None)."""
+
+    entry: Entry | None
+    size: int  # number of tokens
+    need: int  # ANY, DISGUISED or FOREIGN
+    literal: str | None  # for "literal" English terms: the uncollapsed form to verify
+
+
+def _key(forms: Iterable[str]) -> str:
+    return " " + " ".join(forms) + " "
+
+
+class Matcher:
+    """The compiled automata for one set of entries and allowlist entries."""
+
+    __slots__ = ("_exact", "_folded", "_latin")
+
+    def __init__(self, entries: Iterable[Entry], allow: Iterable[str]) -> None:
+        exact: dict[str, list[_Key]] = {}
+        folded: dict[str, list[_Key]] = {}
+        latin: dict[str, list[_Key]] = {}
+        for entry in entries:
+            tokens = tokenise(entry.term)
+            if not tokens:
+                continue
+            size = len(tokens)
+            if entry.language == "en":
+                literal = (
+                    _key(t.forms.latin_long for t in tokens) if "literal" in entry.flags else None
+                )
+                key = _key(t.forms.latin for t in tokens)
+                latin.setdefault(key, []).append(_Key(entry, size, FOREIGN, literal))
+                continue
+            exact_key = _key(t.forms.exact for t in tokens)
+            folded_key = fold(exact_key)
+            exact.setdefault(exact_key, []).append(_Key(entry, size, ANY, None))
+            stripped_ok = bool(entry.flags & {"strip_ok", "context"})
+            if folded_key != exact_key or not stripped_ok:
+                need = ANY if stripped_ok else DISGUISED
+                folded.setdefault(folded_key, []).append(_Key(entry, size, need, None))
+        for phrase in allow:
+            tokens = tokenise(phrase)
+            if tokens:
+                exact_key = _key(t.forms.exact for t in tokens)
+                allowed = _Key(None, len(tokens), ANY, None)
+                exact.setdefault(exact_key, []).append(allowed)
+        self._exact = _automaton(exact)
+        self._folded = _automaton(folded)
+        self._latin = _automaton(latin)
+
+    def find(self, text: str) -> list[Span]:
+        """Every term occurrence not covered by an allowlist entry, sorted by position."""
+        tokens = tokenise(text)
+        if not tokens:
+            return []
+        stream = _key(t.forms.exact for t in tokens)
+        raw: list[tuple[int, _Key]] = []  # (end position in stream, key)
+        if self._exact is not None:
+            for end, keys in self._exact.iter(stream):
+                raw.extend((end, k) for k in keys)
+        if self._folded is not None:
+            for end, keys in self._folded.iter(fold(stream)):
+                raw.extend((end, k) for k in keys)
+        latin_raw: list[tuple[int, _Key]] = []
+        if self._latin is not None and not all(t.forms.vietnamese for t in tokens):
+            for end, keys in self._latin.iter(_key(t.forms.latin for t in tokens)):
+                latin_raw.extend((end, k) for k in keys)
+        if not raw and not latin_raw:
+            return []
+        hits = _locate(raw, [len(t.forms.exact) for t in tokens])
+        hits += _locate(latin_raw, [len(t.forms.latin) for t in tokens])
+        protected: set[int] = set()
+        for first, last, key in hits:
+            if key.entry is None:
+                protected.update(range(first, last + 1))
+        best: dict[tuple[int, int, str], Span] = {}
+        for first, last, key in hits:
+            entry = key.entry
+            if entry is None or not _satisfied(key, tokens, first, last):
+                continue
+            if protected and any(i in protected for i in range(first, last + 1)):
+                continue
+            span = Span(tokens[first].start, tokens[last].end, entry.term, entry.category,
+                        entry.severity)
+            slot = (span.start, span.end, entry.category)
+            if slot not in best or best[slot].severity < span.severity:
+                best[slot] = span
+        return _outermost(sorted(best.values()))
+
+
+def _automaton(keys: dict[str, list[_Key]]) -> ahocorasick.Automaton | None:
+    if not keys:
+        return None
+    automaton = ahocorasick.Automaton()
+    for key, values in keys.items():
+        automaton.add_word(key, tuple(values))
+    automaton.make_automaton()
+    return automaton
+
+
+def _locate(raw: list[tuple[int, _Key]], lengths: list[int]) -> list[tuple[int, int, _Key]]:
+    """Turn stream end positions into (first token, last token) indices."""
+    if not raw:
+        return []
+    last_at: dict[int, int] = {}
+    position = 0
+    for index, length in enumerate(lengths):
+        position += length + 1
+        last_at[position] = index
+    return [(last_at[end] - key.size + 1, last_at[end], key) for end, key in raw]
+
+
+def _outermost(spans: list[Span]) -> list[Span]:
+    """Drop a span inside another of the same category and no lower severity.
+
+    "địt mẹ mày" already says everything "địt" would; a reviewer wants one mark, not three.
+    Spans of different categories are all kept: each may call for different handling.
+    """
+    if len(spans) < 2:
+        return spans
+    return [
+        s for s in spans
+        if not any(
+            o is not s and o.category == s.category and o.severity >= s.severity
+            and o.start <= s.start and s.end <= o.end and (o.end - o.start) > (s.end - s.start)
+            for o in spans
+        )
+    ]
+
+
+def _satisfied(key: _Key, tokens: list[Token], first: int, last: int) -> bool:
+    if key.need == ANY:
+        return True
+    if key.need == DISGUISED:
+        return any(tokens[i].disguised for i in range(first, last + 1))
+    if all(tokens[i].forms.vietnamese for i in range(first, last + 1)):
+        return False
+    if key.literal is not None:
+        return _key(tokens[i].forms.latin_long for i in range(first, last + 1)) == key.literal
+    return True
