@@ -111,3 +111,14 @@ class Revision(Base):
     data: Mapped[dict[str, Any]]
     author: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class ArticleTarget(Base):
+    """A channel target the editor chose for an item (none chosen: all of its unit's)."""
+
+    __tablename__ = "article_targets"
+
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    target_id: Mapped[int] = mapped_column(ForeignKey("channel_targets.id"), primary_key=True)

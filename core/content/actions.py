@@ -1,0 +1,288 @@
+"""Everything that changes content: check → change → audit → event.
+
+Each action checks permission first, changes state in one transaction
+together with its audit entry and outbox rows, and only after commit hands
+deliveries to the queue and tells plugins.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from core import audit
+from core.auth.permissions import SYSTEM, Actor, Permission, require
+from core.content.models import Article, ArticleTarget, Audience, Category, Revision, Status
+from core.content.queries import unit_by_code
+from core.content.validation import clean_article, plain_text
+from core.context import Context
+from core.db import utcnow
+from core.delivery import jobs, outbox
+from core.delivery.models import ChannelTarget
+from core.errors import InvalidTransition, NotFound, ValidationFailed
+from core.text import fold, slugify
+
+CONTENT_FIELDS = (
+    "title", "slug", "summary", "body_html", "cover_url", "cover_caption", "source", "author_name",
+)  # fmt: skip
+AUDIENCE_FIELDS = (
+    "age_min", "age_max", "genders", "scope_level", "scope_units", "visible_from",
+    "visible_until", "interactions_allowed",
+)  # fmt: skip
+APPROVABLE = (Status.DRAFT, Status.SUBMITTED, Status.IN_REVIEW)
+EDITABLE = (*APPROVABLE, Status.CHANGES_REQUESTED, Status.PUBLISHED, Status.SCHEDULED)
+PUBLIC = (Status.PUBLISHED, Status.SCHEDULED)
+
+
+def snapshot(article: Article) -> dict[str, Any]:
+    data: dict[str, Any] = {f: getattr(article, f) for f in CONTENT_FIELDS}
+    data.update(category_id=article.category_id, unit_id=article.unit_id, agency_id=article.agency_id)
+    a = article.audience
+    data["audience"] = {f: getattr(a, f) for f in AUDIENCE_FIELDS}
+    return json.loads(json.dumps(data, default=str))
+
+
+def content_hash(data: Mapping[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def _load(session: Session, article_id: int) -> Article:
+    article = session.get(Article, article_id, with_for_update=True)
+    if article is None:
+        raise NotFound(f"no article with id {article_id}")
+    return article
+
+
+def _unit_path(session: Session, unit_id: int) -> str:
+    return outbox.unit_path(session, unit_id)
+
+
+def _apply(session: Session, article: Article, data: Mapping[str, Any]) -> None:
+    for field in CONTENT_FIELDS:
+        if field in data and field != "slug":
+            setattr(article, field, data[field])
+    if data.get("slug"):
+        article.slug = data["slug"]
+    if "category" in data:
+        article.category_id = _category_id(session, data["category"])
+    if "agency_id" in data:
+        article.agency_id = data["agency_id"]
+    for field, value in (data.get("audience") or {}).items():
+        setattr(article.audience, field, value)
+    article.search_text = fold(
+        " ".join((article.title, article.summary, plain_text(article.body_html)))
+    )
+
+
+def _category_id(session: Session, ref: str | None) -> int | None:
+    if not ref:
+        return None
+    found = session.scalar(select(Category.id).where(Category.slug == ref))
+    if found is None:
+        found = session.scalar(select(Category.id).where(Category.name == ref))
+    if found is None:
+        raise ValidationFailed({"category": f"no category {ref!r}"})
+    return found
+
+
+def _unique_slug(session: Session, base: str, article_id: int | None = None) -> str:
+    slug, n = base, 1
+    while True:
+        other = session.scalar(select(Article.id).where(Article.slug == slug))
+        if other is None or other == article_id:
+            return slug
+        n += 1
+        slug = f"{base}-{n}"
+
+
+def _set_targets(session: Session, article: Article, target_ids: list[int]) -> None:
+    found = set(session.scalars(select(ChannelTarget.id).where(ChannelTarget.id.in_(target_ids))))
+    missing = set(target_ids) - found
+    if missing:
+        raise ValidationFailed({"target_ids": f"unknown targets {sorted(missing)}"})
+    session.execute(delete(ArticleTarget).where(ArticleTarget.article_id == article.id))
+    session.add_all(ArticleTarget(article_id=article.id, target_id=t) for t in target_ids)
+
+
+def _revise(session: Session, article: Article, actor: Actor, first: bool = False) -> None:
+    data = snapshot(article)
+    digest = content_hash(data)
+    if not first and digest == article.content_hash:
+        return
+    if not first:
+        article.revision += 1
+    article.content_hash = digest
+    article.updated_at = utcnow()
+    session.add(
+        Revision(
+            article_id=article.id,
+            number=article.revision,
+            content_hash=digest,
+            data=data,
+            author=actor.name,
+        )
+    )
+
+
+def create(ctx: Context, actor: Actor, data: Mapping[str, Any]) -> Article:
+    clean = clean_article(data)
+    with ctx.transaction() as session:
+        try:
+            unit = unit_by_code(session, clean["unit_code"])
+        except LookupError as exc:
+            raise ValidationFailed({"unit_code": str(exc)}) from None
+        require(actor, Permission.WRITE_CONTENT, unit.path)
+        article = Article(
+            uid=str(uuid.uuid4()),
+            slug=_unique_slug(session, clean.get("slug") or slugify(clean["title"])),
+            unit_id=unit.id,
+            status=Status.DRAFT,
+            audience=Audience(genders=[], scope_units=[unit.code]),
+        )
+        session.add(article)
+        _apply(session, article, clean)
+        session.flush()
+        if clean.get("target_ids"):
+            _set_targets(session, article, clean["target_ids"])
+        _revise(session, article, actor, first=True)
+        audit.record(
+            session,
+            actor=actor.name,
+            action="article.create",
+            subject_type="article",
+            subject_id=article.id,
+            data={"title": article.title, "unit": unit.code, "revision": article.revision},
+        )
+    ctx.emit("article.created", {"id": article.id})
+    return article
+
+
+def update(ctx: Context, actor: Actor, article_id: int, data: Mapping[str, Any]) -> Article:
+    clean = clean_article(data, partial=True)
+    with ctx.transaction() as session:
+        article = _load(session, article_id)
+        require(actor, Permission.WRITE_CONTENT, _unit_path(session, article.unit_id))
+        if article.status not in EDITABLE:
+            raise InvalidTransition(f"an article that is {article.status} cannot be edited")
+        if clean.get("unit_code"):
+            try:
+                unit = unit_by_code(session, clean["unit_code"])
+            except LookupError as exc:
+                raise ValidationFailed({"unit_code": str(exc)}) from None
+            require(actor, Permission.WRITE_CONTENT, unit.path)
+            article.unit_id = unit.id
+        if clean.get("slug"):
+            clean = {**clean, "slug": _unique_slug(session, clean["slug"], article.id)}
+        _apply(session, article, clean)
+        if "target_ids" in clean:
+            _set_targets(session, article, clean["target_ids"])
+        before = article.revision
+        _revise(session, article, actor)
+        ids: list[int] = []
+        if article.revision != before and article.status in PUBLIC:
+            ids = outbox.update_live(session, article)
+        audit.record(
+            session,
+            actor=actor.name,
+            action="article.update",
+            subject_type="article",
+            subject_id=article.id,
+            data={"revision": article.revision, "fields": sorted(clean)},
+        )
+    jobs.enqueue_deliveries(ctx, ids)
+    ctx.emit("article.updated", {"id": article.id, "revision": article.revision})
+    return article
+
+
+def approve(ctx: Context, actor: Actor, article_id: int, now: dt.datetime | None = None) -> Article:
+    """Approve and release: the item goes live (or is scheduled) with one delivery per target."""
+    now = now or utcnow()
+    with ctx.transaction() as session:
+        article = _load(session, article_id)
+        require(actor, Permission.APPROVE, _unit_path(session, article.unit_id))
+        if article.status not in APPROVABLE:
+            raise InvalidTransition(f"an article that is {article.status} cannot be approved")
+        starts = article.audience.visible_from
+        ends = article.audience.visible_until
+        if ends is not None and ends <= now:
+            raise ValidationFailed({"audience.visible_until": "is already in the past"})
+        scheduled = starts is not None and starts > now
+        article.status = Status.SCHEDULED if scheduled else Status.PUBLISHED
+        article.published_at = starts if scheduled else now
+        ids = outbox.publish(session, article, due_at=starts if scheduled else now)
+        audit.record(
+            session,
+            actor=actor.name,
+            action="article.approve",
+            subject_type="article",
+            subject_id=article.id,
+            data={
+                "revision": article.revision,
+                "content_hash": article.content_hash,
+                "status": article.status,
+                "deliveries": ids,
+            },
+        )
+    jobs.enqueue_deliveries(ctx, ids, at=starts if scheduled else None)
+    if ends is not None:
+        jobs.schedule_expiry(ctx, article.id, ends)
+    ctx.emit("article.approved", {"id": article.id, "status": article.status})
+    return article
+
+
+def _take_down(
+    ctx: Context, actor: Actor, article_id: int, status: Status, reason: str, now: dt.datetime
+) -> Article | None:
+    with ctx.transaction() as session:
+        article = _load(session, article_id)
+        if status is Status.RETRACTED:
+            require(actor, Permission.RETRACT, _unit_path(session, article.unit_id))
+            if article.status not in PUBLIC:
+                raise InvalidTransition(f"an article that is {article.status} cannot be retracted")
+        else:
+            ends = article.audience.visible_until
+            if article.status not in PUBLIC or ends is None or ends > now:
+                return None  # not due: an early or repeated expiry job is a no-op
+        article.status = status
+        ids = outbox.take_down(session, article)
+        audit.record(
+            session,
+            actor=actor.name,
+            action=f"article.{status.value}",
+            subject_type="article",
+            subject_id=article.id,
+            data={"reason": reason, "deliveries": ids},
+        )
+    jobs.enqueue_deliveries(ctx, ids)
+    ctx.emit(f"article.{status.value}", {"id": article.id})
+    return article
+
+
+def retract(ctx: Context, actor: Actor, article_id: int, reason: str = "") -> Article:
+    article = _take_down(ctx, actor, article_id, Status.RETRACTED, reason, utcnow())
+    assert article is not None
+    return article
+
+
+def expire(ctx: Context, article_id: int, now: dt.datetime | None = None) -> Article | None:
+    """Take an item down at the end of its window; safe to call early or twice."""
+    return _take_down(ctx, SYSTEM, article_id, Status.EXPIRED, "visible_until reached", now or utcnow())
+
+
+def expire_due(ctx: Context, now: dt.datetime | None = None) -> list[int]:
+    """Every public item whose window has closed: run by the sweeper after downtime."""
+    now = now or utcnow()
+    with ctx.sessions() as session:
+        due = session.scalars(
+            select(Article.id)
+            .join(Audience, Audience.article_id == Article.id)
+            .where(Article.status.in_(PUBLIC), Audience.visible_until <= now)
+        ).all()
+    return [a for a in due if expire(ctx, a, now) is not None]

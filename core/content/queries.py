@@ -1,0 +1,222 @@
+"""Reading published content: the one place that decides what the public may see.
+
+An item is public when it is published and inside its viewing window. Every
+public reader (GraphQL, feeds, sitemap) goes through :func:`published_clause`.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from core.channels import Audience as AudienceView
+from core.channels import Item
+from core.content.models import Agency, Article, Audience, Category, Status
+from core.db import utcnow
+from core.errors import ValidationFailed
+from core.text import fold
+from core.units.models import CURRENT_SCHEME, Unit
+
+
+def published_clause(now: dt.datetime) -> ColumnElement[bool]:
+    return and_(
+        Article.status == Status.PUBLISHED,
+        or_(Audience.visible_from.is_(None), Audience.visible_from <= now),
+        or_(Audience.visible_until.is_(None), Audience.visible_until > now),
+    )
+
+
+def unit_by_code(session: Session, code: str, scheme: str = CURRENT_SCHEME) -> Unit:
+    unit = session.scalar(select(Unit).where(Unit.scheme == scheme, Unit.code == code))
+    if unit is None:
+        raise LookupError(f"no administrative unit with code {code!r}")
+    return unit
+
+
+@dataclass(frozen=True)
+class Cursor:
+    published_at: dt.datetime
+    id: int
+
+    def encode(self) -> str:
+        raw = f"{self.published_at.timestamp():.6f}|{self.id}"
+        return base64.urlsafe_b64encode(raw.encode()).decode()
+
+    @classmethod
+    def decode(cls, value: str) -> Cursor:
+        try:
+            ts, ident = base64.urlsafe_b64decode(value.encode()).decode().split("|")
+            return cls(dt.datetime.fromtimestamp(float(ts), dt.UTC), int(ident))
+        except (ValueError, UnicodeDecodeError):
+            raise ValidationFailed({"after": "not a cursor this API issued"}) from None
+
+
+@dataclass(frozen=True)
+class Page:
+    articles: Sequence[Article]
+    total: int
+    has_next: bool
+
+
+def _filtered(
+    session: Session,
+    *,
+    now: dt.datetime,
+    unit_code: str | None,
+    include_descendants: bool,
+    category: str | None,
+    search: str | None,
+) -> Select[tuple[Article]] | None:
+    stmt = select(Article).join(Audience, Audience.article_id == Article.id)
+    stmt = stmt.where(published_clause(now))
+    if unit_code:
+        unit = unit_by_code(session, unit_code)
+        if include_descendants:
+            stmt = stmt.join(Unit, Unit.id == Article.unit_id).where(Unit.path.startswith(unit.path))
+        else:
+            stmt = stmt.where(Article.unit_id == unit.id)
+    if category:
+        cat_id = session.scalar(select(Category.id).where(Category.slug == category))
+        if cat_id is None:
+            return None
+        stmt = stmt.where(Article.category_id == cat_id)
+    if search:
+        for word in fold(search).split()[:8]:
+            escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            stmt = stmt.where(Article.search_text.like(f"%{escaped}%", escape="\\"))
+    return stmt
+
+
+def list_published(
+    session: Session,
+    *,
+    unit_code: str | None = None,
+    include_descendants: bool = True,
+    category: str | None = None,
+    search: str | None = None,
+    first: int = 20,
+    after: str | None = None,
+    now: dt.datetime | None = None,
+    with_total: bool = True,
+) -> Page:
+    """A page of published articles, newest first, by keyset pagination."""
+    now = now or utcnow()
+    stmt = _filtered(
+        session,
+        now=now,
+        unit_code=unit_code,
+        include_descendants=include_descendants,
+        category=category,
+        search=search,
+    )
+    if stmt is None:
+        return Page([], 0, False)
+    total = 0
+    if with_total:
+        total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    if after:
+        cur = Cursor.decode(after)
+        stmt = stmt.where(
+            or_(
+                Article.published_at < cur.published_at,
+                and_(Article.published_at == cur.published_at, Article.id < cur.id),
+            )
+        )
+    rows = session.scalars(
+        stmt.order_by(Article.published_at.desc(), Article.id.desc()).limit(first + 1)
+    ).all()
+    return Page(rows[:first], total, len(rows) > first)
+
+
+def get_published(session: Session, slug: str, now: dt.datetime | None = None) -> Article | None:
+    stmt = (
+        select(Article)
+        .join(Audience, Audience.article_id == Article.id)
+        .where(Article.slug == slug, published_clause(now or utcnow()))
+    )
+    return session.scalar(stmt)
+
+
+def to_item(
+    article: Article, *, unit: Unit, category: Category | None, agency: Agency | None, base_url: str
+) -> Item:
+    a = article.audience
+    return Item(
+        uid=article.uid,
+        slug=article.slug,
+        title=article.title,
+        summary=article.summary,
+        body_html=article.body_html,
+        url=f"{base_url}/articles/{article.slug}",
+        cover_url=article.cover_url,
+        cover_caption=article.cover_caption,
+        source=article.source,
+        author=article.author_name,
+        agency=agency.name if agency else "",
+        category=category.name if category else "",
+        unit_code=unit.code,
+        unit_name=unit.name,
+        revision=article.revision,
+        published_at=article.published_at,
+        updated_at=article.updated_at,
+        audience=AudienceView(
+            age_min=a.age_min,
+            age_max=a.age_max,
+            genders=tuple(a.genders or ()),
+            scope_level=a.scope_level,
+            scope_units=tuple(a.scope_units or ()),
+            visible_from=a.visible_from,
+            visible_until=a.visible_until,
+            interactions_allowed=a.interactions_allowed,
+        )
+        if a
+        else AudienceView(),
+    )
+
+
+def item_for(session: Session, article: Article, base_url: str) -> Item:
+    unit = session.get(Unit, article.unit_id)
+    assert unit is not None
+    category = session.get(Category, article.category_id) if article.category_id else None
+    agency = session.get(Agency, article.agency_id) if article.agency_id else None
+    return to_item(article, unit=unit, category=category, agency=agency, base_url=base_url)
+
+
+def published_items(
+    session: Session,
+    *,
+    base_url: str,
+    unit_code: str | None,
+    include_descendants: bool = True,
+    limit: int = 50,
+    now: dt.datetime | None = None,
+) -> list[Item]:
+    page = list_published(
+        session,
+        unit_code=unit_code,
+        include_descendants=include_descendants,
+        first=limit,
+        now=now,
+        with_total=False,
+    )
+    unit_ids = {a.unit_id for a in page.articles}
+    cat_ids = {a.category_id for a in page.articles if a.category_id}
+    agency_ids = {a.agency_id for a in page.articles if a.agency_id}
+    units = {u.id: u for u in session.scalars(select(Unit).where(Unit.id.in_(unit_ids)))}
+    cats = {c.id: c for c in session.scalars(select(Category).where(Category.id.in_(cat_ids)))}
+    agencies = {g.id: g for g in session.scalars(select(Agency).where(Agency.id.in_(agency_ids)))}
+    return [
+        to_item(
+            a,
+            unit=units[a.unit_id],
+            category=cats.get(a.category_id) if a.category_id else None,
+            agency=agencies.get(a.agency_id) if a.agency_id else None,
+            base_url=base_url,
+        )
+        for a in page.articles
+    ]

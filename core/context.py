@@ -1,0 +1,116 @@
+"""The running system, built once per process: settings, plugins, database, queue.
+
+The web app, the worker and the CLI each build one :class:`Context` and pass
+it down; nothing reaches for globals.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import pluggy
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from core.channels import Channel, Item
+from core.db import make_engine, make_sessionmaker
+from core.plugins import channels as collect_channels
+from core.plugins import make_plugin_manager
+from core.secrets import Sealer
+from core.settings import Settings
+
+log = logging.getLogger("loa")
+
+
+@dataclass
+class Context:
+    settings: Settings
+    pm: pluggy.PluginManager
+    engine: Engine
+    sessions: sessionmaker[Session]
+    redis: Any
+    sealer: Sealer
+    channels: dict[str, Channel]
+    #: Called with delivery ids after a transaction that created them has committed.
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        with self.sessions() as session, session.begin():
+            yield session
+
+    def channel(self, name: str) -> Channel:
+        try:
+            return self.channels[name]
+        except KeyError:
+            raise LookupError(f"no channel plugin named {name!r} is installed") from None
+
+    def published_items(
+        self,
+        unit_code: str | None = None,
+        include_descendants: bool = True,
+        limit: int = 50,
+        now: dt.datetime | None = None,
+    ) -> list[Item]:
+        """Published, in-window items, newest first; LookupError for an unknown unit."""
+        from core.content import queries
+
+        with self.sessions() as session:
+            return queries.published_items(
+                session,
+                base_url=self.settings.base_url,
+                unit_code=unit_code,
+                include_descendants=include_descendants,
+                limit=limit,
+                now=now,
+            )
+
+    def emit(self, name: str, payload: dict[str, Any]) -> None:
+        """Tell plugins about a committed event; a failing observer never breaks the caller."""
+        try:
+            self.pm.hook.loa_event(name=name, payload=payload)
+        except Exception:
+            log.exception("an observer of %s failed", name)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+_FAKE_SERVERS: dict[str, Any] = {}
+
+
+def make_redis(settings: Settings) -> Any:
+    """Real Redis when configured, otherwise one fakeredis server per process."""
+    if settings.redis_url:
+        import redis
+
+        return redis.Redis.from_url(settings.redis_url)
+    import fakeredis
+
+    server = _FAKE_SERVERS.setdefault("default", fakeredis.FakeServer())
+    return fakeredis.FakeRedis(server=server)
+
+
+def build_context(
+    settings: Settings,
+    *,
+    pm: pluggy.PluginManager | None = None,
+    engine: Engine | None = None,
+    redis: Any = None,
+) -> Context:
+    pm = pm or make_plugin_manager()
+    engine = engine or make_engine(settings.database_url)
+    return Context(
+        settings=settings,
+        pm=pm,
+        engine=engine,
+        sessions=make_sessionmaker(engine),
+        redis=redis if redis is not None else make_redis(settings),
+        sealer=Sealer(settings.secret_keys),
+        channels=collect_channels(pm),
+    )

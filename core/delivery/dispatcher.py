@@ -1,0 +1,307 @@
+"""One attempt of one delivery: claim it, call the channel, record what happened.
+
+The database row is the truth. An attempt starts with a compare-and-set on
+(state, attempt), so a job that rq runs twice, or a stale job after a retry
+was scheduled, does nothing. A delivery whose outcome is unknown is
+reconciled with the channel before anything is sent again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import enum
+import logging
+from dataclasses import dataclass, field
+
+from sqlalchemy import select, update
+
+from core import audit
+from core.channels import (
+    AuthError,
+    Channel,
+    ChannelError,
+    Item,
+    OutcomeUnknown,
+    PermanentError,
+    RateLimited,
+    Remote,
+    Rendered,
+    Target,
+)
+from core.content.models import Article, Status
+from core.content.queries import item_for
+from core.context import Context
+from core.db import utcnow
+from core.delivery import backoff, jobs, outbox
+from core.delivery.models import (
+    OPEN_STATES,
+    Action,
+    ChannelTarget,
+    Delivery,
+    DeliveryState,
+    Placement,
+)
+from core.secrets import SecretError, redact
+
+log = logging.getLogger("loa.delivery")
+
+PUBLIC = (Status.PUBLISHED, Status.SCHEDULED)
+
+
+class Outcome(enum.StrEnum):
+    SKIPPED = "skipped"  # not ours to run (already claimed, finished or superseded)
+    DELIVERED = "delivered"
+    CANCELLED = "cancelled"
+    RETRY = "retry"
+    UNKNOWN = "unknown"
+    FAILED = "failed"
+    ATTENTION = "needs_attention"
+
+
+@dataclass
+class _Work:
+    delivery: Delivery
+    previous_state: str
+    article: Article
+    item: Item
+    target_row: ChannelTarget
+    target: Target
+    channel: Channel
+    placement: Placement | None
+    follow_ups: list[int] = field(default_factory=list)
+
+
+def _claim(ctx: Context, delivery_id: int, attempt: int) -> tuple[Delivery, str] | None:
+    now = utcnow()
+    with ctx.transaction() as session:
+        row = session.get(Delivery, delivery_id)
+        if row is None or row.attempt != attempt - 1 or row.state not in OPEN_STATES:
+            return None
+        previous = row.state
+        claimed = session.execute(
+            update(Delivery)
+            .where(
+                Delivery.id == delivery_id,
+                Delivery.attempt == attempt - 1,
+                Delivery.state == previous,
+            )
+            .values(state=DeliveryState.IN_FLIGHT, attempt=attempt, started_at=now, updated_at=now)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if claimed != 1:
+            return None
+        session.refresh(row)
+        return row, previous
+
+
+def _prepare(ctx: Context, delivery: Delivery, previous: str) -> _Work | str:
+    """Load everything the attempt needs, or say why it cannot run."""
+    with ctx.sessions() as session:
+        article = session.get(Article, delivery.article_id)
+        target_row = session.get(ChannelTarget, delivery.target_id)
+        if article is None or target_row is None:
+            return "the article or the channel target no longer exists"
+        if not target_row.enabled:
+            return "the channel target is disabled"
+        try:
+            channel = ctx.channel(target_row.plugin)
+            secrets = ctx.sealer.open(target_row.secrets_sealed)
+        except (LookupError, SecretError) as exc:
+            return str(exc)
+        placement = session.scalar(
+            select(Placement).where(
+                Placement.article_id == article.id, Placement.target_id == target_row.id
+            )
+        )
+        item = item_for(session, article, ctx.settings.base_url)
+    target = Target(
+        id=target_row.id,
+        name=target_row.name,
+        settings=dict(target_row.settings or {}),
+        secrets=secrets,
+        timeout=ctx.settings.http_timeout,
+    )
+    return _Work(delivery, previous, article, item, target_row, target, channel, placement)
+
+
+def _render(work: _Work) -> Rendered:
+    try:
+        return work.channel.render(work.item, work.target)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise PermanentError(f"the item cannot be rendered for this channel: {exc}") from None
+
+
+async def _perform(ctx: Context, work: _Work) -> tuple[Outcome, Remote | None]:
+    d, channel, target = work.delivery, work.channel, work.target
+    key = d.idempotency_key
+    if work.previous_state == DeliveryState.UNKNOWN:
+        found = await channel.reconcile(target, key=key)
+        if found is not None:
+            return Outcome.DELIVERED, found
+        if d.action == Action.RETRACT and work.placement is None:
+            return Outcome.DELIVERED, None
+    if d.action == Action.PUBLISH:
+        if work.article.status not in PUBLIC:
+            return Outcome.CANCELLED, None
+        rendered = _render(work)
+        return Outcome.DELIVERED, await channel.publish(rendered, target, key=key)
+    if d.action == Action.UPDATE:
+        if work.placement is None or not work.placement.live:
+            return Outcome.CANCELLED, None
+        remote = Remote(work.placement.remote_id, work.placement.remote_url)
+        rendered = _render(work)
+        return Outcome.DELIVERED, await channel.update(remote, rendered, target, key=key)
+    if work.placement is None or not work.placement.live:
+        return Outcome.DELIVERED, None  # nothing there to take down
+    remote = Remote(work.placement.remote_id, work.placement.remote_url)
+    await channel.retract(remote, target, key=key)
+    return Outcome.DELIVERED, remote
+
+
+def _record_success(ctx: Context, work: _Work, outcome: Outcome, remote: Remote | None) -> None:
+    d = work.delivery
+    now = utcnow()
+    with ctx.transaction() as session:
+        done = session.execute(
+            update(Delivery)
+            .where(
+                Delivery.id == d.id,
+                Delivery.attempt == d.attempt,
+                Delivery.state == DeliveryState.IN_FLIGHT,
+            )
+            .values(
+                state=DeliveryState.DELIVERED
+                if outcome is Outcome.DELIVERED
+                else DeliveryState.CANCELLED,
+                remote_id=remote.remote_id if remote else "",
+                remote_url=remote.url if remote else "",
+                finished_at=now,
+                updated_at=now,
+                error_kind="",
+                error_message="",
+            )
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if done != 1 or outcome is not Outcome.DELIVERED:
+            return
+        placement = session.scalar(
+            select(Placement).where(
+                Placement.article_id == d.article_id, Placement.target_id == d.target_id
+            )
+        )
+        if d.action == Action.RETRACT:
+            if placement is not None:
+                placement.live = False
+                placement.updated_at = now
+        elif remote is not None:
+            if placement is None:
+                placement = Placement(article_id=d.article_id, target_id=d.target_id, remote_id="")
+                session.add(placement)
+            placement.remote_id = remote.remote_id
+            placement.remote_url = remote.url or placement.remote_url
+            placement.live = True
+            placement.revision = d.revision
+            placement.updated_at = now
+        session.execute(
+            update(ChannelTarget)
+            .where(ChannelTarget.id == d.target_id)
+            .values(health="ok", health_detail="")
+        )
+        audit.record(
+            session,
+            actor="system",
+            action=f"delivery.{d.action}",
+            subject_type="delivery",
+            subject_id=d.id,
+            data={"article": d.article_id, "target": d.target_id, "remote_id": placement.remote_id
+                  if placement else "", "attempt": d.attempt},
+        )
+        article = session.get(Article, d.article_id)
+        if d.action != Action.RETRACT and article is not None and article.status not in PUBLIC:
+            session.flush()
+            work.follow_ups = outbox.add(session, article, [d.target_id], Action.RETRACT)
+
+
+def _record_failure(ctx: Context, work: _Work | None, d: Delivery, error: Exception) -> Outcome:
+    now = utcnow()
+    secrets = work.target.secrets if work else {}
+    message = redact(str(error) or type(error).__name__, secrets)[:2000]
+    kind = error.kind if isinstance(error, ChannelError) else "unknown"
+    health: str | None = None
+    if isinstance(error, AuthError):
+        state, outcome, due, health = DeliveryState.NEEDS_ATTENTION, Outcome.ATTENTION, now, "auth"
+    elif isinstance(error, PermanentError):
+        state, outcome, due = DeliveryState.FAILED, Outcome.FAILED, now
+    elif d.attempt >= ctx.settings.max_attempts:
+        state, outcome, due = DeliveryState.NEEDS_ATTENTION, Outcome.ATTENTION, now
+        message = f"gave up after {d.attempt} attempts: {message}"
+    elif isinstance(error, RateLimited):
+        state, outcome = DeliveryState.RETRYING, Outcome.RETRY
+        due = now + dt.timedelta(seconds=max(error.retry_after, 0.5))
+    elif isinstance(error, ChannelError) and not isinstance(error, OutcomeUnknown):
+        state, outcome = DeliveryState.RETRYING, Outcome.RETRY
+        due = now + dt.timedelta(seconds=backoff.delay(d.attempt))
+    else:  # OutcomeUnknown, or a plugin crash that may have happened after sending
+        state, outcome = DeliveryState.UNKNOWN, Outcome.UNKNOWN
+        due = now + dt.timedelta(seconds=backoff.delay(d.attempt, base=1.0))
+    with ctx.transaction() as session:
+        session.execute(
+            update(Delivery)
+            .where(Delivery.id == d.id, Delivery.attempt == d.attempt)
+            .values(
+                state=state,
+                due_at=due,
+                error_kind=kind,
+                error_message=message,
+                updated_at=now,
+                finished_at=now if state not in OPEN_STATES else None,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        if health:
+            session.execute(
+                update(ChannelTarget)
+                .where(ChannelTarget.id == d.target_id)
+                .values(health=health, health_detail=message)
+            )
+        audit.record(
+            session,
+            actor="system",
+            action="delivery.error",
+            subject_type="delivery",
+            subject_id=d.id,
+            data={"kind": kind, "state": state, "attempt": d.attempt, "message": message},
+        )
+    if state in OPEN_STATES:
+        jobs.enqueue_attempts(ctx, [(d.id, d.attempt + 1)], at=due)
+    return outcome
+
+
+async def run(ctx: Context, delivery_id: int, attempt: int) -> Outcome:
+    claimed = _claim(ctx, delivery_id, attempt)
+    if claimed is None:
+        return Outcome.SKIPPED
+    delivery, previous = claimed
+    work = _prepare(ctx, delivery, previous)
+    if isinstance(work, str):
+        return _record_failure(ctx, None, delivery, AuthError(work))
+    try:
+        outcome, remote = await asyncio.wait_for(
+            _perform(ctx, work), timeout=ctx.settings.http_timeout * 3
+        )
+    except TimeoutError:
+        return _record_failure(ctx, work, delivery, OutcomeUnknown("the channel did not answer"))
+    except ChannelError as exc:
+        return _record_failure(ctx, work, delivery, exc)
+    except Exception as exc:
+        log.error(
+            "channel %s crashed on delivery %s: %s",
+            work.target_row.plugin,
+            delivery.id,
+            redact(repr(exc), work.target.secrets),
+        )
+        return _record_failure(ctx, work, delivery, exc)
+    _record_success(ctx, work, outcome, remote)
+    jobs.enqueue_deliveries(ctx, work.follow_ups)
+    return outcome

@@ -1,0 +1,271 @@
+"""The only module that imports rq: job ids, enqueueing and the job entry points.
+
+Jobs take ids, never objects, and use the JSON serializer (pickle would let
+anyone who can write to Redis run code on workers). Job ids are deterministic
+and carry the attempt number, so a sweeper's re-enqueue of a job that is still
+queued is refused by Redis, while the next attempt always gets a fresh id.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import multiprocessing
+import threading
+import time
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from redis.exceptions import RedisError
+from rq import Queue
+from rq.exceptions import DuplicateJobError
+from rq.serializers import JSONSerializer
+
+from core.context import make_redis
+from core.settings import Settings
+
+if TYPE_CHECKING:
+    from core.context import Context
+
+log = logging.getLogger("loa.delivery")
+
+RESULT_TTL = 3600
+FAILURE_TTL = 7 * 24 * 3600
+
+
+def delivery_job_id(delivery_id: int, attempt: int) -> str:
+    return f"loa-delivery-{delivery_id}-{attempt}"
+
+
+def queue(ctx: Context) -> Queue:
+    return Queue(
+        ctx.settings.queue_name,
+        connection=ctx.redis,
+        serializer=JSONSerializer,
+        default_timeout=ctx.settings.job_timeout,
+    )
+
+
+def _enqueue(
+    q: Queue, func: str, args: tuple[int, ...], job_id: str, at: dt.datetime | None
+) -> bool:
+    options = {
+        "args": args,
+        "job_id": job_id,
+        "unique": True,
+        "result_ttl": RESULT_TTL,
+        "failure_ttl": FAILURE_TTL,
+    }
+    try:
+        if at is not None and at > dt.datetime.now(dt.UTC):
+            q.enqueue_at(at, func, **options)
+        else:
+            q.enqueue(func, **options)
+    except DuplicateJobError:
+        return False
+    return True
+
+
+def enqueue_attempts(
+    ctx: Context, attempts: Iterable[tuple[int, int]], at: dt.datetime | None = None
+) -> int:
+    """Enqueue ``(delivery_id, attempt)`` pairs; Redis being down is survivable (the sweeper)."""
+    q = queue(ctx)
+    done = 0
+    try:
+        for delivery_id, attempt in attempts:
+            job_id = delivery_job_id(delivery_id, attempt)
+            done += _enqueue(q, "core.delivery.jobs.run_delivery", (delivery_id, attempt), job_id, at)
+    except RedisError as exc:
+        log.warning("could not enqueue deliveries (%s); the sweeper will retry", type(exc).__name__)
+    return done
+
+
+def enqueue_deliveries(ctx: Context, ids: Iterable[int], at: dt.datetime | None = None) -> int:
+    """Enqueue the first attempt of freshly written deliveries."""
+    return enqueue_attempts(ctx, ((i, 1) for i in ids), at)
+
+
+def schedule_expiry(ctx: Context, article_id: int, at: dt.datetime) -> None:
+    """Take the item down at ``at``; the sweeper covers it if Redis loses this job."""
+    job_id = f"loa-expire-{article_id}-{int(at.timestamp())}"
+    try:
+        _enqueue(queue(ctx), "core.delivery.jobs.run_expiry", (article_id,), job_id, at)
+    except RedisError as exc:
+        log.warning("could not schedule expiry (%s); the sweeper will run it", type(exc).__name__)
+
+
+# --- job entry points: run inside an rq worker -------------------------------------------
+
+_context: Context | None = None
+
+
+def set_worker_context(ctx: Context | None) -> None:
+    """Workers build one context at start; jobs use it."""
+    global _context
+    _context = ctx
+
+
+def worker_context() -> Context:
+    global _context
+    if _context is None:
+        from core.context import build_context
+        from core.settings import load_settings
+
+        _context = build_context(load_settings())
+    return _context
+
+
+def run_delivery(delivery_id: int, attempt: int) -> str:
+    from core.delivery import dispatcher
+
+    ctx = worker_context()
+    outcome = asyncio.run(dispatcher.run(ctx, delivery_id, attempt))
+    return outcome.value
+
+
+def run_expiry(article_id: int) -> bool:
+    from core.content import actions
+
+    return actions.expire(worker_context(), article_id) is not None
+
+
+def run_sweep() -> dict[str, int]:
+    from core.delivery import sweeper
+
+    return sweeper.sweep(worker_context())
+
+
+# --- running workers ----------------------------------------------------------------------
+
+
+def _simple_worker(ctx: Context, *, in_thread: bool) -> Any:
+    from rq.timeouts import TimerDeathPenalty
+    from rq.worker import SimpleWorker
+
+    worker = SimpleWorker(
+        [queue(ctx)],
+        connection=ctx.redis,
+        serializer=JSONSerializer,
+        maintenance_interval=30,
+        worker_ttl=60,
+        job_monitoring_interval=10,
+    )
+    if in_thread:
+        # Signals belong to the main thread; a thread worker is stopped by its loop instead.
+        worker._install_signal_handlers = lambda: None  # type: ignore[method-assign]
+        worker.death_penalty_class = TimerDeathPenalty
+    return worker
+
+
+def _sweep_loop(settings: Settings, stop: threading.Event | None = None) -> None:
+    from core.context import build_context
+    from core.delivery import sweeper
+
+    ctx = build_context(settings)
+    while stop is None or not stop.is_set():
+        try:
+            sweeper.sweep(ctx)
+        except Exception:
+            log.exception("sweep failed; trying again next interval")
+        if stop is not None:
+            stop.wait(settings.sweep_interval)
+        else:
+            time.sleep(settings.sweep_interval)
+
+
+def run_worker(settings: Settings, concurrency: int | None = None, burst: bool = False) -> None:
+    """``loa worker``: sweep, then serve the delivery queue with N worker processes.
+
+    Each process holds one delivery in flight; channel calls are I/O-bound, so
+    run several per core (``LOA_WORKER_CONCURRENCY``).
+    """
+    from rq.worker import SimpleWorker
+    from rq.worker_pool import WorkerPool
+
+    from core.context import build_context
+    from core.delivery import sweeper
+
+    n = concurrency or settings.worker_concurrency
+    ctx = build_context(settings)
+    set_worker_context(ctx)
+    sweeper.sweep(ctx)
+    if burst or n <= 1:
+        _simple_worker(ctx, in_thread=False).work(burst=burst, with_scheduler=True)
+        return
+    ctx.close()
+    set_worker_context(None)
+    sweeper_process = multiprocessing.get_context("fork").Process(
+        target=_sweep_loop, args=(settings,), name="loa-sweeper", daemon=True
+    )
+    sweeper_process.start()
+    try:
+        pool = WorkerPool(
+            [settings.queue_name],
+            connection=make_redis(settings),
+            num_workers=n,
+            worker_class=SimpleWorker,
+            serializer=JSONSerializer,
+        )
+        pool.start(burst=False, logging_level=settings.log_level)
+    finally:
+        sweeper_process.terminate()
+
+
+class EmbeddedWorker:
+    """Threads that stand in for ``loa worker`` when no Redis is configured.
+
+    They serve the fakeredis queue of this process, move scheduled jobs when
+    due and sweep; for a demo or a laptop, not for production.
+    """
+
+    def __init__(self, ctx: Context, threads: int = 4, poll: float = 0.1) -> None:
+        self.ctx = ctx
+        self.poll = poll
+        self.stop_event = threading.Event()
+        self.threads = [
+            threading.Thread(target=self._serve, name=f"loa-worker-{i}", daemon=True)
+            for i in range(threads)
+        ]
+        self.threads.append(threading.Thread(target=self._schedule, name="loa-sched", daemon=True))
+
+    def start(self) -> None:
+        set_worker_context(self.ctx)
+        for thread in self.threads:
+            thread.start()
+
+    def stop(self) -> None:
+        self.stop_event.set()
+        for thread in self.threads:
+            thread.join(timeout=30)
+
+    def _serve(self) -> None:
+        worker = _simple_worker(self.ctx, in_thread=True)
+        while not self.stop_event.is_set():
+            try:
+                if not worker.work(burst=True, logging_level="WARNING"):
+                    self.stop_event.wait(self.poll)
+            except Exception:
+                log.exception("embedded worker loop failed; continuing")
+                self.stop_event.wait(1)
+
+    def _schedule(self) -> None:
+        from rq.scheduler import RQScheduler
+
+        from core.delivery import sweeper
+
+        scheduler = RQScheduler(
+            [self.ctx.settings.queue_name], connection=self.ctx.redis, serializer=JSONSerializer
+        )
+        last_sweep = 0.0
+        while not self.stop_event.is_set():
+            try:
+                scheduler.acquire_locks()
+                scheduler.enqueue_scheduled_jobs()
+                if time.monotonic() - last_sweep >= self.ctx.settings.sweep_interval:
+                    sweeper.sweep(self.ctx)
+                    last_sweep = time.monotonic()
+            except Exception:
+                log.exception("embedded scheduler failed; continuing")
+            self.stop_event.wait(0.2)

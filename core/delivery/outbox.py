@@ -1,0 +1,91 @@
+"""The outbox: delivery rows written in the same transaction as the change they carry.
+
+Nothing here talks to Redis. After the transaction commits, the caller hands
+the new ids to :func:`core.delivery.jobs.enqueue_deliveries`; if that fails,
+the sweeper finds the rows anyway.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from core.content.models import Article, ArticleTarget
+from core.db import utcnow
+from core.delivery.models import Action, ChannelTarget, Delivery, DeliveryState, Placement
+from core.units.models import Unit
+
+
+def targets_for(session: Session, article: Article) -> list[ChannelTarget]:
+    """The enabled targets chosen for the item, or, if none were chosen, its unit's own."""
+    chosen = select(ArticleTarget.target_id).where(ArticleTarget.article_id == article.id)
+    stmt = select(ChannelTarget).where(ChannelTarget.enabled.is_(True))
+    if session.scalar(chosen.limit(1)) is not None:
+        stmt = stmt.where(ChannelTarget.id.in_(chosen))
+    else:
+        stmt = stmt.where(ChannelTarget.unit_id == article.unit_id)
+    return list(session.scalars(stmt.order_by(ChannelTarget.id)))
+
+
+def add(
+    session: Session,
+    article: Article,
+    target_ids: list[int],
+    action: Action,
+    due_at: dt.datetime | None = None,
+) -> list[int]:
+    now = utcnow()
+    rows = [
+        Delivery(
+            article_id=article.id,
+            target_id=tid,
+            action=action,
+            state=DeliveryState.PENDING,
+            revision=article.revision,
+            due_at=due_at or now,
+        )
+        for tid in target_ids
+    ]
+    session.add_all(rows)
+    session.flush()
+    return [d.id for d in rows]
+
+
+def publish(session: Session, article: Article, due_at: dt.datetime | None = None) -> list[int]:
+    return add(session, article, [t.id for t in targets_for(session, article)], Action.PUBLISH, due_at)
+
+
+def update_live(session: Session, article: Article) -> list[int]:
+    """An edited item: every channel that holds it gets the new revision."""
+    live = session.scalars(
+        select(Placement.target_id).where(Placement.article_id == article.id, Placement.live)
+    ).all()
+    return add(session, article, list(live), Action.UPDATE)
+
+
+def take_down(session: Session, article: Article) -> list[int]:
+    """Cancel what has not been sent; tell every channel that holds the item to remove it.
+
+    Deliveries whose outcome is unknown stay open: once reconciled, the
+    dispatcher sees the item is no longer public and takes it down.
+    """
+    session.execute(
+        update(Delivery)
+        .where(
+            Delivery.article_id == article.id,
+            Delivery.action.in_([Action.PUBLISH, Action.UPDATE]),
+            Delivery.state.in_([DeliveryState.PENDING, DeliveryState.RETRYING]),
+        )
+        .values(state=DeliveryState.CANCELLED, finished_at=utcnow(), updated_at=utcnow())
+    )
+    live = session.scalars(
+        select(Placement.target_id).where(Placement.article_id == article.id, Placement.live)
+    ).all()
+    return add(session, article, list(live), Action.RETRACT)
+
+
+def unit_path(session: Session, unit_id: int) -> str:
+    path = session.scalar(select(Unit.path).where(Unit.id == unit_id))
+    return path or "/"

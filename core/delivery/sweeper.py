@@ -1,0 +1,53 @@
+"""The sweeper: Redis only carries work, so whatever it lost is found again here.
+
+Run periodically and at worker start. It re-enqueues every open delivery
+that is due (a job id that is still queued is refused by Redis, so nothing
+runs twice), turns deliveries stuck in flight past their lease into
+"unknown" (reconciled before any retry), and takes down items whose window
+closed while nothing was running.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from sqlalchemy import select, update
+
+from core.content import actions
+from core.context import Context
+from core.db import utcnow
+from core.delivery import jobs
+from core.delivery.models import OPEN_STATES, Delivery, DeliveryState
+
+log = logging.getLogger("loa.sweeper")
+
+
+def lease(ctx: Context) -> dt.timedelta:
+    """How long an attempt may stay in flight before we assume its worker died."""
+    return dt.timedelta(seconds=ctx.settings.job_timeout * 2)
+
+
+def sweep(ctx: Context, now: dt.datetime | None = None, batch: int = 5000) -> dict[str, int]:
+    now = now or utcnow()
+    with ctx.transaction() as session:
+        stuck = session.execute(
+            update(Delivery)
+            .where(Delivery.state == DeliveryState.IN_FLIGHT, Delivery.started_at < now - lease(ctx))
+            .values(state=DeliveryState.UNKNOWN, due_at=now, updated_at=now,
+                    error_kind="unknown", error_message="the worker stopped during the attempt")
+            .execution_options(synchronize_session=False)
+        ).rowcount
+    with ctx.sessions() as session:
+        due = session.execute(
+            select(Delivery.id, Delivery.attempt)
+            .where(Delivery.state.in_(OPEN_STATES), Delivery.due_at <= now)
+            .order_by(Delivery.due_at)
+            .limit(batch)
+        ).all()
+    enqueued = jobs.enqueue_attempts(ctx, [(d_id, attempt + 1) for d_id, attempt in due])
+    expired = actions.expire_due(ctx, now)
+    report = {"due": len(due), "enqueued": enqueued, "stuck": stuck or 0, "expired": len(expired)}
+    if enqueued or stuck or expired:
+        log.info("sweep: %s", report)
+    return report

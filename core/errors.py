@@ -1,0 +1,50 @@
+"""Errors every interface maps to a clear, typed answer.
+
+``code`` is what GraphQL puts in ``extensions.code`` and what the CLI prints;
+the message is safe to show: it never carries a secret or a stack.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+
+class LoaError(Exception):
+    code = "INTERNAL"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class ValidationFailed(LoaError):
+    """Input was refused; ``fields`` maps each bad field to why."""
+
+    code = "BAD_USER_INPUT"
+
+    def __init__(self, fields: Mapping[str, str]) -> None:
+        self.fields = dict(fields)
+        detail = "; ".join(f"{k}: {v}" for k, v in self.fields.items())
+        super().__init__(f"invalid input ({detail})")
+
+
+class NotFound(LoaError):
+    code = "NOT_FOUND"
+
+
+class Forbidden(LoaError):
+    code = "FORBIDDEN"
+
+
+class Unauthenticated(LoaError):
+    code = "UNAUTHENTICATED"
+
+
+class InvalidTransition(LoaError):
+    """The item is not in a state that allows this action."""
+
+    code = "INVALID_TRANSITION"
+
+
+class Conflict(LoaError):
+    code = "CONFLICT"

@@ -1,0 +1,252 @@
+"""Typed client of a portal's webhook receiver (Standard Webhooks, see CONTRACT.md).
+
+Every outcome of an HTTP exchange is mapped to one of core's typed errors,
+because each asks the delivery pipeline for something different: a connect
+error means nothing left (retry), a read timeout means it may have landed
+(reconcile first). The secret never appears in a message: the only thing
+derived from it that leaves this module is the HMAC in ``webhook-signature``.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import json
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+from standardwebhooks.webhooks import Webhook
+
+from core import (
+    AuthError,
+    OutcomeUnknown,
+    PermanentError,
+    RateLimited,
+    Remote,
+    TransientError,
+)
+
+SECRET_PREFIX = "whsec_"
+#: Standard Webhooks: the key SHOULD be 24 to 64 random bytes.
+MIN_SECRET_BYTES = 24
+MAX_SECRET_BYTES = 64
+#: Retry-After when a 429 carries none (or an unreadable one).
+DEFAULT_RETRY_AFTER = 30.0
+_USER_AGENT = "Loa-portal/1 (+https://www.standardwebhooks.com/)"
+
+
+def secret_key_bytes(secret: str) -> bytes:
+    """Decode a ``whsec_<base64>`` secret strictly; the message never quotes it."""
+    if not secret.startswith(SECRET_PREFIX):
+        raise ValueError("the webhook secret must start with 'whsec_'")
+    try:
+        key = base64.b64decode(secret[len(SECRET_PREFIX) :], validate=True)
+    except (binascii.Error, ValueError):
+        raise ValueError("the webhook secret is not valid base64 after 'whsec_'") from None
+    if not MIN_SECRET_BYTES <= len(key) <= MAX_SECRET_BYTES:
+        raise ValueError(
+            f"the webhook secret must decode to {MIN_SECRET_BYTES}–{MAX_SECRET_BYTES} bytes"
+        )
+    return key
+
+
+def encode_body(envelope: Mapping[str, Any]) -> bytes:
+    """The exact bytes that are signed and sent: compact UTF-8 JSON, Vietnamese unescaped."""
+    return json.dumps(envelope, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def sign_headers(
+    secrets: list[str], message_id: str, body: bytes, now: dt.datetime | None = None
+) -> dict[str, str]:
+    """Standard Webhooks headers; several secrets give several signatures (key rotation)."""
+    when = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
+    text = body.decode("utf-8")
+    signatures = [Webhook(s).sign(message_id, when, text) for s in secrets]
+    return {
+        "webhook-id": message_id,
+        "webhook-timestamp": str(int(when.timestamp())),
+        "webhook-signature": " ".join(signatures),
+    }
+
+
+@dataclass(frozen=True)
+class Comment:
+    """A citizen's comment as the portal reports it."""
+
+    id: str
+    article_id: str
+    author_id: str
+    author_name: str
+    text: str
+    created_at: str
+    hidden: bool
+
+
+class PortalClient:
+    """One portal receiver: ``webhook_url`` plus the secret(s) shared with it."""
+
+    def __init__(
+        self,
+        webhook_url: str,
+        secrets: list[str],
+        *,
+        timeout: float,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        if not secrets:
+            raise ValueError("a webhook secret is required")
+        for s in secrets:
+            secret_key_bytes(s)
+        self.webhook_url = webhook_url.rstrip("/")
+        self._secrets = list(secrets)
+        self._timeout = timeout
+        self._transport = transport
+
+    async def send(self, event_type: str, data: Mapping[str, Any], *, message_id: str) -> Remote:
+        """POST one event; the receiver dedupes by ``message_id`` (our delivery key)."""
+        envelope = {
+            "type": event_type,
+            "timestamp": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "data": dict(data),
+        }
+        body = encode_body(envelope)
+        headers = sign_headers(self._secrets, message_id, body)
+        headers["content-type"] = "application/json; charset=utf-8"
+        response = await self._request("POST", self.webhook_url, headers, body)
+        return _remote_from(response)
+
+    async def lookup(self, message_id: str) -> Remote | None:
+        """Ask whether a message was processed (``GET …/messages/{id}``); ``None`` if not."""
+        url = f"{self.webhook_url}/messages/{quote(message_id, safe='')}"
+        headers = sign_headers(self._secrets, message_id, b"")
+        response = await self._request("GET", url, headers, b"", absent_ok=True)
+        if response is None:
+            return None
+        return _remote_from(response)
+
+    async def list_comments(self, since: int = 0) -> list[Comment]:
+        """Citizens' comments with a sequence number above ``since``."""
+        url = f"{_site_root(self.webhook_url)}/comments?since={since}"
+        headers = sign_headers(self._secrets, f"msg_{uuid.uuid4().hex}", b"")
+        response = await self._request("GET", url, headers, b"")
+        assert response is not None
+        try:
+            rows = response.json()["comments"]
+            return [Comment(**{k: row[k] for k in Comment.__dataclass_fields__}) for row in rows]
+        except (ValueError, KeyError, TypeError):
+            raise PermanentError("portal answered the comment list with unexpected JSON") from None
+
+    async def hide_comment(self, comment_id: str) -> None:
+        """Hide a citizen's comment (moderation's verdict)."""
+        url = f"{_site_root(self.webhook_url)}/comments/{quote(comment_id, safe='')}/hide"
+        headers = sign_headers(self._secrets, f"msg_{uuid.uuid4().hex}", b"")
+        await self._request("POST", url, headers, b"")
+
+    async def _request(
+        self, method: str, url: str, headers: dict[str, str], body: bytes, absent_ok: bool = False
+    ) -> httpx.Response | None:
+        headers = {"user-agent": _USER_AGENT, **headers}
+        try:
+            async with httpx.AsyncClient(
+                timeout=self._timeout, transport=self._transport, follow_redirects=False
+            ) as http:
+                response = await http.request(method, url, headers=headers, content=body)
+        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
+            raise TransientError(f"portal unreachable ({type(exc).__name__})") from None
+        except (
+            httpx.ReadTimeout,
+            httpx.WriteTimeout,
+            httpx.RemoteProtocolError,
+            httpx.ReadError,
+            httpx.WriteError,
+        ) as exc:
+            raise OutcomeUnknown(
+                f"portal did not answer after the request was sent ({type(exc).__name__})"
+            ) from None
+        except httpx.UnsupportedProtocol:
+            raise PermanentError("portal URL has an unsupported scheme") from None
+        except httpx.TransportError as exc:
+            raise TransientError(f"portal transport error ({type(exc).__name__})") from None
+        if absent_ok and response.status_code in (404, 405, 501):
+            return None
+        self._raise_for(response)
+        return response
+
+    def _raise_for(self, response: httpx.Response) -> None:
+        status = response.status_code
+        if 200 <= status < 300:
+            return
+        reason = self._scrub(_error_text(response))
+        where = f"portal answered {status}"
+        if status == 429:
+            raise RateLimited(f"{where}: rate limited", _retry_after(response))
+        if status in (401, 403) or (status == 400 and reason == "invalid_signature"):
+            raise AuthError(f"{where}: signature or credentials refused ({reason})")
+        if 400 <= status < 500:
+            raise PermanentError(f"{where}: {reason}")
+        if status >= 500:
+            raise TransientError(f"{where}: {reason}")
+        raise PermanentError(f"{where}: unexpected status")
+
+    def _scrub(self, text: str) -> str:
+        """Belt and braces: a receiver that echoes our secret must not leak it into logs."""
+        for s in self._secrets:
+            for form in (s, s[len(SECRET_PREFIX) :]):
+                text = text.replace(form, "[secret]")
+        return text
+
+
+def _site_root(webhook_url: str) -> str:
+    """``…/sites/x/webhook`` → ``…/sites/x``: comment endpoints sit beside the receiver."""
+    return webhook_url.rstrip("/").rsplit("/", 1)[0]
+
+
+def _remote_from(response: httpx.Response) -> Remote:
+    try:
+        doc = response.json()
+        remote_id = doc["id"]
+        url = doc.get("url") or ""
+    except (ValueError, KeyError, TypeError, AttributeError):
+        raise PermanentError(
+            f"portal answered {response.status_code} without a JSON {{id, url}}"
+        ) from None
+    if not isinstance(remote_id, str | int) or not isinstance(url, str):
+        raise PermanentError("portal answered with a malformed {id, url}")
+    return Remote(remote_id=str(remote_id), url=url)
+
+
+def _error_text(response: httpx.Response) -> str:
+    """A short, printable reason from the receiver's answer."""
+    try:
+        doc = response.json()
+    except ValueError:
+        doc = None
+    if isinstance(doc, dict) and isinstance(doc.get("error"), str):
+        text = doc["error"]
+    else:
+        text = response.reason_phrase or "error"
+    return "".join(ch for ch in text if ch.isprintable())[:200]
+
+
+def _retry_after(response: httpx.Response) -> float:
+    """Retry-After in seconds or as an HTTP date (RFC 9110 §10.2.3)."""
+    value = response.headers.get("retry-after", "").strip()
+    if not value:
+        return DEFAULT_RETRY_AFTER
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return DEFAULT_RETRY_AFTER
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return max(0.0, (when - dt.datetime.now(dt.UTC)).total_seconds())
