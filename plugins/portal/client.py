@@ -119,6 +119,7 @@ class PortalClient:
         headers = sign_headers(self._secrets, message_id, body)
         headers["content-type"] = "application/json; charset=utf-8"
         response = await self._request("POST", self.webhook_url, headers, body)
+        assert response is not None  # absent_ok is False: every non-2xx raised
         return _remote_from(response)
 
     async def lookup(self, message_id: str) -> Remote | None:

@@ -125,6 +125,7 @@ class _Receiver:
 
     def _verify(self, request: Request, body: bytes) -> str | None:
         """``None`` if the signature holds, else the error code sent back."""
+        reason: str | None
         try:
             self.webhook.verify(body.decode("utf-8"), dict(request.headers), json_parse=False)
         except WebhookVerificationError as exc:
@@ -163,7 +164,7 @@ class _Receiver:
             response = self._process(request, site_name, body, event)
             event.status = response.status_code
             if 200 <= response.status_code < 300:
-                site.answers[message_id] = (response.status_code, json.loads(response.body))
+                site.answers[message_id] = (response.status_code, json.loads(bytes(response.body)))
                 site.stats[event.type] += 1
             return response
 
@@ -230,8 +231,7 @@ class _Receiver:
         site = self.state.sites.get(request.path_params["site"])
         if site is None or message_id not in site.answers:
             return _err(404, "unknown_message")
-        status, answer = site.answers[message_id]
-        return JSONResponse(answer, status_code=200)
+        return JSONResponse(site.answers[message_id][1], status_code=200)
 
     async def articles(self, request: Request) -> Response:
         site = self.state.sites.get(request.path_params["site"])

@@ -77,7 +77,8 @@ def _events(site: Site) -> str:
             ("Mã HTTP", "HTTP status"),
         ]
     )
-    return f"<h3>{_label('Sự kiện đã nhận', 'Events received')}</h3><table><tr>{head}</tr>{rows}</table>"
+    heading = _label("Sự kiện đã nhận", "Events received")
+    return f"<h3>{heading}</h3><table><tr>{head}</tr>{rows}</table>"
 
 
 def render_page(state: SandboxState) -> str:

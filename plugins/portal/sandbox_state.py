@@ -106,4 +106,3 @@ class SandboxState:
         self.sites.clear()
         self.faults.clear()
         self.requests.clear()
-

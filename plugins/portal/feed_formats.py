@@ -1,0 +1,185 @@
+"""RSS 2.0, Atom (RFC 4287), JSON Feed 1.1 and sitemap documents from core Items.
+
+Built with ``xml.etree`` and ``json`` rather than by string formatting, so that
+escaping is never forgotten; text is NFC and stripped of characters XML 1.0
+cannot carry, because one stray control character makes a whole feed
+unparseable for every portal importer that reads it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import unicodedata
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from core import Item
+from plugins.portal.dates import rfc822, rfc3339, utc
+
+ATOM_NS = "http://www.w3.org/2005/Atom"
+CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
+DC_NS = "http://purl.org/dc/elements/1.1/"
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+JSONFEED_VERSION = "https://jsonfeed.org/version/1.1"
+
+ET.register_namespace("atom", ATOM_NS)
+ET.register_namespace("content", CONTENT_NS)
+ET.register_namespace("dc", DC_NS)
+
+_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def clean(text: str) -> str:
+    """NFC, without characters that XML 1.0 forbids."""
+    return _NOT_XML.sub("", unicodedata.normalize("NFC", text))
+
+
+@dataclass(frozen=True)
+class FeedInfo:
+    """What a feed says about itself."""
+
+    base_url: str
+    unit_code: str
+    unit_name: str
+    self_url: str
+
+    @property
+    def title(self) -> str:
+        return clean(f"Tin tức — {self.unit_name}")
+
+    @property
+    def description(self) -> str:
+        return clean(f"Tin tức, thông báo của {self.unit_name} (mã {self.unit_code})")
+
+
+def absolute(base_url: str, url: str) -> str:
+    """Feed readers resolve nothing: every link must be absolute."""
+    return url if urlsplit(url).scheme in ("http", "https") else urljoin(base_url + "/", url)
+
+
+def _date(item: Item) -> dt.datetime:
+    return utc(item.published_at or item.updated_at)
+
+
+def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+    el = ET.SubElement(parent, tag, {k: clean(v) for k, v in attrs.items()})
+    if text is not None:
+        el.text = clean(text)
+    return el
+
+
+def _xml(root: ET.Element, default_namespace: str | None = None) -> bytes:
+    return ET.tostring(
+        root, encoding="utf-8", xml_declaration=True, default_namespace=default_namespace
+    )
+
+
+def _updated(items: Sequence[Item]) -> dt.datetime:
+    return max((utc(i.updated_at) for i in items), default=dt.datetime.now(dt.UTC))
+
+
+def rss(info: FeedInfo, items: Sequence[Item]) -> bytes:
+    root = ET.Element("rss", {"version": "2.0"})
+    channel = _sub(root, "channel")
+    _sub(channel, "title", info.title)
+    _sub(channel, "link", info.base_url + "/")
+    _sub(channel, "description", info.description)
+    _sub(channel, "language", "vi")
+    _sub(channel, "lastBuildDate", rfc822(_updated(items)))
+    _sub(channel, "generator", "Loa")
+    _sub(channel, f"{{{ATOM_NS}}}link", href=info.self_url, rel="self", type="application/rss+xml")
+    for item in items:
+        entry = _sub(channel, "item")
+        _sub(entry, "title", item.title)
+        _sub(entry, "link", absolute(info.base_url, item.url))
+        _sub(entry, "description", item.summary)
+        _sub(entry, f"{{{CONTENT_NS}}}encoded", item.body_html)
+        _sub(entry, "guid", item.uid, isPermaLink="false")
+        _sub(entry, "pubDate", rfc822(_date(item)))
+        if item.category:
+            _sub(entry, "category", item.category)
+        if item.author or item.agency:
+            _sub(entry, f"{{{DC_NS}}}creator", item.author or item.agency)
+    return _xml(root)
+
+
+def _tag_uri(info: FeedInfo, uid: str) -> str:
+    """A permanent entry id (RFC 4151 tag URI) that survives a change of URL."""
+    host = urlsplit(info.base_url).hostname or "localhost"
+    return f"tag:{host},2025:loa/{uid}"
+
+
+def atom(info: FeedInfo, items: Sequence[Item]) -> bytes:
+    root = ET.Element(f"{{{ATOM_NS}}}feed", {f"{{{XML_NS}}}lang": "vi"})
+
+    def a(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+        return _sub(parent, f"{{{ATOM_NS}}}{tag}", text, **attrs)
+
+    a(root, "id", _tag_uri(info, f"feed/{info.unit_code}"))
+    a(root, "title", info.title)
+    a(root, "subtitle", info.description)
+    a(root, "updated", rfc3339(_updated(items)))
+    a(root, "link", href=info.self_url, rel="self", type="application/atom+xml")
+    a(root, "link", href=info.base_url + "/", rel="alternate", type="text/html")
+    a(a(root, "author"), "name", info.unit_name)
+    a(root, "generator", "Loa")
+    for item in items:
+        entry = a(root, "entry")
+        a(entry, "id", _tag_uri(info, item.uid))
+        a(entry, "title", item.title, type="text")
+        a(entry, "link", href=absolute(info.base_url, item.url), rel="alternate")
+        a(entry, "published", rfc3339(_date(item)))
+        a(entry, "updated", rfc3339(item.updated_at))
+        if item.author or item.agency:
+            a(a(entry, "author"), "name", item.author or item.agency)
+        if item.category:
+            a(entry, "category", term=item.category)
+        a(entry, "summary", item.summary, type="text")
+        a(entry, "content", item.body_html, type="html")
+    return _xml(root, ATOM_NS)
+
+
+def json_feed(info: FeedInfo, items: Sequence[Item]) -> bytes:
+    doc: dict[str, Any] = {
+        "version": JSONFEED_VERSION,
+        "title": info.title,
+        "home_page_url": info.base_url + "/",
+        "feed_url": info.self_url,
+        "description": info.description,
+        "language": "vi",
+        "authors": [{"name": clean(info.unit_name)}],
+        "items": [],
+    }
+    for item in items:
+        entry: dict[str, Any] = {
+            "id": item.uid,
+            "url": absolute(info.base_url, item.url),
+            "title": clean(item.title),
+            "summary": clean(item.summary),
+            "content_html": clean(item.body_html),
+            "date_published": rfc3339(_date(item)),
+            "date_modified": rfc3339(item.updated_at),
+        }
+        if item.cover_url:
+            entry["image"] = absolute(info.base_url, item.cover_url)
+        if item.author or item.agency:
+            entry["authors"] = [{"name": clean(item.author or item.agency)}]
+        if item.category:
+            entry["tags"] = [clean(item.category)]
+        doc["items"].append(entry)
+    return json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+def sitemap(base_url: str, items: Sequence[Item]) -> bytes:
+    root = ET.Element(f"{{{SITEMAP_NS}}}urlset")
+    for item in items:
+        url = _sub(root, f"{{{SITEMAP_NS}}}url")
+        _sub(url, f"{{{SITEMAP_NS}}}loc", absolute(base_url, item.url))
+        _sub(url, f"{{{SITEMAP_NS}}}lastmod", rfc3339(item.updated_at))
+    return _xml(root, SITEMAP_NS)

@@ -1,0 +1,88 @@
+"""The pull side: per-unit RSS, Atom and JSON Feed, and one sitemap, for portal importers.
+
+Many portal vendors have no write API (see CONTRACT.md); they can still pull.
+Handlers are thin: ask core for published, in-window items, hand them to
+:mod:`plugins.portal.feed_formats`. Core's query is synchronous (database), so
+it runs in the thread pool rather than blocking the event loop.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from core import Item
+from plugins.portal import feed_formats as fmt
+
+FEED_LIMIT = 50
+#: The sitemap protocol allows 50,000 URLs per file; we list the newest ones.
+SITEMAP_LIMIT = 10_000
+_UNIT_CODE = re.compile(r"^[A-Za-z0-9_.-]{1,32}$")
+_CACHE = "public, max-age=300"
+
+Builder = Callable[[fmt.FeedInfo, Sequence[Item]], bytes]
+
+_FORMATS: dict[str, tuple[Builder, str]] = {
+    "rss.xml": (fmt.rss, "application/rss+xml; charset=utf-8"),
+    "atom.xml": (fmt.atom, "application/atom+xml; charset=utf-8"),
+    "feed.json": (fmt.json_feed, "application/feed+json; charset=utf-8"),
+}
+
+
+def _respond(request: Request, body: bytes, media_type: str) -> Response:
+    """With a strong ETag, so importers polling every few minutes mostly get a 304."""
+    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    headers = {"etag": etag, "cache-control": _CACHE}
+    if etag in request.headers.get("if-none-match", ""):
+        return Response(status_code=304, headers=headers)
+    return Response(body, media_type=media_type, headers=headers)
+
+
+def _unit_name(unit_code: str, items: Sequence[Item]) -> str:
+    """Items carry unit names; an empty feed falls back to the code."""
+    for item in items:
+        if item.unit_code == unit_code and item.unit_name:
+            return item.unit_name
+    return unit_code
+
+
+async def unit_feed(request: Request) -> Response:
+    unit_code: str = request.path_params["unit_code"]
+    kind: str = request.path_params["kind"]
+    if kind not in _FORMATS or not _UNIT_CODE.match(unit_code):
+        return PlainTextResponse("Not Found", status_code=404)
+    ctx: Any = request.app.state.loa
+    try:
+        items = await run_in_threadpool(ctx.published_items, unit_code, True, FEED_LIMIT)
+    except LookupError:
+        return PlainTextResponse("Không có đơn vị này (unknown unit)", status_code=404)
+    base = ctx.settings.base_url.rstrip("/")
+    info = fmt.FeedInfo(
+        base_url=base,
+        unit_code=unit_code,
+        unit_name=_unit_name(unit_code, items),
+        self_url=f"{base}/feeds/{unit_code}/{kind}",
+    )
+    build, media_type = _FORMATS[kind]
+    return _respond(request, build(info, items), media_type)
+
+
+async def sitemap(request: Request) -> Response:
+    ctx: Any = request.app.state.loa
+    items = await run_in_threadpool(ctx.published_items, None, True, SITEMAP_LIMIT)
+    body = fmt.sitemap(ctx.settings.base_url.rstrip("/"), items)
+    return _respond(request, body, "application/xml; charset=utf-8")
+
+
+def feed_routes() -> list[BaseRoute]:
+    return [
+        Route("/feeds/{unit_code}/{kind}", unit_feed, methods=["GET", "HEAD"]),
+        Route("/sitemap.xml", sitemap, methods=["GET", "HEAD"]),
+    ]
