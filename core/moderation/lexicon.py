@@ -109,9 +109,7 @@ class Lexicon:
         return _default()
 
     @classmethod
-    def from_files(
-        cls, vi: Path, en: Path | None = None, allow: Sequence[Path] = ()
-    ) -> Lexicon:
+    def from_files(cls, vi: Path, en: Path | None = None, allow: Sequence[Path] = ()) -> Lexicon:
         entries = read_entries(vi, "vi") + (read_entries(en, "en") if en else [])
         allowed = [a for path in allow for a in read_allow(path)]
         return cls(entries, allowed)

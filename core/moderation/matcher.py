@@ -69,9 +69,13 @@ class Matcher:
             folded_key = fold(exact_key)
             exact.setdefault(exact_key, []).append(_Key(entry, size, ANY, None))
             stripped_ok = bool(entry.flags & {"strip_ok", "context"})
+            need = ANY if stripped_ok else DISGUISED
             if folded_key != exact_key or not stripped_ok:
-                need = ANY if stripped_ok else DISGUISED
                 folded.setdefault(folded_key, []).append(_Key(entry, size, need, None))
+            if size > 1:
+                # written as one word ("ditme") or split letter by letter ("đ ồ c h ó")
+                glued = _key(t.forms.folded for t in tokenise("".join(entry.term.split())))
+                folded.setdefault(glued, []).append(_Key(entry, 1, need, None))
         for phrase in allow:
             tokens = tokenise(phrase)
             if tokens:
@@ -114,8 +118,9 @@ class Matcher:
                 continue
             if protected and any(i in protected for i in range(first, last + 1)):
                 continue
-            span = Span(tokens[first].start, tokens[last].end, entry.term, entry.category,
-                        entry.severity)
+            span = Span(
+                tokens[first].start, tokens[last].end, entry.term, entry.category, entry.severity
+            )
             slot = (span.start, span.end, entry.category)
             if slot not in best or best[slot].severity < span.severity:
                 best[slot] = span
@@ -153,10 +158,15 @@ def _outermost(spans: list[Span]) -> list[Span]:
     if len(spans) < 2:
         return spans
     return [
-        s for s in spans
+        s
+        for s in spans
         if not any(
-            o is not s and o.category == s.category and o.severity >= s.severity
-            and o.start <= s.start and s.end <= o.end and (o.end - o.start) > (s.end - s.start)
+            o is not s
+            and o.category == s.category
+            and o.severity >= s.severity
+            and o.start <= s.start
+            and s.end <= o.end
+            and (o.end - o.start) > (s.end - s.start)
             for o in spans
         )
     ]

@@ -33,18 +33,70 @@ ZERO_WIDTH: Final[frozenset[str]] = frozenset(
 
 #: Cyrillic and Greek letters that look like Latin ones (lower case, after str.lower()).
 HOMOGLYPHS: Final[dict[str, str]] = {
-    "а": "a", "в": "b", "с": "c", "ԁ": "d", "е": "e", "ё": "e", "һ": "h", "і": "i", "ї": "i",
-    "ј": "j", "к": "k", "ӏ": "l", "м": "m", "н": "h", "о": "o", "р": "p", "ԛ": "q", "г": "r",
-    "ѕ": "s", "т": "t", "у": "y", "ѵ": "v", "ԝ": "w", "х": "x", "ь": "b", "ц": "u", "п": "n",
-    "α": "a", "β": "b", "γ": "y", "δ": "d", "ε": "e", "η": "n", "ι": "i", "κ": "k", "μ": "u",
-    "ν": "v", "ο": "o", "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "ω": "w", "ς": "c", "ѡ": "w",
-    "ı": "i", "ł": "l", "ø": "o", "ß": "ss",
+    "а": "a",
+    "в": "b",
+    "с": "c",
+    "ԁ": "d",
+    "е": "e",
+    "ё": "e",
+    "һ": "h",
+    "і": "i",
+    "ї": "i",
+    "ј": "j",
+    "к": "k",
+    "ӏ": "l",
+    "м": "m",
+    "н": "h",
+    "о": "o",
+    "р": "p",
+    "ԛ": "q",
+    "г": "r",
+    "ѕ": "s",
+    "т": "t",
+    "у": "y",
+    "ѵ": "v",
+    "ԝ": "w",
+    "х": "x",
+    "ь": "b",
+    "ц": "u",
+    "п": "n",
+    "α": "a",
+    "β": "b",
+    "γ": "y",
+    "δ": "d",
+    "ε": "e",
+    "η": "n",
+    "ι": "i",
+    "κ": "k",
+    "μ": "u",
+    "ν": "v",
+    "ο": "o",
+    "ρ": "p",
+    "τ": "t",
+    "υ": "u",
+    "χ": "x",
+    "ω": "w",
+    "ς": "c",
+    "ѡ": "w",
+    "ı": "i",
+    "ł": "l",
+    "ø": "o",
+    "ß": "ss",
 }
 
 #: Leetspeak substitutions, applied inside tokens that have at least two real letters.
 LEET: Final[dict[str, str]] = {
-    "0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "9": "g",
-    "@": "a", "$": "s", "!": "i", "|": "l",
+    "0": "o",
+    "1": "i",
+    "3": "e",
+    "4": "a",
+    "5": "s",
+    "7": "t",
+    "9": "g",
+    "@": "a",
+    "$": "s",
+    "!": "i",
+    "|": "l",
 }
 
 _FAST_CHARS: Final[frozenset[str]] = (
@@ -102,6 +154,9 @@ def token_forms(raw: str) -> Forms:
     """Normalise one lower-case token; cached because words repeat far more than texts do."""
     disguised = False
     word = raw.strip("*")
+    if len(word) >= 5 and word[1::2].strip("*") == "" and "*" not in word[::2]:
+        word = word[::2]  # "f*u*c*k": stars between every letter split a word, not mask it
+        disguised = True
     letters = sum(1 for c in word if c.isalpha())
     decoded = decode_input_method(word) if word.isascii() and letters >= 2 else None
     if decoded is None and letters >= 1 and not word.isalpha():
@@ -153,7 +208,9 @@ def _clean_chars(text: str) -> tuple[str, list[int] | None, list[int] | None, se
         swapped = "".join(HOMOGLYPHS.get(c, c) for c in mapped)
         mapped = unicodedata.normalize("NFC", swapped)
         look_alike = swapped != unicodedata.normalize("NFKC", cluster).lower() or (
-            not cluster.isascii() and mapped.isascii() and len(mapped) == len(cluster)
+            not cluster.isascii()
+            and mapped.isascii()
+            and len(mapped) == len(cluster)
             and cluster.lower() != mapped
         )
         for char in mapped:
@@ -172,14 +229,14 @@ def tokenise(text: str) -> list[Token]:
     pieces = [(m.start(), m.end()) for m in _TOKEN.finditer(clean)]
     tokens: list[Token] = []
     for s, e, joined in _join_split_letters(clean, pieces):
-        raw = clean[s:e] if not joined else "".join(
-            clean[a:b] for a, b in _letters_in(clean, s, e)
-        )
+        raw = clean[s:e] if not joined else "".join(clean[a:b] for a, b in _letters_in(clean, s, e))
         if not raw.strip("*"):
             continue
         forms = token_forms(raw)
-        disguised = forms.disguised or joined or (
-            bool(suspicious) and any(p in suspicious for p in range(s, e))
+        disguised = (
+            forms.disguised
+            or joined
+            or (bool(suspicious) and any(p in suspicious for p in range(s, e)))
         )
         if starts is None or ends is None:
             tokens.append(Token(s, e, forms, disguised))
@@ -193,13 +250,12 @@ def _letters_in(clean: str, s: int, e: int) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _TOKEN.finditer(clean, s, e)]
 
 
-def _join_split_letters(
-    clean: str, spans: list[tuple[int, int]]
-) -> list[tuple[int, int, bool]]:
+def _join_split_letters(clean: str, spans: list[tuple[int, int]]) -> list[tuple[int, int, bool]]:
     """Join runs of single letters split by spaces, dots or symbols: "đ.m", "d i t", "l-o-n".
 
-    A run needs at least two single letters separated by at most three separator characters
-    (no line break); the joined token spans from the first letter to the last.
+    A run needs at least two single letters separated by the same short separator (at most
+    three characters, no line break), so "đ.m t.h.ằ.n.g" stays two words; the joined token
+    spans from the first letter to the last.
     """
     out: list[tuple[int, int, bool]] = []
     i = 0
@@ -208,13 +264,24 @@ def _join_split_letters(
         s, e = spans[i]
         if e - s == 1 and clean[s].isalpha():
             j = i
+            gap = ""
             while (
                 j + 1 < n
                 and spans[j + 1][1] - spans[j + 1][0] == 1
                 and clean[spans[j + 1][0]].isalpha()
                 and _SPLIT_GAP.fullmatch(clean, spans[j][1], spans[j + 1][0]) is not None
+                and (not gap or clean[spans[j][1] : spans[j + 1][0]] == gap)
             ):
+                gap = clean[spans[j][1] : spans[j + 1][0]]
                 j += 1
+            if (
+                j == i + 1
+                and gap == " "
+                and j + 1 < n
+                and spans[j + 1][1] - spans[j + 1][0] == 1
+                and _SPLIT_GAP.fullmatch(clean, spans[j][1], spans[j + 1][0]) is not None
+            ):
+                j = i  # "a f.u.c.k": the article is a word, the dotted run starts after it
             if j > i:
                 out.append((s, spans[j][1], True))
                 i = j + 1
