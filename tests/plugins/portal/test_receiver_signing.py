@@ -85,7 +85,9 @@ def test_invalid_and_missing_signatures_are_refused(sandbox, make_target, make_i
     assert posts == [False] * len(cases)
 
 
-def test_a_second_valid_signature_is_enough_for_key_rotation(sandbox, make_target, make_item, secret):
+def test_a_second_valid_signature_is_enough_for_key_rotation(
+    sandbox, make_target, make_item, secret
+):
     target = make_target()
     body = _envelope(target, make_item())
     headers = _headers(secret, "msg_r", body)
