@@ -83,7 +83,10 @@ class Settings:
 VARIABLES: dict[str, tuple[str, str]] = {
     "LOA_ENV": ("dev", "`dev` or `prod`. Prod refuses embedded SQLite/fakeredis and missing keys."),
     "LOA_DATABASE_URL": ("sqlite:///var/loa.db", "SQLAlchemy URL; PostgreSQL in production."),
-    "LOA_REDIS_URL": ("(unset)", "Redis for the rq queue. Unset: fakeredis and an in-process worker."),
+    "LOA_REDIS_URL": (
+        "(unset)",
+        "Redis for the rq queue. Unset: fakeredis and an in-process worker.",
+    ),
     "LOA_SECRET_KEYS": (
         "(dev: generated in var/secret.key)",
         "Comma-separated base64 keys (32 bytes). The first encrypts, all decrypt.",
@@ -93,7 +96,10 @@ VARIABLES: dict[str, tuple[str, str]] = {
     "LOA_WORKER_CONCURRENCY": ("8", "Deliveries each `loa worker` keeps in flight (processes)."),
     "LOA_QUEUE": ("loa-delivery", "Name of the rq queue the delivery workers listen on."),
     "LOA_HTTP_TIMEOUT": ("10", "Seconds before a channel call is abandoned (outcome unknown)."),
-    "LOA_JOB_TIMEOUT": ("60", "Seconds an rq delivery job may run; keep well above the HTTP timeout."),
+    "LOA_JOB_TIMEOUT": (
+        "60",
+        "Seconds an rq delivery job may run; keep well above the HTTP timeout.",
+    ),
     "LOA_MAX_ATTEMPTS": ("8", "Attempts before a failing delivery is marked for attention."),
     "LOA_SWEEP_INTERVAL": ("15", "Seconds between sweeps that re-enqueue due deliveries."),
     "LOA_LOG_LEVEL": ("INFO", "Python logging level."),
@@ -125,7 +131,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     var_dir = Path(env_map.get("LOA_VAR_DIR", "var"))
     database_url = env_map.get("LOA_DATABASE_URL") or f"sqlite:///{var_dir}/loa.db"
     redis_url = env_map.get("LOA_REDIS_URL") or None
-    keys = tuple(Secret(k.strip()) for k in env_map.get("LOA_SECRET_KEYS", "").split(",") if k.strip())
+    keys = tuple(
+        Secret(k.strip()) for k in env_map.get("LOA_SECRET_KEYS", "").split(",") if k.strip()
+    )
     if env == "prod":
         problems = []
         if database_url.startswith("sqlite"):

@@ -43,7 +43,9 @@ PUBLIC = (Status.PUBLISHED, Status.SCHEDULED)
 
 def snapshot(article: Article) -> dict[str, Any]:
     data: dict[str, Any] = {f: getattr(article, f) for f in CONTENT_FIELDS}
-    data.update(category_id=article.category_id, unit_id=article.unit_id, agency_id=article.agency_id)
+    data.update(
+        category_id=article.category_id, unit_id=article.unit_id, agency_id=article.agency_id
+    )
     a = article.audience
     data["audience"] = {f: getattr(a, f) for f in AUDIENCE_FIELDS}
     return json.loads(json.dumps(data, default=str))
@@ -54,7 +56,9 @@ def content_hash(data: Mapping[str, Any]) -> str:
 
 
 def _load(session: Session, article_id: int) -> Article:
-    article = session.get(Article, article_id, with_for_update=True)
+    article = session.scalar(
+        select(Article).where(Article.id == article_id).with_for_update(of=Article)
+    )
     if article is None:
         raise NotFound(f"no article with id {article_id}")
     return article
@@ -273,7 +277,9 @@ def retract(ctx: Context, actor: Actor, article_id: int, reason: str = "") -> Ar
 
 def expire(ctx: Context, article_id: int, now: dt.datetime | None = None) -> Article | None:
     """Take an item down at the end of its window; safe to call early or twice."""
-    return _take_down(ctx, SYSTEM, article_id, Status.EXPIRED, "visible_until reached", now or utcnow())
+    return _take_down(
+        ctx, SYSTEM, article_id, Status.EXPIRED, "visible_until reached", now or utcnow()
+    )
 
 
 def expire_due(ctx: Context, now: dt.datetime | None = None) -> list[int]:

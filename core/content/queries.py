@@ -77,7 +77,9 @@ def _filtered(
     if unit_code:
         unit = unit_by_code(session, unit_code)
         if include_descendants:
-            stmt = stmt.join(Unit, Unit.id == Article.unit_id).where(Unit.path.startswith(unit.path))
+            stmt = stmt.join(Unit, Unit.id == Article.unit_id).where(
+                Unit.path.startswith(unit.path)
+            )
         else:
             stmt = stmt.where(Article.unit_id == unit.id)
     if category:

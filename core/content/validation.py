@@ -82,7 +82,7 @@ def clean_article(data: Mapping[str, Any], *, partial: bool = False) -> dict[str
     if not partial or "title" in data:
         if not out.get("title"):
             errors["title"] = "is required"
-    if "slug" in data and data["slug"]:
+    if data.get("slug"):
         out["slug"] = slugify(str(data["slug"]))
     if "body_html" in data:
         body = str(data["body_html"] or "")

@@ -214,8 +214,12 @@ def _record_success(ctx: Context, work: _Work, outcome: Outcome, remote: Remote 
             action=f"delivery.{d.action}",
             subject_type="delivery",
             subject_id=d.id,
-            data={"article": d.article_id, "target": d.target_id, "remote_id": placement.remote_id
-                  if placement else "", "attempt": d.attempt},
+            data={
+                "article": d.article_id,
+                "target": d.target_id,
+                "remote_id": placement.remote_id if placement else "",
+                "attempt": d.attempt,
+            },
         )
         article = session.get(Article, d.article_id)
         if d.action != Action.RETRACT and article is not None and article.status not in PUBLIC:

@@ -76,7 +76,9 @@ def enqueue_attempts(
     try:
         for delivery_id, attempt in attempts:
             job_id = delivery_job_id(delivery_id, attempt)
-            done += _enqueue(q, "core.delivery.jobs.run_delivery", (delivery_id, attempt), job_id, at)
+            done += _enqueue(
+                q, "core.delivery.jobs.run_delivery", (delivery_id, attempt), job_id, at
+            )
     except RedisError as exc:
         log.warning("could not enqueue deliveries (%s); the sweeper will retry", type(exc).__name__)
     return done

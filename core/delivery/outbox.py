@@ -54,7 +54,9 @@ def add(
 
 
 def publish(session: Session, article: Article, due_at: dt.datetime | None = None) -> list[int]:
-    return add(session, article, [t.id for t in targets_for(session, article)], Action.PUBLISH, due_at)
+    return add(
+        session, article, [t.id for t in targets_for(session, article)], Action.PUBLISH, due_at
+    )
 
 
 def update_live(session: Session, article: Article) -> list[int]:

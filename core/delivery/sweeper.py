@@ -33,9 +33,16 @@ def sweep(ctx: Context, now: dt.datetime | None = None, batch: int = 5000) -> di
     with ctx.transaction() as session:
         stuck = session.execute(
             update(Delivery)
-            .where(Delivery.state == DeliveryState.IN_FLIGHT, Delivery.started_at < now - lease(ctx))
-            .values(state=DeliveryState.UNKNOWN, due_at=now, updated_at=now,
-                    error_kind="unknown", error_message="the worker stopped during the attempt")
+            .where(
+                Delivery.state == DeliveryState.IN_FLIGHT, Delivery.started_at < now - lease(ctx)
+            )
+            .values(
+                state=DeliveryState.UNKNOWN,
+                due_at=now,
+                updated_at=now,
+                error_kind="unknown",
+                error_message="the worker stopped during the attempt",
+            )
             .execution_options(synchronize_session=False)
         ).rowcount
     with ctx.sessions() as session:

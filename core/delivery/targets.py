@@ -16,7 +16,9 @@ from core.delivery.models import ChannelTarget
 from core.errors import NotFound, ValidationFailed
 
 
-def _validate(ctx: Context, plugin: str, settings: Mapping[str, Any], secrets: Mapping[str, str]) -> None:
+def _validate(
+    ctx: Context, plugin: str, settings: Mapping[str, Any], secrets: Mapping[str, str]
+) -> None:
     try:
         channel = ctx.channel(plugin)
     except LookupError as exc:
@@ -62,7 +64,9 @@ def create_target(ctx: Context, actor: Actor, data: Mapping[str, Any]) -> Channe
     return target
 
 
-def update_target(ctx: Context, actor: Actor, target_id: int, data: Mapping[str, Any]) -> ChannelTarget:
+def update_target(
+    ctx: Context, actor: Actor, target_id: int, data: Mapping[str, Any]
+) -> ChannelTarget:
     """Change name, settings, enabled; ``secrets`` replaces the stored credentials when given."""
     with ctx.transaction() as session:
         target = session.get(ChannelTarget, target_id, with_for_update=True)
@@ -71,8 +75,12 @@ def update_target(ctx: Context, actor: Actor, target_id: int, data: Mapping[str,
         from core.delivery.outbox import unit_path
 
         require(actor, Permission.MANAGE_CHANNELS, unit_path(session, target.unit_id))
-        changed = sorted(k for k in ("name", "settings", "secrets", "enabled") if data.get(k) is not None)
-        settings = dict(data["settings"]) if data.get("settings") is not None else dict(target.settings)
+        changed = sorted(
+            k for k in ("name", "settings", "secrets", "enabled") if data.get(k) is not None
+        )
+        settings = (
+            dict(data["settings"]) if data.get("settings") is not None else dict(target.settings)
+        )
         if data.get("secrets") is not None:
             secrets = {str(k): str(v) for k, v in data["secrets"].items()}
         else:

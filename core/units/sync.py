@@ -61,7 +61,9 @@ def rows() -> Iterator[Row]:
             "SELECT DISTINCT provinceCode, province, provinceShort FROM admin_units ORDER BY 1"
         ).fetchall()
         for code, name, short in current:
-            yield Row(CURRENT_SCHEME, code, "province", _kind(name, short), name, short, NATIONAL_CODE)
+            yield Row(
+                CURRENT_SCHEME, code, "province", _kind(name, short), name, short, NATIONAL_CODE
+            )
         for code, name, short, kind, parent in db.execute(
             "SELECT DISTINCT wardCode, ward, wardShort, wardType, provinceCode FROM admin_units"
             " ORDER BY 1"
@@ -70,7 +72,9 @@ def rows() -> Iterator[Row]:
         for code, name, short in db.execute(
             "SELECT DISTINCT provinceCode, province, provinceShort FROM admin_units_legacy ORDER BY 1"
         ):
-            yield Row(LEGACY_SCHEME, code, "province", _kind(name, short), name, short, NATIONAL_CODE)
+            yield Row(
+                LEGACY_SCHEME, code, "province", _kind(name, short), name, short, NATIONAL_CODE
+            )
         for code, name, short, kind, parent in db.execute(
             "SELECT DISTINCT districtCode, district, districtShort, districtType, provinceCode"
             " FROM admin_units_legacy ORDER BY 1"

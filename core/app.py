@@ -1,0 +1,128 @@
+"""The composition root: settings in, a Starlette app out.
+
+This is the one core module that may know about plugins' routes and
+sandboxes; everything else reaches plugins only through hooks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from sqlalchemy import text
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from core.context import Context, build_context
+from core.settings import Settings
+
+CSP = (
+    "default-src 'self'; img-src 'self' https: data:; style-src 'self' 'unsafe-inline' "
+    "https://unpkg.com; script-src 'self' 'unsafe-inline' https://unpkg.com; "
+    "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+)
+
+
+class SecurityHeaders:
+    """Headers every response carries; HSTS only outside dev (it sticks in browsers)."""
+
+    def __init__(self, app: ASGIApp, *, hsts: bool) -> None:
+        self.app = app
+        self.headers = [
+            (b"x-content-type-options", b"nosniff"),
+            (b"referrer-policy", b"strict-origin-when-cross-origin"),
+            (b"x-frame-options", b"DENY"),
+            (b"content-security-policy", CSP.encode()),
+        ]
+        if hsts:
+            self.headers.append(
+                (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
+            )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                present = {k.lower() for k, _ in message.get("headers", [])}
+                extra = [(k, v) for k, v in self.headers if k not in present]
+                message["headers"] = list(message.get("headers", [])) + extra
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+async def healthz(request: Request) -> JSONResponse:
+    return JSONResponse({"status": "ok"})
+
+
+async def readyz(request: Request) -> JSONResponse:
+    ctx: Context = request.app.state.loa
+    checks: dict[str, str] = {}
+
+    def check_db() -> None:
+        with ctx.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+
+    for name, probe in (("database", check_db), ("redis", ctx.redis.ping)):
+        try:
+            await run_in_threadpool(probe)
+            checks[name] = "ok"
+        except Exception as exc:
+            checks[name] = f"unavailable ({type(exc).__name__})"
+    ok = all(v == "ok" for v in checks.values())
+    return JSONResponse({"status": "ok" if ok else "unavailable", **checks}, 200 if ok else 503)
+
+
+def create_app(
+    settings: Settings,
+    *,
+    ctx: Context | None = None,
+    embedded_worker: bool | None = None,
+    sandboxes: bool = False,
+) -> Starlette:
+    """Build the web app. With no Redis configured, an in-process worker serves the queue."""
+    from core.graphql import management_app, public_app
+
+    context = ctx or build_context(settings)
+    run_worker = settings.embedded_redis if embedded_worker is None else embedded_worker
+
+    routes: list[BaseRoute] = [
+        Route("/healthz", healthz),
+        Route("/readyz", readyz),
+        Mount("/graphql", app=public_app(context)),
+        Mount("/api/graphql", app=management_app(context)),
+    ]
+    for batch in context.pm.hook.loa_routes(settings=settings):
+        routes.extend(batch)
+    if sandboxes:
+        for batch in context.pm.hook.loa_sandboxes(settings=settings):
+            routes.extend(Mount(path, app=app) for path, app in batch)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
+        worker = None
+        if run_worker:
+            from core.delivery.jobs import EmbeddedWorker
+
+            worker = EmbeddedWorker(context, threads=settings.worker_concurrency)
+            worker.start()
+        try:
+            yield {}
+        finally:
+            if worker is not None:
+                await run_in_threadpool(worker.stop)
+            if ctx is None:
+                context.close()
+
+    app = Starlette(routes=routes, lifespan=lifespan)
+    app.state.loa = context
+    app.add_middleware(SecurityHeaders, hsts=settings.is_prod)
+    return app

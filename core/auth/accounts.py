@@ -1,0 +1,54 @@
+"""Creating accounts. Passwords and TOTP enrolment come with the accounts issue;
+until then an account is created with a one-time enrolment token, stored as a digest."""
+
+from __future__ import annotations
+
+import hashlib
+
+from sqlalchemy import select
+
+from core import audit
+from core.auth.models import Role, RoleMembership, User
+from core.context import Context
+from core.units.models import CURRENT_SCHEME, Unit
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_user(
+    ctx: Context, *, username: str, unit_code: str, role: str, enrol_token: str
+) -> User:
+    with ctx.transaction() as session:
+        unit = session.scalar(
+            select(Unit).where(Unit.scheme == CURRENT_SCHEME, Unit.code == unit_code)
+        )
+        if unit is None:
+            raise LookupError(f"no unit {unit_code!r}: run `loa units sync` first")
+        user = session.scalar(select(User).where(User.username == username))
+        if user is None:
+            user = User(username=username, display_name=username)
+            session.add(user)
+        user.enrol_token_digest = token_digest(enrol_token)
+        session.flush()
+        if (
+            session.scalar(
+                select(RoleMembership.id).where(
+                    RoleMembership.user_id == user.id,
+                    RoleMembership.unit_id == unit.id,
+                    RoleMembership.role == role,
+                )
+            )
+            is None
+        ):
+            session.add(RoleMembership(user_id=user.id, unit_id=unit.id, role=Role(role)))
+        audit.record(
+            session,
+            actor="cli",
+            action="user.create",
+            subject_type="user",
+            subject_id=user.id,
+            data={"username": username, "role": role, "unit": unit_code},
+        )
+    return user

@@ -1,0 +1,211 @@
+"""The ``loa`` command: serve, work, demo, and the operator's tools."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import sys
+from pathlib import Path
+
+import click
+
+from core.settings import Settings, SettingsError, load_settings
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _logging(settings: Settings) -> None:
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+
+
+@click.group()
+def main() -> None:
+    """Loa: write once, approve, publish to every channel."""
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+def serve(host: str, port: int) -> None:
+    """Serve the public and management APIs (uvicorn)."""
+    import uvicorn
+
+    from core.app import create_app
+
+    settings = _settings()
+    _logging(settings)
+    uvicorn.run(create_app(settings), host=host, port=port, log_level=settings.log_level.lower())
+
+
+@main.command()
+@click.option(
+    "--concurrency", type=int, default=None, help="Worker processes (deliveries in flight)."
+)
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+def worker(concurrency: int | None, burst: bool) -> None:
+    """Deliver to channels: rq workers on LOA_REDIS_URL, plus the sweeper."""
+    from core.delivery.jobs import run_worker
+
+    settings = _settings()
+    if settings.embedded_redis:
+        raise click.ClickException(
+            "loa worker needs LOA_REDIS_URL; with the embedded default, `loa serve` runs "
+            "an in-process worker."
+        )
+    _logging(settings)
+    run_worker(settings, concurrency, burst)
+
+
+@main.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Apply every migration (SQLite or PostgreSQL)."""
+    from core.migrate import upgrade
+
+    upgrade(_settings())
+    click.echo("database is up to date")
+
+
+@main.group()
+def units() -> None:
+    """Administrative units."""
+
+
+@units.command("sync")
+def units_sync() -> None:
+    """Load the 2025 tree (34 provinces, 3,321 communes) and the legacy tree."""
+    from core.context import build_context
+    from core.units.sync import sync
+
+    ctx = build_context(_settings())
+    with ctx.transaction() as session:
+        counts = sync(session)
+    for key, n in sorted(counts.items()):
+        click.echo(f"{key}: {n}")
+
+
+@main.group()
+def user() -> None:
+    """Accounts."""
+
+
+@user.command("create")
+@click.argument("username")
+@click.option(
+    "--unit", "unit_code", default="VN", show_default=True, help="Unit the role is held on."
+)
+@click.option(
+    "--role",
+    type=click.Choice(["contributor", "editor", "approver", "channel_admin", "admin"]),
+    default="admin",
+    show_default=True,
+)
+def user_create(username: str, unit_code: str, role: str) -> None:
+    """Create an account and print its one-time enrolment link (never a password)."""
+    from core.auth.accounts import create_user
+    from core.context import build_context
+
+    settings = _settings()
+    ctx = build_context(settings)
+    token = secrets.token_urlsafe(32)
+    try:
+        create_user(ctx, username=username, unit_code=unit_code, role=role, enrol_token=token)
+    except LookupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"created {username} ({role} on {unit_code})")
+    click.echo(f"one-time enrolment link: {settings.base_url}/admin/enrol/{token}")
+
+
+@main.group()
+def audit() -> None:
+    """The hash-chained audit log."""
+
+
+@audit.command("verify")
+def audit_verify() -> None:
+    """Exit 0 when the chain is intact; otherwise name the first bad entry."""
+    from core import audit as audit_log
+    from core.context import build_context
+
+    ctx = build_context(_settings())
+    with ctx.sessions() as session:
+        report = audit_log.verify(session)
+    if report.ok:
+        click.echo(f"audit chain intact ({report.checked} entries)")
+        return
+    click.echo(f"audit chain broken at entry {report.first_bad_id}: {report.reason}", err=True)
+    sys.exit(1)
+
+
+@main.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_(path: Path) -> None:
+    """Import articles from JSON Lines; bad lines are reported, good ones load."""
+    from core.auth.permissions import SYSTEM
+    from core.content.importer import import_jsonl
+    from core.context import build_context
+
+    ctx = build_context(_settings())
+    with path.open(encoding="utf-8") as fh:
+        report = import_jsonl(ctx, SYSTEM, fh)
+    for number, reason in report.errors:
+        click.echo(f"line {number}: {reason}", err=True)
+    click.echo(
+        f"imported {report.created}, already present {report.skipped}, bad {len(report.errors)}"
+    )
+    if report.errors:
+        sys.exit(1)
+
+
+@main.command()
+def moderate() -> None:
+    """Read text lines on stdin, write one JSON verdict per line."""
+    from core.moderation.cli import main as moderate_main
+
+    sys.exit(moderate_main(sys.stdin, sys.stdout))
+
+
+@main.command()
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--host", default="127.0.0.1", show_default=True)
+def demo(port: int, host: str) -> None:
+    """Run Loa on its embedded defaults with the channel sandboxes and demo content."""
+    import os
+
+    import uvicorn
+
+    from core.app import create_app
+    from core.context import build_context
+    from core.demo import seed
+    from core.migrate import upgrade
+
+    os.environ.setdefault("LOA_BASE_URL", f"http://{host}:{port}")
+    settings = _settings()
+    _logging(settings)
+    upgrade(settings)
+    ctx = build_context(settings)
+    report = seed(ctx)
+    base = settings.base_url
+    click.echo(
+        f"""
+Loa demo — {report["articles"]} new articles seeded
+  GraphiQL (public API)     {base}/graphql
+  Portal sandbox (received) {base}/sandbox/portal/
+  RSS of Thanh Hóa          {base}/feeds/38/rss.xml
+  Sitemap                   {base}/sitemap.xml
+  Health                    {base}/healthz
+Management API: {base}/api/graphql with `Authorization: Bearer $LOA_API_TOKEN`
+"""
+    )
+    uvicorn.run(create_app(settings, ctx=ctx, sandboxes=True), host=host, port=port)

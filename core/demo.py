@@ -1,0 +1,103 @@
+"""Demo content for ``loa demo``: a province, three communes, 30 articles, portal targets.
+
+Seeding is idempotent: running the demo twice keeps one copy of everything.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import func, select
+
+from core.auth.permissions import SYSTEM
+from core.content import actions
+from core.content.models import Agency, Article, Category
+from core.context import Context
+from core.db import utcnow
+from core.delivery import targets
+from core.delivery.models import ChannelTarget
+from core.units.models import CURRENT_SCHEME, Unit
+from core.units.sync import sync
+
+PROVINCE = "38"  # Thanh Hóa
+COMMUNES = ("14932", "14950", "15112")
+CATEGORIES = [
+    ("tin-tuc-su-kien", "Tin tức - Sự kiện"),
+    ("van-ban-phap-luat", "Văn bản pháp luật"),
+    ("de-an-06", "Đề án 06"),
+    ("chuyen-doi-so", "Chuyển đổi số"),
+    ("lich-cong-tac", "Lịch công tác"),
+]
+TOPICS = [
+    ("Hướng dẫn kích hoạt tài khoản định danh điện tử mức độ 2", "de-an-06"),
+    ("Quyết định ban hành kế hoạch chuyển đổi số năm 2026", "chuyen-doi-so"),
+    ("Thông báo lịch tiếp công dân tháng 12", "lich-cong-tac"),
+    ("Tuyên truyền phổ biến giáo dục pháp luật về an ninh mạng", "van-ban-phap-luat"),
+    ("Hội nghị sơ kết công tác cải cách hành chính", "tin-tuc-su-kien"),
+    ("Ra quân làm sạch môi trường, đón Tết an toàn", "tin-tuc-su-kien"),
+]
+
+
+def seed(ctx: Context) -> dict[str, int]:
+    with ctx.transaction() as session:
+        have_units = session.scalar(
+            select(func.count()).select_from(Unit).where(Unit.scheme == CURRENT_SCHEME)
+        )
+        if not have_units:
+            sync(session)
+        for slug, name in CATEGORIES:
+            if session.scalar(select(Category.id).where(Category.slug == slug)) is None:
+                session.add(Category(slug=slug, name=name))
+        units = {
+            u.code: u
+            for u in session.scalars(
+                select(Unit).where(
+                    Unit.scheme == CURRENT_SCHEME, Unit.code.in_((PROVINCE, *COMMUNES))
+                )
+            )
+        }
+        for code in COMMUNES:
+            name = f"UBND {units[code].name}"
+            if session.scalar(select(Agency.id).where(Agency.name == name)) is None:
+                session.add(Agency(name=name, unit_id=units[code].id))
+        agencies = {a.unit_id: a.id for a in session.scalars(select(Agency))}
+        already = session.scalar(select(func.count()).select_from(Article)) or 0
+        existing_targets = {t.name for t in session.scalars(select(ChannelTarget))}
+    for code in COMMUNES:
+        for spec in ctx.pm.hook.loa_demo_targets(settings=ctx.settings, unit_code=code):
+            for target in spec:
+                if target["name"] not in existing_targets:
+                    targets.create_target(ctx, SYSTEM, {**target, "unit_code": code})
+    created = 0
+    if not already:
+        now = utcnow()
+        for i in range(30):
+            code = COMMUNES[i % 3]
+            title, category = TOPICS[i % len(TOPICS)]
+            unit = units[code]
+            article = actions.create(
+                ctx,
+                SYSTEM,
+                {
+                    "title": f"{title} ({unit.name}, số {i + 1})",
+                    "summary": f"{unit.name} thông tin đến người dân: {title.lower()}.",
+                    "body_html": f"<p>{title}.</p><p>Người dân {unit.name} vui lòng theo dõi "
+                    "và thực hiện theo hướng dẫn của cơ quan chức năng.</p>",
+                    "cover_url": "https://picsum.photos/seed/loa/800/450",
+                    "cover_caption": f"Ảnh minh họa: {title}",
+                    "source": f"Cổng thông tin điện tử {unit.name}",
+                    "author_name": "Ban Biên tập",
+                    "agency_id": agencies.get(unit.id),
+                    "category": category,
+                    "unit_code": code,
+                    "audience": {
+                        "visible_until": (now + dt.timedelta(days=30 + i)).isoformat()
+                        if i % 5
+                        else None,
+                        "scope_level": "commune",
+                    },
+                },
+            )
+            actions.approve(ctx, SYSTEM, article.id)
+            created += 1
+    return {"articles": created}

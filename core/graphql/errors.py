@@ -1,0 +1,90 @@
+"""From exceptions to answers: expected failures keep their message and get a code; bugs are masked.
+
+* a :class:`~core.errors.LoaError` keeps its safe message and gets ``extensions.code``;
+* an error graphql-core raised before execution (syntax, validation, variables, limits)
+  is the client's mistake: its message stays, coded ``GRAPHQL_PARSE_FAILED`` /
+  ``GRAPHQL_VALIDATION_FAILED`` / ``BAD_USER_INPUT``;
+* anything else is a bug: logged with its stack, answered as ``INTERNAL`` with a fixed
+  message, so no stack trace, SQL or secret ever reaches a client.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from graphql import GraphQLError
+from starlette.responses import JSONResponse
+from strawberry import Schema
+from strawberry.types import ExecutionContext
+
+from core.errors import LoaError, ValidationFailed
+
+log = logging.getLogger("loa.graphql")
+
+INTERNAL_MESSAGE = "Internal error; it has been logged."
+
+
+def _camel(name: str) -> str:
+    """``audience.visible_until`` → ``audience.visibleUntil``: the names clients sent."""
+    parts = []
+    for segment in name.split("."):
+        head, *rest = segment.split("_")
+        parts.append(head + "".join(w[:1].upper() + w[1:] for w in rest))
+    return ".".join(parts)
+
+
+def client_fields(exc: ValidationFailed) -> dict[str, str]:
+    return {_camel(k): v for k, v in exc.fields.items()}
+
+
+def is_bug(error: GraphQLError) -> bool:
+    original = error.original_error
+    if original is None or isinstance(original, (LoaError, GraphQLError)):
+        return False
+    # Errors without a path arose before execution: coercing the client's variables.
+    return error.path is not None
+
+
+def code_of(error: GraphQLError) -> str:
+    original = error.original_error
+    if isinstance(original, LoaError):
+        return original.code
+    if error.path is None:
+        if error.message.startswith("Syntax Error"):
+            return "GRAPHQL_PARSE_FAILED"
+        if original is not None or error.message.startswith("Variable"):
+            return "BAD_USER_INPUT"
+        return "GRAPHQL_VALIDATION_FAILED"
+    return "INTERNAL"
+
+
+def formatted(error: GraphQLError) -> dict[str, Any]:
+    """The JSON of one error as the client may see it."""
+    out: dict[str, Any] = {"message": INTERNAL_MESSAGE if is_bug(error) else error.message}
+    if error.locations:
+        out["locations"] = [{"line": loc.line, "column": loc.column} for loc in error.locations]
+    if error.path is not None:
+        out["path"] = error.path
+    extensions: dict[str, Any] = {"code": code_of(error)}
+    if isinstance(error.original_error, ValidationFailed):
+        extensions["fields"] = client_fields(error.original_error)
+    out["extensions"] = extensions
+    return out
+
+
+class LoaSchema(Schema):
+    """A strawberry schema that logs bugs with their stack and client mistakes not at all."""
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        for error in errors:
+            if is_bug(error):
+                log.error("unhandled error in %s", error.path, exc_info=error.original_error)
+
+
+def error_response(status: int, message: str, code: str, **headers: str) -> JSONResponse:
+    """A GraphQL-shaped answer for failures outside execution (HTTP, auth, body parsing)."""
+    body = {"data": None, "errors": [{"message": message, "extensions": {"code": code}}]}
+    return JSONResponse(body, status_code=status, headers=headers or None)

@@ -1,0 +1,38 @@
+"""The public schema: anonymous and read-only, so it has a Query type and nothing else."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.schema.config import StrawberryConfig
+
+from core.graphql.errors import LoaSchema
+from core.graphql.limits import extensions
+from core.graphql.queries.article import article
+from core.graphql.queries.articles import articles
+from core.graphql.queries.categories import categories
+from core.graphql.queries.units import units
+from core.graphql.types.article import Article
+from core.graphql.types.category import Category
+from core.graphql.types.connection import ArticleConnection
+from core.graphql.types.unit import Unit
+from core.settings import Settings
+
+
+@strawberry.type(description="Published, in-window content of Loa.")
+class Query:
+    articles: ArticleConnection = strawberry.field(
+        resolver=articles, description="Published articles, newest first."
+    )
+    article: Article | None = strawberry.field(
+        resolver=article, description="A published article by slug; null if not public."
+    )
+    units: list[Unit] = strawberry.field(resolver=units)
+    categories: list[Category] = strawberry.field(resolver=categories)
+
+
+def public_schema(settings: Settings) -> LoaSchema:
+    return LoaSchema(
+        query=Query,
+        extensions=extensions(settings, introspection=not settings.is_prod),
+        config=StrawberryConfig(disable_field_suggestions=settings.is_prod),
+    )

@@ -1,0 +1,17 @@
+"""One public article by slug: null unless it is published and inside its window."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+
+from core.content import queries
+from core.graphql.request import RequestContext
+from core.graphql.types.article import Article, public_article
+
+
+def article(info: strawberry.Info[RequestContext, Any], slug: str) -> Article | None:
+    rc = info.context
+    found = queries.get_published(rc.session, slug)
+    return public_article(found, rc.ctx.settings.base_url) if found else None

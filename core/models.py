@@ -1,0 +1,11 @@
+"""Import every model module so the metadata is complete (migrations, tests)."""
+
+from __future__ import annotations
+
+
+def load_all() -> None:
+    import core.audit
+    import core.auth.models
+    import core.content.models
+    import core.delivery.models
+    import core.units.models  # noqa: F401
