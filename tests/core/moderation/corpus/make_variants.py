@@ -94,7 +94,8 @@ EN_SKIP = {"telex", "vni", "nfd"}
 def main() -> None:
     rng = random.Random(20240806)
     rows: list[str] = []
-    for words, templates, skip in ((VI_WORDS, VI_TEMPLATES, set()), (EN_WORDS, EN_TEMPLATES, EN_SKIP)):
+    sets = ((VI_WORDS, VI_TEMPLATES, set()), (EN_WORDS, EN_TEMPLATES, EN_SKIP))
+    for words, templates, skip in sets:
         for label, items in words.items():
             for word in items:
                 for name, fn in OBFUSCATIONS.items():
