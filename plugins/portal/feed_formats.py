@@ -25,7 +25,6 @@ ATOM_NS = "http://www.w3.org/2005/Atom"
 CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
 DC_NS = "http://purl.org/dc/elements/1.1/"
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
-XML_NS = "http://www.w3.org/XML/1998/namespace"
 JSONFEED_VERSION = "https://jsonfeed.org/version/1.1"
 
 ET.register_namespace("atom", ATOM_NS)
@@ -74,10 +73,17 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) ->
     return el
 
 
-def _xml(root: ET.Element, default_namespace: str | None = None) -> bytes:
-    return ET.tostring(
-        root, encoding="utf-8", xml_declaration=True, default_namespace=default_namespace
-    )
+def _xml(root: ET.Element) -> bytes:
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def _default_ns_root(tag: str, namespace: str, **attrs: str) -> ET.Element:
+    """A root whose children are unprefixed: ``<feed xmlns="…Atom">``, as readers expect.
+
+    ElementTree's ``default_namespace`` refuses unqualified attributes (``href``),
+    so the declaration is written as a plain attribute and tags stay local.
+    """
+    return ET.Element(tag, {"xmlns": namespace, **attrs})
 
 
 def _updated(items: Sequence[Item]) -> dt.datetime:
@@ -116,10 +122,8 @@ def _tag_uri(info: FeedInfo, uid: str) -> str:
 
 
 def atom(info: FeedInfo, items: Sequence[Item]) -> bytes:
-    root = ET.Element(f"{{{ATOM_NS}}}feed", {f"{{{XML_NS}}}lang": "vi"})
-
-    def a(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-        return _sub(parent, f"{{{ATOM_NS}}}{tag}", text, **attrs)
+    root = _default_ns_root("feed", ATOM_NS, **{"xml:lang": "vi"})
+    a = _sub
 
     a(root, "id", _tag_uri(info, f"feed/{info.unit_code}"))
     a(root, "title", info.title)
@@ -142,7 +146,7 @@ def atom(info: FeedInfo, items: Sequence[Item]) -> bytes:
             a(entry, "category", term=item.category)
         a(entry, "summary", item.summary, type="text")
         a(entry, "content", item.body_html, type="html")
-    return _xml(root, ATOM_NS)
+    return _xml(root)
 
 
 def json_feed(info: FeedInfo, items: Sequence[Item]) -> bytes:
@@ -177,9 +181,9 @@ def json_feed(info: FeedInfo, items: Sequence[Item]) -> bytes:
 
 
 def sitemap(base_url: str, items: Sequence[Item]) -> bytes:
-    root = ET.Element(f"{{{SITEMAP_NS}}}urlset")
+    root = _default_ns_root("urlset", SITEMAP_NS)
     for item in items:
-        url = _sub(root, f"{{{SITEMAP_NS}}}url")
-        _sub(url, f"{{{SITEMAP_NS}}}loc", absolute(base_url, item.url))
-        _sub(url, f"{{{SITEMAP_NS}}}lastmod", rfc3339(item.updated_at))
-    return _xml(root, SITEMAP_NS)
+        url = _sub(root, "url")
+        _sub(url, "loc", absolute(base_url, item.url))
+        _sub(url, "lastmod", rfc3339(item.updated_at))
+    return _xml(root)
