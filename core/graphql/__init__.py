@@ -1,0 +1,9 @@
+"""GraphQL for Loa: the public read-only schema and the management schema, as ASGI apps.
+
+``public_app(ctx)`` serves ``/graphql``; ``management_app(ctx)`` serves ``/api/graphql``.
+"""
+
+from core.graphql.app import management_app, public_app
+from core.graphql.auth import authenticate
+
+__all__ = ["authenticate", "management_app", "public_app"]

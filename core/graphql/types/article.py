@@ -75,7 +75,9 @@ class Article:
 def article_fields(article: ArticleModel, base_url: str) -> dict[str, Any]:
     """The constructor arguments of :class:`Article`, shared by the management type."""
     audience = article.audience
-    cover = Cover(url=article.cover_url, caption=article.cover_caption) if article.cover_url else None
+    cover = (
+        Cover(url=article.cover_url, caption=article.cover_caption) if article.cover_url else None
+    )
     return {
         "id": strawberry.ID(article.uid),
         "slug": article.slug,

@@ -1,0 +1,130 @@
+"""The ASGI apps: strawberry's HTTP view with Loa's context, errors, auth and response cache.
+
+Every answer is JSON in the GraphQL shape, failures included: a malformed
+body or document is a 400 with ``errors``, a missing token a 401, and an
+unexpected exception a logged, masked 500, never a stack trace.
+"""
+
+from __future__ import annotations
+
+import logging
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import ASGIApp, Receive, Scope, Send
+from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse
+from cross_web import HTTPException
+from strawberry.types import ExecutionResult
+
+from core.context import Context
+from core.errors import Unauthenticated
+from core.graphql.auth import authenticate
+from core.graphql.cache import Invalidator, ResponseCache
+from core.graphql.errors import INTERNAL_MESSAGE, LoaSchema, error_response, formatted
+from core.graphql.management import management_schema
+from core.graphql.public import public_schema
+from core.graphql.request import RequestContext
+
+log = logging.getLogger("loa.graphql")
+
+
+def _status(data: GraphQLHTTPResponse) -> int:
+    """400 when the request never executed (syntax, validation, variables); 200 otherwise."""
+    errors = data.get("errors")
+    if errors and data.get("data") is None and all("path" not in e for e in errors):
+        return 400
+    return 200
+
+
+class LoaView(GraphQL[RequestContext, None]):
+    """One GraphQL endpoint of Loa; ``authenticated`` endpoints require an actor."""
+
+    def __init__(
+        self,
+        schema: LoaSchema,
+        ctx: Context,
+        *,
+        authenticated: bool,
+        ide: bool,
+        cache: ResponseCache | None = None,
+    ) -> None:
+        super().__init__(schema, graphql_ide="graphiql" if ide else None)
+        self.ctx = ctx
+        self.authenticated = authenticated
+        self.cache = cache
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":  # nothing to start: the Context is built by the caller
+            while (await receive())["type"] != "lifespan.shutdown":
+                await send({"type": "lifespan.startup.complete"})
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+        if scope["type"] != "http":  # no subscriptions: refuse a websocket handshake
+            await send({"type": "websocket.close", "code": 1008})
+            return
+        request = Request(scope, receive)
+        try:
+            response = await self.handle(request)
+        except HTTPException as exc:
+            response = error_response(exc.status_code, exc.reason, "BAD_REQUEST")
+        except Unauthenticated as exc:
+            response = error_response(401, exc.message, exc.code, **{"WWW-Authenticate": "Bearer"})
+        except Exception:
+            log.exception("unhandled error serving %s %s", request.method, request.url.path)
+            response = error_response(500, INTERNAL_MESSAGE, "INTERNAL")
+        await response(scope, receive, send)
+
+    async def handle(self, request: Request) -> Response:
+        actor = authenticate(request, self.ctx) if self.authenticated else None
+        cache, key, generation = self.cache, None, 0
+        if cache is not None and "text/html" not in request.headers.get("accept", ""):
+            key = (request.method, request.url.query, await request.body())
+            if not cache.cacheable(key):
+                key = None
+            elif (body := cache.get(key)) is not None:
+                return Response(body, media_type="application/json")
+            generation = cache.generation
+        rc = RequestContext(self.ctx, actor)
+        try:
+            response = await self.run(request, context=rc)
+        finally:
+            rc.close()
+        if cache is not None and key is not None and getattr(request.state, "cacheable", False):
+            cache.put(key, generation, bytes(response.body))
+        return response
+
+    async def process_result(
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        data: GraphQLHTTPResponse = {"data": result.data}
+        if result.errors:
+            data["errors"] = [formatted(e) for e in result.errors]
+        elif result.data is not None:
+            request.state.cacheable = True
+        if result.extensions:
+            data["extensions"] = result.extensions
+        return data
+
+    def create_response(
+        self,
+        response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
+        sub_response: Response,
+    ) -> Response:
+        response = super().create_response(response_data, sub_response)
+        if isinstance(response_data, dict) and response.status_code == 200:
+            response.status_code = _status(response_data)
+        return response
+
+
+def public_app(ctx: Context) -> ASGIApp:
+    """``/graphql``: anonymous, read-only, cached; GraphiQL in development."""
+    cache = ResponseCache()
+    ctx.pm.register(Invalidator(cache), name=f"loa.graphql.cache.{id(cache)}")
+    schema = public_schema(ctx.settings)
+    return LoaView(schema, ctx, authenticated=False, ide=not ctx.settings.is_prod, cache=cache)
+
+
+def management_app(ctx: Context) -> ASGIApp:
+    """``/api/graphql``: every request carries a bearer token (see :func:`authenticate`)."""
+    schema = management_schema(ctx.settings)
+    return LoaView(schema, ctx, authenticated=True, ide=False)

@@ -1,0 +1,69 @@
+"""A short-lived cache of public responses, dropped whenever content changes.
+
+The public API is read far more than content changes, and most readers ask
+the same few queries (a unit's front page). An entry is the exact response
+body for the exact request (method, query string, body); it is served until
+either the content generation moves on (a committed ``article.*`` or
+``target.*`` event in this process) or ``ttl`` seconds pass. The TTL bounds
+what events cannot tell us: a viewing window opening or closing with the
+clock, and changes committed by another process.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+from typing import Any
+
+from core.hookspecs import hookimpl
+
+Key = tuple[str, str, bytes]
+
+
+class ResponseCache:
+    def __init__(self, *, ttl: float = 2.0, max_entries: int = 1024, max_key_bytes: int = 16_384):
+        self.ttl = ttl
+        self.max_entries = max_entries
+        self.max_key_bytes = max_key_bytes
+        self.generation = 0
+        self._entries: OrderedDict[Key, tuple[int, float, bytes]] = OrderedDict()
+
+    def cacheable(self, key: Key) -> bool:
+        return len(key[1]) + len(key[2]) <= self.max_key_bytes
+
+    def get(self, key: Key) -> bytes | None:
+        entry = self._entries.get(key)
+        if entry is None:
+            return None
+        generation, expires, body = entry
+        if generation != self.generation or expires < time.monotonic():
+            self._entries.pop(key, None)
+            return None
+        return body
+
+    def put(self, key: Key, generation: int, body: bytes) -> None:
+        """Store ``body`` computed under ``generation``; stale on arrival if content moved on."""
+        if generation != self.generation:
+            return
+        self._entries[key] = (generation, time.monotonic() + self.ttl, body)
+        self._entries.move_to_end(key)
+        while len(self._entries) > self.max_entries:
+            self._entries.popitem(last=False)
+
+    def bump(self) -> None:
+        self.generation += 1
+        self._entries.clear()
+
+
+class Invalidator:
+    """A plugin-manager observer: any committed content or target change drops the cache."""
+
+    PREFIXES = ("article.", "target.", "category.", "unit.")
+
+    def __init__(self, cache: ResponseCache) -> None:
+        self.cache = cache
+
+    @hookimpl
+    def loa_event(self, name: str, payload: dict[str, Any]) -> None:
+        if name.startswith(self.PREFIXES):
+            self.cache.bump()

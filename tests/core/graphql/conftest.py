@@ -1,0 +1,78 @@
+"""Helpers for GraphQL tests: content made through the real actions, and HTTP clients."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+
+from core.auth.permissions import SYSTEM
+from core.content import actions
+from core.content.models import Article, Category
+from core.context import Context
+from core.graphql import management_app, public_app
+
+NOW = dt.datetime.now(dt.UTC)
+
+
+@pytest.fixture
+def categories(ctx: Context, tree: dict[str, Any]) -> dict[str, int]:
+    with ctx.transaction() as session:
+        rows = [
+            Category(slug="thong-bao", name="Thông báo"),
+            Category(slug="su-kien", name="Sự kiện"),
+        ]
+        session.add_all(rows)
+        session.flush()
+        return {c.slug: c.id for c in rows}
+
+
+MakeArticle = Callable[..., Article]
+
+
+@pytest.fixture
+def make_article(ctx: Context, tree: dict[str, Any]) -> MakeArticle:
+    """``make_article(title, unit="14932", publish=True, approved_at=None, **fields)``."""
+
+    def make(
+        title: str,
+        unit: str = "14932",
+        *,
+        publish: bool = True,
+        approved_at: dt.datetime | None = None,
+        **fields: Any,
+    ) -> Article:
+        data = {"title": title, "unit_code": unit, "summary": "", "body_html": "", **fields}
+        article = actions.create(ctx, SYSTEM, data)
+        if publish:
+            article = actions.approve(ctx, SYSTEM, article.id, now=approved_at)
+        return article
+
+    return make
+
+
+@pytest.fixture
+def public(ctx: Context) -> Iterator[TestClient]:
+    with TestClient(public_app(ctx), raise_server_exceptions=False) as client:
+        yield client
+
+
+@pytest.fixture
+def management(ctx: Context) -> Iterator[TestClient]:
+    with TestClient(management_app(ctx), raise_server_exceptions=False) as client:
+        yield client
+
+
+def _gql(client: TestClient, query: str, token: str | None = None, **variables: Any) -> Any:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    response = client.post("/", json={"query": query, "variables": variables}, headers=headers)
+    return response.json()
+
+
+@pytest.fixture
+def gql() -> Callable[..., Any]:
+    """``gql(client, query, token=None, **variables)``: POST, return the decoded JSON body."""
+    return _gql
