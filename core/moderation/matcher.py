@@ -91,7 +91,7 @@ class Matcher:
         tokens = tokenise(text)
         if not tokens:
             return []
-        stream = _key(t.forms.exact for t in tokens)
+        stream = " " + " ".join([t.forms.exact for t in tokens]) + " "
         raw: list[tuple[int, _Key]] = []  # (end position in stream, key)
         if self._exact is not None:
             for end, keys in self._exact.iter(stream):

@@ -192,8 +192,16 @@ def _clean_chars(text: str) -> tuple[str, list[int] | None, list[int] | None, se
     suspicious: set[int] = set()
     i = 0
     n = len(text)
+    fast = _FAST_CHARS
     while i < n:
         j = i + 1
+        char = text[i]
+        if char in fast and (j == n or text[j] in fast):
+            clean.append(char.lower())  # the common case: no combining mark follows
+            starts.append(i)
+            ends.append(j)
+            i = j
+            continue
         while j < n and unicodedata.combining(text[j]):
             j += 1
         cluster = text[i:j]
@@ -226,8 +234,19 @@ def _clean_chars(text: str) -> tuple[str, list[int] | None, list[int] | None, se
 def tokenise(text: str) -> list[Token]:
     """Split text into normalised tokens with original (start, end) offsets."""
     clean, starts, ends, suspicious = _clean_chars(text)
-    pieces = [(m.start(), m.end()) for m in _TOKEN.finditer(clean)]
+    pieces = [m.span() for m in _TOKEN.finditer(clean)]
     tokens: list[Token] = []
+    if all(e - s > 1 for s, e in pieces):
+        for s, e in pieces:  # fast path: no single letters, so nothing to join
+            forms = token_forms(clean[s:e])
+            disguised = forms.disguised or (
+                bool(suspicious) and any(p in suspicious for p in range(s, e))
+            )
+            if starts is None or ends is None:
+                tokens.append(Token(s, e, forms, disguised))
+            else:
+                tokens.append(Token(starts[s], ends[e - 1], forms, disguised))
+        return tokens
     for s, e, joined in _join_split_letters(clean, pieces):
         raw = clean[s:e] if not joined else "".join(clean[a:b] for a, b in _letters_in(clean, s, e))
         if not raw.strip("*"):

@@ -1,0 +1,51 @@
+"""A third-party channel that lives only in Loa's tests, installed through an entry point.
+
+It imports nothing but ``core``'s public API, keeps what it receives in
+memory, and can be told (setting ``append``) to add text to what it renders.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from core import Capabilities, Item, PermanentError, Remote, Rendered, Target, hookimpl
+
+RECEIVED: dict[str, dict[str, Any]] = {}
+
+
+class TestChannel:
+    name = "testchannel"
+    title = "Test channel"
+    capabilities = Capabilities(audience=frozenset({"window"}), max_title_chars=200)
+
+    def validate_settings(self, settings: Mapping[str, Any], secrets: Mapping[str, str]) -> None:
+        if "append" in settings and not isinstance(settings["append"], str):
+            raise ValueError("append must be text")
+
+    def render(self, item: Item, target: Target) -> Rendered:
+        text = f"{item.title}\n{item.summary}{target.settings.get('append', '')}"
+        return Rendered(payload={"uid": item.uid, "text": text}, text=text)
+
+    async def publish(self, rendered: Rendered, target: Target, *, key: str) -> Remote:
+        if key in RECEIVED:
+            return Remote(key)
+        if len(str(rendered.payload["text"])) > 10_000:
+            raise PermanentError("too long")
+        RECEIVED[key] = dict(rendered.payload)
+        return Remote(key, f"test://{key}")
+
+    async def update(self, remote: Remote, rendered: Rendered, target: Target, *, key: str) -> Remote:
+        RECEIVED[remote.remote_id] = dict(rendered.payload)
+        return remote
+
+    async def retract(self, remote: Remote, target: Target, *, key: str) -> None:
+        RECEIVED.pop(remote.remote_id, None)
+
+    async def reconcile(self, target: Target, *, key: str) -> Remote | None:
+        return Remote(key) if key in RECEIVED else None
+
+
+@hookimpl
+def loa_channels() -> list[Any]:
+    return [TestChannel()]
