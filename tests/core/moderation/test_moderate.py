@@ -43,7 +43,8 @@ def test_spans_carry_original_offsets() -> None:
     text = "Xin chào, Đ.M thằng l-o-n này"
     verdict = moderate(text)
     found = {text[s.start : s.end] for s in verdict.spans}
-    assert "Đ.M" in found and "l-o-n" in found or "thằng l-o-n" in found
+    assert "Đ.M" in found
+    assert "l-o-n" in found or "thằng l-o-n" in found
     for span in verdict.spans:
         assert isinstance(span, Span) and span.severity >= 1
 
@@ -69,7 +70,8 @@ def test_units_extend_terms_and_allow() -> None:
     assert moderate("cán bộ lười quá").decision is Decision.ALLOW
     assert moderate("can bo luoi qua", custom).needs_review
     assert moderate("Vãi Lồn", custom).decision is Decision.ALLOW
-    assert base.extend(terms=[("cán bộ lười", "insult", 1, "strip_ok")], allow=["Vãi Lồn"]) is custom
+    again = base.extend(terms=[("cán bộ lười", "insult", 1, "strip_ok")], allow=["Vãi Lồn"])
+    assert again is custom  # compiled once, cached
     english = base.extend(terms=[("bozo", "insult", 1, "en")])
     assert moderate("what a bozo", english).needs_review
 

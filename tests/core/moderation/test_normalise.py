@@ -38,7 +38,9 @@ def test_zero_width_removed_and_offsets_kept() -> None:
     assert tokens[1].disguised
 
 
-@pytest.mark.parametrize(("text", "expected"), [("lоn", "lon"), ("ｆｕｃｋ", "fuck"), ("fυck", "fuck")])
+@pytest.mark.parametrize(
+    ("text", "expected"), [("lоn", "lon"), ("ｆｕｃｋ", "fuck"), ("fυck", "fuck")]
+)
 def test_look_alikes_mapped(text: str, expected: str) -> None:
     (token,) = tokenise(text)
     assert token.forms.exact == expected
