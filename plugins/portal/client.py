@@ -189,6 +189,8 @@ class PortalClient:
             raise RateLimited(f"{where}: rate limited", _retry_after(response))
         if status in (401, 403) or (status == 400 and reason == "invalid_signature"):
             raise AuthError(f"{where}: signature or credentials refused ({reason})")
+        if status == 400 and reason == "stale_timestamp":
+            raise AuthError(f"{where}: timestamp refused; check this server's clock (NTP)")
         if 400 <= status < 500:
             raise PermanentError(f"{where}: {reason}")
         if status >= 500:
