@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -53,25 +53,29 @@ def _unit_name(unit_code: str, items: Sequence[Item]) -> str:
     return unit_code
 
 
-async def unit_feed(request: Request) -> Response:
-    unit_code: str = request.path_params["unit_code"]
-    kind: str = request.path_params["kind"]
-    if kind not in _FORMATS or not _UNIT_CODE.match(unit_code):
-        return PlainTextResponse("Not Found", status_code=404)
-    ctx: Any = request.app.state.loa
-    try:
-        items = await run_in_threadpool(ctx.published_items, unit_code, True, FEED_LIMIT)
-    except LookupError:
-        return PlainTextResponse("Không có đơn vị này (unknown unit)", status_code=404)
-    base = ctx.settings.base_url.rstrip("/")
-    info = fmt.FeedInfo(
-        base_url=base,
-        unit_code=unit_code,
-        unit_name=_unit_name(unit_code, items),
-        self_url=f"{base}/feeds/{unit_code}/{kind}",
-    )
+def _unit_feed(kind: str) -> Callable[[Request], Awaitable[Response]]:
+    """The handler of one format; one route per format, so other ``/feeds/…`` paths stay free."""
     build, media_type = _FORMATS[kind]
-    return _respond(request, build(info, items), media_type)
+
+    async def handler(request: Request) -> Response:
+        unit_code: str = request.path_params["unit_code"]
+        if not _UNIT_CODE.match(unit_code):
+            return PlainTextResponse("Not Found", status_code=404)
+        ctx: Any = request.app.state.loa
+        try:
+            items = await run_in_threadpool(ctx.published_items, unit_code, True, FEED_LIMIT)
+        except LookupError:
+            return PlainTextResponse("Không có đơn vị này (unknown unit)", status_code=404)
+        base = ctx.settings.base_url.rstrip("/")
+        info = fmt.FeedInfo(
+            base_url=base,
+            unit_code=unit_code,
+            unit_name=_unit_name(unit_code, items),
+            self_url=f"{base}/feeds/{unit_code}/{kind}",
+        )
+        return _respond(request, build(info, items), media_type)
+
+    return handler
 
 
 async def sitemap(request: Request) -> Response:
@@ -83,6 +87,9 @@ async def sitemap(request: Request) -> Response:
 
 def feed_routes() -> list[BaseRoute]:
     return [
-        Route("/feeds/{unit_code}/{kind}", unit_feed, methods=["GET", "HEAD"]),
+        *(
+            Route(f"/feeds/{{unit_code}}/{kind}", _unit_feed(kind), methods=["GET", "HEAD"])
+            for kind in _FORMATS
+        ),
         Route("/sitemap.xml", sitemap, methods=["GET", "HEAD"]),
     ]

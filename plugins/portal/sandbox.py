@@ -112,7 +112,7 @@ class _Faults:
             "status": None,
             "body": None,
         }
-        self.state.requests.append(entry)
+        self.state.log(entry)
         return entry
 
 
@@ -152,7 +152,7 @@ class _Receiver:
         async with self.state.lock:
             site = self.state.site(site_name)
             event = Event(now_iso(), message_id, "?", signature_valid=reason is None)
-            site.events.append(event)
+            self.state.add_event(site, event)
             if reason is not None:
                 event.status = 400
                 return _err(400, reason)

@@ -77,8 +77,12 @@ def validate_envelope(doc: Any) -> tuple[str, dict[str, Any]]:
         if data.get(key) is not None:
             _date(data[key], f"data.{key}")
     _exact_keys(data["unit"], required={"code", "name"}, optional=set(), where="data.unit")
+    _type(data["unit"], "code", _STR)
+    _type(data["unit"], "name", _STR)
     if data["image"] is not None:
         _exact_keys(data["image"], required={"url", "caption"}, optional=set(), where="data.image")
+        _type(data["image"], "url", _STR)
+        _type(data["image"], "caption", _STR)
     return event, data
 
 

@@ -78,6 +78,11 @@ class Site:
     next_comment: int = 1
 
 
+#: Bounds of what a long-running ``loa demo`` keeps in memory.
+MAX_REQUESTS = 5000
+MAX_EVENTS_PER_SITE = 1000
+
+
 class SandboxState:
     def __init__(self, latency: float = 0.0) -> None:
         self.lock = asyncio.Lock()
@@ -101,6 +106,14 @@ class SandboxState:
                     self.faults.remove(fault)
                 return fault
         return None
+
+    def log(self, entry: dict[str, Any]) -> None:
+        self.requests.append(entry)
+        del self.requests[:-MAX_REQUESTS]
+
+    def add_event(self, site: Site, event: Event) -> None:
+        site.events.append(event)
+        del site.events[:-MAX_EVENTS_PER_SITE]
 
     def reset(self) -> None:
         self.sites.clear()

@@ -29,7 +29,12 @@ def test_hooks_register_and_return_the_plugin_parts():
     assert [c.name for c in channels] == ["portal"]
     (routes,) = pm.hook.loa_routes(settings=settings)
     assert all(isinstance(r, BaseRoute) for r in routes)
-    assert {r.path for r in routes} == {"/feeds/{unit_code}/{kind}", "/sitemap.xml"}
+    assert {r.path for r in routes} == {
+        "/feeds/{unit_code}/rss.xml",
+        "/feeds/{unit_code}/atom.xml",
+        "/feeds/{unit_code}/feed.json",
+        "/sitemap.xml",
+    }
     (sandboxes,) = pm.hook.loa_sandboxes(settings=settings)
     assert [path for path, _ in sandboxes] == ["/sandbox/portal"]
     (targets,) = pm.hook.loa_demo_targets(settings=settings, unit_code="10105")

@@ -136,12 +136,14 @@ def test_schema_is_strict(sandbox, make_target, make_item, secret):
     unknown = {**good, "data": {**good["data"], "extra": 1}}
     naive_date = {**good, "data": {**good["data"], "published_at": "2025-07-01T09:00:00"}}
     wrong_type = {**good, "data": {**good["data"], "interactions_allowed": "yes"}}
+    bad_unit = {**good, "data": {**good["data"], "unit": {"code": 10105, "name": "Xã"}}}
     cases = {
         "unknown event": {**good, "type": "article.deleted"},
         "missing field": missing,
         "unknown field": unknown,
         "naive date": naive_date,
         "wrong type": wrong_type,
+        "unit code not a string": bad_unit,
         "no data": {"type": "article.published", "timestamp": good["timestamp"]},
     }
     for n, (name, doc) in enumerate(cases.items()):
