@@ -209,5 +209,7 @@ Management API: {base}/api/graphql with `Authorization: Bearer $LOA_API_TOKEN`
 """
     )
     uvicorn.run(create_app(settings, ctx=ctx, sandboxes=True), host=host, port=port)
+
+
 if __name__ == "__main__":
     main()

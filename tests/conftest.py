@@ -26,7 +26,9 @@ class LiveServer:
     def __init__(self, app: Any) -> None:
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on")
+        config = uvicorn.Config(
+            app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on"
+        )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
@@ -69,16 +71,15 @@ import os  # noqa: E402
 
 from sqlalchemy import text  # noqa: E402
 
+import core.audit  # noqa: E402  (registers the audit table)
+import core.auth.models  # noqa: E402
+import core.content.models  # noqa: E402
+import core.delivery.models  # noqa: E402,F401
 from core.context import Context, build_context  # noqa: E402
 from core.db import Base, make_engine  # noqa: E402
 from core.secrets import new_key  # noqa: E402
 from core.settings import Secret, Settings  # noqa: E402
 from core.units.sync import Row, sync  # noqa: E402
-
-import core.audit  # noqa: E402,F401  (registers the audit table)
-import core.auth.models  # noqa: E402,F401
-import core.content.models  # noqa: E402,F401
-import core.delivery.models  # noqa: E402,F401
 
 TEST_DATABASE_URL = os.environ.get("LOA_TEST_DATABASE_URL")
 TEST_REDIS_URL = os.environ.get("LOA_TEST_REDIS_URL")

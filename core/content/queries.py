@@ -10,6 +10,7 @@ import base64
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
@@ -71,7 +72,7 @@ def _filtered(
     include_descendants: bool,
     category: str | None,
     search: str | None,
-) -> Select[tuple[Article]] | None:
+) -> Select[Any] | None:
     stmt = select(Article).join(Audience, Audience.article_id == Article.id)
     stmt = stmt.where(published_clause(now))
     if unit_code:
@@ -132,7 +133,7 @@ def list_published(
     rows = session.scalars(
         stmt.order_by(Article.published_at.desc(), Article.id.desc()).limit(first + 1)
     ).all()
-    return Page(rows[:first], total, len(rows) > first)
+    return Page(list(rows[:first]), total, len(rows) > first)
 
 
 def get_published(session: Session, slug: str, now: dt.datetime | None = None) -> Article | None:

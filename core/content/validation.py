@@ -79,9 +79,8 @@ def clean_article(data: Mapping[str, Any], *, partial: bool = False) -> dict[str
             if len(value) > limit:
                 errors[field] = f"at most {limit} characters"
             out[field] = value
-    if not partial or "title" in data:
-        if not out.get("title"):
-            errors["title"] = "is required"
+    if (not partial or "title" in data) and not out.get("title"):
+        errors["title"] = "is required"
     if data.get("slug"):
         out["slug"] = slugify(str(data["slug"]))
     if "body_html" in data:
@@ -120,9 +119,9 @@ def clean_audience(data: Mapping[str, Any], errors: dict[str, str]) -> dict[str,
             if not 0 <= age <= 120:
                 errors[f"audience.{key}"] = "must be between 0 and 120"
             out[key] = age
-    if out.get("age_min") is not None and out.get("age_max") is not None:
-        if out["age_min"] > out["age_max"]:
-            errors["audience.age_max"] = "must not be below age_min"
+    low, high = out.get("age_min"), out.get("age_max")
+    if low is not None and high is not None and low > high:
+        errors["audience.age_max"] = "must not be below age_min"
     if "genders" in data:
         genders = [str(g) for g in data["genders"] or []]
         if set(genders) - GENDERS:

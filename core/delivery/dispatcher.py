@@ -32,7 +32,7 @@ from core.channels import (
 from core.content.models import Article, Status
 from core.content.queries import item_for
 from core.context import Context
-from core.db import utcnow
+from core.db import rowcount, utcnow
 from core.delivery import backoff, jobs, outbox
 from core.delivery.models import (
     OPEN_STATES,
@@ -79,16 +79,20 @@ def _claim(ctx: Context, delivery_id: int, attempt: int) -> tuple[Delivery, str]
         if row is None or row.attempt != attempt - 1 or row.state not in OPEN_STATES:
             return None
         previous = row.state
-        claimed = session.execute(
-            update(Delivery)
-            .where(
-                Delivery.id == delivery_id,
-                Delivery.attempt == attempt - 1,
-                Delivery.state == previous,
+        claimed = rowcount(
+            session.execute(
+                update(Delivery)
+                .where(
+                    Delivery.id == delivery_id,
+                    Delivery.attempt == attempt - 1,
+                    Delivery.state == previous,
+                )
+                .values(
+                    state=DeliveryState.IN_FLIGHT, attempt=attempt, started_at=now, updated_at=now
+                )
+                .execution_options(synchronize_session=False)
             )
-            .values(state=DeliveryState.IN_FLIGHT, attempt=attempt, started_at=now, updated_at=now)
-            .execution_options(synchronize_session=False)
-        ).rowcount
+        )
         if claimed != 1:
             return None
         session.refresh(row)
@@ -163,26 +167,28 @@ def _record_success(ctx: Context, work: _Work, outcome: Outcome, remote: Remote 
     d = work.delivery
     now = utcnow()
     with ctx.transaction() as session:
-        done = session.execute(
-            update(Delivery)
-            .where(
-                Delivery.id == d.id,
-                Delivery.attempt == d.attempt,
-                Delivery.state == DeliveryState.IN_FLIGHT,
+        done = rowcount(
+            session.execute(
+                update(Delivery)
+                .where(
+                    Delivery.id == d.id,
+                    Delivery.attempt == d.attempt,
+                    Delivery.state == DeliveryState.IN_FLIGHT,
+                )
+                .values(
+                    state=DeliveryState.DELIVERED
+                    if outcome is Outcome.DELIVERED
+                    else DeliveryState.CANCELLED,
+                    remote_id=remote.remote_id if remote else "",
+                    remote_url=remote.url if remote else "",
+                    finished_at=now,
+                    updated_at=now,
+                    error_kind="",
+                    error_message="",
+                )
+                .execution_options(synchronize_session=False)
             )
-            .values(
-                state=DeliveryState.DELIVERED
-                if outcome is Outcome.DELIVERED
-                else DeliveryState.CANCELLED,
-                remote_id=remote.remote_id if remote else "",
-                remote_url=remote.url if remote else "",
-                finished_at=now,
-                updated_at=now,
-                error_kind="",
-                error_message="",
-            )
-            .execution_options(synchronize_session=False)
-        ).rowcount
+        )
         if done != 1 or outcome is not Outcome.DELIVERED:
             return
         placement = session.scalar(

@@ -16,7 +16,7 @@ from sqlalchemy import select, update
 
 from core.content import actions
 from core.context import Context
-from core.db import utcnow
+from core.db import rowcount, utcnow
 from core.delivery import jobs
 from core.delivery.models import OPEN_STATES, Delivery, DeliveryState
 
@@ -31,20 +31,23 @@ def lease(ctx: Context) -> dt.timedelta:
 def sweep(ctx: Context, now: dt.datetime | None = None, batch: int = 5000) -> dict[str, int]:
     now = now or utcnow()
     with ctx.transaction() as session:
-        stuck = session.execute(
-            update(Delivery)
-            .where(
-                Delivery.state == DeliveryState.IN_FLIGHT, Delivery.started_at < now - lease(ctx)
+        stuck = rowcount(
+            session.execute(
+                update(Delivery)
+                .where(
+                    Delivery.state == DeliveryState.IN_FLIGHT,
+                    Delivery.started_at < now - lease(ctx),
+                )
+                .values(
+                    state=DeliveryState.UNKNOWN,
+                    due_at=now,
+                    updated_at=now,
+                    error_kind="unknown",
+                    error_message="the worker stopped during the attempt",
+                )
+                .execution_options(synchronize_session=False)
             )
-            .values(
-                state=DeliveryState.UNKNOWN,
-                due_at=now,
-                updated_at=now,
-                error_kind="unknown",
-                error_message="the worker stopped during the attempt",
-            )
-            .execution_options(synchronize_session=False)
-        ).rowcount
+        )
     with ctx.sessions() as session:
         due = session.execute(
             select(Delivery.id, Delivery.attempt)

@@ -9,8 +9,9 @@ from core.models import load_all
 
 load_all()
 config = context.config
-url = config.get_main_option("sqlalchemy.url")
-assert url, "sqlalchemy.url must be set by the caller (core.migrate)"
+url: str = config.get_main_option("sqlalchemy.url") or ""
+if not url:
+    raise RuntimeError("sqlalchemy.url must be set by the caller (core.migrate)")
 
 
 def run() -> None:

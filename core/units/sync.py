@@ -70,7 +70,8 @@ def rows() -> Iterator[Row]:
         ):
             yield Row(CURRENT_SCHEME, code, "commune", kind or "", name, short, parent)
         for code, name, short in db.execute(
-            "SELECT DISTINCT provinceCode, province, provinceShort FROM admin_units_legacy ORDER BY 1"
+            "SELECT DISTINCT provinceCode, province, provinceShort"
+            " FROM admin_units_legacy ORDER BY 1"
         ):
             yield Row(
                 LEGACY_SCHEME, code, "province", _kind(name, short), name, short, NATIONAL_CODE

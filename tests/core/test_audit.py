@@ -34,7 +34,9 @@ def test_altered_row_is_found_by_loa_audit_verify(ctx, tree) -> None:
     for _ in range(3):
         new_article(ctx)
     with ctx.engine.begin() as conn:
-        second = conn.execute(text("SELECT id FROM audit_log ORDER BY id LIMIT 1 OFFSET 1")).scalar()
+        second = conn.execute(
+            text("SELECT id FROM audit_log ORDER BY id LIMIT 1 OFFSET 1")
+        ).scalar()
         conn.execute(text("UPDATE audit_log SET actor = 'mallory' WHERE id = :id"), {"id": second})
     result = CliRunner().invoke(main, ["audit", "verify"], env=cli_env(ctx))
     assert result.exit_code == 1

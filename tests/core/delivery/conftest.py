@@ -40,5 +40,3 @@ def worker(ctx: Any) -> Iterator[EmbeddedWorker]:
     w.start()
     yield w
     w.stop()
-
-

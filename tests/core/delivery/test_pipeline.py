@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 
-from tests.support.pipeline import new_article, sandbox_get, sandbox_post, wait_for
 from sqlalchemy import select
 
 from core.auth.permissions import SYSTEM
@@ -13,6 +12,7 @@ from core.content import actions
 from core.db import utcnow
 from core.delivery import dispatcher, jobs
 from core.delivery.models import ChannelTarget, Delivery, DeliveryState
+from tests.support.pipeline import new_article, sandbox_get, sandbox_post, wait_for
 
 
 def deliveries(ctx) -> list[Delivery]:
