@@ -8,12 +8,14 @@ unexpected exception a logged, masked 500, never a stack trace.
 from __future__ import annotations
 
 import logging
+from typing import Any
+
+from cross_web import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
-from cross_web import HTTPException
 from strawberry.types import ExecutionResult
 
 from core.context import Context
@@ -30,7 +32,7 @@ log = logging.getLogger("loa.graphql")
 
 def _status(data: GraphQLHTTPResponse) -> int:
     """400 when the request never executed (syntax, validation, variables); 200 otherwise."""
-    errors = data.get("errors")
+    errors: list[dict[str, Any]] = data.get("errors") or []  # type: ignore[assignment]
     if errors and data.get("data") is None and all("path" not in e for e in errors):
         return 400
     return 200

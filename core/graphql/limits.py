@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from graphql.validation import NoSchemaIntrospectionCustomRule
+from graphql.validation import ASTValidationRule, NoSchemaIntrospectionCustomRule
 from strawberry.extensions import (
     AddValidationRules,
     MaxTokensLimiter,
@@ -30,7 +30,9 @@ ExtensionFactory = Callable[[], SchemaExtension]
 
 def extensions(settings: Settings, *, introspection: bool) -> list[ExtensionFactory]:
     """Schema extensions in the order they must run: tokens before parse, rules before validate."""
-    rules = [create_validator(settings.graphql_max_depth, None, None)]
+    rules: list[type[ASTValidationRule]] = [
+        create_validator(settings.graphql_max_depth, None, None)
+    ]
     if not introspection:
         rules.append(NoSchemaIntrospectionCustomRule)
     max_tokens = settings.graphql_max_tokens

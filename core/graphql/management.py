@@ -1,11 +1,67 @@
-"""The management schema (placeholder while it is built)."""
+"""The management schema: editors' reads and every mutation, behind authentication.
+
+Resolvers are thin: they parse, call a ``core.*.actions`` function (which
+checks permission) and shape the outcome as a typed payload.
+"""
 
 from __future__ import annotations
 
+import strawberry
+from strawberry.schema.config import StrawberryConfig
+
 from core.graphql.errors import LoaSchema
-from core.graphql.public import public_schema
+from core.graphql.limits import extensions
+from core.graphql.mutations.articles import (
+    approve_article,
+    create_article,
+    retract_article,
+    update_article,
+)
+from core.graphql.mutations.channel_targets import create_channel_target, update_channel_target
+from core.graphql.queries import managed_articles
+from core.graphql.queries.categories import categories
+from core.graphql.queries.channel_targets import channel_targets
+from core.graphql.queries.units import units
+from core.graphql.types.category import Category
+from core.graphql.types.managed_article import ManagedArticle
+from core.graphql.types.payloads import ArticlePayload, ChannelTargetPayload
+from core.graphql.types.target import ChannelTarget
+from core.graphql.types.unit import Unit
 from core.settings import Settings
 
 
+@strawberry.type
+class Query:
+    article: ManagedArticle | None = strawberry.field(
+        resolver=managed_articles.article, description="An article in any status, by id."
+    )
+    articles: managed_articles.ManagedArticleConnection = strawberry.field(
+        resolver=managed_articles.articles
+    )
+    channel_targets: list[ChannelTarget] = strawberry.field(resolver=channel_targets)
+    units: list[Unit] = strawberry.field(resolver=units)
+    categories: list[Category] = strawberry.field(resolver=categories)
+
+
+@strawberry.type
+class Mutation:
+    create_article: ArticlePayload = strawberry.mutation(resolver=create_article)
+    update_article: ArticlePayload = strawberry.mutation(resolver=update_article)
+    approve_article: ArticlePayload = strawberry.mutation(resolver=approve_article)
+    retract_article: ArticlePayload = strawberry.mutation(resolver=retract_article)
+    create_channel_target: ChannelTargetPayload = strawberry.mutation(
+        resolver=create_channel_target
+    )
+    update_channel_target: ChannelTargetPayload = strawberry.mutation(
+        resolver=update_channel_target
+    )
+
+
 def management_schema(settings: Settings) -> LoaSchema:
-    return public_schema(settings)
+    """Introspection stays on: only authenticated tools reach this schema."""
+    return LoaSchema(
+        query=Query,
+        mutation=Mutation,
+        extensions=extensions(settings, introspection=True),
+        config=StrawberryConfig(disable_field_suggestions=settings.is_prod),
+    )

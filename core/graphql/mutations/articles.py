@@ -1,0 +1,75 @@
+"""Article mutations: parse the input, call the action, shape the outcome. Nothing else.
+
+Permission checks, validation and state rules live in ``core.content.actions``;
+their expected failures come back as members of ``ArticlePayload``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import strawberry
+from sqlalchemy import select
+
+from core.content import actions
+from core.content.models import Article as ArticleModel
+from core.errors import LoaError, NotFound
+from core.graphql.request import RequestContext
+from core.graphql.types.inputs import ArticleInput, article_data
+from core.graphql.types.managed_article import managed_article
+from core.graphql.types.payloads import ArticlePayload, ArticleResult, failure
+
+Info = strawberry.Info[RequestContext, Any]
+
+#: ``actions.create`` reads every content field before the row is flushed; absent means empty.
+CREATE_DEFAULTS = {"summary": "", "body_html": "", "source": "", "author_name": ""}
+
+
+def _pk(rc: RequestContext, uid: strawberry.ID) -> int:
+    found = rc.session.scalar(select(ArticleModel.id).where(ArticleModel.uid == str(uid)))
+    rc.session.rollback()  # end the read before the action opens its own transaction
+    if found is None:
+        raise NotFound(f"no article with id {uid}")
+    return found
+
+
+def _run(info: Info, act: Callable[[RequestContext], ArticleModel]) -> ArticlePayload:
+    rc = info.context
+    try:
+        article = act(rc)
+    except LoaError as exc:
+        return failure(exc)
+    return ArticleResult(article=managed_article(article, rc.ctx.settings.base_url))
+
+
+def create_article(info: Info, input: ArticleInput) -> ArticlePayload:
+    def act(rc: RequestContext) -> ArticleModel:
+        assert rc.actor is not None
+        return actions.create(rc.ctx, rc.actor, {**CREATE_DEFAULTS, **article_data(input)})
+
+    return _run(info, act)
+
+
+def update_article(info: Info, id: strawberry.ID, input: ArticleInput) -> ArticlePayload:
+    def act(rc: RequestContext) -> ArticleModel:
+        assert rc.actor is not None
+        return actions.update(rc.ctx, rc.actor, _pk(rc, id), article_data(input))
+
+    return _run(info, act)
+
+
+def approve_article(info: Info, id: strawberry.ID) -> ArticlePayload:
+    def act(rc: RequestContext) -> ArticleModel:
+        assert rc.actor is not None
+        return actions.approve(rc.ctx, rc.actor, _pk(rc, id))
+
+    return _run(info, act)
+
+
+def retract_article(info: Info, id: strawberry.ID, reason: str = "") -> ArticlePayload:
+    def act(rc: RequestContext) -> ArticleModel:
+        assert rc.actor is not None
+        return actions.retract(rc.ctx, rc.actor, _pk(rc, id), reason)
+
+    return _run(info, act)

@@ -1,0 +1,54 @@
+"""Channel target mutations: secrets go in, and never come back out."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import strawberry
+
+from core.delivery.models import ChannelTarget as TargetModel
+from core.delivery.targets import create_target, update_target
+from core.errors import LoaError, NotFound
+from core.graphql.request import RequestContext
+from core.graphql.types.inputs import ChannelTargetInput, ChannelTargetUpdateInput, target_data
+from core.graphql.types.payloads import (
+    ChannelTargetPayload,
+    ChannelTargetResult,
+    TransitionError,
+    failure,
+)
+from core.graphql.types.target import ChannelTarget
+
+Info = strawberry.Info[RequestContext, Any]
+
+
+def _run(info: Info, act: Callable[[RequestContext], TargetModel]) -> ChannelTargetPayload:
+    try:
+        target = act(info.context)
+    except LoaError as exc:
+        result = failure(exc)
+        if isinstance(result, TransitionError):  # targets have no states to move between
+            raise
+        return result
+    return ChannelTargetResult(target=ChannelTarget.of(target))
+
+
+def create_channel_target(info: Info, input: ChannelTargetInput) -> ChannelTargetPayload:
+    def act(rc: RequestContext) -> TargetModel:
+        assert rc.actor is not None
+        return create_target(rc.ctx, rc.actor, target_data(input))
+
+    return _run(info, act)
+
+
+def update_channel_target(
+    info: Info, id: strawberry.ID, input: ChannelTargetUpdateInput
+) -> ChannelTargetPayload:
+    def act(rc: RequestContext) -> TargetModel:
+        assert rc.actor is not None
+        if not str(id).isdigit():
+            raise NotFound(f"no channel target with id {id}")
+        return update_target(rc.ctx, rc.actor, int(id), target_data(input))
+
+    return _run(info, act)

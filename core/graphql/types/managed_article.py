@@ -1,0 +1,75 @@
+"""An article as editors see it: any status, its revision, audience and deliveries.
+
+It is named ``Article`` in the management schema; the public schema never sees it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import strawberry
+from sqlalchemy import select
+
+from core.content.models import Article as ArticleModel
+from core.content.models import Status
+from core.delivery.models import ChannelTarget as TargetModel
+from core.delivery.models import Delivery as DeliveryModel
+from core.graphql.request import RequestContext
+from core.graphql.types.article import Article, article_fields
+from core.graphql.types.delivery import Delivery
+
+#: Registers the enum with strawberry (in place) under its GraphQL name.
+strawberry.enum(Status, name="ArticleStatus")
+
+
+@strawberry.type
+class Audience:
+    age_min: int | None
+    age_max: int | None
+    genders: list[str]
+    scope_level: str
+    scope_units: list[str]
+    visible_from: dt.datetime | None
+    visible_until: dt.datetime | None
+    interactions_allowed: bool
+
+
+@strawberry.type(name="Article")
+class ManagedArticle(Article):
+    status: Status
+    revision: int
+    created_at: dt.datetime
+    audience: Audience
+    pk: strawberry.Private[int]
+
+    @strawberry.field(description="Every delivery of this article, oldest first.")
+    def deliveries(self, info: strawberry.Info[RequestContext, Any]) -> list[Delivery]:
+        rows = info.context.session.execute(
+            select(DeliveryModel, TargetModel)
+            .join(TargetModel, TargetModel.id == DeliveryModel.target_id)
+            .where(DeliveryModel.article_id == self.pk)
+            .order_by(DeliveryModel.id)
+        ).all()
+        return [Delivery.of(d, t) for d, t in rows]
+
+
+def managed_article(article: ArticleModel, base_url: str) -> ManagedArticle:
+    a = article.audience
+    return ManagedArticle(
+        **article_fields(article, base_url),
+        status=Status(article.status),
+        revision=article.revision,
+        created_at=article.created_at,
+        audience=Audience(
+            age_min=a.age_min,
+            age_max=a.age_max,
+            genders=list(a.genders or []),
+            scope_level=a.scope_level,
+            scope_units=list(a.scope_units or []),
+            visible_from=a.visible_from,
+            visible_until=a.visible_until,
+            interactions_allowed=a.interactions_allowed,
+        ),
+        pk=article.id,
+    )

@@ -1,0 +1,79 @@
+"""Typed outcomes of mutations: an expected failure is data the client can switch on.
+
+Each LoaError an action may raise has a member here; anything else stays an
+error (and, if it is not a LoaError, a masked bug).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+
+from core.errors import Forbidden, InvalidTransition, LoaError, NotFound, ValidationFailed
+from core.graphql.errors import client_fields
+from core.graphql.types.managed_article import ManagedArticle
+from core.graphql.types.target import ChannelTarget
+
+
+@strawberry.type
+class FieldError:
+    field: str = strawberry.field(description="The input field, as the client named it.")
+    message: str
+
+
+@strawberry.type
+class ValidationError:
+    message: str
+    fields: list[FieldError]
+
+
+@strawberry.type
+class NotFoundError:
+    message: str
+
+
+@strawberry.type
+class ForbiddenError:
+    message: str
+
+
+@strawberry.type
+class TransitionError:
+    message: str
+
+
+@strawberry.type
+class ArticleResult:
+    article: ManagedArticle
+
+
+@strawberry.type
+class ChannelTargetResult:
+    target: ChannelTarget
+
+
+Failure = ValidationError | NotFoundError | ForbiddenError | TransitionError
+
+ArticlePayload = Annotated[
+    ArticleResult | ValidationError | NotFoundError | ForbiddenError | TransitionError,
+    strawberry.union("ArticlePayload"),
+]
+ChannelTargetPayload = Annotated[
+    ChannelTargetResult | ValidationError | NotFoundError | ForbiddenError,
+    strawberry.union("ChannelTargetPayload"),
+]
+
+
+def failure(exc: LoaError) -> Failure:
+    """The payload member for an expected failure; re-raises any other LoaError."""
+    if isinstance(exc, ValidationFailed):
+        fields = [FieldError(field=k, message=v) for k, v in client_fields(exc).items()]
+        return ValidationError(message=exc.message, fields=fields)
+    if isinstance(exc, NotFound):
+        return NotFoundError(message=exc.message)
+    if isinstance(exc, Forbidden):
+        return ForbiddenError(message=exc.message)
+    if isinstance(exc, InvalidTransition):
+        return TransitionError(message=exc.message)
+    raise exc
