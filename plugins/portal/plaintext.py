@@ -10,7 +10,7 @@ _BLOCKS = frozenset(
     {"p", "br", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table"}
 )
 _SKIP = frozenset({"script", "style", "template"})
-_SPACES = re.compile(r"[ \t\r\f\v]+")
+_SPACES = re.compile(r"[ \t\r\f\v\xa0]+")
 _LINES = re.compile(r"\n\s*\n+")
 
 

@@ -44,7 +44,7 @@ def test_render_is_close_to_vnportal_and_text_is_plain(make_target, make_item):
     assert p["visible_until"] == "2025-08-01T05:00:00Z"
     assert p["interactions_allowed"] is False
     assert "<" not in rendered.text and "alert" not in rendered.text
-    assert "Đoạn 1" in rendered.text and "Đoạn\xa02 & 3" in rendered.text
+    assert "Đoạn 1" in rendered.text and "Đoạn 2 & 3" in rendered.text
     assert rendered.text.startswith(p["title"])
     assert "Trạm y tế xã thông báo" in rendered.text
     no_cover = PortalChannel().render(make_item(cover_url=""), make_target())
