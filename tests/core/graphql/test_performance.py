@@ -1,0 +1,94 @@
+"""Cost of a page: a constant number of SQL statements, and a response cache that stays correct."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import event
+from starlette.testclient import TestClient
+
+from core.auth.permissions import SYSTEM
+from core.content import actions
+from core.content.models import Agency
+from core.context import Context
+
+Gql = Callable[..., Any]
+
+PAGE = """query($first: Int!, $unit: String) { articles(first: $first, unit: $unit) {
+  totalCount pageInfo { hasNextPage endCursor }
+  edges { cursor node { id title publishedAtLocal cover { url }
+    category { slug name } unit { code name level } agency { name } } } } }"""
+
+
+@contextmanager
+def counting(ctx: Context) -> Iterator[list[str]]:
+    statements: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        statements.append(statement)
+
+    event.listen(ctx.engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(ctx.engine, "before_cursor_execute", record)
+
+
+def test_a_page_costs_the_same_for_5_or_20(
+    public: TestClient,
+    gql: Gql,
+    ctx: Context,
+    tree: dict[str, Any],
+    categories: dict[str, int],
+    make_article: Any,
+) -> None:
+    with ctx.transaction() as session:
+        agencies = [Agency(name=f"UBND {c}", unit_id=tree[c].id) for c in ("38", "14932")]
+        session.add_all(agencies)
+        session.flush()
+        agency_ids = [a.id for a in agencies]
+    units = ["38", "14932", "14950", "15112"]
+    for i in range(25):
+        make_article(
+            f"Tin {i}",
+            unit=units[i % 4],
+            category=["thong-bao", "su-kien"][i % 2],
+            agency_id=agency_ids[i % 2],
+        )
+    counts = {}
+    for first in (5, 20):
+        for unit in (None, "38"):
+            with counting(ctx) as statements:
+                body = gql(public, PAGE, first=first, unit=unit)
+            assert "errors" not in body, body
+            edges = body["data"]["articles"]["edges"]
+            assert all(e["node"]["category"] and e["node"]["agency"] for e in edges)
+            counts[first, unit] = len(statements)
+    assert counts[5, None] == counts[20, None] <= 5, counts
+    assert counts[5, "38"] == counts[20, "38"] <= 6, counts
+
+
+def test_response_cache_is_dropped_when_content_changes(
+    public: TestClient, gql: Gql, ctx: Context, make_article: Any
+) -> None:
+    query = "{ articles { totalCount edges { node { title } } } }"
+    assert gql(public, query)["data"]["articles"]["totalCount"] == 0
+    with counting(ctx) as statements:
+        assert gql(public, query)["data"]["articles"]["totalCount"] == 0
+    assert statements == []  # served from the cache
+    article = make_article("Mới")
+    assert gql(public, query)["data"]["articles"]["totalCount"] == 1
+    actions.update(ctx, SYSTEM, article.id, {"title": "Mới sửa"})
+    assert gql(public, query)["data"]["articles"]["edges"][0]["node"]["title"] == "Mới sửa"
+    actions.retract(ctx, SYSTEM, article.id, "")
+    assert gql(public, query)["data"]["articles"]["totalCount"] == 0
+
+
+def test_errors_are_not_cached(public: TestClient, gql: Gql, ctx: Context) -> None:
+    query = '{ units(parent: "38") { code } }'
+    assert gql(public, query)["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+    with counting(ctx) as statements:
+        gql(public, query)
+    assert statements
