@@ -13,8 +13,24 @@ from core.moderation.cli import main
 
 @pytest.mark.parametrize(
     "text",
-    ["Địt mẹ mày", "dit me may", "đ.m", "d i t me", "l-o-n", "lozzzz", "đụuuuu", "ddeso",
-     "dduj", "cacwj", "vcl", "đ*o ai quan tâm", "fuck", "sh1t", "ditme", "ĐM"],
+    [
+        "Địt mẹ mày",
+        "dit me may",
+        "đ.m",
+        "d i t me",
+        "l-o-n",
+        "lozzzz",
+        "đụuuuu",
+        "ddeso",
+        "dduj",
+        "cacwj",
+        "vcl",
+        "đ*o ai quan tâm",
+        "fuck",
+        "sh1t",
+        "ditme",
+        "ĐM",
+    ],
 )
 def test_profanity_blocks(text: str) -> None:
     verdict = moderate(text)
@@ -24,10 +40,35 @@ def test_profanity_blocks(text: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["các bạn", "cac ban", "lớn", "cuối tuần", "chích ngừa", "chich ngua", "đeo khẩu trang",
-     "deo khau trang", "dịch cúm", "dich cum", "tang len 5%", "lồng ghép", "long ghep",
-     "đ/c Nguyễn Văn A", "CCCD", "VNeID", "UBND", "HĐND", "as well as", "Scunthorpe",
-     "con cu gáy", "phần đông", "phan dong", "đa dạng", "da dang", "từ từ", "tu tu"],
+    [
+        "các bạn",
+        "cac ban",
+        "lớn",
+        "cuối tuần",
+        "chích ngừa",
+        "chich ngua",
+        "đeo khẩu trang",
+        "deo khau trang",
+        "dịch cúm",
+        "dich cum",
+        "tang len 5%",
+        "lồng ghép",
+        "long ghep",
+        "đ/c Nguyễn Văn A",
+        "CCCD",
+        "VNeID",
+        "UBND",
+        "HĐND",
+        "as well as",
+        "Scunthorpe",
+        "con cu gáy",
+        "phần đông",
+        "phan dong",
+        "đa dạng",
+        "da dang",
+        "từ từ",
+        "tu tu",
+    ],
 )
 def test_collisions_allowed(text: str) -> None:
     assert moderate(text) == Verdict(Decision.ALLOW)

@@ -28,8 +28,16 @@ EN_WORDS = {
     "insult": ["idiot", "moron", "retard", "faggot"],
 }
 VI_TEMPLATES = [
-    "{w} bọn cán bộ xã", "làm ăn như {w}", "nói {w} gì thế", "{w}!!!", "phường này {w} thật",
-    "trả lời cái {w} gì vậy", "thôi {w}", "chờ mãi {w}", "ai đọc {w}", "{w}, nghỉ đi",
+    "{w} bọn cán bộ xã",
+    "làm ăn như {w}",
+    "nói {w} gì thế",
+    "{w}!!!",
+    "phường này {w} thật",
+    "trả lời cái {w} gì vậy",
+    "thôi {w}",
+    "chờ mãi {w}",
+    "ai đọc {w}",
+    "{w}, nghỉ đi",
 ]
 EN_TEMPLATES = ["{w} you", "this is {w}", "what a {w}", "{w} this office", "total {w}!"]
 
@@ -60,6 +68,7 @@ def per_syllable(fn: object) -> object:
     def apply(phrase: str) -> str | None:
         parts = [fn(s) for s in phrase.split()]  # type: ignore[operator]
         return None if any(p is None for p in parts) else " ".join(parts)
+
     return apply
 
 
@@ -75,18 +84,24 @@ def leet(s: str) -> str | None:
 def homoglyph(s: str) -> str | None:
     for i, c in enumerate(s):
         if c in HOMO:
-            return s[:i] + HOMO[c] + s[i + 1:]
+            return s[:i] + HOMO[c] + s[i + 1 :]
     return None
 
 
 OBFUSCATIONS = {
-    "dots": dotted("."), "dashes": dotted("-"), "spaces": per_syllable(lambda s: " ".join(s)),
-    "stars": dotted("*"), "leet": per_syllable(leet), "homoglyph": per_syllable(homoglyph),
+    "dots": dotted("."),
+    "dashes": dotted("-"),
+    "spaces": per_syllable(lambda s: " ".join(s)),
+    "stars": dotted("*"),
+    "leet": per_syllable(leet),
+    "homoglyph": per_syllable(homoglyph),
     "repeat": per_syllable(lambda s: s + s[-1] * 4),
     "zerowidth": per_syllable(lambda s: "\u200b".join(s)),
-    "upper": lambda s: s.upper(), "nfd": lambda s: unicodedata.normalize("NFD", s),
+    "upper": lambda s: s.upper(),
+    "nfd": lambda s: unicodedata.normalize("NFD", s),
     "fullwidth": lambda s: "".join(chr(ord(c) + 0xFEE0) if "a" <= c <= "z" else c for c in s),
-    "telex": per_syllable(telex), "vni": per_syllable(vni),
+    "telex": per_syllable(telex),
+    "vni": per_syllable(vni),
 }
 EN_SKIP = {"telex", "vni", "nfd"}
 

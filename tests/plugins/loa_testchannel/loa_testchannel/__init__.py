@@ -35,7 +35,9 @@ class TestChannel:
         RECEIVED[key] = dict(rendered.payload)
         return Remote(key, f"test://{key}")
 
-    async def update(self, remote: Remote, rendered: Rendered, target: Target, *, key: str) -> Remote:
+    async def update(
+        self, remote: Remote, rendered: Rendered, target: Target, *, key: str
+    ) -> Remote:
         RECEIVED[remote.remote_id] = dict(rendered.payload)
         return remote
 
