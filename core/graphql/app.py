@@ -86,11 +86,7 @@ class LoaView(GraphQL[RequestContext, None]):
             elif (body := cache.get(key)) is not None:
                 return Response(body, media_type="application/json")
             generation = cache.generation
-        rc = RequestContext(self.ctx, actor)
-        try:
-            response = await self.run(request, context=rc)
-        finally:
-            rc.close()
+        response = await self.run(request, context=RequestContext(self.ctx, actor))
         if cache is not None and key is not None and getattr(request.state, "cacheable", False):
             cache.put(key, generation, bytes(response.body))
         return response

@@ -1,12 +1,13 @@
 """Per-request DataLoaders: a page of N articles costs one query per related table, not N.
 
 Each loader batches the ids asked for in one tick of the event loop into a
-single ``IN (...)`` select on the request's session.
+single ``IN (...)`` select, in a short session of its own.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -18,12 +19,16 @@ from core.content.models import Agency, Category
 from core.units.models import Unit
 
 M = TypeVar("M", Agency, Category, Unit)
+Reader = Callable[[], AbstractContextManager[Session]]
 
 
-def _by_id(session: Session, model: type[M]) -> Callable[[list[int]], Awaitable[list[M | None]]]:
+def _by_id(read: Reader, model: type[M]) -> Callable[[list[int]], Awaitable[list[M | None]]]:
     async def load(ids: list[int]) -> list[M | None]:
         column: Any = model.id
-        rows = {row.id: row for row in session.scalars(select(model).where(column.in_(set(ids))))}
+        with read() as session:
+            rows = {
+                row.id: row for row in session.scalars(select(model).where(column.in_(set(ids))))
+            }
         return [rows.get(i) for i in ids]
 
     return load
@@ -36,15 +41,9 @@ class Loaders:
     agency: DataLoader[int, Agency | None]
 
     @classmethod
-    def build(cls, session: Session) -> Loaders:
+    def build(cls, read: Reader) -> Loaders:
         return cls(
-            category=DataLoader(load_fn=_by_id(session, Category)),
-            unit=DataLoader(load_fn=_by_id(session, Unit)),
-            agency=DataLoader(load_fn=_by_id(session, Agency)),
+            category=DataLoader(load_fn=_by_id(read, Category)),
+            unit=DataLoader(load_fn=_by_id(read, Unit)),
+            agency=DataLoader(load_fn=_by_id(read, Agency)),
         )
-
-
-def prime(loader: DataLoader[int, Any], rows: Sequence[Any]) -> None:
-    """Seed a loader with rows already read, so resolvers need not ask again."""
-    for row in rows:
-        loader.prime(row.id, row)

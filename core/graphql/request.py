@@ -1,11 +1,16 @@
-"""What every resolver of one HTTP request shares: the Context, one session, loaders, the actor.
+"""What every resolver of one HTTP request shares: the Context, loaders, the actor.
 
-One session per request keeps a page of articles and its related rows on one
-connection; it is opened on first use and closed when the response is built.
+Reads use short sessions (:meth:`RequestContext.read`) that return their
+connection to the pool before the resolver yields to the event loop. A
+request that held a connection across an ``await`` (a DataLoader batch) could
+exhaust the pool under concurrency and block the loop thread that the holders
+need to finish: a deadlock. Rows read this way stay usable (detached, loaded).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
@@ -19,22 +24,16 @@ from core.graphql.loaders import Loaders
 class RequestContext:
     ctx: Context
     actor: Actor | None = None
-    _session: Session | None = field(default=None, repr=False)
     _loaders: Loaders | None = field(default=None, repr=False)
 
-    @property
-    def session(self) -> Session:
-        if self._session is None:
-            self._session = self.ctx.sessions()
-        return self._session
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A session for one synchronous stretch of reads; closed (connection back) after."""
+        with self.ctx.sessions() as session:
+            yield session
 
     @property
     def loaders(self) -> Loaders:
         if self._loaders is None:
-            self._loaders = Loaders.build(self.session)
+            self._loaders = Loaders.build(self.read)
         return self._loaders
-
-    def close(self) -> None:
-        if self._session is not None:
-            self._session.close()
-            self._session = None

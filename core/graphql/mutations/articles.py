@@ -27,8 +27,8 @@ CREATE_DEFAULTS = {"summary": "", "body_html": "", "source": "", "author_name": 
 
 
 def _pk(rc: RequestContext, uid: strawberry.ID) -> int:
-    found = rc.session.scalar(select(ArticleModel.id).where(ArticleModel.uid == str(uid)))
-    rc.session.rollback()  # end the read before the action opens its own transaction
+    with rc.read() as session:
+        found = session.scalar(select(ArticleModel.id).where(ArticleModel.uid == str(uid)))
     if found is None:
         raise NotFound(f"no article with id {uid}")
     return found

@@ -13,5 +13,6 @@ from core.graphql.types.article import Article, public_article
 
 def article(info: strawberry.Info[RequestContext, Any], slug: str) -> Article | None:
     rc = info.context
-    found = queries.get_published(rc.session, slug)
+    with rc.read() as session:
+        found = queries.get_published(session, slug)
     return public_article(found, rc.ctx.settings.base_url) if found else None

@@ -39,16 +39,17 @@ def articles(
         raise ValidationFailed({"search": f"at most {MAX_SEARCH} characters"})
     rc = info.context
     try:
-        page = queries.list_published(
-            rc.session,
-            unit_code=unit,
-            include_descendants=include_descendants,
-            category=category,
-            search=search,
-            first=first,
-            after=after,
-            with_total=wants_total(info),
-        )
+        with rc.read() as session:
+            page = queries.list_published(
+                session,
+                unit_code=unit,
+                include_descendants=include_descendants,
+                category=category,
+                search=search,
+                first=first,
+                after=after,
+                with_total=wants_total(info),
+            )
     except LookupError as exc:
         raise ValidationFailed({"unit": str(exc)}) from None
     return ArticleConnection.of(page, rc.ctx.settings.base_url)

@@ -13,5 +13,6 @@ from core.graphql.types.category import Category
 
 
 def categories(info: strawberry.Info[RequestContext, Any]) -> list[Category]:
-    rows = info.context.session.scalars(select(CategoryModel).order_by(CategoryModel.name))
-    return [Category.of(c) for c in rows]
+    with info.context.read() as session:
+        rows = session.scalars(select(CategoryModel).order_by(CategoryModel.name))
+        return [Category.of(c) for c in rows]

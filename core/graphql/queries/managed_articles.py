@@ -66,11 +66,12 @@ def _after(cursor: str) -> int:
 def article(info: Info, id: strawberry.ID) -> ManagedArticle | None:
     rc = info.context
     assert rc.actor is not None
-    row = rc.session.execute(
-        select(ArticleModel, Unit.path)
-        .join(Unit, Unit.id == ArticleModel.unit_id)
-        .where(ArticleModel.uid == str(id))
-    ).first()
+    with rc.read() as session:
+        row = session.execute(
+            select(ArticleModel, Unit.path)
+            .join(Unit, Unit.id == ArticleModel.unit_id)
+            .where(ArticleModel.uid == str(id))
+        ).first()
     if row is None:
         return None
     require(rc.actor, Permission.READ_DRAFTS, row[1])
@@ -94,15 +95,16 @@ def articles(
     )
     if status is not None:
         stmt = stmt.where(ArticleModel.status == Status(status).value)
-    if unit:
-        try:
-            stmt = stmt.where(Unit.path.startswith(unit_by_code(rc.session, unit).path))
-        except LookupError as exc:
-            raise NotFound(str(exc)) from None
-    total = rc.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    if after:
-        stmt = stmt.where(ArticleModel.id < _after(after))
-    rows = rc.session.scalars(stmt.order_by(ArticleModel.id.desc()).limit(first + 1)).all()
+    with rc.read() as session:
+        if unit:
+            try:
+                stmt = stmt.where(Unit.path.startswith(unit_by_code(session, unit).path))
+            except LookupError as exc:
+                raise NotFound(str(exc)) from None
+        total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+        if after:
+            stmt = stmt.where(ArticleModel.id < _after(after))
+        rows = session.scalars(stmt.order_by(ArticleModel.id.desc()).limit(first + 1)).all()
     base = rc.ctx.settings.base_url
     edges = [
         ManagedArticleEdge(cursor=_cursor(a.id), node=managed_article(a, base))

@@ -16,15 +16,17 @@ from core.units.models import Unit as UnitModel
 
 def units(info: strawberry.Info[RequestContext, Any], parent: str | None = None) -> list[Unit]:
     """Children of ``parent`` (a unit code); the provinces when ``parent`` is null."""
-    session = info.context.session
     stmt = select(UnitModel).where(UnitModel.scheme == CURRENT_SCHEME, UnitModel.active.is_(True))
-    if parent is None:
-        stmt = stmt.where(UnitModel.level == "province")
-    else:
-        parent_id = session.scalar(
-            select(UnitModel.id).where(UnitModel.scheme == CURRENT_SCHEME, UnitModel.code == parent)
-        )
-        if parent_id is None:
-            raise NotFound(f"no administrative unit with code {parent!r}")
-        stmt = stmt.where(UnitModel.parent_id == parent_id)
-    return [Unit.of(u) for u in session.scalars(stmt.order_by(UnitModel.code))]
+    with info.context.read() as session:
+        if parent is None:
+            stmt = stmt.where(UnitModel.level == "province")
+        else:
+            parent_id = session.scalar(
+                select(UnitModel.id).where(
+                    UnitModel.scheme == CURRENT_SCHEME, UnitModel.code == parent
+                )
+            )
+            if parent_id is None:
+                raise NotFound(f"no administrative unit with code {parent!r}")
+            stmt = stmt.where(UnitModel.parent_id == parent_id)
+        return [Unit.of(u) for u in session.scalars(stmt.order_by(UnitModel.code))]

@@ -45,12 +45,13 @@ class ManagedArticle(Article):
 
     @strawberry.field(description="Every delivery of this article, oldest first.")
     def deliveries(self, info: strawberry.Info[RequestContext, Any]) -> list[Delivery]:
-        rows = info.context.session.execute(
-            select(DeliveryModel, TargetModel)
-            .join(TargetModel, TargetModel.id == DeliveryModel.target_id)
-            .where(DeliveryModel.article_id == self.pk)
-            .order_by(DeliveryModel.id)
-        ).all()
+        with info.context.read() as session:
+            rows = session.execute(
+                select(DeliveryModel, TargetModel)
+                .join(TargetModel, TargetModel.id == DeliveryModel.target_id)
+                .where(DeliveryModel.article_id == self.pk)
+                .order_by(DeliveryModel.id)
+            ).all()
         return [Delivery.of(d, t) for d, t in rows]
 
 

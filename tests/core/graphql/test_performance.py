@@ -92,3 +92,34 @@ def test_errors_are_not_cached(public: TestClient, gql: Gql, ctx: Context) -> No
     with counting(ctx) as statements:
         gql(public, query)
     assert statements
+
+
+def test_more_concurrent_requests_than_pooled_connections(
+    ctx: Context, make_article: Any, categories: dict[str, int]
+) -> None:
+    """A request must not hold a connection across an await: 3x the pool size, all answered."""
+    import asyncio
+
+    import httpx
+
+    from core.graphql import public_app
+
+    for i in range(3):
+        make_article(f"Tin {i}", category="thong-bao")
+    app = public_app(ctx)
+    concurrent = 3 * (ctx.engine.pool.size() + 10)  # type: ignore[attr-defined]
+
+    async def main() -> list[int]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            responses = await asyncio.gather(
+                *(
+                    client.post("/", json={"query": PAGE, "variables": {"first": 1 + i % 20}})
+                    for i in range(concurrent)
+                )
+            )
+        assert all("errors" not in r.json() for r in responses)
+        return [r.status_code for r in responses]
+
+    statuses = asyncio.run(asyncio.wait_for(main(), timeout=60))
+    assert statuses == [200] * concurrent
