@@ -277,13 +277,30 @@ def generate(database_url: str, n: int = ARTICLES, seed: int = SEED) -> Corpus:
         count = conn.scalar(select(func.count()).select_from(Article))
     engine.dispose()
     log(f"generated {count} articles in {time.perf_counter() - started:.1f}s → {database_url}")
-    return Corpus(
-        province=PROVINCE,
-        hot_commune=communes[0],
-        communes=communes,
-        categories=[s for s, _ in CATEGORIES],
-        slugs=slugs,
-    )
+    return corpus_of(database_url)
+
+
+def corpus_of(database_url: str) -> Corpus:
+    """What a generated database holds: the busiest commune, categories and every slug."""
+    engine = make_engine(database_url)
+    try:
+        with engine.connect() as conn:
+            hot = conn.execute(
+                select(Unit.code)
+                .join(Article, Article.unit_id == Unit.id)
+                .where(Unit.level == "commune")
+                .group_by(Unit.code)
+                .order_by(func.count().desc(), Unit.code)
+                .limit(1)
+            ).scalar_one()
+            communes = list(
+                conn.scalars(select(Unit.code).where(Unit.level == "commune").order_by(Unit.id))
+            )
+            categories = list(conn.scalars(select(Category.slug).order_by(Category.id)))
+            slugs = list(conn.scalars(select(Article.slug).order_by(Article.id)))
+    finally:
+        engine.dispose()
+    return Corpus(PROVINCE, hot, communes, categories, slugs)
 
 
 def main() -> None:

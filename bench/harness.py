@@ -135,14 +135,16 @@ class Process:
         return "\n".join(text[-lines:])
 
 
-def uvicorn(name: str, factory: str, env: Mapping[str, str], port: int) -> Process:
+def uvicorn(
+    name: str, factory: str, env: Mapping[str, str], port: int, ready: str = "/healthz"
+) -> Process:
     """``uvicorn --factory`` on loopback, one worker process, no access log (as ``loa serve``)."""
     argv = [
         PYTHON, "-m", "uvicorn", "--factory", factory, "--host", "127.0.0.1",
         "--port", str(port), "--workers", "1", "--log-level", "warning", "--no-access-log",
     ]  # fmt: skip
     proc = Process(name, argv, env)
-    wait_http(proc, f"http://127.0.0.1:{port}/healthz")
+    wait_http(proc, f"http://127.0.0.1:{port}{ready}")
     return proc
 
 
