@@ -1,12 +1,16 @@
 """Per-request DataLoaders: a page of N articles costs one query per related table, not N.
 
 Each loader batches the ids asked for in one tick of the event loop into a
-single ``IN (...)`` select, in a short session of its own.
+single ``IN (...)`` select, in a short session of its own. A list resolver
+that already knows which ids its page needs calls :meth:`Loaders.prefetch`:
+the same one query per table, run at once, so the field resolvers find their
+rows resolved and answer synchronously (an awaited loader per field costs
+more than the SQL on a 20-item page).
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection, Iterable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -15,27 +19,40 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from strawberry.dataloader import DataLoader
 
-from core.content.models import Agency, Category
+from core.content.models import Agency, Article, Category
 from core.units.models import Unit
 
 M = TypeVar("M", Agency, Category, Unit)
+T = TypeVar("T")
 Reader = Callable[[], AbstractContextManager[Session]]
+
+
+def _select(read: Reader, model: type[M], ids: Collection[int]) -> dict[int, M]:
+    column: Any = model.id
+    with read() as session:
+        return {row.id: row for row in session.scalars(select(model).where(column.in_(ids)))}
 
 
 def _by_id(read: Reader, model: type[M]) -> Callable[[list[int]], Awaitable[list[M | None]]]:
     async def load(ids: list[int]) -> list[M | None]:
-        column: Any = model.id
-        with read() as session:
-            rows = {
-                row.id: row for row in session.scalars(select(model).where(column.in_(set(ids))))
-            }
+        rows = _select(read, model, set(ids))
         return [rows.get(i) for i in ids]
 
     return load
 
 
+def _prime(
+    loader: DataLoader[int, M | None], read: Reader, model: type[M], ids: Iterable[int | None]
+) -> None:
+    missing = {i for i in ids if i is not None and loader.cache_map.get(i) is None}
+    if missing:
+        rows = _select(read, model, missing)
+        loader.prime_many({i: rows.get(i) for i in missing})
+
+
 @dataclass(frozen=True)
 class Loaders:
+    read: Reader
     category: DataLoader[int, Category | None]
     unit: DataLoader[int, Unit | None]
     agency: DataLoader[int, Agency | None]
@@ -43,7 +60,33 @@ class Loaders:
     @classmethod
     def build(cls, read: Reader) -> Loaders:
         return cls(
+            read=read,
             category=DataLoader(load_fn=_by_id(read, Category)),
             unit=DataLoader(load_fn=_by_id(read, Unit)),
             agency=DataLoader(load_fn=_by_id(read, Agency)),
         )
+
+    def prefetch(self, articles: Collection[Article], wanted: Collection[str]) -> None:
+        """Load the related rows ``wanted`` (field names) of a page, one query per table."""
+        if "category" in wanted:
+            _prime(self.category, self.read, Category, (a.category_id for a in articles))
+        if "unit" in wanted:
+            _prime(self.unit, self.read, Unit, (a.unit_id for a in articles))
+        if "agency" in wanted:
+            _prime(self.agency, self.read, Agency, (a.agency_id for a in articles))
+
+
+def resolve(loader: DataLoader[int, M | None], key: int | None, shape: Callable[[M], T]) -> Any:
+    """``shape(row)`` now if the row is already loaded, else an awaitable of it (or None)."""
+    if key is None:
+        return None
+    future = loader.cache_map.get(key)
+    if future is not None and future.done() and not future.cancelled():
+        row = future.result()
+        return shape(row) if row is not None else None
+    return _later(loader, key, shape)
+
+
+async def _later(loader: DataLoader[int, M | None], key: int, shape: Callable[[M], T]) -> T | None:
+    row = await loader.load(key)
+    return shape(row) if row is not None else None

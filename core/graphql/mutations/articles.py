@@ -40,7 +40,7 @@ def _run(info: Info, act: Callable[[RequestContext], ArticleModel]) -> ArticlePa
         article = act(rc)
     except LoaError as exc:
         return failure(exc)
-    return ArticleResult(article=managed_article(article, rc.ctx.settings.base_url))
+    return ArticleResult(article=managed_article(article, rc))
 
 
 def create_article(info: Info, input: ArticleInput) -> ArticlePayload:

@@ -15,4 +15,4 @@ def article(info: strawberry.Info[RequestContext, Any], slug: str) -> Article | 
     rc = info.context
     with rc.read() as session:
         found = queries.get_published(session, slug)
-    return public_article(found, rc.ctx.settings.base_url) if found else None
+    return public_article(found, rc) if found else None

@@ -24,6 +24,18 @@ def wants_total(info: strawberry.Info[RequestContext, Any]) -> bool:
     return False
 
 
+def selected_names(info: strawberry.Info[RequestContext, Any]) -> set[str]:
+    """Every field name selected under this field, fragments included."""
+    names: set[str] = set()
+    stack: list[Any] = list(info.selected_fields)
+    while stack:
+        selection = stack.pop()
+        if isinstance(selection, SelectedField):
+            names.add(selection.name)
+        stack.extend(selection.selections)
+    return names
+
+
 def articles(
     info: strawberry.Info[RequestContext, Any],
     unit: str | None = None,
@@ -52,4 +64,5 @@ def articles(
             )
     except LookupError as exc:
         raise ValidationFailed({"unit": str(exc)}) from None
-    return ArticleConnection.of(page, rc.ctx.settings.base_url)
+    rc.loaders.prefetch(page.articles, selected_names(info))
+    return ArticleConnection.of(page, rc)

@@ -75,7 +75,7 @@ def article(info: Info, id: strawberry.ID) -> ManagedArticle | None:
     if row is None:
         return None
     require(rc.actor, Permission.READ_DRAFTS, row[1])
-    return managed_article(row[0], rc.ctx.settings.base_url)
+    return managed_article(row[0], rc)
 
 
 def articles(
@@ -105,10 +105,8 @@ def articles(
         if after:
             stmt = stmt.where(ArticleModel.id < _after(after))
         rows = session.scalars(stmt.order_by(ArticleModel.id.desc()).limit(first + 1)).all()
-    base = rc.ctx.settings.base_url
     edges = [
-        ManagedArticleEdge(cursor=_cursor(a.id), node=managed_article(a, base))
-        for a in rows[:first]
+        ManagedArticleEdge(cursor=_cursor(a.id), node=managed_article(a, rc)) for a in rows[:first]
     ]
     return ManagedArticleConnection(
         edges=edges,

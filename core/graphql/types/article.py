@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 import strawberry
 
 from core.content.models import Article as ArticleModel
+from core.graphql.loaders import Loaders, resolve
 from core.graphql.request import RequestContext
 from core.graphql.types.agency import Agency
 from core.graphql.types.category import Category
@@ -46,33 +47,28 @@ class Article:
     category_id: strawberry.Private[int | None]
     unit_id: strawberry.Private[int]
     agency_id: strawberry.Private[int | None]
+    loaders: strawberry.Private[Loaders]
 
     @strawberry.field(description="publishedAt in Asia/Ho_Chi_Minh, ISO 8601 with offset.")
     def published_at_local(self) -> str | None:
         return self.published_at.astimezone(LOCAL_TZ).isoformat() if self.published_at else None
 
+    # Sync resolvers that return a row's shape at once when the page prefetched it, or an
+    # awaitable from the DataLoader otherwise (graphql-core awaits what it is given).
     @strawberry.field
-    async def category(self, info: Info) -> Category | None:
-        if self.category_id is None:
-            return None
-        row = await info.context.loaders.category.load(self.category_id)
-        return Category.of(row) if row else None
-
-    @strawberry.field
-    async def unit(self, info: Info) -> Unit:
-        row = await info.context.loaders.unit.load(self.unit_id)
-        assert row is not None, "articles.unit_id is a foreign key"
-        return Unit.of(row)
+    def category(self) -> Category | None:
+        return resolve(self.loaders.category, self.category_id, Category.of)
 
     @strawberry.field
-    async def agency(self, info: Info) -> Agency | None:
-        if self.agency_id is None:
-            return None
-        row = await info.context.loaders.agency.load(self.agency_id)
-        return Agency.of(row) if row else None
+    def unit(self) -> Unit:
+        return resolve(self.loaders.unit, self.unit_id, Unit.of)
+
+    @strawberry.field
+    def agency(self) -> Agency | None:
+        return resolve(self.loaders.agency, self.agency_id, Agency.of)
 
 
-def article_fields(article: ArticleModel, base_url: str) -> dict[str, Any]:
+def article_fields(article: ArticleModel, rc: RequestContext) -> dict[str, Any]:
     """The constructor arguments of :class:`Article`, shared by the management type."""
     audience = article.audience
     cover = (
@@ -90,13 +86,14 @@ def article_fields(article: ArticleModel, base_url: str) -> dict[str, Any]:
         "published_at": article.published_at,
         "updated_at": article.updated_at,
         "visible_until": audience.visible_until if audience else None,
-        "url": f"{base_url}/articles/{article.slug}",
+        "url": f"{rc.ctx.settings.base_url}/articles/{article.slug}",
         "interactions_allowed": audience.interactions_allowed if audience else True,
         "category_id": article.category_id,
         "unit_id": article.unit_id,
         "agency_id": article.agency_id,
+        "loaders": rc.loaders,
     }
 
 
-def public_article(article: ArticleModel, base_url: str) -> Article:
-    return Article(**article_fields(article, base_url))
+def public_article(article: ArticleModel, rc: RequestContext) -> Article:
+    return Article(**article_fields(article, rc))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from core.content.queries import Cursor, Page
+from core.graphql.request import RequestContext
 from core.graphql.types.article import Article, public_article
 
 
@@ -27,11 +28,11 @@ class ArticleConnection:
     total_count: int = strawberry.field(description="Every match, not only this page.")
 
     @classmethod
-    def of(cls, page: Page, base_url: str) -> ArticleConnection:
+    def of(cls, page: Page, rc: RequestContext) -> ArticleConnection:
         edges = [
             ArticleEdge(
                 cursor=Cursor(a.published_at, a.id).encode() if a.published_at else "",
-                node=public_article(a, base_url),
+                node=public_article(a, rc),
             )
             for a in page.articles
         ]

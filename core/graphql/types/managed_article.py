@@ -55,10 +55,10 @@ class ManagedArticle(Article):
         return [Delivery.of(d, t) for d, t in rows]
 
 
-def managed_article(article: ArticleModel, base_url: str) -> ManagedArticle:
+def managed_article(article: ArticleModel, rc: RequestContext) -> ManagedArticle:
     a = article.audience
     return ManagedArticle(
-        **article_fields(article, base_url),
+        **article_fields(article, rc),
         status=Status(article.status),
         revision=article.revision,
         created_at=article.created_at,
