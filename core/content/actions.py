@@ -81,7 +81,7 @@ def _apply(session: Session, article: Article, data: Mapping[str, Any]) -> None:
     for field, value in (data.get("audience") or {}).items():
         setattr(article.audience, field, value)
     article.search_text = fold(
-        " ".join((article.title, article.summary, plain_text(article.body_html)))
+        " ".join((article.title or "", article.summary or "", plain_text(article.body_html or "")))
     )
 
 
