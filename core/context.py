@@ -25,6 +25,7 @@ from core.secrets import Sealer
 from core.settings import Settings
 
 log = logging.getLogger("loa")
+GENERATION_KEY = "loa:content-generation"
 
 
 @dataclass
@@ -70,8 +71,23 @@ class Context:
                 now=now,
             )
 
+    def unit_name(self, code: str) -> str:
+        """The official name of a unit of the current scheme; LookupError if unknown."""
+        from core.content.queries import unit_by_code
+
+        with self.sessions() as session:
+            return unit_by_code(session, code).name
+
+    def content_generation(self) -> int:
+        """A counter every process bumps on committed changes (public caches poll it)."""
+        return int(self.redis.get(GENERATION_KEY) or 0)
+
     def emit(self, name: str, payload: dict[str, Any]) -> None:
         """Tell plugins about a committed event; a failing observer never breaks the caller."""
+        try:
+            self.redis.incr(GENERATION_KEY)
+        except Exception as exc:
+            log.warning("could not bump the content generation (%s)", type(exc).__name__)
         try:
             self.pm.hook.loa_event(name=name, payload=payload)
         except Exception:

@@ -116,7 +116,7 @@ class LoaView(GraphQL[RequestContext, None]):
 
 def public_app(ctx: Context) -> ASGIApp:
     """``/graphql``: anonymous, read-only, cached; GraphiQL in development."""
-    cache = ResponseCache()
+    cache = ResponseCache(shared=ctx.content_generation)
     ctx.pm.register(Invalidator(cache), name=f"loa.graphql.cache.{id(cache)}")
     schema = public_schema(ctx.settings)
     return LoaView(schema, ctx, authenticated=False, ide=not ctx.settings.is_prod, cache=cache)

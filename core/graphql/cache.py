@@ -4,15 +4,17 @@ The public API is read far more than content changes, and most readers ask
 the same few queries (a unit's front page). An entry is the exact response
 body for the exact request (method, query string, body); it is served until
 either the content generation moves on (a committed ``article.*`` or
-``target.*`` event in this process) or ``ttl`` seconds pass. The TTL bounds
-what events cannot tell us: a viewing window opening or closing with the
-clock, and changes committed by another process.
+``target.*`` event in this process, or in another process: the context bumps
+a counter in Redis that the cache polls every ``shared_poll`` seconds) or
+``ttl`` seconds pass. The TTL bounds what events cannot tell us: a viewing
+window opening or closing with the clock.
 """
 
 from __future__ import annotations
 
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
 from core.hookspecs import hookimpl
@@ -21,17 +23,45 @@ Key = tuple[str, str, bytes]
 
 
 class ResponseCache:
-    def __init__(self, *, ttl: float = 2.0, max_entries: int = 1024, max_key_bytes: int = 16_384):
+    def __init__(
+        self,
+        *,
+        ttl: float = 2.0,
+        max_entries: int = 1024,
+        max_key_bytes: int = 16_384,
+        shared: Callable[[], int] | None = None,
+        shared_poll: float = 0.25,
+    ):
         self.ttl = ttl
         self.max_entries = max_entries
         self.max_key_bytes = max_key_bytes
         self.generation = 0
         self._entries: OrderedDict[Key, tuple[int, float, bytes]] = OrderedDict()
+        #: Reads the generation other processes bump (a Redis counter); polled, not per request.
+        self.shared = shared
+        self.shared_poll = shared_poll
+        self._shared_seen: int | None = None
+        self._shared_checked = 0.0
+
+    def _sync_shared(self) -> None:
+        now = time.monotonic()
+        if self.shared is None or now - self._shared_checked < self.shared_poll:
+            return
+        self._shared_checked = now
+        try:
+            seen = self.shared()
+        except Exception:  # the queue's Redis being down must not take the read path with it
+            self.bump()
+            return
+        if seen != self._shared_seen:
+            self._shared_seen = seen
+            self.bump()
 
     def cacheable(self, key: Key) -> bool:
         return len(key[1]) + len(key[2]) <= self.max_key_bytes
 
     def get(self, key: Key) -> bytes | None:
+        self._sync_shared()
         entry = self._entries.get(key)
         if entry is None:
             return None

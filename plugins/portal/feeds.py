@@ -45,8 +45,13 @@ def _respond(request: Request, body: bytes, media_type: str) -> Response:
     return Response(body, media_type=media_type, headers=headers)
 
 
-def _unit_name(unit_code: str, items: Sequence[Item]) -> str:
-    """Items carry unit names; an empty feed falls back to the code."""
+def _unit_name(ctx: Any, unit_code: str, items: Sequence[Item]) -> str:
+    """The unit's official name from core; items carry it too, the code is the last resort."""
+    if hasattr(ctx, "unit_name"):
+        try:
+            return str(ctx.unit_name(unit_code))
+        except LookupError:
+            pass
     for item in items:
         if item.unit_code == unit_code and item.unit_name:
             return item.unit_name
@@ -70,7 +75,7 @@ def _unit_feed(kind: str) -> Callable[[Request], Awaitable[Response]]:
         info = fmt.FeedInfo(
             base_url=base,
             unit_code=unit_code,
-            unit_name=_unit_name(unit_code, items),
+            unit_name=await run_in_threadpool(_unit_name, ctx, unit_code, items),
             self_url=f"{base}/feeds/{unit_code}/{kind}",
         )
         return _respond(request, build(info, items), media_type)

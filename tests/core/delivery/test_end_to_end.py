@@ -83,6 +83,7 @@ def test_editor_to_channel_to_graphql_and_back_down(settings, ctx, portal_target
         assert [e["node"]["slug"] for e in listed["edges"]] == [slug]
         rss = ET.fromstring(client.get("/feeds/14932/rss.xml").content)
         assert [i.findtext("title") for i in rss.iter("item")] == [stored["title"]]
+        assert rss.findtext("channel/title").endswith("Xã Cẩm Thủy")
 
         manage(client, UPDATE, id=uid, input={"title": "Quyết định phê duyệt kế hoạch (sửa đổi)"})
         wait_for(
