@@ -18,6 +18,7 @@ from core.delivery.models import Delivery as DeliveryModel
 from core.graphql.request import RequestContext
 from core.graphql.types.article import Article, article_fields
 from core.graphql.types.delivery import Delivery
+from core.units.models import Unit as UnitModel
 
 #: Registers the enum with strawberry (in place) under its GraphQL name.
 strawberry.enum(Status, name="ArticleStatus")
@@ -33,6 +34,19 @@ class Audience:
     visible_from: dt.datetime | None
     visible_until: dt.datetime | None
     interactions_allowed: bool
+
+
+@strawberry.type
+class ChannelPlan:
+    """What one chosen channel will not enforce or accept, shown before approval."""
+
+    target_id: int
+    target_name: str
+    plugin: str
+    unenforceable: list[str] = strawberry.field(
+        description="Audience fields this item restricts that the channel cannot enforce."
+    )
+    problems: list[str]
 
 
 @strawberry.type(name="Article")
@@ -53,6 +67,27 @@ class ManagedArticle(Article):
                 .order_by(DeliveryModel.id)
             ).all()
         return [Delivery.of(d, t) for d, t in rows]
+
+    @strawberry.field(description="Each chosen channel, with what it cannot enforce or accept.")
+    def channel_plan(self, info: strawberry.Info[RequestContext, Any]) -> list[ChannelPlan]:
+        from core.delivery.plan import plan
+
+        ctx = info.context.ctx
+        with info.context.read() as session:
+            article = session.get(ArticleModel, self.pk)
+            assert article is not None
+            unit = session.get(UnitModel, article.unit_id)
+            plans = plan(ctx, session, article, unit.code if unit else "")
+        return [
+            ChannelPlan(
+                target_id=p.target.id,
+                target_name=p.target.name,
+                plugin=p.target.plugin,
+                unenforceable=list(p.unenforceable),
+                problems=list(p.problems),
+            )
+            for p in plans
+        ]
 
 
 def managed_article(article: ArticleModel, rc: RequestContext) -> ManagedArticle:
