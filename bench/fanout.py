@@ -23,11 +23,13 @@ from bench.generate import create_schema
 from bench.harness import (
     ROOT,
     Process,
+    ProfileThread,
     databases,
     free_port,
     loa_env,
     log,
     machine,
+    py_spy,
     save,
     settings_for,
     sqlite_url,
@@ -45,6 +47,8 @@ LATENCY = 0.2
 TARGETS = 3_000
 CONCURRENCY = (8, 32)
 TIMEOUT = 300.0
+#: Seconds of py-spy sampling in an extra run (0: none; skipped if py-spy is not installed).
+PROFILE_S = 10.0
 COMMUNE = "14758"
 TREE = [
     Row("2025", "VN", "national", "", "Việt Nam", "Việt Nam", None),
@@ -157,7 +161,14 @@ def sandbox_counts(base: str) -> dict[str, int]:
 
 
 def one_run(
-    ctx: Context, conn: Any, sandbox: str, label: str, n: int, targets: int, timeout: float
+    ctx: Context,
+    conn: Any,
+    sandbox: str,
+    label: str,
+    n: int,
+    targets: int,
+    timeout: float,
+    profile_s: float = 0.0,
 ) -> dict[str, Any]:
     conn.flushdb()
     httpx.post(f"{sandbox}/__fake/reset", timeout=10).raise_for_status()
@@ -172,6 +183,10 @@ def one_run(
     try:
         wait_for_workers(conn, worker, n)
         log(f"{label} N={n}: {n} workers up; approving for {targets} targets")
+        sampler = None
+        if profile_s:
+            sampler = ProfileThread(worker.pid, profile_s, f"fanout-{label}-{n}", delay=1)
+            sampler.start()
         started = time.perf_counter()
         actions.approve(ctx, SYSTEM, article_id)
         approve_s = time.perf_counter() - started
@@ -187,6 +202,8 @@ def one_run(
                 next_log += 10
             time.sleep(0.2)
         wall = time.perf_counter() - started
+        if sampler is not None:
+            sampler.join()
     finally:
         worker.stop()
     delivered = seen.get(DeliveryState.DELIVERED, 0)
@@ -213,6 +230,8 @@ def one_run(
         "sandbox_posts": counts["posts"],
         "db_locked_in_worker_log": worker_log.count("database is locked"),
     }
+    if sampler is not None:
+        result["profile"] = sampler.frames
     log(
         f"{label} N={n}: {delivered}/{targets} delivered in {wall:.1f}s = "
         f"{result['rate']:.1f}/s (ideal {result['ideal']:.0f}/s); sandbox {counts}"
@@ -224,6 +243,7 @@ def run(
     targets: int = TARGETS,
     concurrency: tuple[int, ...] = CONCURRENCY,
     timeout: float = TIMEOUT,
+    profile_s: float = PROFILE_S,
 ) -> dict[str, Any]:
     result: dict[str, Any] = {
         "machine": machine(),
@@ -260,6 +280,17 @@ def run(
                     result["runs"].append(
                         one_run(ctx, conn, sandbox_url, label, n, targets, timeout)
                     )
+                if profile_s and label == "sqlite" and py_spy():
+                    # An extra, untimed run: py-spy steals CPU from what it samples.
+                    n = max(concurrency)
+                    sampled = one_run(
+                        ctx, conn, sandbox_url, label, n, min(targets, 600), timeout, profile_s
+                    )
+                    result["profile"] = {
+                        "concurrency": n,
+                        "seconds": profile_s,
+                        "frames": sampled.get("profile"),
+                    }
             finally:
                 ctx.close()
     finally:
@@ -298,8 +329,9 @@ def main() -> None:
     parser.add_argument("--targets", type=int, default=TARGETS)
     parser.add_argument("--concurrency", type=int, nargs="+", default=list(CONCURRENCY))
     parser.add_argument("--timeout", type=float, default=TIMEOUT, help="seconds per run")
+    parser.add_argument("--profile", type=float, default=PROFILE_S, help="py-spy seconds (0: off)")
     args = parser.parse_args()
-    result = run(args.targets, tuple(args.concurrency), args.timeout)
+    result = run(args.targets, tuple(args.concurrency), args.timeout, args.profile)
     from bench.report import fanout_section
 
     print(fanout_section(result))

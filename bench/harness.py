@@ -15,6 +15,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -196,3 +197,57 @@ def save(name: str, data: Mapping[str, Any]) -> Path:
 def load(name: str) -> dict[str, Any] | None:
     path = OUT / f"{name}.json"
     return json.loads(path.read_text()) if path.exists() else None
+
+
+def py_spy() -> str | None:
+    """py-spy from the venv or PATH, if installed (``pip install py-spy``)."""
+    import shutil
+
+    local = Path(PYTHON).parent / "py-spy"
+    return str(local) if local.exists() else shutil.which("py-spy")
+
+
+#: Frames worth naming in a profile summary: ours, and the libraries we lean on.
+_INTERESTING = ("core/", "plugins/", "ssl.py", "httpx/", "sqlalchemy/", "strawberry/", "graphql/")
+
+
+def profile(pid: int, seconds: float, name: str) -> list[tuple[str, float]] | None:
+    """Sample ``pid`` and its children with py-spy; the heaviest frames by inclusive share."""
+    spy = py_spy()
+    if spy is None:
+        return None
+    raw = OUT / f"profile-{name}.txt"
+    argv = [spy, "record", "-p", str(pid), "--subprocesses", "--nonblocking", "-r", "50"]
+    argv += ["-d", f"{seconds:g}", "-f", "raw", "-o", str(raw)]
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=seconds + 60)
+    if done.returncode != 0 or not raw.exists():
+        log(f"py-spy could not sample {pid}: {done.stderr.strip()[-300:]}")
+        return None
+    inclusive: dict[str, int] = {}
+    total = 0
+    for line in raw.read_text().splitlines():
+        stack, _, count = line.rpartition(" ")
+        total += int(count)
+        seen = set()
+        for frame in stack.split(";"):
+            func, _, where = frame.partition(" (")
+            path = where.rsplit(":", 1)[0]
+            key = f"{func} ({path})"
+            if key not in seen and any(mark in path for mark in _INTERESTING):
+                seen.add(key)
+                inclusive[key] = inclusive.get(key, 0) + int(count)
+    ranked = sorted(inclusive.items(), key=lambda kv: -kv[1])
+    return [(k, round(100 * v / total, 1)) for k, v in ranked[:25]] if total else []
+
+
+class ProfileThread(threading.Thread):
+    """:func:`profile` in the background, ``delay`` seconds after start, while a load runs."""
+
+    def __init__(self, pid: int, seconds: float, name: str, delay: float = 1.0) -> None:
+        super().__init__(daemon=True)
+        self.target_pid, self.seconds, self.label, self.delay = pid, seconds, name, delay
+        self.frames: list[tuple[str, float]] | None = None
+
+    def run(self) -> None:
+        time.sleep(self.delay)
+        self.frames = profile(self.target_pid, self.seconds, self.label)

@@ -32,12 +32,14 @@ from bench import generate
 from bench.harness import (
     OUT,
     Process,
+    ProfileThread,
     databases,
     free_port,
     loa_env,
     log,
     machine,
     median,
+    py_spy,
     save,
     uvicorn,
 )
@@ -56,6 +58,8 @@ ARTICLE_QUERY = (
 SLUG_SAMPLE = 200
 #: Connections in the benchmarked app's pool: above wrk's 16 plus the embedded worker's.
 POOL_SIZE = 32
+#: Seconds of py-spy sampling of the Loa process under cold list load (0: none).
+PROFILE_S = 8.0
 #: ``create_app`` mounts the public app at ``/graphql``: a POST to ``/graphql`` is answered
 #: ``307`` to ``/graphql/`` (Starlette's Mount), so the benchmark posts to ``/graphql/``.
 NOTE_SLASH = (
@@ -281,7 +285,13 @@ def ensure_corpus(database_url: str, regenerate: bool) -> tuple[generate.Corpus,
 
 
 def bench_backend(
-    wrk: str, label: str, database_url: str, runs: int, seconds: float, regenerate: bool
+    wrk: str,
+    label: str,
+    database_url: str,
+    runs: int,
+    seconds: float,
+    regenerate: bool,
+    profile_s: float = 0.0,
 ) -> dict[str, Any]:
     corpus, slugs = ensure_corpus(database_url, regenerate)
     plan = scenarios(corpus, slugs)
@@ -298,6 +308,13 @@ def bench_backend(
         }
         redirect = httpx.post(urls["loa"].rstrip("/"), json={"query": "{ __typename }"})
         notes = [NOTE_SLASH] if redirect.status_code == 307 else []
+        notes.append(
+            f"The table runs Loa with a {POOL_SIZE}-connection pool (`BENCH_POOL_SIZE`, through "
+            "`create_app(settings, ctx=…)`): with the shipped 5 + 10, a first run of this "
+            "benchmark stalled (`QueuePool limit of size 5 overflow 10 reached, connection "
+            "timed out, timeout 30` from the `articles` resolver, every request after it "
+            "timing out); later runs did not reproduce it, see the next line."
+        )
         scripts = {s.name: lua_script(s) for s in plan}
         for s in plan:
             check(urls[s.server], s)
@@ -319,23 +336,28 @@ def bench_backend(
                 )
         for s in plan:
             check(urls[s.server], s)  # still correct after the load
+        profiled = None
+        if profile_s and py_spy():  # untimed: py-spy steals CPU from what it samples
+            sampler = ProfileThread(servers[1].pid, profile_s, f"read-{label}", delay=1)
+            sampler.start()
+            run_wrk(wrk, urls["loa"], scripts["list-cold"], profile_s + 2)
+            sampler.join()
+            profiled = sampler.frames
     finally:
         for proc in servers:
             proc.stop()
     stock = stock_probe(wrk, label, env, plan, seconds)
+    shipped = ", ".join(f"{name} {v['rps']:.0f} req/s" for name, v in stock["samples"].items())
+    notes.append(
+        f"Loa as shipped (`loa serve`'s default pool: 5 + 10 overflow), same load, one "
+        f"{seconds:g} s run per scenario after the table: {shipped}; "
+        f"{stock['pool_timeouts']} `QueuePool limit … reached` errors in its log."
+    )
     if stock["pool_timeouts"]:
-        worst = ", ".join(
-            f"{name} {v['rps']:.0f} req/s ({v['socket_errors']} socket errors/timeouts)"
-            for name, v in stock["samples"].items()
-        )
         notes.append(
-            f"Stock `loa serve` (default pool: 5 + 10 overflow) under the same load, "
-            f"{seconds:g} s per scenario: {worst}; {stock['pool_timeouts']} "
-            f"`QueuePool limit … reached` errors in its log. A request holds its pooled "
-            f"connection across its DataLoader awaits; once 15 are in flight, the next "
-            f"blocks the event loop in a synchronous pool checkout (up to 30 s) and the whole "
-            f"process stalls. The table above therefore runs Loa with a {POOL_SIZE}-connection "
-            f"pool (`BENCH_POOL_SIZE`, passed through `create_app(settings, ctx=…)`)."
+            "The shipped pool ran dry: a request holds its pooled connection across its "
+            "DataLoader awaits, and a checkout beyond the pool blocks the event loop "
+            "synchronously (up to 30 s), stalling the whole process."
         )
     return {
         "database": label,
@@ -344,6 +366,7 @@ def bench_backend(
         "corpus": {"hot_commune": corpus.hot_commune, "province": corpus.province},
         "notes": notes,
         "stock": stock,
+        "profile": {"scenario": "list-cold", "seconds": profile_s, "frames": profiled},
     }
 
 
@@ -375,7 +398,9 @@ def stock_probe(
     return {"samples": samples, "pool_timeouts": errors}
 
 
-def run(runs: int = 3, seconds: float = 10, regenerate: bool = False) -> dict[str, Any]:
+def run(
+    runs: int = 3, seconds: float = 10, regenerate: bool = False, profile_s: float = PROFILE_S
+) -> dict[str, Any]:
     wrk = require_wrk()
     started = time.monotonic()
     result: dict[str, Any] = {
@@ -386,7 +411,9 @@ def run(runs: int = 3, seconds: float = 10, regenerate: bool = False) -> dict[st
         "backends": [],
     }
     for label, url in databases("read"):
-        result["backends"].append(bench_backend(wrk, label, url, runs, seconds, regenerate))
+        result["backends"].append(
+            bench_backend(wrk, label, url, runs, seconds, regenerate, profile_s)
+        )
     result["elapsed_s"] = round(time.monotonic() - started, 1)
     save("read_path", result)
     return result
@@ -397,8 +424,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per wrk run")
     parser.add_argument("--regenerate", action="store_true", help="rebuild the corpus first")
+    parser.add_argument("--profile", type=float, default=PROFILE_S, help="py-spy seconds (0: off)")
     args = parser.parse_args()
-    result = run(args.runs, args.duration, args.regenerate)
+    result = run(args.runs, args.duration, args.regenerate, args.profile)
     from bench.report import read_path_section
 
     print(read_path_section(result))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bench.harness import MODERATION_MD, RESULTS_MD, load, log
+from bench.harness import MODERATION_MD, RESULTS_MD, ROOT, load, log
 
 
 def _f(value: float | None, digits: int = 1) -> str:
@@ -23,6 +23,24 @@ def machine_section(m: dict[str, Any]) -> str:
         "servers and workers all run on these 2 cores over loopback.\n"
         f"- Python {m['python']} on {m['platform']}.\n"
     )
+
+
+def profile_lines(profile: dict[str, Any] | None, what: str, top: int = 14) -> list[str]:
+    """A py-spy summary: the heaviest frames by share of samples (inclusive)."""
+    if not profile or not profile.get("frames"):
+        return []
+    lines = [
+        f"<details><summary>py-spy, {profile['seconds']:g} s of {what} "
+        "(inclusive share of samples, our code and the libraries it leans on)</summary>",
+        "",
+        "| share | frame |",
+        "|---:|---|",
+    ]
+    for frame, share in profile["frames"][:top]:
+        short = frame.replace(str(ROOT) + "/", "")
+        short = short.split("site-packages/")[-1] if "site-packages/" in short else short
+        lines.append(f"| {share:.1f}% | `{short}` |")
+    return [*lines, "", "</details>", ""]
 
 
 def read_path_section(result: dict[str, Any]) -> str:
@@ -57,6 +75,7 @@ def read_path_section(result: dict[str, Any]) -> str:
         lines += [f"- {note}" for note in backend.get("notes", [])]
         if backend.get("notes"):
             lines.append("")
+        lines += profile_lines(backend.get("profile"), "the Loa process under *list cold* load")
     queries = result["backends"][0]["queries"] if result["backends"] else {}
     if queries:
         lines += [
@@ -103,6 +122,10 @@ def fanout_section(result: dict[str, Any]) -> str:
         lines.append(f"- {note}")
     if result.get("notes"):
         lines.append("")
+    p = result.get("profile")
+    if p:
+        what = f"`loa worker --concurrency {p['concurrency']}` (an extra, untimed run)"
+        lines += profile_lines(p, what)
     return "\n".join(lines)
 
 

@@ -1,0 +1,40 @@
+"""``python -m bench`` (``make bench``): every benchmark in turn, then ``bench/RESULTS.md``.
+
+Options are passed through: ``--runs``/``--duration`` to the read path,
+``--targets``/``--concurrency``/``--timeout`` to the fan-out; ``--only`` picks parts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+from bench import fanout, generate, read_path, report
+from bench.harness import log, sqlite_url
+
+PARTS = ("generate", "read_path", "fanout")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", nargs="+", choices=PARTS, default=list(PARTS))
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--duration", type=float, default=10.0)
+    parser.add_argument("--targets", type=int, default=fanout.TARGETS)
+    parser.add_argument("--concurrency", type=int, nargs="+", default=list(fanout.CONCURRENCY))
+    parser.add_argument("--timeout", type=float, default=fanout.TIMEOUT)
+    args = parser.parse_args()
+    started = time.monotonic()
+    if "generate" in args.only:
+        generate.generate(sqlite_url("read", fresh=True))
+    if "read_path" in args.only:
+        # A PostgreSQL corpus, when named, is (re)built by the read path itself.
+        read_path.run(args.runs, args.duration, regenerate=False)
+    if "fanout" in args.only:
+        fanout.run(args.targets, tuple(args.concurrency), args.timeout)
+    report.write()
+    log(f"all benchmarks done in {time.monotonic() - started:.0f}s")
+
+
+if __name__ == "__main__":
+    main()
