@@ -97,8 +97,9 @@ def create_app(
     routes: list[BaseRoute] = [
         Route("/healthz", healthz),
         Route("/readyz", readyz),
-        Mount("/graphql", app=public_app(context)),
-        Mount("/api/graphql", app=management_app(context)),
+        # Routes, not mounts: clients POST to /graphql exactly, with no redirect to /graphql/.
+        Route("/graphql", public_app(context), methods=["GET", "POST"]),
+        Route("/api/graphql", management_app(context), methods=["GET", "POST"]),
     ]
     for batch in context.pm.hook.loa_routes(settings=settings):
         routes.extend(batch)

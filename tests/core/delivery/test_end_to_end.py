@@ -105,3 +105,24 @@ def test_editor_to_channel_to_graphql_and_back_down(settings, ctx, portal_target
         assert list(rss.iter("item")) == []
         stats = sandbox_get(sandbox, "/__fake/stats")["sites"]["14932"]
         assert stats["article.published"] == 1 and stats["article.withdrawn"] == 1
+
+
+def test_graphql_answers_on_its_exact_path_without_redirects(settings, ctx, tree):
+    app = create_app(settings, ctx=ctx, embedded_worker=False)
+    with TestClient(app, follow_redirects=False) as client:
+        got = client.get("/graphql", params={"query": "{ categories { slug } }"})
+        assert got.status_code == 200 and got.json() == {"data": {"categories": []}}
+        posted = client.post("/graphql", json={"query": "{ categories { slug } }"})
+        assert posted.status_code == 200
+        assert client.get("/graphql", headers={"Accept": "text/html"}).status_code == 200
+        assert (
+            client.post("/api/graphql", json={"query": "{ categories { slug } }"}).status_code
+            == 401
+        )
+        assert client.get("/healthz").json() == {"status": "ok"}
+        ready = client.get("/readyz").json()
+        assert ready == {"status": "ok", "database": "ok", "redis": "ok"}
+        headers = client.get("/healthz").headers
+        assert headers["x-content-type-options"] == "nosniff"
+        assert headers["x-frame-options"] == "DENY"
+        assert "frame-ancestors 'none'" in headers["content-security-policy"]
