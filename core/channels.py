@@ -154,6 +154,41 @@ class ContentRefused(PermanentError):
     kind = "refused"
 
 
+@dataclass(frozen=True)
+class CitizenComment:
+    """A comment a citizen wrote on a channel, as the channel reports it.
+
+    ``author_id`` is the channel's own id of the author: core keeps only a keyed hash of it
+    (a channel-scoped pseudonym) and the display name, never the id itself. ``cursor`` is
+    where this comment sits in the channel's stream: the last one seen is passed back as
+    ``since`` to ask for newer comments only.
+    """
+
+    remote_id: str
+    remote_item_id: str  # the channel's id of the item commented on (a Remote.remote_id)
+    author_id: str
+    author_name: str
+    text: str
+    cursor: str
+    created_at: dt.datetime | None = None
+    hidden: bool = False
+
+
+@runtime_checkable
+class Interactions(Protocol):
+    """What a channel whose ``capabilities.can_read_interactions`` is true also implements.
+
+    Core reads every new comment, moderates it, and asks the channel to hide what moderation
+    blocks or a moderator hides. ``hide_comment`` must be safe to call twice.
+    """
+
+    async def fetch_comments(
+        self, target: Target, *, since: str | None
+    ) -> list[CitizenComment]: ...
+
+    async def hide_comment(self, target: Target, *, comment_id: str) -> None: ...
+
+
 @runtime_checkable
 class Channel(Protocol):
     """The contract every channel plugin implements.

@@ -48,3 +48,23 @@ class InvalidTransition(LoaError):
 
 class Conflict(LoaError):
     code = "CONFLICT"
+
+
+class ModerationBlocked(LoaError):
+    """Moderation blocks this text; ``spans`` say where and why (field, offsets, term)."""
+
+    code = "CONTENT_BLOCKED"
+
+    def __init__(self, message: str, spans: list[dict[str, object]]) -> None:
+        super().__init__(message)
+        self.spans = spans
+
+
+class ModerationHeld(LoaError):
+    """Moderation holds this text for a moderator, who must clear it before it may go out."""
+
+    code = "CONTENT_HELD"
+
+    def __init__(self, message: str, spans: list[dict[str, object]]) -> None:
+        super().__init__(message)
+        self.spans = spans

@@ -8,4 +8,6 @@ def load_all() -> None:
     import core.auth.models
     import core.content.models
     import core.delivery.models
+    import core.interactions.models
+    import core.screening.models
     import core.units.models  # noqa: F401

@@ -74,7 +74,9 @@ from sqlalchemy import text  # noqa: E402
 import core.audit  # noqa: E402  (registers the audit table)
 import core.auth.models  # noqa: E402
 import core.content.models  # noqa: E402
-import core.delivery.models  # noqa: E402,F401
+import core.delivery.models  # noqa: E402
+import core.interactions.models  # noqa: E402
+import core.screening.models  # noqa: E402,F401
 from core.context import Context, build_context  # noqa: E402
 from core.db import Base, make_engine  # noqa: E402
 from core.secrets import new_key  # noqa: E402

@@ -21,6 +21,8 @@ class Permission(enum.StrEnum):
     MANAGE_CHANNELS = "manage_channels"
     MANAGE_USERS = "manage_users"
     READ_AUDIT = "read_audit"
+    #: Add or remove a unit's own moderation terms and allowlist entries (admins only).
+    MANAGE_LEXICON = "manage_lexicon"
 
 
 #: Which roles grant which permissions. Data, so a later policy can extend it.

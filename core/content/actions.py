@@ -27,6 +27,7 @@ from core.db import utcnow
 from core.delivery import jobs, outbox
 from core.delivery.models import ChannelTarget
 from core.errors import InvalidTransition, NotFound, ValidationFailed
+from core.screening.articles import publishable, require_publishable, screen
 from core.text import fold, slugify
 
 CONTENT_FIELDS = (
@@ -156,13 +157,19 @@ def create(ctx: Context, actor: Actor, data: Mapping[str, Any]) -> Article:
         if clean.get("target_ids"):
             _set_targets(session, article, clean["target_ids"])
         _revise(session, article, actor, first=True)
+        screen(session, article)
         audit.record(
             session,
             actor=actor.name,
             action="article.create",
             subject_type="article",
             subject_id=article.id,
-            data={"title": article.title, "unit": unit.code, "revision": article.revision},
+            data={
+                "title": article.title,
+                "unit": unit.code,
+                "revision": article.revision,
+                "moderation": article.moderation,
+            },
         )
     ctx.emit("article.created", {"id": article.id})
     return article
@@ -189,16 +196,21 @@ def update(ctx: Context, actor: Actor, article_id: int, data: Mapping[str, Any])
             _set_targets(session, article, clean["target_ids"])
         before = article.revision
         _revise(session, article, actor)
+        screen(session, article)
         ids: list[int] = []
-        if article.revision != before and article.status in PUBLIC:
-            ids = outbox.update_live(session, article)
+        if article.revision != before and article.status in PUBLIC and publishable(article):
+            ids = outbox.update_live(session, article)  # a held edit waits for its clearance
         audit.record(
             session,
             actor=actor.name,
             action="article.update",
             subject_type="article",
             subject_id=article.id,
-            data={"revision": article.revision, "fields": sorted(clean)},
+            data={
+                "revision": article.revision,
+                "fields": sorted(clean),
+                "moderation": article.moderation,
+            },
         )
     jobs.enqueue_deliveries(ctx, ids)
     ctx.emit("article.updated", {"id": article.id, "revision": article.revision})
@@ -213,6 +225,8 @@ def approve(ctx: Context, actor: Actor, article_id: int, now: dt.datetime | None
         require(actor, Permission.APPROVE, _unit_path(session, article.unit_id))
         if article.status not in APPROVABLE:
             raise InvalidTransition(f"an article that is {article.status} cannot be approved")
+        screen(session, article)  # afresh: the unit's terms may have changed since the save
+        require_publishable(article)
         starts = article.audience.visible_from
         ends = article.audience.visible_until
         if ends is not None and ends <= now:

@@ -6,7 +6,7 @@ import datetime as dt
 import enum
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import Base, utcnow
@@ -72,6 +72,13 @@ class Article(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     published_at: Mapped[dt.datetime | None]
+    #: Moderation of the current revision (core.screening.articles): allow, review or block.
+    moderation: Mapped[str] = mapped_column(String(16), default="allow")
+    #: Every matched span: field, start, end, text, term, category, severity.
+    moderation_spans: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    #: The content hash a moderator cleared a hold for, and who; an edit needs a new clearance.
+    moderation_cleared_hash: Mapped[str] = mapped_column(String(64), default="")
+    moderation_cleared_by: Mapped[str] = mapped_column(String(200), default="")
 
     audience: Mapped[Audience] = relationship(
         back_populates="article", uselist=False, cascade="all, delete-orphan", lazy="joined"

@@ -42,6 +42,9 @@ from core.delivery.models import (
     DeliveryState,
     Placement,
 )
+from core.moderation import Lexicon
+from core.screening.lexicons import unit_lexicon
+from core.screening.payloads import check_rendered
 from core.secrets import SecretError, redact
 
 log = logging.getLogger("loa.delivery")
@@ -69,6 +72,7 @@ class _Work:
     target: Target
     channel: Channel
     placement: Placement | None
+    lexicon: Lexicon
     follow_ups: list[int] = field(default_factory=list)
 
 
@@ -119,6 +123,7 @@ def _prepare(ctx: Context, delivery: Delivery, previous: str) -> _Work | str:
             )
         )
         item = item_for(session, article, ctx.settings.base_url)
+        lexicon = unit_lexicon(session, article.unit_id)
     target = Target(
         id=target_row.id,
         name=target_row.name,
@@ -126,14 +131,17 @@ def _prepare(ctx: Context, delivery: Delivery, previous: str) -> _Work | str:
         secrets=secrets,
         timeout=ctx.settings.http_timeout,
     )
-    return _Work(delivery, previous, article, item, target_row, target, channel, placement)
+    return _Work(delivery, previous, article, item, target_row, target, channel, placement, lexicon)
 
 
 def _render(work: _Work) -> Rendered:
+    """The channel's payload, judged by moderation before anything is sent (always on)."""
     try:
-        return work.channel.render(work.item, work.target)
+        rendered = work.channel.render(work.item, work.target)
     except (ValueError, KeyError, TypeError) as exc:
         raise PermanentError(f"the item cannot be rendered for this channel: {exc}") from None
+    check_rendered(rendered.text, work.lexicon, work.article)
+    return rendered
 
 
 async def _perform(ctx: Context, work: _Work) -> tuple[Outcome, Remote | None]:

@@ -48,14 +48,20 @@ def queue(ctx: Context) -> Queue:
 
 
 def _enqueue(
-    q: Queue, func: str, args: tuple[int, ...], job_id: str, at: dt.datetime | None
+    q: Queue,
+    func: str,
+    args: tuple[int, ...],
+    job_id: str,
+    at: dt.datetime | None,
+    result_ttl: int = RESULT_TTL,
+    failure_ttl: int = FAILURE_TTL,
 ) -> bool:
     options = {
         "args": args,
         "job_id": job_id,
         "unique": True,
-        "result_ttl": RESULT_TTL,
-        "failure_ttl": FAILURE_TTL,
+        "result_ttl": result_ttl,
+        "failure_ttl": failure_ttl,
     }
     try:
         if at is not None and at > dt.datetime.now(dt.UTC):
@@ -98,6 +104,35 @@ def schedule_expiry(ctx: Context, article_id: int, at: dt.datetime) -> None:
         log.warning("could not schedule expiry (%s); the sweeper will run it", type(exc).__name__)
 
 
+def interactions_job_id(target_id: int) -> str:
+    return f"loa-interactions-{target_id}"
+
+
+def enqueue_interactions(ctx: Context, target_ids: Iterable[int]) -> int:
+    """Read (and push hides to) each target's comments once more.
+
+    One id per target: while a run is queued or running, another is refused (that run does
+    the work). No result is kept and a failure is kept briefly, so the id is free again at
+    once; the sweeper enqueues every target periodically anyway.
+    """
+    q = queue(ctx)
+    done = 0
+    try:
+        for target_id in target_ids:
+            done += _enqueue(
+                q,
+                "core.delivery.jobs.run_interactions",
+                (target_id,),
+                interactions_job_id(target_id),
+                None,
+                result_ttl=0,
+                failure_ttl=60,
+            )
+    except RedisError as exc:
+        log.warning("could not enqueue comment reads (%s); the sweeper will", type(exc).__name__)
+    return done
+
+
 # --- job entry points: run inside an rq worker -------------------------------------------
 
 _context: Context | None = None
@@ -131,6 +166,15 @@ def run_expiry(article_id: int) -> bool:
     from core.content import actions
 
     return actions.expire(worker_context(), article_id) is not None
+
+
+def run_interactions(target_id: int) -> dict[str, int]:
+    from dataclasses import asdict
+
+    from core.interactions import reading
+
+    report = asyncio.run(reading.read_target(worker_context(), target_id))
+    return {k: v for k, v in asdict(report).items() if isinstance(v, int)}
 
 
 def run_sweep() -> dict[str, int]:

@@ -4,7 +4,8 @@ Run periodically and at worker start. It re-enqueues every open delivery
 that is due (a job id that is still queued is refused by Redis, so nothing
 runs twice), turns deliveries stuck in flight past their lease into
 "unknown" (reconciled before any retry), and takes down items whose window
-closed while nothing was running.
+closed while nothing was running. It also has every target that can read comments read
+again once its interval has passed (``core.interactions.reading``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from core.context import Context
 from core.db import rowcount, utcnow
 from core.delivery import jobs
 from core.delivery.models import OPEN_STATES, Delivery, DeliveryState
+from core.interactions import reading
 
 log = logging.getLogger("loa.sweeper")
 
@@ -57,7 +59,10 @@ def sweep(ctx: Context, now: dt.datetime | None = None, batch: int = 5000) -> di
         ).all()
     enqueued = jobs.enqueue_attempts(ctx, [(d_id, attempt + 1) for d_id, attempt in due])
     expired = actions.expire_due(ctx, now)
+    reads = jobs.enqueue_interactions(ctx, reading.due_targets(ctx, now))
     report = {"due": len(due), "enqueued": enqueued, "stuck": stuck or 0, "expired": len(expired)}
+    if reads:
+        report["comment_reads"] = reads
     if enqueued or stuck or expired:
         log.info("sweep: %s", report)
     return report

@@ -9,6 +9,7 @@ about that same id (see CONTRACT.md).
 
 from __future__ import annotations
 
+import datetime as dt
 import unicodedata
 from collections.abc import Mapping
 from typing import Any
@@ -16,7 +17,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from core import AuthError, Capabilities, Item, Remote, Rendered, Target
+from core import AuthError, Capabilities, CitizenComment, Item, Remote, Rendered, Target
 from plugins.portal.client import Comment, PortalClient, secret_key_bytes
 from plugins.portal.dates import rfc3339
 from plugins.portal.plaintext import html_to_text
@@ -32,6 +33,24 @@ NEXT_SECRET_KEY = "webhook_secret_next"
 
 def _nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
+
+
+def _citizen(c: Comment) -> CitizenComment:
+    """The portal's comment in core's shape; its sequence number is the cursor."""
+    try:
+        created: dt.datetime | None = dt.datetime.fromisoformat(c.created_at)
+    except (TypeError, ValueError):
+        created = None
+    return CitizenComment(
+        remote_id=c.id,
+        remote_item_id=c.article_id,
+        author_id=c.author_id,
+        author_name=c.author_name,
+        text=c.text,
+        cursor=c.id,
+        created_at=created,
+        hidden=c.hidden,
+    )
 
 
 class PortalChannel:
@@ -125,9 +144,12 @@ class PortalChannel:
         """
         return await self._client(target).lookup(key)
 
-    async def fetch_comments(self, target: Target, *, since: int = 0) -> list[Comment]:
-        """Citizens' comments newer than the ``since`` sequence number."""
-        return await self._client(target).list_comments(since)
+    async def fetch_comments(
+        self, target: Target, *, since: str | None = None
+    ) -> list[CitizenComment]:
+        """Citizens' comments newer than ``since`` (the portal's comment sequence number)."""
+        after = int(since) if since and since.isdigit() else 0
+        return [_citizen(c) for c in await self._client(target).list_comments(after)]
 
     async def hide_comment(self, target: Target, *, comment_id: str) -> None:
         await self._client(target).hide_comment(comment_id)

@@ -95,10 +95,11 @@ def test_comments_listed_and_hidden_through_the_channel(sandbox, make_target, ma
 
     channel = PortalChannel()
     comments = asyncio.run(channel.fetch_comments(target))
-    assert [(c.id, c.article_id, c.text, c.hidden) for c in comments] == [
-        ("1", "xa-tan-lap-1", "Cảm ơn xã!", False)
+    assert [(c.remote_id, c.remote_item_id, c.text, c.hidden, c.cursor) for c in comments] == [
+        ("1", "xa-tan-lap-1", "Cảm ơn xã!", False, "1")
     ]
-    assert asyncio.run(channel.fetch_comments(target, since=1)) == []
+    assert comments[0].author_id == "u1" and comments[0].created_at is not None
+    assert asyncio.run(channel.fetch_comments(target, since="1")) == []
     asyncio.run(channel.hide_comment(target, comment_id="1"))
     assert asyncio.run(channel.fetch_comments(target))[0].hidden is True
     # Listing is a portal-admin call: it must be signed.

@@ -1,0 +1,78 @@
+"""Citizens' comments as Loa recorded and judged them, author blocks, and read cursors."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from core.db import Base, utcnow
+
+
+class CommentState(enum.StrEnum):
+    VISIBLE = "visible"  # moderation allowed it
+    HELD = "held"  # waiting in the moderation queue
+    HIDDEN = "hidden"  # blocked by moderation, by a moderator, or its author is blocked
+    APPROVED = "approved"  # a moderator let a held comment stand
+
+
+class Comment(Base):
+    """One citizen comment read from one channel target."""
+
+    __tablename__ = "comments"
+    __table_args__ = (
+        UniqueConstraint("target_id", "remote_id"),
+        Index("ix_comments_queue", "state", "received_at"),
+        Index("ix_comments_author", "target_id", "author_pseudonym"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    target_id: Mapped[int] = mapped_column(ForeignKey("channel_targets.id"))
+    remote_id: Mapped[str] = mapped_column(String(300))
+    #: The channel's id of the item commented on; article_id when it is one of ours.
+    remote_item_id: Mapped[str] = mapped_column(String(300), default="")
+    article_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id"), index=True)
+    #: HMAC of the channel's author id, scoped to the target (core.interactions.pseudonyms).
+    author_pseudonym: Mapped[str] = mapped_column(String(64))
+    author_name: Mapped[str] = mapped_column(String(200), default="")
+    text: Mapped[str] = mapped_column(Text, default="")
+    decision: Mapped[str] = mapped_column(String(16), default="allow")
+    spans: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    state: Mapped[str] = mapped_column(String(16), default=CommentState.VISIBLE)
+    #: Why it is hidden: moderation, author_blocked, moderator.
+    reason: Mapped[str] = mapped_column(String(32), default="")
+    #: The channel confirmed it hides the comment; hidden and not yet confirmed = still to push.
+    hidden_on_channel: Mapped[bool] = mapped_column(default=False)
+    written_at: Mapped[dt.datetime | None]
+    received_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    decided_at: Mapped[dt.datetime | None]
+    decided_by: Mapped[str] = mapped_column(String(200), default="")
+
+
+class AuthorBlock(Base):
+    """Comments of this author on this target are hidden until ``until``."""
+
+    __tablename__ = "author_blocks"
+    __table_args__ = (Index("ix_author_blocks_lookup", "target_id", "author_pseudonym"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    target_id: Mapped[int] = mapped_column(ForeignKey("channel_targets.id"))
+    author_pseudonym: Mapped[str] = mapped_column(String(64))
+    until: Mapped[dt.datetime]
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_by: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class InteractionCursor(Base):
+    """Where reading a target's comments got to, and how the last read went."""
+
+    __tablename__ = "interaction_cursors"
+
+    target_id: Mapped[int] = mapped_column(ForeignKey("channel_targets.id"), primary_key=True)
+    cursor: Mapped[str] = mapped_column(String(300), default="")
+    fetched_at: Mapped[dt.datetime | None]
+    error: Mapped[str] = mapped_column(Text, default="")
