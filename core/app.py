@@ -90,6 +90,7 @@ def create_app(
 ) -> Starlette:
     """Build the web app. With no Redis configured, an in-process worker serves the queue."""
     from core.graphql import management_app, public_app
+    from core.reports.routes import report_routes
 
     context = ctx or build_context(settings)
     run_worker = settings.embedded_redis if embedded_worker is None else embedded_worker
@@ -100,6 +101,7 @@ def create_app(
         # Routes, not mounts: clients POST to /graphql exactly, with no redirect to /graphql/.
         Route("/graphql", public_app(context), methods=["GET", "POST"]),
         Route("/api/graphql", management_app(context), methods=["GET", "POST"]),
+        *report_routes(),  # GET /api/reports/{kind}.csv
     ]
     for batch in context.pm.hook.loa_routes(settings=settings):
         routes.extend(batch)

@@ -21,10 +21,12 @@ from core.graphql.mutations.channel_targets import create_channel_target, update
 from core.graphql.queries import managed_articles
 from core.graphql.queries.categories import categories
 from core.graphql.queries.channel_targets import channel_targets
+from core.graphql.queries.reports import periodic_report, quota_report
 from core.graphql.queries.units import units
 from core.graphql.types.category import Category
 from core.graphql.types.managed_article import ManagedArticle
 from core.graphql.types.payloads import ArticlePayload, ChannelTargetPayload
+from core.graphql.types.report import PeriodicReport, QuotaQuarter
 from core.graphql.types.target import ChannelTarget
 from core.graphql.types.unit import Unit
 from core.settings import Settings
@@ -41,6 +43,8 @@ class Query:
     channel_targets: list[ChannelTarget] = strawberry.field(resolver=channel_targets)
     units: list[Unit] = strawberry.field(resolver=units)
     categories: list[Category] = strawberry.field(resolver=categories)
+    quota_report: list[QuotaQuarter] = strawberry.field(resolver=quota_report)
+    periodic_report: PeriodicReport = strawberry.field(resolver=periodic_report)
 
 
 @strawberry.type
