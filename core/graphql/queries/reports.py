@@ -18,12 +18,13 @@ from core.reports.actions import quota_report as quota_action
 
 
 async def quota_report(
-    info: strawberry.Info[RequestContext, Any], unit: str, quarters: int = 4
+    info: strawberry.Info[RequestContext, Any], unit: str, quarters: int | None = 4
 ) -> list[QuotaQuarter]:
     """Agencies of ``unit`` and its descendants, per quarter: current quarter first."""
     rc = info.context
     assert rc.actor is not None
-    result = await run_in_threadpool(quota_action, rc.ctx, rc.actor, unit, quarters)
+    count = 4 if quarters is None else quarters
+    result = await run_in_threadpool(quota_action, rc.ctx, rc.actor, unit, count)
     return [QuotaQuarter.of(q) for q in result]
 
 

@@ -84,6 +84,8 @@ def test_quota_report_names_who_is_behind_this_quarter(
     # the default is four quarters
     body = gql(management, '{ quotaReport(unit: "14950") { period } }', token=admin_token)
     assert len(body["data"]["quotaReport"]) == 4
+    body = gql(management, QUOTA, token=admin_token, unit="14950", quarters=None)
+    assert len(body["data"]["quotaReport"]) == 4
 
 
 def test_periodic_report(
