@@ -223,6 +223,11 @@ def profile(pid: int, seconds: float, name: str) -> list[tuple[str, float]] | No
     if done.returncode != 0 or not raw.exists():
         log(f"py-spy could not sample {pid}: {done.stderr.strip()[-300:]}")
         return None
+    return summarize(raw)
+
+
+def summarize(raw: Path, top: int = 25) -> list[tuple[str, float]]:
+    """The heaviest frames of a py-spy ``raw`` profile, by inclusive share of samples."""
     inclusive: dict[str, int] = {}
     total = 0
     for line in raw.read_text().splitlines():
@@ -237,7 +242,7 @@ def profile(pid: int, seconds: float, name: str) -> list[tuple[str, float]] | No
                 seen.add(key)
                 inclusive[key] = inclusive.get(key, 0) + int(count)
     ranked = sorted(inclusive.items(), key=lambda kv: -kv[1])
-    return [(k, round(100 * v / total, 1)) for k, v in ranked[:25]] if total else []
+    return [(k, round(100 * v / total, 1)) for k, v in ranked[:top]] if total else []
 
 
 class ProfileThread(threading.Thread):

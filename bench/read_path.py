@@ -60,8 +60,8 @@ SLUG_SAMPLE = 200
 POOL_SIZE = 32
 #: Seconds of py-spy sampling of the Loa process under cold list load (0: none).
 PROFILE_S = 8.0
-#: ``create_app`` mounts the public app at ``/graphql``: a POST to ``/graphql`` is answered
-#: ``307`` to ``/graphql/`` (Starlette's Mount), so the benchmark posts to ``/graphql/``.
+#: If ``POST /graphql`` is redirected (``307`` to ``/graphql/``, as Starlette's ``Mount`` does),
+#: the benchmark posts to ``/graphql/`` and says so.
 NOTE_SLASH = (
     "`POST /graphql` answers `307 Temporary Redirect` to `/graphql/` (Starlette `Mount`); the "
     "benchmark posts to `/graphql/` directly. Clients that do not follow redirects fail on "
@@ -304,10 +304,9 @@ def bench_backend(
         servers.append(uvicorn(f"loa-{label}", "bench.servers:loa_app", pooled, loa_port))
         urls = {
             "floor": f"http://127.0.0.1:{floor_port}/graphql",
-            "loa": f"http://127.0.0.1:{loa_port}/graphql/",  # see NOTE_SLASH
+            "loa": graphql_url(loa_port),
         }
-        redirect = httpx.post(urls["loa"].rstrip("/"), json={"query": "{ __typename }"})
-        notes = [NOTE_SLASH] if redirect.status_code == 307 else []
+        notes = [NOTE_SLASH] if urls["loa"].endswith("/") else []
         notes.append(
             f"The table runs Loa with a {POOL_SIZE}-connection pool (`BENCH_POOL_SIZE`, through "
             "`create_app(settings, ctx=…)`): with the shipped 5 + 10, a first run of this "
@@ -370,6 +369,13 @@ def bench_backend(
     }
 
 
+def graphql_url(port: int) -> str:
+    """``/graphql``, or ``/graphql/`` where the former only redirects there."""
+    url = f"http://127.0.0.1:{port}/graphql"
+    probe = httpx.post(url, json={"query": "{ __typename }"}, timeout=10)
+    return url + "/" if probe.status_code in (307, 308) else url
+
+
 def stock_probe(
     wrk: str, label: str, env: dict[str, str], plan: list[Scenario], seconds: float
 ) -> dict[str, Any]:
@@ -382,9 +388,7 @@ def stock_probe(
             if s.server != "loa":
                 continue
             try:
-                sample = run_wrk(
-                    wrk, f"http://127.0.0.1:{port}/graphql/", OUT / f"wrk-{s.name}.lua", seconds
-                )
+                sample = run_wrk(wrk, graphql_url(port), OUT / f"wrk-{s.name}.lua", seconds)
             except (AttributeError, ValueError):  # wrk printed no latency: nothing completed
                 sample = Sample(0.0, 0.0, 0.0, 0, 0, 0)
             samples[s.name] = asdict(sample)

@@ -124,7 +124,8 @@ def fanout_section(result: dict[str, Any]) -> str:
         lines.append("")
     p = result.get("profile")
     if p:
-        what = f"`loa worker --concurrency {p['concurrency']}` (an extra, untimed run)"
+        when = p.get("when", "an extra, untimed run")
+        what = f"`loa worker --concurrency {p['concurrency']}` ({when})"
         lines += profile_lines(p, what)
     return "\n".join(lines)
 
