@@ -89,6 +89,7 @@ def create_app(
     sandboxes: bool = False,
 ) -> Starlette:
     """Build the web app. With no Redis configured, an in-process worker serves the queue."""
+    from admin.app import admin_app
     from core.graphql import management_app, public_app
     from core.reports.routes import report_routes
 
@@ -101,6 +102,7 @@ def create_app(
         # Routes, not mounts: clients POST to /graphql exactly, with no redirect to /graphql/.
         Route("/graphql", public_app(context), methods=["GET", "POST"]),
         Route("/api/graphql", management_app(context), methods=["GET", "POST"]),
+        Mount("/admin", app=admin_app(context)),
         *report_routes(),  # GET /api/reports/{kind}.csv
     ]
     for batch in context.pm.hook.loa_routes(settings=settings):

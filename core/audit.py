@@ -3,6 +3,13 @@
 Each entry stores the hash of the one before it and its own hash over a
 canonical JSON form, so altering, deleting or reordering any row breaks the
 chain from that row on; :func:`verify` finds the first break.
+
+Retention (:func:`prune`) deletes the oldest entries without breaking the proof:
+it first appends an ``audit.prune`` entry naming the last pruned entry and its
+hash, then writes a checkpoint row with the same facts and deletes. ``verify``
+starts from the newest checkpoint's hash and also demands that the chain itself
+vouches for that checkpoint (the ``audit.prune`` entry), so a forged checkpoint
+or a row deleted outside ``prune`` is found.
 """
 
 from __future__ import annotations
@@ -13,10 +20,12 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import String, Text, select, text
+from sqlalchemy import String, Text, delete, func, or_, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from core.auth.permissions import Actor, Permission, require
 from core.db import Base, utcnow
+from core.errors import ValidationFailed
 
 GENESIS = "0" * 64
 
@@ -34,20 +43,37 @@ class AuditEntry(Base):
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
     note: Mapped[str] = mapped_column(Text, default="")
+    #: Materialised path of the unit the entry concerns ("" for the whole system): who may read it.
+    unit_path: Mapped[str] = mapped_column(String(200), default="", index=True)
+
+
+class AuditCheckpoint(Base):
+    """What retention removed: every entry up to ``through_id``, the last with ``last_hash``."""
+
+    __tablename__ = "audit_checkpoints"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    through_id: Mapped[int]
+    last_hash: Mapped[str] = mapped_column(String(64))
+    pruned: Mapped[int]
 
 
 def _digest(prev_hash: str, entry: AuditEntry) -> str:
+    fields: dict[str, Any] = {
+        "prev": prev_hash,
+        "at": entry.at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
+        "actor": entry.actor,
+        "action": entry.action,
+        "subject_type": entry.subject_type,
+        "subject_id": entry.subject_id,
+        "data": entry.data,
+        "note": entry.note,
+    }
+    if entry.unit_path:  # absent from older entries: their hashes stay valid
+        fields["unit_path"] = entry.unit_path
     body = json.dumps(
-        {
-            "prev": prev_hash,
-            "at": entry.at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
-            "actor": entry.actor,
-            "action": entry.action,
-            "subject_type": entry.subject_type,
-            "subject_id": entry.subject_id,
-            "data": entry.data,
-            "note": entry.note,
-        },
+        fields,
         sort_keys=True,
         ensure_ascii=False,
         separators=(",", ":"),
@@ -65,14 +91,11 @@ def record(
     subject_id: str | int = "",
     data: dict[str, Any] | None = None,
     note: str = "",
+    unit_path: str = "",
 ) -> AuditEntry:
     """Append one entry in the caller's transaction; concurrent writers are serialised."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(7406221)"))
-    last = session.execute(
-        select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)
-    ).scalar_one_or_none()
-    prev = last or GENESIS
+    _lock(session)
+    prev = _head(session)
     entry = AuditEntry(
         at=utcnow(),
         actor=actor,
@@ -81,6 +104,7 @@ def record(
         subject_id=str(subject_id),
         data=json.loads(json.dumps(data or {}, default=str)),
         note=note,
+        unit_path=unit_path,
         prev_hash=prev,
         hash="",
     )
@@ -96,25 +120,144 @@ class ChainReport:
     checked: int
     first_bad_id: int | None = None
     reason: str = ""
+    head: str = ""
 
 
 def verify(session: Session, batch: int = 1000) -> ChainReport:
-    """Walk the chain in id order; report the first entry that does not fit."""
-    prev = GENESIS
+    """Walk the chain in id order from the newest checkpoint; report the first misfit."""
+    checkpoint = _checkpoint(session)
+    prev = checkpoint.last_hash if checkpoint else GENESIS
+    last_id = checkpoint.through_id if checkpoint else 0
+    vouched = checkpoint is None
     checked = 0
-    last_id = 0
+    if session.scalar(select(AuditEntry.id).where(AuditEntry.id <= last_id).limit(1)) is not None:
+        return ChainReport(False, 0, last_id, "entries remain that the checkpoint says were pruned")
     while True:
         rows = session.scalars(
             select(AuditEntry).where(AuditEntry.id > last_id).order_by(AuditEntry.id).limit(batch)
         ).all()
         if not rows:
-            return ChainReport(ok=True, checked=checked)
+            if not vouched:
+                return ChainReport(
+                    False, checked, None, "no prune entry vouches for the checkpoint"
+                )
+            return ChainReport(ok=True, checked=checked, head=prev)
         for entry in rows:
             if entry.prev_hash != prev:
                 return ChainReport(False, checked, entry.id, "previous hash does not match")
             if _digest(prev, entry) != entry.hash:
                 return ChainReport(False, checked, entry.id, "content does not match its hash")
+            if checkpoint is not None and entry.action == "audit.prune":
+                vouched = vouched or (
+                    entry.data.get("through_id") == checkpoint.through_id
+                    and entry.data.get("last_hash") == checkpoint.last_hash
+                )
             prev = entry.hash
             checked += 1
             last_id = entry.id
         session.expunge_all()
+
+
+def prune(session: Session, before: dt.datetime, actor: str = "system") -> int:
+    """Delete entries older than ``before``, keeping the chain provable (see the module doc)."""
+    _lock(session)
+    last = session.execute(
+        select(AuditEntry.id, AuditEntry.hash)
+        .where(AuditEntry.at < before)
+        .order_by(AuditEntry.id.desc())
+        .limit(1)
+    ).first()
+    if last is None:
+        return 0
+    through_id, last_hash = last
+    count = session.scalar(select(func.count()).where(AuditEntry.id <= through_id)) or 0
+    record(
+        session,
+        actor=actor,
+        action="audit.prune",
+        data={
+            "through_id": through_id,
+            "last_hash": last_hash,
+            "pruned": count,
+            "before": before.astimezone(dt.UTC).isoformat(),
+        },
+    )
+    session.add(AuditCheckpoint(through_id=through_id, last_hash=last_hash, pruned=count))
+    session.execute(delete(AuditEntry).where(AuditEntry.id <= through_id))
+    return count
+
+
+def _lock(session: Session) -> None:
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(7406221)"))
+
+
+def _head(session: Session) -> str:
+    last = session.execute(
+        select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)
+    ).scalar_one_or_none()
+    if last is not None:
+        return last
+    checkpoint = _checkpoint(session)
+    return checkpoint.last_hash if checkpoint else GENESIS
+
+
+def _checkpoint(session: Session) -> AuditCheckpoint | None:
+    return session.scalars(
+        select(AuditCheckpoint).order_by(AuditCheckpoint.through_id.desc()).limit(1)
+    ).first()
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    entries: list[AuditEntry]
+    has_next: bool
+
+
+def search(
+    session: Session,
+    actor: Actor,
+    *,
+    action: str | None = None,
+    actor_name: str | None = None,
+    subject_type: str | None = None,
+    subject_id: str | None = None,
+    unit_path: str | None = None,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+    first: int = 50,
+    before_id: int | None = None,
+) -> AuditPage:
+    """Entries an admin may read, newest first: those on units their admin role covers.
+
+    Entries about no unit (sign-ins by unknown names, system jobs) are for admins of the
+    whole tree (a role on the top unit). ``action`` matches a prefix ("auth." finds all
+    sign-in events).
+    """
+    paths = actor.paths(Permission.READ_AUDIT)
+    if not paths:
+        require(actor, Permission.READ_AUDIT, "/")  # raises, and records the refusal
+    if not 1 <= first <= 200:
+        raise ValidationFailed({"first": "must be between 1 and 200"})
+    visible = [AuditEntry.unit_path.startswith(p) for p in paths]
+    if any(p.count("/") <= 2 for p in paths):  # "/" or "/<top unit id>/": the whole tree
+        visible.append(AuditEntry.unit_path == "")
+    stmt = select(AuditEntry).where(or_(*visible))
+    if action:
+        stmt = stmt.where(AuditEntry.action.startswith(action))
+    if actor_name:
+        stmt = stmt.where(AuditEntry.actor == actor_name)
+    if subject_type:
+        stmt = stmt.where(AuditEntry.subject_type == subject_type)
+    if subject_id:
+        stmt = stmt.where(AuditEntry.subject_id == subject_id)
+    if unit_path:
+        stmt = stmt.where(AuditEntry.unit_path.startswith(unit_path))
+    if since:
+        stmt = stmt.where(AuditEntry.at >= since)
+    if until:
+        stmt = stmt.where(AuditEntry.at < until)
+    if before_id:
+        stmt = stmt.where(AuditEntry.id < before_id)
+    rows = list(session.scalars(stmt.order_by(AuditEntry.id.desc()).limit(first + 1)))
+    return AuditPage(rows[:first], len(rows) > first)

@@ -8,6 +8,8 @@ chosen over raw AES-GCM because rotation and key-id handling come with it.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 from collections.abc import Mapping, Sequence
 
@@ -24,6 +26,10 @@ class Sealer:
     def __init__(self, keys: Sequence[Secret]) -> None:
         if not keys:
             raise SecretError("no secret keys configured (LOA_SECRET_KEYS)")
+        self._digest_keys = [
+            hmac.new(k.reveal().encode(), b"loa keyed digest v1", hashlib.sha256).digest()
+            for k in keys
+        ]
         try:
             self._fernet = MultiFernet([Fernet(k.reveal().encode()) for k in keys])
         except ValueError:
@@ -52,6 +58,25 @@ class Sealer:
             return self._fernet.rotate(sealed.encode()).decode()
         except InvalidToken:
             raise SecretError("sealed value cannot be opened with the configured keys") from None
+
+    def digest(self, purpose: str, value: str) -> str:
+        """A keyed digest (HMAC-SHA256 under a key derived from the first key) of ``value``."""
+        return self._digest_under(self._digest_keys[0], purpose, value)
+
+    def digest_matches(self, purpose: str, value: str, digest: str) -> int | None:
+        """Index of the key whose digest of ``value`` is ``digest`` (0: current); None: none.
+
+        A match under an older key tells the caller to store the digest again under the first.
+        """
+        found = None
+        for index, key in enumerate(self._digest_keys):
+            if hmac.compare_digest(self._digest_under(key, purpose, value), digest):
+                found = index if found is None else found
+        return found
+
+    @staticmethod
+    def _digest_under(key: bytes, purpose: str, value: str) -> str:
+        return hmac.new(key, f"{purpose}\x00{value}".encode(), hashlib.sha256).hexdigest()
 
 
 def new_key() -> str:

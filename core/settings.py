@@ -61,7 +61,15 @@ class Settings:
     max_attempts: int = 8
     sweep_interval: float = 15.0
     log_level: str = "INFO"
-    api_token: Secret | None = None
+    session_idle: int = 1800
+    session_lifetime: int = 43200
+    login_max_failures: int = 5
+    login_max_failures_per_address: int = 50
+    login_lockout: int = 900
+    inactive_days: int = 45
+    audit_retention_days: int = 365
+    enrol_link_hours: int = 72
+    api_token_max_days: int = 365
     graphql_max_depth: int = 10
     graphql_max_tokens: int = 2000
     extra: Mapping[str, str] = field(default_factory=dict)
@@ -103,7 +111,21 @@ VARIABLES: dict[str, tuple[str, str]] = {
     "LOA_MAX_ATTEMPTS": ("8", "Attempts before a failing delivery is marked for attention."),
     "LOA_SWEEP_INTERVAL": ("15", "Seconds between sweeps that re-enqueue due deliveries."),
     "LOA_LOG_LEVEL": ("INFO", "Python logging level."),
-    "LOA_API_TOKEN": ("(unset)", "Bearer token of the management GraphQL API (`/api/graphql`)."),
+    "LOA_SESSION_IDLE": ("1800", "Seconds of inactivity after which an admin session ends."),
+    "LOA_SESSION_LIFETIME": ("43200", "Seconds after sign-in after which a session ends anyway."),
+    "LOA_LOGIN_MAX_FAILURES": (
+        "5",
+        "Failed sign-ins (password or code) per account before it is locked for a while.",
+    ),
+    "LOA_LOGIN_MAX_FAILURES_PER_ADDRESS": (
+        "50",
+        "Failed sign-ins per client address before that address is locked for a while.",
+    ),
+    "LOA_LOGIN_LOCKOUT": ("900", "Seconds a lock lasts (and the window failures are counted in)."),
+    "LOA_INACTIVE_DAYS": ("45", "Accounts without a sign-in for this many days are disabled."),
+    "LOA_AUDIT_RETENTION_DAYS": ("365", "Audit entries older than this are pruned (checkpointed)."),
+    "LOA_ENROL_LINK_HOURS": ("72", "Hours a one-time enrolment link stays valid."),
+    "LOA_API_TOKEN_MAX_DAYS": ("365", "Longest lifetime an API token may be given."),
     "LOA_GRAPHQL_MAX_DEPTH": ("10", "Deepest query the public GraphQL accepts."),
     "LOA_GRAPHQL_MAX_TOKENS": ("2000", "Most tokens a GraphQL document may have."),
 }
@@ -146,7 +168,6 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             raise SettingsError("Refusing to start in production: " + "; ".join(problems) + ".")
     elif not keys:
         keys = (_dev_key(var_dir),)
-    token = env_map.get("LOA_API_TOKEN")
     return Settings(
         env=env,
         database_url=database_url,
@@ -161,7 +182,15 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         max_attempts=int(env_map.get("LOA_MAX_ATTEMPTS", "8")),
         sweep_interval=float(env_map.get("LOA_SWEEP_INTERVAL", "15")),
         log_level=env_map.get("LOA_LOG_LEVEL", "INFO"),
-        api_token=Secret(token) if token else None,
+        session_idle=int(env_map.get("LOA_SESSION_IDLE", "1800")),
+        session_lifetime=int(env_map.get("LOA_SESSION_LIFETIME", "43200")),
+        login_max_failures=int(env_map.get("LOA_LOGIN_MAX_FAILURES", "5")),
+        login_max_failures_per_address=int(env_map.get("LOA_LOGIN_MAX_FAILURES_PER_ADDRESS", "50")),
+        login_lockout=int(env_map.get("LOA_LOGIN_LOCKOUT", "900")),
+        inactive_days=int(env_map.get("LOA_INACTIVE_DAYS", "45")),
+        audit_retention_days=int(env_map.get("LOA_AUDIT_RETENTION_DAYS", "365")),
+        enrol_link_hours=int(env_map.get("LOA_ENROL_LINK_HOURS", "72")),
+        api_token_max_days=int(env_map.get("LOA_API_TOKEN_MAX_DAYS", "365")),
         graphql_max_depth=int(env_map.get("LOA_GRAPHQL_MAX_DEPTH", "10")),
         graphql_max_tokens=int(env_map.get("LOA_GRAPHQL_MAX_TOKENS", "2000")),
     )

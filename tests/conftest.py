@@ -85,7 +85,11 @@ from core.units.sync import Row, sync  # noqa: E402
 
 TEST_DATABASE_URL = os.environ.get("LOA_TEST_DATABASE_URL")
 TEST_REDIS_URL = os.environ.get("LOA_TEST_REDIS_URL")
-API_TOKEN = "test-api-token-0123456789"
+#: A real API token (all scopes) of TEST_ADMIN, an admin on VN; the ``tree`` fixture stores it.
+API_TOKEN = "loa_0123456789ab_" + "t" * 43
+TEST_ADMIN = "test-admin"
+#: TEST_ADMIN's TOTP secret, so tests can compute codes (``pyotp.TOTP(TEST_TOTP_SECRET).now()``).
+TEST_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
 @pytest.fixture(scope="session")
@@ -140,7 +144,6 @@ def settings(database_url: str, tmp_path: Any) -> Settings:
         http_timeout=1.0,
         job_timeout=20,
         sweep_interval=0.3,
-        api_token=Secret(API_TOKEN),
     )
 
 
@@ -174,4 +177,43 @@ def tree(ctx: Context) -> dict[str, Any]:
     with ctx.transaction() as session:
         sync(session, iter(TREE))
     with ctx.sessions() as session:
-        return {u.code: u for u in session.scalars(select(Unit))}
+        units = {u.code: u for u in session.scalars(select(Unit))}
+    _test_admin(ctx, units["VN"].id)
+    return units
+
+
+def _test_admin(ctx: Context, unit_id: int) -> None:
+    """TEST_ADMIN with an enrolled TOTP and API_TOKEN (read, write, publish), without argon2."""
+    import datetime as dt
+
+    from core.auth.models import ApiToken, Role, RoleMembership, User
+    from core.auth.tokens import DIGEST_PURPOSE
+    from core.db import utcnow
+
+    with ctx.transaction() as session:
+        user = User(
+            username=TEST_ADMIN,
+            display_name=TEST_ADMIN,
+            totp_sealed=ctx.sealer.seal({"secret": TEST_TOTP_SECRET}),
+            totp_enabled_at=utcnow(),
+            last_login_at=utcnow(),
+        )
+        session.add(user)
+        session.flush()
+        session.add(RoleMembership(user_id=user.id, unit_id=unit_id, role=Role.ADMIN))
+        session.add(
+            ApiToken(
+                user_id=user.id,
+                name="tests",
+                prefix=API_TOKEN.split("_")[1],
+                digest=ctx.sealer.digest(DIGEST_PURPOSE, API_TOKEN),
+                scopes=["publish", "read", "write"],
+                expires_at=utcnow() + dt.timedelta(days=1),
+            )
+        )
+
+
+@pytest.fixture
+def admin_token(tree: dict[str, Any]) -> str:
+    """The bearer token of TEST_ADMIN (admin on VN; scopes read, write, publish)."""
+    return API_TOKEN

@@ -1,8 +1,14 @@
-"""Creating accounts. Passwords and TOTP enrolment come with the accounts issue;
-until then an account is created with a one-time enrolment token, stored as a digest."""
+"""Creating accounts: no password is ever chosen or printed by an operator.
+
+An account starts with a one-time enrolment link (its token stored as a SHA-256
+digest, valid ``LOA_ENROL_LINK_HOURS``): the person opens it, chooses a password and
+enrols a TOTP app; until then the account can do nothing else. Running ``create``
+again for an existing account issues a fresh link (and the old one stops working).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 
 from sqlalchemy import select
@@ -10,6 +16,7 @@ from sqlalchemy import select
 from core import audit
 from core.auth.models import Role, RoleMembership, User
 from core.context import Context
+from core.db import utcnow
 from core.units.models import CURRENT_SCHEME, Unit
 
 
@@ -31,6 +38,8 @@ def create_user(
             user = User(username=username, display_name=username)
             session.add(user)
         user.enrol_token_digest = token_digest(enrol_token)
+        user.enrol_token_expires_at = utcnow() + dt.timedelta(hours=ctx.settings.enrol_link_hours)
+        user.is_active, user.disabled_reason = True, ""
         session.flush()
         if (
             session.scalar(
@@ -50,5 +59,6 @@ def create_user(
             subject_type="user",
             subject_id=user.id,
             data={"username": username, "role": role, "unit": unit_code},
+            unit_path=unit.path,
         )
     return user

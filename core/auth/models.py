@@ -17,6 +17,10 @@ class Role(enum.StrEnum):
     APPROVER = "approver"
     CHANNEL_ADMIN = "channel_admin"
     ADMIN = "admin"
+    # Gatekeepers of approval steps (core.workflow.policy): they read drafts and decide steps.
+    POLICE = "police"
+    EDITORIAL_BOARD = "editorial_board"
+    AGENCY_LEADER = "agency_leader"
 
 
 class User(Base):
@@ -32,7 +36,13 @@ class User(Base):
     totp_last_step: Mapped[int] = mapped_column(default=0)
     #: Digest of the one-time enrolment token printed by ``loa user create``.
     enrol_token_digest: Mapped[str] = mapped_column(String(128), default="")
+    enrol_token_expires_at: Mapped[dt.datetime | None]
+    #: When the TOTP secret was confirmed by a valid code; until then the account can only enrol.
+    totp_enabled_at: Mapped[dt.datetime | None]
+    password_changed_at: Mapped[dt.datetime | None]
     is_active: Mapped[bool] = mapped_column(default=True)
+    #: Why the account was disabled (e.g. "inactive 45 days"); empty while active.
+    disabled_reason: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[dt.datetime | None]
 
@@ -45,3 +55,35 @@ class RoleMembership(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
     role: Mapped[str] = mapped_column(String(32))
+
+
+class RecoveryCode(Base):
+    """One-time recovery codes: SHA-256 of an 80-bit random code; shown once, used once."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    used_at: Mapped[dt.datetime | None]
+
+
+class ApiToken(Base):
+    """A scoped, expiring, revocable API token: ``loa_<prefix>_<secret>``, shown once.
+
+    Only the prefix (to find the row) and a keyed digest of the whole token are stored.
+    """
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    prefix: Mapped[str] = mapped_column(String(16), unique=True)
+    digest: Mapped[str] = mapped_column(String(64))
+    scopes: Mapped[list[str]] = mapped_column(default=list)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[dt.datetime]
+    revoked_at: Mapped[dt.datetime | None]
+    last_used_at: Mapped[dt.datetime | None]

@@ -6,7 +6,11 @@ checks permissions on its own.
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from core.auth.models import Role
@@ -32,6 +36,9 @@ GRANTS: dict[Role, frozenset[Permission]] = {
     Role.APPROVER: frozenset({Permission.READ_DRAFTS, Permission.APPROVE, Permission.RETRACT}),
     Role.CHANNEL_ADMIN: frozenset({Permission.READ_DRAFTS, Permission.MANAGE_CHANNELS}),
     Role.ADMIN: frozenset(Permission),
+    Role.POLICE: frozenset({Permission.READ_DRAFTS}),
+    Role.EDITORIAL_BOARD: frozenset({Permission.READ_DRAFTS}),
+    Role.AGENCY_LEADER: frozenset({Permission.READ_DRAFTS}),
 }
 
 
@@ -43,22 +50,85 @@ class Grant:
 
 @dataclass(frozen=True)
 class Actor:
-    """Whoever asks for an action: an account with its grants, or the system itself."""
+    """Whoever asks for an action: an account with its grants, or the system itself.
+
+    ``scopes`` narrows the grants (an API token's scopes): ``None`` means no narrowing.
+    ``stepped_up_at`` is when the account last gave a fresh second-factor code for this
+    request (step-up); sensitive actions call :func:`require_step_up`.
+    """
 
     name: str
     grants: tuple[Grant, ...] = field(default_factory=tuple)
     user_id: int | None = None
+    scopes: frozenset[Permission] | None = None
+    stepped_up_at: dt.datetime | None = None
 
     def can(self, permission: Permission, unit_path: str) -> bool:
+        if self.scopes is not None and permission not in self.scopes:
+            return False
         return any(
             permission in GRANTS[g.role] and unit_path.startswith(g.unit_path) for g in self.grants
         )
 
+    def paths(self, permission: Permission) -> list[str]:
+        """Unit paths under which ``permission`` holds (each covers its descendants)."""
+        if self.scopes is not None and permission not in self.scopes:
+            return []
+        return [g.unit_path for g in self.grants if permission in GRANTS[g.role]]
 
-#: The scheduler, sweeper and expiry jobs act as the system, over the whole tree.
-SYSTEM = Actor(name="system", grants=(Grant(Role.ADMIN, "/"),))
+
+#: The scheduler, the sweeper and seeding act as the system: every role, over the whole tree.
+SYSTEM = Actor(name="system", grants=tuple(Grant(role, "/") for role in Role))
+
+#: How long a step-up code counts as fresh.
+STEP_UP_WINDOW = dt.timedelta(minutes=5)
+
+#: Refusals seen while serving one request; the interface writes them to the audit log.
+_refusals: ContextVar[list[tuple[str, str, str]] | None] = ContextVar("loa_refusals", default=None)
+
+
+@contextmanager
+def watch_refusals() -> Iterator[list[tuple[str, str, str]]]:
+    """Collect (actor, permission, unit path) of every refused :func:`require` in this block."""
+    seen: list[tuple[str, str, str]] = []
+    token = _refusals.set(seen)
+    try:
+        yield seen
+    finally:
+        _refusals.reset(token)
+
+
+def _refuse(actor: Actor, what: str, unit_path: str, message: str) -> Forbidden:
+    seen = _refusals.get()
+    if seen is not None:
+        seen.append((actor.name, what, unit_path))
+    return Forbidden(message)
 
 
 def require(actor: Actor, permission: Permission, unit_path: str) -> None:
     if not actor.can(permission, unit_path):
-        raise Forbidden(f"{actor.name} may not {permission.value.replace('_', ' ')} here")
+        raise _refuse(
+            actor,
+            permission.value,
+            unit_path,
+            f"{actor.name} may not {permission.value.replace('_', ' ')} here",
+        )
+
+
+class StepUpRequired(Forbidden):
+    """The action needs a fresh TOTP code from the account (``totpCode``)."""
+
+    code = "STEP_UP_REQUIRED"
+
+
+def require_step_up(actor: Actor, now: dt.datetime | None = None) -> None:
+    """Sensitive actions (national approvals, channel credentials) need a fresh code."""
+    if actor.user_id is None and actor.scopes is None:
+        return  # the system itself (scheduler, CLI, demo seeding)
+    now = now or dt.datetime.now(dt.UTC)
+    if actor.stepped_up_at is not None and now - actor.stepped_up_at <= STEP_UP_WINDOW:
+        return
+    seen = _refusals.get()
+    if seen is not None:
+        seen.append((actor.name, "step_up", ""))
+    raise StepUpRequired("this action needs a fresh two-factor code (totpCode)")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, false, func, or_, select
 from sqlalchemy.orm import Session
 
-from core.auth.permissions import GRANTS, Actor, Permission, require
+from core.auth.permissions import Actor, Permission, require
 from core.content.models import Article, Status
 from core.content.queries import unit_by_code
 from core.errors import NotFound, ValidationFailed
@@ -23,7 +23,7 @@ MAX_FIRST = 100
 
 def readable(actor: Actor) -> ColumnElement[bool]:
     """Units where ``actor`` may read drafts, as a clause on ``Unit.path``."""
-    paths = [g.unit_path for g in actor.grants if Permission.READ_DRAFTS in GRANTS[g.role]]
+    paths = actor.paths(Permission.READ_DRAFTS)
     return or_(*(Unit.path.startswith(p) for p in paths)) if paths else false()
 
 

@@ -1,4 +1,8 @@
-"""Channel targets: where items go. Credentials are write-only and sealed at rest."""
+"""Channel targets: where items go. Credentials are write-only and sealed at rest.
+
+Setting or replacing credentials needs a fresh second-factor code (step-up): a
+stolen session or token alone cannot point a channel at someone else's account.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from typing import Any
 from sqlalchemy import select
 
 from core import audit
-from core.auth.permissions import Actor, Permission, require
+from core.auth.permissions import Actor, Permission, require, require_step_up
 from core.content.queries import unit_by_code
 from core.context import Context
 from core.db import utcnow
@@ -43,6 +47,8 @@ def create_target(ctx: Context, actor: Actor, data: Mapping[str, Any]) -> Channe
         except LookupError as exc:
             raise ValidationFailed({"unit_code": str(exc)}) from None
         require(actor, Permission.MANAGE_CHANNELS, unit.path)
+        if secrets:
+            require_step_up(actor)
         target = ChannelTarget(
             name=name,
             plugin=plugin,
@@ -60,6 +66,7 @@ def create_target(ctx: Context, actor: Actor, data: Mapping[str, Any]) -> Channe
             subject_type="channel_target",
             subject_id=target.id,
             data={"name": name, "plugin": plugin, "unit": unit.code, "secrets": sorted(secrets)},
+            unit_path=unit.path,
         )
     return target
 
@@ -74,7 +81,10 @@ def update_target(
             raise NotFound(f"no channel target with id {target_id}")
         from core.delivery.outbox import unit_path
 
-        require(actor, Permission.MANAGE_CHANNELS, unit_path(session, target.unit_id))
+        path = unit_path(session, target.unit_id)
+        require(actor, Permission.MANAGE_CHANNELS, path)
+        if data.get("secrets") is not None:
+            require_step_up(actor)
         changed = sorted(
             k for k in ("name", "settings", "secrets", "enabled") if data.get(k) is not None
         )
@@ -102,6 +112,7 @@ def update_target(
             subject_type="channel_target",
             subject_id=target.id,
             data={"fields": changed},
+            unit_path=path,
         )
     return target
 

@@ -11,6 +11,7 @@ import logging
 from typing import Any
 
 from cross_web import HTTPException
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -18,8 +19,11 @@ from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
+from core.auth.actions import record_forbidden
+from core.auth.permissions import watch_refusals
+from core.auth.web import client_address
 from core.context import Context
-from core.errors import Unauthenticated
+from core.errors import Forbidden, Unauthenticated
 from core.graphql.auth import authenticate
 from core.graphql.cache import Invalidator, ResponseCache
 from core.graphql.errors import INTERNAL_MESSAGE, LoaSchema, error_response, formatted
@@ -71,13 +75,17 @@ class LoaView(GraphQL[RequestContext, None]):
             response = error_response(exc.status_code, exc.reason, "BAD_REQUEST")
         except Unauthenticated as exc:
             response = error_response(401, exc.message, exc.code, **{"WWW-Authenticate": "Bearer"})
+        except Forbidden as exc:
+            response = error_response(403, exc.message, exc.code)
         except Exception:
             log.exception("unhandled error serving %s %s", request.method, request.url.path)
             response = error_response(500, INTERNAL_MESSAGE, "INTERNAL")
         await response(scope, receive, send)
 
     async def handle(self, request: Request) -> Response:
-        actor = authenticate(request, self.ctx) if self.authenticated else None
+        actor = None
+        if self.authenticated:
+            actor = await run_in_threadpool(authenticate, request, self.ctx)
         cache, key, generation = self.cache, None, 0
         if cache is not None and "text/html" not in request.headers.get("accept", ""):
             key = (request.method, request.url.query, await request.body())
@@ -86,7 +94,14 @@ class LoaView(GraphQL[RequestContext, None]):
             elif (body := cache.get(key)) is not None:
                 return Response(body, media_type="application/json")
             generation = cache.generation
-        response = await self.run(request, context=RequestContext(self.ctx, actor))
+        with watch_refusals() as refused:
+            response = await self.run(
+                request, context=RequestContext(self.ctx, actor, client_address(request))
+            )
+        if refused:
+            await run_in_threadpool(
+                record_forbidden, self.ctx, refused, address=client_address(request), via="api"
+            )
         if cache is not None and key is not None and getattr(request.state, "cacheable", False):
             cache.put(key, generation, bytes(response.body))
         return response
@@ -123,6 +138,6 @@ def public_app(ctx: Context) -> ASGIApp:
 
 
 def management_app(ctx: Context) -> ASGIApp:
-    """``/api/graphql``: every request carries a bearer token (see :func:`authenticate`)."""
+    """``/api/graphql``: a session with both factors or an API token (see :func:`authenticate`)."""
     schema = management_schema(ctx.settings)
     return LoaView(schema, ctx, authenticated=True, ide=False)

@@ -17,8 +17,10 @@ from core.graphql.mutations.articles import (
     retract_article,
     update_article,
 )
+from core.graphql.mutations.accounts import AccountMutation
 from core.graphql.mutations.channel_targets import create_channel_target, update_channel_target
 from core.graphql.queries import managed_articles
+from core.graphql.queries.accounts import AccountQuery
 from core.graphql.queries.categories import categories
 from core.graphql.queries.channel_targets import channel_targets
 from core.graphql.queries.reports import periodic_report, quota_report
@@ -33,7 +35,7 @@ from core.settings import Settings
 
 
 @strawberry.type
-class Query:
+class Query(AccountQuery):
     article: ManagedArticle | None = strawberry.field(
         resolver=managed_articles.article, description="An article in any status, by id."
     )
@@ -48,7 +50,7 @@ class Query:
 
 
 @strawberry.type
-class Mutation:
+class Mutation(AccountMutation):
     create_article: ArticlePayload = strawberry.mutation(resolver=create_article)
     update_article: ArticlePayload = strawberry.mutation(resolver=update_article)
     approve_article: ArticlePayload = strawberry.mutation(resolver=approve_article)

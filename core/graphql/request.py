@@ -24,6 +24,7 @@ from core.graphql.loaders import Loaders
 class RequestContext:
     ctx: Context
     actor: Actor | None = None
+    address: str = ""
     _loaders: Loaders | None = field(default=None, repr=False)
 
     @contextmanager

@@ -7,11 +7,14 @@ their expected failures come back as members of ``ArticlePayload``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from sqlalchemy import select
 
+from core.auth.actions import step_up
+from core.auth.errors import SignInFailed
+from core.auth.permissions import Actor, StepUpRequired
 from core.content import actions
 from core.content.models import Article as ArticleModel
 from core.errors import LoaError, NotFound
@@ -21,6 +24,18 @@ from core.graphql.types.managed_article import managed_article
 from core.graphql.types.payloads import ArticlePayload, ArticleResult, failure
 
 Info = strawberry.Info[RequestContext, Any]
+
+
+def stepped_up(rc: RequestContext, code: str | None) -> Actor:
+    """The request's actor, stepped up by ``code`` when one is given (checked, never reused)."""
+    assert rc.actor is not None
+    if not code:
+        return rc.actor
+    try:
+        return step_up(rc.ctx, rc.actor, code, rc.address)
+    except SignInFailed as exc:
+        raise StepUpRequired(exc.message) from None
+
 
 #: ``actions.create`` reads every content field before the row is flushed; absent means empty.
 CREATE_DEFAULTS = {"summary": "", "body_html": "", "source": "", "author_name": ""}
@@ -59,10 +74,17 @@ def update_article(info: Info, id: strawberry.ID, input: ArticleInput) -> Articl
     return _run(info, act)
 
 
-def approve_article(info: Info, id: strawberry.ID) -> ArticlePayload:
+def approve_article(
+    info: Info,
+    id: strawberry.ID,
+    totp_code: Annotated[
+        str | None,
+        strawberry.argument(description="A fresh TOTP code: needed for national-scope items."),
+    ] = None,
+) -> ArticlePayload:
     def act(rc: RequestContext) -> ArticleModel:
         assert rc.actor is not None
-        return actions.approve(rc.ctx, rc.actor, _pk(rc, id))
+        return actions.approve(rc.ctx, stepped_up(rc, totp_code), _pk(rc, id))
 
     return _run(info, act)
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
 from core.delivery.models import ChannelTarget as TargetModel
 from core.delivery.targets import create_target, update_target
 from core.errors import LoaError, NotFound
+from core.graphql.mutations.articles import stepped_up
 from core.graphql.request import RequestContext
 from core.graphql.types.inputs import ChannelTargetInput, ChannelTargetUpdateInput, target_data
 from core.graphql.types.payloads import (
@@ -34,21 +35,29 @@ def _run(info: Info, act: Callable[[RequestContext], TargetModel]) -> ChannelTar
     return ChannelTargetResult(target=ChannelTarget.of(target))
 
 
-def create_channel_target(info: Info, input: ChannelTargetInput) -> ChannelTargetPayload:
+TOTP_CODE = "A fresh TOTP code: needed whenever credentials (secrets) are set."
+
+
+def create_channel_target(
+    info: Info,
+    input: ChannelTargetInput,
+    totp_code: Annotated[str | None, strawberry.argument(description=TOTP_CODE)] = None,
+) -> ChannelTargetPayload:
     def act(rc: RequestContext) -> TargetModel:
-        assert rc.actor is not None
-        return create_target(rc.ctx, rc.actor, target_data(input))
+        return create_target(rc.ctx, stepped_up(rc, totp_code), target_data(input))
 
     return _run(info, act)
 
 
 def update_channel_target(
-    info: Info, id: strawberry.ID, input: ChannelTargetUpdateInput
+    info: Info,
+    id: strawberry.ID,
+    input: ChannelTargetUpdateInput,
+    totp_code: Annotated[str | None, strawberry.argument(description=TOTP_CODE)] = None,
 ) -> ChannelTargetPayload:
     def act(rc: RequestContext) -> TargetModel:
-        assert rc.actor is not None
         if not str(id).isdigit():
             raise NotFound(f"no channel target with id {id}")
-        return update_target(rc.ctx, rc.actor, int(id), target_data(input))
+        return update_target(rc.ctx, stepped_up(rc, totp_code), int(id), target_data(input))
 
     return _run(info, act)

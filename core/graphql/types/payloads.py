@@ -36,6 +36,9 @@ class NotFoundError:
 @strawberry.type
 class ForbiddenError:
     message: str
+    code: str = strawberry.field(
+        default="FORBIDDEN", description="FORBIDDEN, or STEP_UP_REQUIRED: send a fresh totpCode."
+    )
 
 
 @strawberry.type
@@ -73,7 +76,7 @@ def failure(exc: LoaError) -> Failure:
     if isinstance(exc, NotFound):
         return NotFoundError(message=exc.message)
     if isinstance(exc, Forbidden):
-        return ForbiddenError(message=exc.message)
+        return ForbiddenError(message=exc.message, code=exc.code)
     if isinstance(exc, InvalidTransition):
         return TransitionError(message=exc.message)
     raise exc

@@ -49,13 +49,13 @@ def test_public_schema_has_no_mutation_type(public: TestClient, gql: Gql) -> Non
 
 @pytest.mark.parametrize("path", ["public", "management"])
 def test_mutation_over_get_is_refused(
-    path: str, public: TestClient, management: TestClient
+    path: str, public: TestClient, management: TestClient, admin_token: str
 ) -> None:
     client = public if path == "public" else management
     response = client.get(
         "/",
         params={"query": 'mutation { approveArticle(id: "x") { __typename } }'},
-        headers={"Authorization": "Bearer test-api-token-0123456789"},
+        headers={"Authorization": f"Bearer {admin_token}"},
     )
     assert response.status_code in (400, 405)
     assert response.json()["errors"][0]["message"]

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import pyotp
 from starlette.testclient import TestClient
 
 from core.context import Context
+from tests.conftest import API_TOKEN, TEST_TOTP_SECRET
 
-API_TOKEN = "test-api-token-0123456789"  # tests/conftest.py's settings.api_token
 Gql = Callable[..., Any]
 SECRET = "whsec_c2VjcmV0LXdlYmhvb2sta2V5LWZvci10ZXN0cw=="
 
@@ -28,13 +29,19 @@ CREATE = "mutation($input: ArticleInput!) { createArticle(input: $input) {" + PA
 APPROVE = "mutation($id: ID!) { approveArticle(id: $id) {" + PAYLOAD + "} }"
 TARGET_FIELDS = "id name plugin settings hasSecrets enabled health unit { code }"
 CREATE_TARGET = (
-    "mutation($input: ChannelTargetInput!) { createChannelTarget(input: $input) {"
+    "mutation($input: ChannelTargetInput!, $totpCode: String) {"
+    " createChannelTarget(input: $input, totpCode: $totpCode) {"
     " __typename ... on ChannelTargetResult { target { " + TARGET_FIELDS + " } }"
     " ... on ValidationError { fields { field message } } } }"
 )
 
 
-def test_token_required(management: TestClient, gql: Gql) -> None:
+def code() -> str:
+    """A TOTP code of the test admin for step-up (each test starts with no step used)."""
+    return pyotp.TOTP(TEST_TOTP_SECRET).now()
+
+
+def test_token_required(management: TestClient, gql: Gql, tree: dict[str, Any]) -> None:
     for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": "Basic eDp5"}):
         response = management.post("/", json={"query": "{ categories { slug } }"}, headers=headers)
         assert response.status_code == 401
@@ -87,6 +94,7 @@ def test_create_sanitises_then_approve_lists_deliveries(
             "settings": {"webhook_url": "http://portal.example/hook"},
             "secrets": {"webhook_secret": SECRET},
         },
+        totpCode=code(),
     )["data"]["createChannelTarget"]["target"]
     body = gql(
         management,
@@ -190,7 +198,8 @@ def test_channel_targets_never_return_secrets(
                     "unitCode": "38",
                     "settings": {"webhook_url": "http://portal.example/hook"},
                     "secrets": {"webhook_secret": SECRET},
-                }
+                },
+                "totpCode": code(),
             },
         },
         headers={"Authorization": f"Bearer {API_TOKEN}"},

@@ -1,0 +1,88 @@
+"""Account mutations: API tokens, TOTP reset, roles. Thin: the checks are in core.auth."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import strawberry
+
+from core.auth import actions, tokens
+from core.errors import LoaError, NotFound
+from core.graphql.request import RequestContext
+from core.graphql.types.account import (
+    AccountPayload,
+    ApiToken,
+    ApiTokenCreated,
+    ApiTokenPayload,
+    ApiTokenRevoked,
+    Done,
+    RevokePayload,
+)
+from core.graphql.types.payloads import failure
+
+Info = strawberry.Info[RequestContext, Any]
+
+
+def create_api_token(
+    info: Info, name: str, scopes: list[str], expires_in_days: int = 90
+) -> ApiTokenPayload:
+    """A token for your own account, from a signed-in session (never with a token)."""
+    rc = info.context
+    assert rc.actor is not None
+    try:
+        made = tokens.create_token(rc.ctx, rc.actor, name, scopes, expires_in_days, rc.address)
+    except LoaError as exc:
+        return failure(exc)  # type: ignore[return-value]
+    return ApiTokenCreated(token=ApiToken.of(made.token), secret=made.plaintext)
+
+
+def revoke_api_token(info: Info, id: strawberry.ID) -> RevokePayload:
+    rc = info.context
+    assert rc.actor is not None
+    try:
+        if not str(id).isdigit():
+            raise NotFound(f"no API token {id}")
+        token = tokens.revoke_token(rc.ctx, rc.actor, int(id), rc.address)
+    except LoaError as exc:
+        return failure(exc)  # type: ignore[return-value]
+    return ApiTokenRevoked(token=ApiToken.of(token))
+
+
+def _done(act: Callable[[], None]) -> AccountPayload:
+    try:
+        act()
+    except LoaError as exc:
+        return failure(exc)  # type: ignore[return-value]
+    return Done()
+
+
+def reset_totp(info: Info, username: str) -> AccountPayload:
+    """Clear an account's second factor (it must enrol again); admins over all its units."""
+    rc = info.context
+    assert rc.actor is not None
+    actor = rc.actor
+    return _done(lambda: actions.reset_totp(rc.ctx, actor, username, rc.address))
+
+
+def grant_role(info: Info, username: str, unit_code: str, role: str) -> AccountPayload:
+    rc = info.context
+    assert rc.actor is not None
+    actor = rc.actor
+    return _done(lambda: actions.grant_role(rc.ctx, actor, username, unit_code, role))
+
+
+def revoke_role(info: Info, username: str, unit_code: str, role: str) -> AccountPayload:
+    rc = info.context
+    assert rc.actor is not None
+    actor = rc.actor
+    return _done(lambda: actions.revoke_role(rc.ctx, actor, username, unit_code, role))
+
+
+@strawberry.type
+class AccountMutation:
+    create_api_token: ApiTokenPayload = strawberry.mutation(resolver=create_api_token)
+    revoke_api_token: RevokePayload = strawberry.mutation(resolver=revoke_api_token)
+    reset_totp: AccountPayload = strawberry.mutation(resolver=reset_totp)
+    grant_role: AccountPayload = strawberry.mutation(resolver=grant_role)
+    revoke_role: AccountPayload = strawberry.mutation(resolver=revoke_role)
