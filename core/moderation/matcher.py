@@ -17,18 +17,28 @@ Channels:
 from __future__ import annotations
 
 from collections.abc import Iterable
+from operator import itemgetter
 from typing import TYPE_CHECKING, NamedTuple
 
 import ahocorasick
 
 from core.moderation.alphabet import fold
-from core.moderation.normalise import Token, tokenise
+from core.moderation.normalise import Token, quick_forms, quick_tokens, tokenise
 from core.moderation.policy import Span
 
 if TYPE_CHECKING:
     from core.moderation.lexicon import Entry
 
 ANY, DISGUISED, FOREIGN = 0, 1, 2
+#: Fields of a token's Forms (a NamedTuple), read by index: the hot loop's cheapest access.
+_EXACT, _FOLDED, _LATIN, _VIETNAMESE, _DISGUISED, _FOREIGN = (
+    itemgetter(0),
+    itemgetter(1),
+    itemgetter(2),
+    itemgetter(4),
+    itemgetter(5),
+    itemgetter(6),
+)
 
 
 class _Key(NamedTuple):
@@ -47,11 +57,13 @@ def _key(forms: Iterable[str]) -> str:
 class Matcher:
     """The compiled automata for one set of entries and allowlist entries."""
 
-    __slots__ = ("_exact", "_folded", "_latin")
+    __slots__ = ("_disguised", "_exact", "_folded", "_latin", "_latin_numbers")
 
     def __init__(self, entries: Iterable[Entry], allow: Iterable[str]) -> None:
         exact: dict[str, list[_Key]] = {}
         folded: dict[str, list[_Key]] = {}
+        disguised: dict[str, list[_Key]] = {}  # folded keys that need a disguised token
+        latin_numbers = False  # an English term with a number in it ("18+" as "18")
         latin: dict[str, list[_Key]] = {}
         for entry in entries:
             tokens = tokenise(entry.term)
@@ -63,6 +75,7 @@ class Matcher:
                     _key(t.forms.latin_long for t in tokens) if "literal" in entry.flags else None
                 )
                 key = _key(t.forms.latin for t in tokens)
+                latin_numbers = latin_numbers or any(t.forms.latin.isdigit() for t in tokens)
                 latin.setdefault(key, []).append(_Key(entry, size, FOREIGN, literal))
                 continue
             exact_key = _key(t.forms.exact for t in tokens)
@@ -70,12 +83,13 @@ class Matcher:
             exact.setdefault(exact_key, []).append(_Key(entry, size, ANY, None))
             stripped_ok = bool(entry.flags & {"strip_ok", "context"})
             need = ANY if stripped_ok else DISGUISED
+            into = folded if stripped_ok else disguised
             if folded_key != exact_key or not stripped_ok:
-                folded.setdefault(folded_key, []).append(_Key(entry, size, need, None))
+                into.setdefault(folded_key, []).append(_Key(entry, size, need, None))
             if size > 1:
                 # written as one word ("ditme") or split letter by letter ("đ ồ c h ó")
                 glued = _key(t.forms.folded for t in tokenise("".join(entry.term.split())))
-                folded.setdefault(glued, []).append(_Key(entry, 1, need, None))
+                into.setdefault(glued, []).append(_Key(entry, 1, need, None))
         for phrase in allow:
             tokens = tokenise(phrase)
             if tokens:
@@ -84,27 +98,46 @@ class Matcher:
                 exact.setdefault(exact_key, []).append(allowed)
         self._exact = _automaton(exact)
         self._folded = _automaton(folded)
+        self._disguised = _automaton(disguised)
         self._latin = _automaton(latin)
+        self._latin_numbers = latin_numbers
 
     def find(self, text: str) -> list[Span]:
         """Every term occurrence not covered by an allowlist entry, sorted by position."""
-        tokens = tokenise(text)
-        if not tokens:
+        quick = quick_forms(text)
+        tokens = tokenise(text) if quick is None else None
+        forms = [t.forms for t in tokens] if tokens is not None else quick
+        if not forms:
             return []
-        stream = " " + " ".join([t.forms.exact for t in tokens]) + " "
+        stream = " " + " ".join(map(_EXACT, forms)) + " "
         raw: list[tuple[int, _Key]] = []  # (end position in stream, key)
         if self._exact is not None:
             for end, keys in self._exact.iter(stream):
-                raw.extend((end, k) for k in keys)
+                raw.extend([(end, k) for k in keys])
+        # built from the cached per-token folded forms: fold(stream), without the translate
+        folded = " " + " ".join(map(_FOLDED, forms)) + " "
         if self._folded is not None:
-            for end, keys in self._folded.iter(fold(stream)):
-                raw.extend((end, k) for k in keys)
+            for end, keys in self._folded.iter(folded):
+                raw.extend([(end, k) for k in keys])
+        # exact-only terms folded ("lon" for "lồn") need a disguised token: most texts have none,
+        # and then the ordinary words they fold onto ("lớn", "các") cost nothing
+        if self._disguised is not None and (
+            any(map(_DISGUISED, forms)) if tokens is None else any([t.disguised for t in tokens])
+        ):
+            for end, keys in self._disguised.iter(folded):
+                raw.extend([(end, k) for k in keys])
         latin_raw: list[tuple[int, _Key]] = []
-        if self._latin is not None and not all(t.forms.vietnamese for t in tokens):
-            for end, keys in self._latin.iter(_key(t.forms.latin for t in tokens)):
-                latin_raw.extend((end, k) for k in keys)
-        if not raw and not latin_raw:
-            return []
+        if self._latin is not None and (
+            any(map(_FOREIGN, forms))
+            if not self._latin_numbers
+            else not all(map(_VIETNAMESE, forms))
+        ):
+            for end, keys in self._latin.iter(_key(map(_LATIN, forms))):
+                latin_raw.extend([(end, k) for k in keys])
+        if not latin_raw and all([hit[1].entry is None for hit in raw]):
+            return []  # nothing, or only allowlist entries, matched
+        if tokens is None:
+            tokens = quick_tokens(text, forms)  # something matched: offsets are worth building
         hits = _locate(raw, [len(t.forms.exact) for t in tokens])
         hits += _locate(latin_raw, [len(t.forms.latin) for t in tokens])
         protected: set[int] = set()

@@ -119,6 +119,7 @@ class Forms(NamedTuple):
     latin_long: str  # leet undone, runs of 3+ cut to 2 ("asssss" → "ass"): for literal entries
     vietnamese: bool  # has diacritics or the shape of a Vietnamese syllable
     disguised: bool  # leetspeak was undone (input-method keys do not count: see matcher)
+    foreign: bool  # neither Vietnamese nor a number: the only tokens English terms can meet
 
 
 class Token(NamedTuple):
@@ -152,6 +153,8 @@ def _collapse(word: str, keep: int) -> str:
 @lru_cache(maxsize=1 << 17)
 def token_forms(raw: str) -> Forms:
     """Normalise one lower-case token; cached because words repeat far more than texts do."""
+    if raw.isascii() and raw.isdigit():
+        return Forms(raw, raw, raw, raw, False, False, False)  # numbers (dates, phones)
     disguised = False
     word = raw.strip("*")
     if len(word) >= 5 and word[1::2].strip("*") == "" and "*" not in word[::2]:
@@ -174,7 +177,8 @@ def token_forms(raw: str) -> Forms:
     folded = fold(exact)
     # judged on the form before Telex decoding: "tits" decodes to "tít" but was typed as English
     vietnamese = not latin.isascii() or is_syllable_shape(latin)
-    return Forms(exact, folded, latin, latin_long, vietnamese, disguised)
+    foreign = not vietnamese and not latin.isdigit()
+    return Forms(exact, folded, latin, latin_long, vietnamese, disguised, foreign)
 
 
 def _clean_chars(text: str) -> tuple[str, list[int] | None, list[int] | None, set[int]]:
@@ -229,6 +233,43 @@ def _clean_chars(text: str) -> tuple[str, list[int] | None, list[int] | None, se
             ends.append(j)
         i = j
     return "".join(clean), starts, ends, suspicious
+
+
+def quick_forms(text: str) -> list[Forms] | None:
+    """The forms of every token, without offsets, when the text needs no offset map.
+
+    The common case (plain ASCII or precomposed Vietnamese, no letters standing alone to
+    join): the tokens are the regex matches of the lower-cased text and their forms come
+    from the per-token cache, so no Token is built. ``None`` when the full ``tokenise`` is
+    needed. The matcher uses this to decide, cheaply, whether anything matched at all; only
+    then does it ask ``tokenise`` for offsets. Gives the same forms ``tokenise`` would.
+    """
+    if not _FAST_CHARS.issuperset(text):
+        # decomposed (NFD) Vietnamese: the same tokens as its NFC form, other offsets
+        composed = unicodedata.normalize("NFC", text)
+        if composed == text or not _FAST_CHARS.issuperset(composed):
+            return None
+        text = composed
+    words = _TOKEN.findall(text.lower())
+    if not words:
+        return []
+    if min(map(len, words)) < 2:
+        # single letters ("ở", "a", "I") only matter when two stand side by side (a split word
+        # like "d i t"); tokenise also drops star-only tokens on this path: leave both to it
+        lengths = [len(w) for w in words]
+        if 1 in map(max, lengths, lengths[1:]) or not all([w.strip("*") for w in words]):
+            return None
+    return list(map(token_forms, words))
+
+
+def quick_tokens(text: str, forms: list[Forms]) -> list[Token]:
+    """The tokens of a text ``quick_forms`` accepted, with the forms it gave (no recomputing)."""
+    if not _FAST_CHARS.issuperset(text):
+        return tokenise(text)  # accepted in NFC: only the full path maps offsets back
+    return [
+        Token(m.start(), m.end(), f, f.disguised)
+        for m, f in zip(_TOKEN.finditer(text.lower()), forms, strict=True)
+    ]
 
 
 def tokenise(text: str) -> list[Token]:
