@@ -10,4 +10,5 @@ def load_all() -> None:
     import core.delivery.models
     import core.interactions.models
     import core.screening.models
-    import core.units.models  # noqa: F401
+    import core.units.models
+    import core.workflow.models  # noqa: F401

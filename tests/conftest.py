@@ -76,7 +76,8 @@ import core.auth.models  # noqa: E402
 import core.content.models  # noqa: E402
 import core.delivery.models  # noqa: E402
 import core.interactions.models  # noqa: E402
-import core.screening.models  # noqa: E402,F401
+import core.screening.models  # noqa: E402
+import core.workflow.models  # noqa: E402,F401
 from core.context import Context, build_context  # noqa: E402
 from core.db import Base, make_engine  # noqa: E402
 from core.secrets import new_key  # noqa: E402

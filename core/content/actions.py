@@ -27,7 +27,7 @@ from core.db import utcnow
 from core.delivery import jobs, outbox
 from core.delivery.models import ChannelTarget
 from core.errors import InvalidTransition, NotFound, ValidationFailed
-from core.screening.articles import publishable, require_publishable, screen
+from core.screening.articles import screen
 from core.text import fold, slugify
 
 CONTENT_FIELDS = (
@@ -45,11 +45,37 @@ PUBLIC = (Status.PUBLISHED, Status.SCHEDULED)
 def snapshot(article: Article) -> dict[str, Any]:
     data: dict[str, Any] = {f: getattr(article, f) for f in CONTENT_FIELDS}
     data.update(
-        category_id=article.category_id, unit_id=article.unit_id, agency_id=article.agency_id
+        category_id=article.category_id,
+        unit_id=article.unit_id,
+        agency_id=article.agency_id,
+        kind=article.kind,
+        topic=article.topic,
+        justification=article.justification,
     )
     a = article.audience
     data["audience"] = {f: getattr(a, f) for f in AUDIENCE_FIELDS}
-    return json.loads(json.dumps(data, default=str))
+    return json.loads(json.dumps(data, default=lambda v: v.isoformat()))
+
+
+def apply_snapshot(session: Session, article: Article, data: Mapping[str, Any]) -> None:
+    """Put a revision's content back on the row (restoring, or releasing a pending edit)."""
+    for field in CONTENT_FIELDS:
+        if field in data:
+            setattr(article, field, data[field])
+    for field in ("category_id", "agency_id", "unit_id", "kind", "topic", "justification"):
+        if field in data and data[field] is not None:
+            setattr(article, field, data[field])
+    for field, value in (data.get("audience") or {}).items():
+        if field in ("visible_from", "visible_until") and isinstance(value, str):
+            value = dt.datetime.fromisoformat(value)
+        setattr(article.audience, field, value)
+    _refold(article)
+
+
+def _refold(article: Article) -> None:
+    article.search_text = fold(
+        " ".join((article.title or "", article.summary or "", plain_text(article.body_html or "")))
+    )
 
 
 def content_hash(data: Mapping[str, Any]) -> str:
@@ -79,11 +105,12 @@ def _apply(session: Session, article: Article, data: Mapping[str, Any]) -> None:
         article.category_id = _category_id(session, data["category"])
     if "agency_id" in data:
         article.agency_id = data["agency_id"]
+    for field in ("kind", "topic", "justification", "release_together"):
+        if field in data:
+            setattr(article, field, data[field])
     for field, value in (data.get("audience") or {}).items():
         setattr(article.audience, field, value)
-    article.search_text = fold(
-        " ".join((article.title or "", article.summary or "", plain_text(article.body_html or "")))
-    )
+    _refold(article)
 
 
 def _category_id(session: Session, ref: str | None) -> int | None:
@@ -176,6 +203,14 @@ def create(ctx: Context, actor: Actor, data: Mapping[str, Any]) -> Article:
 
 
 def update(ctx: Context, actor: Actor, article_id: int, data: Mapping[str, Any]) -> Article:
+    """Save an edit as a new revision; approvals it touches are voided, and say so.
+
+    A live item keeps its approved content in public and on every channel: the
+    edit waits as a pending revision until the touched approvals pass again.
+    """
+    from core.workflow import actions as workflow
+    from core.workflow import steps as approval
+
     clean = clean_article(data, partial=True)
     with ctx.transaction() as session:
         article = _load(session, article_id)
@@ -188,18 +223,30 @@ def update(ctx: Context, actor: Actor, article_id: int, data: Mapping[str, Any])
             except LookupError as exc:
                 raise ValidationFailed({"unit_code": str(exc)}) from None
             require(actor, Permission.WRITE_CONTENT, unit.path)
-            article.unit_id = unit.id
+            clean = {**clean, "unit_id": unit.id}
         if clean.get("slug"):
             clean = {**clean, "slug": _unique_slug(session, clean["slug"], article.id)}
-        _apply(session, article, clean)
+        live = article.status in PUBLIC
+        if live:
+            revision = _propose(session, article, actor, clean)
+        else:
+            if "unit_id" in clean:
+                article.unit_id = clean["unit_id"]
+            _apply(session, article, clean)
+            before = article.revision
+            _revise(session, article, actor)
+            revision = article.revision if article.revision != before else None
+            screen(session, article)
         if "target_ids" in clean:
             _set_targets(session, article, clean["target_ids"])
-        before = article.revision
-        _revise(session, article, actor)
-        screen(session, article)
-        ids: list[int] = []
-        if article.revision != before and article.status in PUBLIC and publishable(article):
-            ids = outbox.update_live(session, article)  # a held edit waits for its clearance
+        voided = []
+        if revision is not None:
+            hashes = approval.aspect_hashes(workflow.current_data(session, article))
+            voided = approval.void_touched(session, article, hashes)
+            if live:  # an edit answers the changes asked for: those steps are open again
+                approval.reopen_requested(session, article)
+            if live and not approval.steps_of(session, article.id):
+                approval.sync(session, article, workflow.chosen_targets(session, article), hashes)
         audit.record(
             session,
             actor=actor.name,
@@ -207,52 +254,61 @@ def update(ctx: Context, actor: Actor, article_id: int, data: Mapping[str, Any])
             subject_type="article",
             subject_id=article.id,
             data={
-                "revision": article.revision,
+                "revision": revision,
+                "pending": live,
                 "fields": sorted(clean),
                 "moderation": article.moderation,
+                "voided": [f"{s.source}/{s.key}" for s in voided],
             },
         )
-    jobs.enqueue_deliveries(ctx, ids)
-    ctx.emit("article.updated", {"id": article.id, "revision": article.revision})
+    ctx.emit("article.updated", {"id": article.id, "revision": revision})
     return article
+
+
+def _propose(
+    session: Session, article: Article, actor: Actor, clean: Mapping[str, Any]
+) -> int | None:
+    """Record an edit of a live item as a pending revision; the row keeps the live content."""
+    from core.workflow.actions import current_data
+
+    live = snapshot(article)
+    base = current_data(session, article)
+    apply_snapshot(session, article, base)
+    if "unit_id" in clean:
+        article.unit_id = clean["unit_id"]
+    _apply(session, article, clean)
+    proposed = snapshot(article)
+    screen(session, article)  # the verdict on the row now speaks of the pending revision
+    apply_snapshot(session, article, live)
+    digest = content_hash(proposed)
+    if proposed == base:
+        return None
+    latest = session.scalar(
+        select(Revision.number)
+        .where(Revision.article_id == article.id)
+        .order_by(Revision.number.desc())
+        .limit(1)
+    )
+    number = (latest or article.revision) + 1
+    session.add(
+        Revision(
+            article_id=article.id,
+            number=number,
+            content_hash=digest,
+            data=proposed,
+            author=actor.name,
+        )
+    )
+    article.pending_revision = number
+    article.updated_at = utcnow()
+    return number
 
 
 def approve(ctx: Context, actor: Actor, article_id: int, now: dt.datetime | None = None) -> Article:
-    """Approve and release: the item goes live (or is scheduled) with one delivery per target."""
-    now = now or utcnow()
-    with ctx.transaction() as session:
-        article = _load(session, article_id)
-        require(actor, Permission.APPROVE, _unit_path(session, article.unit_id))
-        if article.status not in APPROVABLE:
-            raise InvalidTransition(f"an article that is {article.status} cannot be approved")
-        screen(session, article)  # afresh: the unit's terms may have changed since the save
-        require_publishable(article)
-        starts = article.audience.visible_from
-        ends = article.audience.visible_until
-        if ends is not None and ends <= now:
-            raise ValidationFailed({"audience.visible_until": "is already in the past"})
-        scheduled = starts is not None and starts > now
-        article.status = Status.SCHEDULED if scheduled else Status.PUBLISHED
-        article.published_at = starts if scheduled else now
-        ids = outbox.publish(session, article, due_at=starts if scheduled else now)
-        audit.record(
-            session,
-            actor=actor.name,
-            action="article.approve",
-            subject_type="article",
-            subject_id=article.id,
-            data={
-                "revision": article.revision,
-                "content_hash": article.content_hash,
-                "status": article.status,
-                "deliveries": ids,
-            },
-        )
-    jobs.enqueue_deliveries(ctx, ids, at=starts if scheduled else None)
-    if ends is not None:
-        jobs.schedule_expiry(ctx, article.id, ends)
-    ctx.emit("article.approved", {"id": article.id, "status": article.status})
-    return article
+    """Approve every open step this actor may decide (see core.workflow.actions.approve)."""
+    from core.workflow import actions as workflow
+
+    return workflow.approve(ctx, actor, article_id, now=now).article
 
 
 def _take_down(

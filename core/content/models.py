@@ -72,6 +72,16 @@ class Article(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     published_at: Mapped[dt.datetime | None]
+    #: article, banner, section (a campaign section), notice or document; all expire alike.
+    kind: Mapped[str] = mapped_column(String(16), default="article")
+    #: One of core.workflow.topics.TOPICS; channels may accept only some (S0.4).
+    topic: Mapped[str] = mapped_column(String(32), default="other")
+    #: Written justification for a topic outside a channel's list or for national scope.
+    justification: Mapped[str] = mapped_column(Text, default="")
+    #: Release every channel together instead of each as soon as its own gates pass.
+    release_together: Mapped[bool] = mapped_column(default=False)
+    #: An edit of a live item waits here (a revision number) until its approvals pass.
+    pending_revision: Mapped[int | None]
     #: Moderation of the current revision (core.screening.articles): allow, review or block.
     moderation: Mapped[str] = mapped_column(String(16), default="allow")
     #: Every matched span: field, start, end, text, term, category, severity.
@@ -101,6 +111,8 @@ class Audience(Base):
     visible_from: Mapped[dt.datetime | None] = mapped_column(index=True)
     visible_until: Mapped[dt.datetime | None] = mapped_column(index=True)
     interactions_allowed: Mapped[bool] = mapped_column(default=True)
+    #: The end date editors were last warned about (one warning per end date).
+    expiry_warned_for: Mapped[dt.datetime | None]
 
     article: Mapped[Article] = relationship(back_populates="audience")
 

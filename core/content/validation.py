@@ -28,6 +28,7 @@ ALLOWED_ATTRIBUTES = {
     "th": {"colspan", "rowspan", "scope"},
 }
 GENDERS = {"male", "female", "other"}
+KINDS = {"article", "banner", "section", "notice", "document"}
 SCOPE_LEVELS = {"commune", "province", "national"}
 MAX_BODY = 1_000_000
 TEXT_LIMITS = {"title": 500, "summary": 5000, "source": 500, "author_name": 200}
@@ -104,6 +105,20 @@ def clean_article(data: Mapping[str, Any], *, partial: bool = False) -> dict[str
         out["agency_id"] = data["agency_id"]
     if "target_ids" in data and data["target_ids"] is not None:
         out["target_ids"] = [int(t) for t in data["target_ids"]]
+    if data.get("kind") is not None:
+        if data["kind"] not in KINDS:
+            errors["kind"] = f"must be one of {sorted(KINDS)}"
+        out["kind"] = data["kind"]
+    if data.get("topic") is not None:
+        from core.workflow.topics import TOPICS
+
+        if data["topic"] not in TOPICS:
+            errors["topic"] = f"must be one of {sorted(TOPICS)}"
+        out["topic"] = data["topic"]
+    if data.get("justification") is not None:
+        out["justification"] = nfc(str(data["justification"])).strip()[:5000]
+    if data.get("release_together") is not None:
+        out["release_together"] = bool(data["release_together"])
     if "audience" in data and data["audience"] is not None:
         out["audience"] = clean_audience(data["audience"], errors)
     if errors:

@@ -83,6 +83,7 @@ def _claim(ctx: Context, delivery_id: int, attempt: int) -> tuple[Delivery, str]
         if row is None or row.attempt != attempt - 1 or row.state not in OPEN_STATES:
             return None
         previous = row.state
+        late = max(0.0, (now - row.due_at).total_seconds())
         claimed = rowcount(
             session.execute(
                 update(Delivery)
@@ -92,7 +93,11 @@ def _claim(ctx: Context, delivery_id: int, attempt: int) -> tuple[Delivery, str]
                     Delivery.state == previous,
                 )
                 .values(
-                    state=DeliveryState.IN_FLIGHT, attempt=attempt, started_at=now, updated_at=now
+                    state=DeliveryState.IN_FLIGHT,
+                    attempt=attempt,
+                    started_at=now,
+                    updated_at=now,
+                    lateness_seconds=late if attempt == 1 else row.lateness_seconds,
                 )
                 .execution_options(synchronize_session=False)
             )

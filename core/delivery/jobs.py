@@ -104,6 +104,15 @@ def schedule_expiry(ctx: Context, article_id: int, at: dt.datetime) -> None:
         log.warning("could not schedule expiry (%s); the sweeper will run it", type(exc).__name__)
 
 
+def schedule_publish(ctx: Context, article_id: int, at: dt.datetime) -> None:
+    """Publish a scheduled item at ``at``; the sweeper covers it after downtime."""
+    job_id = f"loa-publish-{article_id}-{int(at.timestamp())}"
+    try:
+        _enqueue(queue(ctx), "core.delivery.jobs.run_publish", (article_id,), job_id, at)
+    except RedisError as exc:
+        log.warning("could not schedule publication (%s); the sweeper will", type(exc).__name__)
+
+
 def interactions_job_id(target_id: int) -> str:
     return f"loa-interactions-{target_id}"
 
@@ -166,6 +175,12 @@ def run_expiry(article_id: int) -> bool:
     from core.content import actions
 
     return actions.expire(worker_context(), article_id) is not None
+
+
+def run_publish(article_id: int) -> bool:
+    from core.workflow import actions
+
+    return actions.publish_due(worker_context(), article_id)
 
 
 def run_interactions(target_id: int) -> dict[str, int]:

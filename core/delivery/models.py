@@ -12,7 +12,7 @@ import datetime as dt
 import enum
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db import Base, utcnow
@@ -60,6 +60,8 @@ class ChannelTarget(Base):
     enabled: Mapped[bool] = mapped_column(default=True)
     health: Mapped[str] = mapped_column(String(32), default="unknown")
     health_detail: Mapped[str] = mapped_column(Text, default="")
+    #: Approval steps this target requires (policy step specs); None: its plugin's rule.
+    gates: Mapped[list[Any] | None] = mapped_column(JSON)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
@@ -79,6 +81,8 @@ class Delivery(Base):
     due_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     started_at: Mapped[dt.datetime | None]
     finished_at: Mapped[dt.datetime | None]
+    #: How late the first attempt started after it was due (downtime shows up here).
+    lateness_seconds: Mapped[float | None] = mapped_column(Float)
     remote_id: Mapped[str] = mapped_column(String(300), default="")
     remote_url: Mapped[str] = mapped_column(String(1000), default="")
     error_kind: Mapped[str] = mapped_column(String(32), default="")

@@ -21,6 +21,7 @@ from core.db import rowcount, utcnow
 from core.delivery import jobs
 from core.delivery.models import OPEN_STATES, Delivery, DeliveryState
 from core.interactions import reading
+from core.workflow import actions as workflow
 
 log = logging.getLogger("loa.sweeper")
 
@@ -59,8 +60,20 @@ def sweep(ctx: Context, now: dt.datetime | None = None, batch: int = 5000) -> di
         ).all()
     enqueued = jobs.enqueue_attempts(ctx, [(d_id, attempt + 1) for d_id, attempt in due])
     expired = actions.expire_due(ctx, now)
+    from core.retention import daily
+
+    daily(ctx, now)  # once per day across all sweepers: inactive accounts, audit retention
+    published = workflow.publish_due_all(ctx, now)
+    warned = workflow.warn_expiring(ctx, now)
     reads = jobs.enqueue_interactions(ctx, reading.due_targets(ctx, now))
-    report = {"due": len(due), "enqueued": enqueued, "stuck": stuck or 0, "expired": len(expired)}
+    report = {
+        "due": len(due),
+        "enqueued": enqueued,
+        "stuck": stuck or 0,
+        "expired": len(expired),
+        "published": len(published),
+        "expiry_warnings": len(warned),
+    }
     if reads:
         report["comment_reads"] = reads
     if enqueued or stuck or expired:

@@ -33,6 +33,26 @@ def _validate(
         raise ValidationFailed({"settings": str(exc)}) from None
 
 
+def _gates(raw: Any) -> list[dict[str, Any]] | None:
+    """A target's own approval gates (policy step specs), validated; None: its plugin's rule."""
+    if raw is None:
+        return None
+    from core.workflow.policy import parse_steps
+
+    specs = parse_steps(list(raw))
+    return [
+        {
+            "key": s.key,
+            "label": s.label,
+            "role": s.role,
+            "at": s.at,
+            "after": list(s.after),
+            "covers": list(s.covers),
+        }
+        for s in specs
+    ]
+
+
 def create_target(ctx: Context, actor: Actor, data: Mapping[str, Any]) -> ChannelTarget:
     name = str(data.get("name") or "").strip()
     plugin = str(data.get("plugin") or "").strip()
@@ -56,6 +76,7 @@ def create_target(ctx: Context, actor: Actor, data: Mapping[str, Any]) -> Channe
             settings=settings,
             secrets_sealed=ctx.sealer.seal(secrets),
             enabled=bool(data.get("enabled", True)),
+            gates=_gates(data.get("gates")),
         )
         session.add(target)
         session.flush()
@@ -86,7 +107,9 @@ def update_target(
         if data.get("secrets") is not None:
             require_step_up(actor)
         changed = sorted(
-            k for k in ("name", "settings", "secrets", "enabled") if data.get(k) is not None
+            k
+            for k in ("name", "settings", "secrets", "enabled", "gates")
+            if data.get(k) is not None
         )
         settings = (
             dict(data["settings"]) if data.get("settings") is not None else dict(target.settings)
@@ -104,6 +127,8 @@ def update_target(
             target.health, target.health_detail = "unknown", ""
         if data.get("enabled") is not None:
             target.enabled = bool(data["enabled"])
+        if "gates" in data:
+            target.gates = _gates(data["gates"])
         target.updated_at = utcnow()
         audit.record(
             session,

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from core import audit
 from core.auth.permissions import Actor, Permission, require
-from core.content.models import Article, Status
+from core.content.models import Article, Revision, Status
 from core.content.queries import unit_by_code
 from core.context import Context
 from core.delivery import jobs, outbox
@@ -149,11 +149,19 @@ def clear_moderation(ctx: Context, actor: Actor, article_id: int) -> Article:
             raise InvalidTransition(
                 f"only a held item can be cleared; moderation says {article.moderation}"
             )
-        article.moderation_cleared_hash = article.content_hash
+        pending = None
+        if article.pending_revision is not None:  # a held edit of a live item
+            pending = session.scalar(
+                select(Revision.content_hash).where(
+                    Revision.article_id == article.id,
+                    Revision.number == article.pending_revision,
+                )
+            )
+        article.moderation_cleared_hash = pending or article.content_hash
         article.moderation_cleared_by = actor.name
         ids: list[int] = []
-        if article.status in PUBLIC:
-            ids = outbox.update_live(session, article)  # the held edit may now go out
+        if article.status in PUBLIC and pending is None:
+            ids = outbox.update_live(session, article)
         audit.record(
             session,
             actor=actor.name,

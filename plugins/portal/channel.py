@@ -10,6 +10,7 @@ about that same id (see CONTRACT.md).
 from __future__ import annotations
 
 import datetime as dt
+import html
 import unicodedata
 from collections.abc import Mapping
 from typing import Any
@@ -104,7 +105,7 @@ class PortalChannel:
             "slug": item.slug,
             "title": _nfc(item.title),
             "summary": _nfc(item.summary),
-            "content_html": _nfc(item.body_html),
+            "content_html": _nfc(item.body_html) or _figure(item),
             "image": image,
             "category": _nfc(item.category),
             "unit": {"code": item.unit_code, "name": _nfc(item.unit_name)},
@@ -167,3 +168,13 @@ class PortalChannel:
             )
         except ValueError as exc:
             raise AuthError(f"portal target {target.name!r} is misconfigured: {exc}") from None
+
+
+def _figure(item: Item) -> str:
+    """A banner or notice without a body still needs content on a portal: its image, or title."""
+    if item.cover_url:
+        src, caption = html.escape(item.cover_url), html.escape(item.cover_caption)
+        return (
+            f'<figure><img src="{src}" alt="{caption}"><figcaption>{caption}</figcaption></figure>'
+        )
+    return f"<p>{html.escape(item.summary or item.title)}</p>"

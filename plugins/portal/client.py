@@ -232,6 +232,8 @@ def _error_text(response: httpx.Response) -> str:
         doc = None
     if isinstance(doc, dict) and isinstance(doc.get("error"), str):
         text = doc["error"]
+        if isinstance(doc.get("detail"), str) and doc["detail"]:
+            text = f"{text} ({doc['detail']})"
     else:
         text = response.reason_phrase or "error"
     return "".join(ch for ch in text if ch.isprintable())[:200]

@@ -57,6 +57,10 @@ class ChannelTargetInput:
         default=strawberry.UNSET, description="Write-only credentials, e.g. a webhook secret."
     )
     enabled: bool | None = strawberry.UNSET
+    gates: JSON | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="This target's own approval steps (policy step specs); null: its plugin's.",
+    )
 
 
 @strawberry.input
@@ -67,6 +71,10 @@ class ChannelTargetUpdateInput:
         default=strawberry.UNSET, description="Replaces the stored credentials when given."
     )
     enabled: bool | None = strawberry.UNSET
+    gates: JSON | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="This target's own approval steps (policy step specs); null: its plugin's.",
+    )
 
 
 def given(obj: Any) -> dict[str, Any]:

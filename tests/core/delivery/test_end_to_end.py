@@ -10,6 +10,8 @@ import xml.etree.ElementTree as ET
 from starlette.testclient import TestClient
 
 from core.app import create_app
+from core.auth.permissions import SYSTEM
+from core.delivery import targets
 from core.db import utcnow
 from tests.conftest import API_TOKEN
 from tests.support.pipeline import sandbox_get, wait_for
@@ -43,6 +45,9 @@ def public(client: TestClient, query: str, **variables: object) -> dict:
 
 
 def test_editor_to_channel_to_graphql_and_back_down(settings, ctx, portal_target, sandbox):
+    # This portal's editorial board delegated to the commune approver: no gate of its own, so
+    # the admin's approval releases it (the gates themselves are tested in tests/core/workflow).
+    targets.update_target(ctx, SYSTEM, portal_target.id, {"gates": []})
     ends = utcnow() + dt.timedelta(seconds=6)
     app = create_app(settings, ctx=ctx, embedded_worker=True)
     with TestClient(app) as client:
@@ -86,6 +91,10 @@ def test_editor_to_channel_to_graphql_and_back_down(settings, ctx, portal_target
         assert rss.findtext("channel/title").endswith("Xã Cẩm Thủy")
 
         manage(client, UPDATE, id=uid, input={"title": "Quyết định phê duyệt kế hoạch (sửa đổi)"})
+        # The public keeps the approved text until the edit is approved in turn.
+        assert public(client, PUBLIC, slug=slug)["article"]["title"].startswith("Quyết định phê")
+        assert "sửa đổi" not in public(client, PUBLIC, slug=slug)["article"]["title"]
+        manage(client, APPROVE, id=uid)
         wait_for(
             lambda: (
                 sandbox_get(sandbox, "/sites/14932/articles")["articles"][0]["title"]

@@ -120,6 +120,7 @@ def test_edit_updates_and_expiry_takes_down(ctx, portal_target, sandbox, worker)
     actions.approve(ctx, SYSTEM, article.id)
     wait_for(delivered(ctx), what="publish")
     actions.update(ctx, SYSTEM, article.id, {"title": "Thông báo lịch tiêm chủng (cập nhật)"})
+    actions.approve(ctx, SYSTEM, article.id)  # an edit of a live item goes out once approved
     wait_for(delivered(ctx, 2), what="update")
     assert site_articles(sandbox)[0]["title"] == "Thông báo lịch tiêm chủng (cập nhật)"
     wait_for(delivered(ctx, 3), timeout=30, what="take-down at expiry")

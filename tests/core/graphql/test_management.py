@@ -93,6 +93,7 @@ def test_create_sanitises_then_approve_lists_deliveries(
             "unitCode": "14932",
             "settings": {"webhook_url": "http://portal.example/hook"},
             "secrets": {"webhook_secret": SECRET},
+            "gates": [],  # this portal has no editorial-board step of its own
         },
         totpCode=code(),
     )["data"]["createChannelTarget"]["target"]

@@ -122,6 +122,7 @@ def test_only_published_in_window(
     actions.update(
         ctx, SYSTEM, later.id, {"audience": {"visible_from": NOW + dt.timedelta(hours=1)}}
     )
+    actions.approve(ctx, SYSTEM, later.id)  # an edit of a live item counts once approved
     retracted = make_article("Thu hồi")
     actions.retract(ctx, SYSTEM, retracted.id, "sai sót")
     body = gql(public, LIST, first=20, desc=True)["data"]["articles"]

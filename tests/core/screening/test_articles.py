@@ -134,4 +134,6 @@ def test_a_held_edit_of_a_live_item_goes_out_only_once_cleared(
     actions.update(ctx, SYSTEM, article.id, {"summary": "Cảnh giác với bọn phản động."})
     assert updates() == 0
     screening.clear_moderation(ctx, approver(tree), article.id)
+    assert updates() == 0  # cleared by the moderator; the edit still needs its approval
+    actions.approve(ctx, SYSTEM, article.id)
     assert updates() == 1

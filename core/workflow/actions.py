@@ -1,0 +1,446 @@
+"""Editorial workflow actions: submit, decide a step, approve, release, publish on time.
+
+Each action checks permission, changes state in one transaction with its
+audit entry and outbox rows, and hands work to the queue after commit. A
+channel is released as soon as its own gates (and the scope's) are passed,
+unless the item asks for all channels together.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core import audit
+from core.auth.permissions import Actor, Permission, require
+from core.content.models import Article, ArticleTarget, Revision, Status
+from core.context import Context
+from core.db import utcnow
+from core.delivery import jobs, outbox
+from core.delivery.models import (
+    OPEN_STATES,
+    Action,
+    ChannelTarget,
+    Delivery,
+    DeliveryState,
+    Placement,
+)
+from core.errors import InvalidTransition, NotFound, ValidationFailed
+from core.screening.articles import require_publishable, screen
+from core.workflow import steps as steps_mod
+from core.workflow.models import ApprovalStep, StepState
+from core.workflow.states import Move, move
+from core.workflow.topics import justification_needed
+
+#: States in which steps may be decided: a live item may still wait for a channel's gate.
+UNDER_REVIEW = frozenset(
+    {Status.SUBMITTED, Status.IN_REVIEW, Status.APPROVED, Status.SCHEDULED, Status.PUBLISHED}
+)
+DECISIONS = {
+    "approve": StepState.APPROVED,
+    "request_changes": StepState.CHANGES_REQUESTED,
+    "reject": StepState.REJECTED,
+}
+
+
+@dataclass
+class Outcome:
+    """What an action did, for the interface to show: never a surprise."""
+
+    article: Article
+    steps: list[ApprovalStep] = field(default_factory=list)
+    voided: list[str] = field(default_factory=list)
+    released: list[int] = field(default_factory=list)
+
+
+def _load(session: Session, article_id: int) -> Article:
+    article = session.scalar(
+        select(Article).where(Article.id == article_id).with_for_update(of=Article)
+    )
+    if article is None:
+        raise NotFound(f"no article with id {article_id}")
+    return article
+
+
+def chosen_targets(session: Session, article: Article) -> list[ChannelTarget]:
+    return outbox.targets_for(session, article)
+
+
+def current_data(session: Session, article: Article) -> dict[str, Any]:
+    """The snapshot reviewers judge: the pending revision of a live item, else the row."""
+    from core.content.actions import snapshot
+
+    if article.pending_revision is not None:
+        pending = session.scalar(
+            select(Revision).where(
+                Revision.article_id == article.id, Revision.number == article.pending_revision
+            )
+        )
+        if pending is not None:
+            return dict(pending.data)
+    return snapshot(article)
+
+
+def _freeze_targets(session: Session, article: Article, targets: Sequence[ChannelTarget]) -> None:
+    """At submit the chosen targets are written down, so the gates cannot shift under review."""
+    have = set(
+        session.scalars(
+            select(ArticleTarget.target_id).where(ArticleTarget.article_id == article.id)
+        )
+    )
+    session.add_all(
+        ArticleTarget(article_id=article.id, target_id=t.id) for t in targets if t.id not in have
+    )
+
+
+def submit(
+    ctx: Context, actor: Actor, article_id: int, justification: str | None = None
+) -> Outcome:
+    with ctx.transaction() as session:
+        article = _load(session, article_id)
+        path = outbox.unit_path(session, article.unit_id)
+        require(actor, Permission.WRITE_CONTENT, path)
+        new_status = move(article.status, Move.SUBMIT)
+        if justification is not None:
+            article.justification = justification.strip()
+        targets = chosen_targets(session, article)
+        reason = justification_needed(ctx, article, targets)
+        if reason and not article.justification:
+            raise ValidationFailed({"justification": reason})
+        screen(session, article)
+        if article.moderation == "block":
+            require_publishable(article)  # a block stops submission, with the spans
+        _freeze_targets(session, article, targets)
+        hashes = steps_mod.aspect_hashes(current_data(session, article))
+        report = steps_mod.sync(session, article, targets, hashes)
+        article.status = new_status
+        audit.record(
+            session,
+            actor=actor.name,
+            action="article.submit",
+            subject_type="article",
+            subject_id=article.id,
+            data={
+                "revision": article.revision,
+                "steps": [f"{s.source}/{s.key}" for s in steps_mod.steps_of(session, article.id)],
+                "voided": [s.key for s in report.voided],
+                "justification": bool(article.justification),
+            },
+        )
+        result = Outcome(
+            article, steps_mod.steps_of(session, article.id), [s.label for s in report.voided]
+        )
+    ctx.emit("article.submitted", {"id": article.id})
+    return result
+
+
+def _step(session: Session, step_id: int) -> ApprovalStep:
+    step = session.get(ApprovalStep, step_id)
+    if step is None or step.state == StepState.VOID:
+        raise NotFound(f"no open approval step with id {step_id}")
+    return step
+
+
+def decide(
+    ctx: Context,
+    actor: Actor,
+    step_id: int,
+    decision: str,
+    comment: str = "",
+    now: dt.datetime | None = None,
+) -> Outcome:
+    """Approve, request changes on, or reject one step, with a comment."""
+    state = DECISIONS.get(decision)
+    if state is None:
+        raise ValidationFailed({"decision": f"must be one of {sorted(DECISIONS)}"})
+    if state != StepState.APPROVED and not comment.strip():
+        raise ValidationFailed({"comment": "say what must change, or why it is refused"})
+    with ctx.transaction() as session:
+        step = _step(session, step_id)
+        article = _load(session, step.article_id)
+        if article.status not in UNDER_REVIEW:
+            raise InvalidTransition(f"an article that is {article.status} is not under review")
+        hashes = steps_mod.aspect_hashes(current_data(session, article))
+        steps_mod.decide(session, article, step, actor, state, comment.strip(), hashes)
+        released = _after_decision(ctx, session, article, state, now or utcnow())
+        audit.record(
+            session,
+            actor=actor.name,
+            action=f"step.{decision}",
+            subject_type="article",
+            subject_id=article.id,
+            data={
+                "step": f"{step.source}/{step.key}",
+                "revision": article.revision,
+                "content_hash": hashes,
+                "comment": comment.strip(),
+                "released": released,
+            },
+        )
+        result = Outcome(article, steps_mod.steps_of(session, article.id), [], released)
+    _after_commit(ctx, result)
+    return result
+
+
+def approve(
+    ctx: Context,
+    actor: Actor,
+    article_id: int,
+    comment: str = "",
+    now: dt.datetime | None = None,
+) -> Outcome:
+    """Approve every open step this actor may decide, as far as the chain goes.
+
+    A draft is submitted first when the actor may also write it (a one-person
+    commune office); an actor who may decide no open step is refused.
+    """
+    with ctx.sessions() as session:
+        article = session.get(Article, article_id)
+        if article is None:
+            raise NotFound(f"no article with id {article_id}")
+        status = article.status
+    if status in (Status.DRAFT, Status.CHANGES_REQUESTED):
+        with ctx.sessions() as session:
+            path = outbox.unit_path(session, article.unit_id)
+        if not actor.can(Permission.WRITE_CONTENT, path):
+            raise InvalidTransition(f"an article that is {status} must be submitted first")
+        submit(ctx, actor, article_id)
+    decided = 0
+    outcome: Outcome | None = None
+    while True:
+        with ctx.sessions() as session:
+            article = session.get(Article, article_id)
+            assert article is not None
+            all_steps = steps_mod.steps_of(session, article_id)
+            mine = []
+            for s in all_steps:
+                if not steps_mod.is_open(s, all_steps):
+                    continue
+                path = outbox.unit_path(session, s.unit_id)
+                if steps_mod.holds(actor, s.role, path):
+                    mine.append(s.id)
+        if not mine:
+            break
+        for step_id in mine:
+            outcome = decide(ctx, actor, step_id, "approve", comment, now)
+            decided += 1
+    if outcome is None:
+        with ctx.sessions() as session:
+            article = session.get(Article, article_id)
+            assert article is not None
+            if article.status not in (Status.SUBMITTED, Status.IN_REVIEW):
+                raise InvalidTransition(f"an article that is {article.status} cannot be approved")
+            require(actor, Permission.APPROVE, outbox.unit_path(session, article.unit_id))
+            waiting = [
+                s.label
+                for s in steps_mod.steps_of(session, article_id)
+                if s.state == StepState.PENDING
+            ]
+        raise InvalidTransition(
+            "none of the open approval steps is yours to decide; waiting for: " + "; ".join(waiting)
+        )
+    return outcome
+
+
+def _after_decision(
+    ctx: Context, session: Session, article: Article, state: StepState, now: dt.datetime
+) -> list[int]:
+    reviewing = article.status in (Status.SUBMITTED, Status.IN_REVIEW)
+    if state == StepState.REJECTED:
+        if article.pending_revision is not None:
+            article.pending_revision = None  # the edit is refused; the live revision stays
+        elif reviewing:
+            article.status = move(article.status, Move.REJECT)
+        return []  # on a live item, a refused gate only keeps that channel out
+    if state == StepState.CHANGES_REQUESTED:
+        if reviewing:
+            article.status = move(article.status, Move.REQUEST_CHANGES)
+        return []
+    if article.status == Status.SUBMITTED:
+        article.status = move(article.status, Move.START_REVIEW)
+    all_steps = steps_mod.steps_of(session, article.id)
+    if not steps_mod.scope_passed(all_steps):
+        return []
+    if article.pending_revision is not None:
+        _apply_pending(session, article)
+    screen(session, article)
+    require_publishable(article)
+    if article.status == Status.IN_REVIEW:
+        article.status = move(article.status, Move.APPROVE)
+    if article.status == Status.APPROVED:
+        starts = article.audience.visible_from
+        ends = article.audience.visible_until
+        if ends is not None and ends <= now:
+            raise ValidationFailed({"audience.visible_until": "is already in the past"})
+        scheduled = starts is not None and starts > now
+        article.status = move(article.status, Move.SCHEDULE if scheduled else Move.PUBLISH)
+        article.published_at = starts if scheduled else now
+    return release(ctx, session, article, all_steps, now)
+
+
+def _apply_pending(session: Session, article: Article) -> None:
+    """The approved edit of a live item becomes its live content."""
+    from core.content.actions import apply_snapshot, content_hash
+
+    data = current_data(session, article)
+    apply_snapshot(session, article, data)
+    article.revision = article.pending_revision or article.revision
+    article.content_hash = content_hash(data)
+    article.pending_revision = None
+    article.updated_at = utcnow()
+
+
+def release(
+    ctx: Context,
+    session: Session,
+    article: Article,
+    all_steps: Sequence[ApprovalStep],
+    now: dt.datetime,
+) -> list[int]:
+    """Deliveries for every chosen target whose gates are passed and that lacks this revision."""
+    if article.status not in (Status.PUBLISHED, Status.SCHEDULED):
+        return []
+    due = article.audience.visible_from if article.status == Status.SCHEDULED else now
+    ids: list[int] = []
+    for target in chosen_targets(session, article):
+        if not steps_mod.gates_passed(all_steps, target.id, together=article.release_together):
+            continue
+        placement = session.scalar(
+            select(Placement).where(
+                Placement.article_id == article.id, Placement.target_id == target.id
+            )
+        )
+        open_ops = session.scalars(
+            select(Delivery).where(
+                Delivery.article_id == article.id,
+                Delivery.target_id == target.id,
+                Delivery.action.in_([Action.PUBLISH, Action.UPDATE]),
+                Delivery.state.in_(
+                    [*OPEN_STATES, DeliveryState.IN_FLIGHT, DeliveryState.DELIVERED]
+                ),
+            )
+        ).all()
+        if placement is None or not placement.live:
+            if any(d.action == Action.PUBLISH for d in open_ops):
+                continue
+            ids += outbox.add(session, article, [target.id], Action.PUBLISH, due)
+        elif placement.revision < article.revision and not any(
+            d.action == Action.UPDATE and d.revision == article.revision for d in open_ops
+        ):
+            ids += outbox.add(session, article, [target.id], Action.UPDATE, due)
+    return ids
+
+
+def _after_commit(ctx: Context, outcome: Outcome) -> None:
+    article = outcome.article
+    if outcome.released:
+        at = article.audience.visible_from if article.status == Status.SCHEDULED else None
+        jobs.enqueue_deliveries(ctx, outcome.released, at=at)
+        ctx.emit("article.released", {"id": article.id, "deliveries": outcome.released})
+    if article.status == Status.SCHEDULED and article.audience.visible_from is not None:
+        jobs.schedule_publish(ctx, article.id, article.audience.visible_from)
+    if article.status in (Status.PUBLISHED, Status.SCHEDULED) and article.audience.visible_until:
+        jobs.schedule_expiry(ctx, article.id, article.audience.visible_until)
+    ctx.emit("article.decided", {"id": article.id, "status": article.status})
+
+
+def publish_due(ctx: Context, article_id: int, now: dt.datetime | None = None) -> bool:
+    """A scheduled item whose time has come is published; its lateness is recorded."""
+    now = now or utcnow()
+    with ctx.transaction() as session:
+        article = _load(session, article_id)
+        starts = article.audience.visible_from
+        if article.status != Status.SCHEDULED or starts is None or starts > now:
+            return False
+        article.status = move(article.status, Move.PUBLISH)
+        lateness = max(0.0, (now - starts).total_seconds())
+        audit.record(
+            session,
+            actor="system",
+            action="article.published",
+            subject_type="article",
+            subject_id=article.id,
+            data={"due": starts.isoformat(), "lateness_seconds": round(lateness, 3)},
+        )
+    ctx.emit("article.published", {"id": article_id, "lateness_seconds": lateness})
+    return True
+
+
+def publish_due_all(ctx: Context, now: dt.datetime | None = None) -> list[int]:
+    from core.content.models import Audience
+
+    now = now or utcnow()
+    with ctx.sessions() as session:
+        due = session.scalars(
+            select(Article.id)
+            .join(Audience, Audience.article_id == Article.id)
+            .where(Article.status == Status.SCHEDULED, Audience.visible_from <= now)
+        ).all()
+    return [a for a in due if publish_due(ctx, a, now)]
+
+
+#: How long before the end of its window an editor is warned (S3.1: banners left up).
+EXPIRY_WARNING = dt.timedelta(hours=48)
+
+
+def warn_expiring(ctx: Context, now: dt.datetime | None = None) -> list[int]:
+    """Tell editors, once per end date, that a live item is about to come down."""
+    from core.content.models import Audience
+
+    now = now or utcnow()
+    warned: list[int] = []
+    with ctx.transaction() as session:
+        rows = session.execute(
+            select(Article, Audience)
+            .join(Audience, Audience.article_id == Article.id)
+            .where(
+                Article.status.in_([Status.PUBLISHED, Status.SCHEDULED]),
+                Audience.visible_until > now,
+                Audience.visible_until <= now + EXPIRY_WARNING,
+            )
+        ).all()
+        for article, audience in rows:
+            if audience.expiry_warned_for == audience.visible_until:
+                continue
+            audience.expiry_warned_for = audience.visible_until
+            audit.record(
+                session,
+                actor="system",
+                action="article.expiry_warning",
+                subject_type="article",
+                subject_id=article.id,
+                data={"kind": article.kind, "visible_until": str(audience.visible_until)},
+            )
+            warned.append(article.id)
+    for article_id in warned:
+        ctx.emit("article.expiring", {"id": article_id})
+    return warned
+
+
+def expiring(ctx: Context, actor: Actor, within: dt.timedelta = EXPIRY_WARNING) -> list[Article]:
+    """Live items (banners, campaign sections, posts) whose window closes soon, for this actor."""
+    from core.content.models import Audience
+    from core.content.reads import readable
+    from core.units.models import Unit
+
+    now = utcnow()
+    with ctx.sessions() as session:
+        return list(
+            session.scalars(
+                select(Article)
+                .join(Audience, Audience.article_id == Article.id)
+                .join(Unit, Unit.id == Article.unit_id)
+                .where(
+                    readable(actor),
+                    Article.status.in_([Status.PUBLISHED, Status.SCHEDULED]),
+                    Audience.visible_until > now,
+                    Audience.visible_until <= now + within,
+                )
+                .order_by(Audience.visible_until)
+            )
+        )

@@ -1,0 +1,247 @@
+"""The approval steps of one item: derive them, void the ones an edit touches, decide them.
+
+Steps complete independently: a step is open as soon as the steps it comes
+``after`` (within the same source) are approved. A channel's gates are passed
+when the scope's steps and that channel's own steps are all approved.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.auth.models import Role
+from core.auth.permissions import Actor
+from core.content.models import Article
+from core.db import utcnow
+from core.delivery.models import ChannelTarget
+from core.errors import Forbidden, InvalidTransition
+from core.units.models import Unit
+from core.workflow.models import ApprovalStep, StepState
+from core.workflow.policy import ASPECTS, StepSpec, parse_steps, rule_steps
+
+SCOPE = "scope"
+
+CONTENT_FIELDS = (
+    "title", "summary", "body_html", "cover_url", "cover_caption", "source", "author_name",
+    "category_id", "agency_id",
+)  # fmt: skip
+
+
+def target_source(target_id: int) -> str:
+    return f"target:{target_id}"
+
+
+def aspect_hashes(data: dict[str, Any]) -> dict[str, str]:
+    """One hash per aspect of a revision snapshot (see core.content.actions.snapshot)."""
+    parts = {
+        "content": {k: data.get(k) for k in CONTENT_FIELDS},
+        "audience": {
+            "audience": data.get("audience"),
+            "topic": data.get("topic"),
+            "justification": data.get("justification"),
+        },
+    }
+    return {
+        aspect: hashlib.sha256(
+            json.dumps(value, sort_keys=True, ensure_ascii=False, default=str).encode()
+        ).hexdigest()
+        for aspect, value in parts.items()
+    }
+
+
+@dataclass(frozen=True)
+class Required:
+    source: str
+    target_id: int | None
+    spec: StepSpec
+    unit_id: int
+
+
+def _place(session: Session, at: str, article: Article, target: ChannelTarget | None) -> int:
+    if at == "target_unit" and target is not None:
+        return target.unit_id
+    unit = session.get(Unit, article.unit_id)
+    assert unit is not None
+    if at in ("item_unit", "target_unit"):
+        return unit.id
+    ids = [int(i) for i in unit.path.strip("/").split("/") if i]
+    if at == "national":
+        return ids[0]
+    province = session.scalar(select(Unit.id).where(Unit.id.in_(ids), Unit.level == "province"))
+    return province if province is not None else unit.id
+
+
+def target_specs(session: Session, target: ChannelTarget) -> list[StepSpec]:
+    """A target's own declared gates, or its plugin's rule when it declares none."""
+    if target.gates is not None:
+        return parse_steps(target.gates)
+    return rule_steps(session, f"plugin:{target.plugin}")
+
+
+def required(
+    session: Session, article: Article, targets: Sequence[ChannelTarget]
+) -> list[Required]:
+    scope = article.audience.scope_level if article.audience else "commune"
+    needed = [
+        Required(SCOPE, None, spec, _place(session, spec.at, article, None))
+        for spec in rule_steps(session, f"scope:{scope}")
+    ]
+    for target in targets:
+        needed.extend(
+            Required(
+                target_source(target.id), target.id, spec, _place(session, spec.at, article, target)
+            )
+            for spec in target_specs(session, target)
+        )
+    return needed
+
+
+def steps_of(
+    session: Session, article_id: int, *, include_void: bool = False
+) -> list[ApprovalStep]:
+    stmt = select(ApprovalStep).where(ApprovalStep.article_id == article_id)
+    if not include_void:
+        stmt = stmt.where(ApprovalStep.state != StepState.VOID)
+    return list(session.scalars(stmt.order_by(ApprovalStep.id)))
+
+
+def touched(step: ApprovalStep, hashes: dict[str, str]) -> list[str]:
+    return [a for a in step.covers if (step.aspect_hashes or {}).get(a) != hashes.get(a)]
+
+
+@dataclass
+class SyncReport:
+    created: list[ApprovalStep]
+    voided: list[ApprovalStep]
+    reopened: list[ApprovalStep]
+
+
+def sync(
+    session: Session,
+    article: Article,
+    targets: Sequence[ChannelTarget],
+    hashes: dict[str, str],
+) -> SyncReport:
+    """Make the item's steps match the policy and its current revision.
+
+    Approvals whose covered aspects did not change are kept; approvals an edit
+    touched go back to pending with a note saying why; steps no longer
+    required (a target was dropped) are voided.
+    """
+    report = SyncReport([], [], [])
+    existing = {(s.source, s.key): s for s in steps_of(session, article.id, include_void=True)}
+    wanted: set[tuple[str, str]] = set()
+    for need in required(session, article, targets):
+        ident = (need.source, need.spec.key)
+        wanted.add(ident)
+        step = existing.get(ident)
+        if step is None:
+            step = ApprovalStep(article_id=article.id, source=need.source, key=need.spec.key)
+            session.add(step)
+            report.created.append(step)
+            step.state = StepState.PENDING
+        step.target_id = need.target_id
+        step.label, step.role, step.unit_id = need.spec.label, need.spec.role, need.unit_id
+        step.after, step.covers = list(need.spec.after), list(need.spec.covers)
+        if step.state == StepState.APPROVED and (changed := touched(step, hashes)):
+            step.state = StepState.PENDING
+            step.note = f"voided by revision {article.revision}: {', '.join(changed)} changed"
+            report.voided.append(step)
+        elif step.state in (StepState.CHANGES_REQUESTED, StepState.REJECTED, StepState.VOID):
+            if step not in report.created:
+                report.reopened.append(step)
+            step.state = StepState.PENDING
+    for ident, step in existing.items():
+        if ident not in wanted and step.state != StepState.VOID:
+            step.state = StepState.VOID
+            step.note = "no longer required"
+    session.flush()
+    return report
+
+
+def void_touched(session: Session, article: Article, hashes: dict[str, str]) -> list[ApprovalStep]:
+    """After an edit: every approval whose covered aspects changed goes back to pending."""
+    voided = []
+    for step in steps_of(session, article.id):
+        if step.state == StepState.APPROVED and (changed := touched(step, hashes)):
+            step.state = StepState.PENDING
+            step.note = f"voided by revision {article.revision}: {', '.join(changed)} changed"
+            voided.append(step)
+    return voided
+
+
+def reopen_requested(session: Session, article: Article) -> list[ApprovalStep]:
+    reopened = []
+    for step in steps_of(session, article.id):
+        if step.state == StepState.CHANGES_REQUESTED:
+            step.state = StepState.PENDING
+            step.note = f"reopened by revision {article.pending_revision or article.revision}"
+            reopened.append(step)
+    return reopened
+
+
+def is_open(step: ApprovalStep, steps: Iterable[ApprovalStep]) -> bool:
+    if step.state != StepState.PENDING:
+        return False
+    approved = {s.key for s in steps if s.source == step.source and s.state == StepState.APPROVED}
+    return set(step.after) <= approved
+
+
+def holds(actor: Actor, role: str, unit_path: str) -> bool:
+    """Whether the actor holds ``role`` on this unit or one above it.
+
+    An admin counts as the unit's approver; gatekeepers of other bodies (police,
+    an editorial board, an agency's leader) must decide for themselves.
+    """
+    return any(
+        (g.role == role or (g.role == Role.ADMIN and role == Role.APPROVER))
+        and unit_path.startswith(g.unit_path)
+        for g in actor.grants
+    )
+
+
+def decide(
+    session: Session,
+    article: Article,
+    step: ApprovalStep,
+    actor: Actor,
+    decision: StepState,
+    comment: str,
+    hashes: dict[str, str],
+) -> None:
+    steps = steps_of(session, article.id)
+    if not is_open(step, steps):
+        waiting = ", ".join(step.after) or "nothing"
+        raise InvalidTransition(
+            f"step {step.key!r} is {step.state} and not open for a decision"
+            f" (it waits for {waiting})"
+        )
+    unit = session.get(Unit, step.unit_id)
+    assert unit is not None
+    if not holds(actor, step.role, unit.path):
+        raise Forbidden(f"{actor.name} does not hold the role {step.role} for {unit.name}")
+    step.state = decision
+    step.decided_by = actor.name
+    step.decided_at = utcnow()
+    step.comment = comment
+    step.revision = article.revision
+    step.aspect_hashes = {a: hashes[a] for a in ASPECTS} if decision == StepState.APPROVED else {}
+
+
+def scope_passed(steps: Iterable[ApprovalStep]) -> bool:
+    return all(s.state == StepState.APPROVED for s in steps if s.source == SCOPE)
+
+
+def gates_passed(steps: Sequence[ApprovalStep], target_id: int, *, together: bool) -> bool:
+    """Whether the target may receive the item now."""
+    if together:
+        return all(s.state == StepState.APPROVED for s in steps)
+    mine = target_source(target_id)
+    return all(s.state == StepState.APPROVED for s in steps if s.source in (SCOPE, mine))

@@ -1,0 +1,47 @@
+"""Topics, and when an item needs a written justification (S0.4).
+
+VNeID's "Tin tức" accepts Project 06, laws and regulations, local policies,
+model sites and promotion of the locality. A channel declares the topics it
+accepts (in its target's settings, ``allowed_topics``); an item outside them,
+or of national scope, must carry a written justification that approvers see.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from core.content.models import Article
+from core.context import Context
+from core.delivery.models import ChannelTarget
+
+TOPICS: dict[str, str] = {
+    "project06": "Đề án 06 (Project 06)",
+    "law": "Pháp luật, quy định (laws and regulations)",
+    "local_policy": "Chính sách địa phương (local policies)",
+    "model_site": "Mô hình điển hình (model sites)",
+    "local_promotion": "Quảng bá địa phương (promotion of the locality)",
+    "other": "Khác (other)",
+}
+#: What VNeID accepts without justification (S0.4).
+VNEID_TOPICS = ("project06", "law", "local_policy", "model_site", "local_promotion")
+
+
+def allowed_topics(target: ChannelTarget) -> tuple[str, ...] | None:
+    allowed = (target.settings or {}).get("allowed_topics")
+    return tuple(str(t) for t in allowed) if allowed else None
+
+
+def justification_needed(
+    ctx: Context, article: Article, targets: Sequence[ChannelTarget]
+) -> str | None:
+    """Why this item needs a written justification, or None when it does not."""
+    if article.audience and article.audience.scope_level == "national":
+        return "national scope needs a written justification for the Ministry (S0.4)"
+    for target in targets:
+        allowed = allowed_topics(target)
+        if allowed and (article.topic or "other") not in allowed:
+            return (
+                f"{target.name} accepts only {', '.join(allowed)}: "
+                "a topic outside them needs a written justification (S0.4)"
+            )
+    return None
