@@ -12,7 +12,9 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import functools
 import json
+import ssl
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -155,7 +157,10 @@ class PortalClient:
         headers = {"user-agent": _USER_AGENT, **headers}
         try:
             async with httpx.AsyncClient(
-                timeout=self._timeout, transport=self._transport, follow_redirects=False
+                timeout=self._timeout,
+                transport=self._transport,
+                follow_redirects=False,
+                verify=_tls_context(),
             ) as http:
                 response = await http.request(method, url, headers=headers, content=body)
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
@@ -222,6 +227,12 @@ def _remote_from(response: httpx.Response) -> Remote:
     if not isinstance(remote_id, str | int) or not isinstance(url, str):
         raise PermanentError("portal answered with a malformed {id, url}")
     return Remote(remote_id=str(remote_id), url=url)
+
+
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    """One verified TLS context per process: building one costs ~20 ms of CPU per client."""
+    return ssl.create_default_context()
 
 
 def _error_text(response: httpx.Response) -> str:
