@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core import audit
-from core.auth.permissions import Actor, Permission, require
+from core.auth.permissions import Actor, Permission, require, require_step_up
 from core.content.models import Article, ArticleTarget, Revision, Status
 from core.context import Context
 from core.db import utcnow
@@ -165,6 +165,8 @@ def decide(
         article = _load(session, step.article_id)
         if article.status not in UNDER_REVIEW:
             raise InvalidTransition(f"an article that is {article.status} is not under review")
+        if state == StepState.APPROVED and article.audience.scope_level == "national":
+            require_step_up(actor)  # national reach needs a fresh second factor
         hashes = steps_mod.aspect_hashes(current_data(session, article))
         steps_mod.decide(session, article, step, actor, state, comment.strip(), hashes)
         released = _after_decision(ctx, session, article, state, now or utcnow())

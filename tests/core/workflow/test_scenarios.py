@@ -271,3 +271,18 @@ def test_edit_of_a_live_item_waits_for_approval_and_the_public_keeps_the_approve
         ),
         what="the approved edit on the portal",
     )
+
+
+def test_national_approval_needs_a_fresh_second_factor(ctx, people, vneid):
+    from dataclasses import replace
+
+    from core.auth.permissions import StepUpRequired
+
+    editor = people("Phòng Văn hóa", Role.EDITOR, COMMUNE)
+    police = replace(people("Công an tỉnh", Role.POLICE, "38"), user_id=7)
+    article = post(ctx, editor, [vneid.id], audience={"scope_level": "national"})
+    submitted = workflow.submit(ctx, editor, article.id, justification="Mô hình điểm toàn quốc")
+    with pytest.raises(StepUpRequired):
+        workflow.decide(ctx, police, step_id(submitted, "province_police"), "approve")
+    fresh = replace(police, stepped_up_at=utcnow())
+    workflow.decide(ctx, fresh, step_id(submitted, "province_police"), "approve")
