@@ -6,6 +6,7 @@ import logging
 import secrets
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -128,6 +129,22 @@ def user_create(username: str, unit_code: str, role: str) -> None:
 
 
 @main.group()
+def keys() -> None:
+    """Encryption keys of secrets at rest (LOA_SECRET_KEYS)."""
+
+
+@keys.command("rotate")
+def keys_rotate() -> None:
+    """Re-encrypt every sealed value under the first key of LOA_SECRET_KEYS."""
+    from core.context import build_context
+    from core.keys import rotate_all
+
+    ctx = build_context(_settings())
+    for name, n in rotate_all(ctx).items():
+        click.echo(f"{name}: {n} re-encrypted")
+
+
+@main.group()
 def audit() -> None:
     """The hash-chained audit log."""
 
@@ -142,10 +159,26 @@ def audit_verify() -> None:
     with ctx.sessions() as session:
         report = audit_log.verify(session)
     if report.ok:
-        click.echo(f"audit chain intact ({report.checked} entries)")
+        click.echo(f"audit chain intact ({report.checked} entries, head {report.head[:16]})")
         return
     click.echo(f"audit chain broken at entry {report.first_bad_id}: {report.reason}", err=True)
     sys.exit(1)
+
+
+@audit.command("prune")
+def audit_prune() -> None:
+    """Delete entries older than LOA_AUDIT_RETENTION_DAYS, keeping the chain provable."""
+    import datetime as dt
+
+    from core import audit as audit_log
+    from core.context import build_context
+    from core.db import utcnow
+
+    settings = _settings()
+    ctx = build_context(settings)
+    with ctx.transaction() as session:
+        n = audit_log.prune(session, utcnow() - dt.timedelta(days=settings.audit_retention_days))
+    click.echo(f"pruned {n} entries")
 
 
 @main.command("import")
@@ -174,6 +207,33 @@ def moderate() -> None:
     from core.moderation.cli import main as moderate_main
 
     sys.exit(moderate_main(sys.stdin, sys.stdout))
+
+
+DEMO_ACCOUNTS = (
+    ("demo-admin", "38", "admin", "admin of Thanh Hóa / quản trị tỉnh"),
+    ("demo-editor", "14932", "editor", "editor of Cẩm Thủy / biên tập xã"),
+    ("demo-approver", "14932", "approver", "approver of Cẩm Thủy / phê duyệt xã"),
+)
+
+
+def demo_accounts(ctx: Any) -> list[str]:
+    """The demo's accounts, each with a fresh one-time enrolment link until it has enrolled."""
+    from sqlalchemy import select
+
+    from core.auth.accounts import create_user
+    from core.auth.models import User
+
+    lines = ["Demo accounts (open a link to choose a password and enrol a TOTP app):"]
+    for username, unit, role, what in DEMO_ACCOUNTS:
+        with ctx.sessions() as session:
+            user = session.scalar(select(User).where(User.username == username))
+        if user is not None and user.totp_enabled_at is not None:
+            lines.append(f"  {username:14} {what}: enrolled; sign in at /admin/login")
+            continue
+        token = secrets.token_urlsafe(32)
+        create_user(ctx, username=username, unit_code=unit, role=role, enrol_token=token)
+        lines.append(f"  {username:14} {what}: {ctx.settings.base_url}/admin/enrol/{token}")
+    return lines
 
 
 @main.command()
@@ -205,9 +265,12 @@ Loa demo — {report["articles"]} new articles seeded
   RSS of Thanh Hóa          {base}/feeds/38/rss.xml
   Sitemap                   {base}/sitemap.xml
   Health                    {base}/healthz
-Management API: {base}/api/graphql with `Authorization: Bearer $LOA_API_TOKEN`
+Admin sign-in: {base}/admin/login
+Management API: {base}/api/graphql (a signed-in session, or an API token made at {base}/admin/)
 """
     )
+    for line in demo_accounts(ctx):
+        click.echo(line)
     uvicorn.run(create_app(settings, ctx=ctx, sandboxes=True), host=host, port=port)
 
 

@@ -1,0 +1,48 @@
+"""``loa keys rotate``: re-encrypt every sealed value under the newest key.
+
+Put the new key first in ``LOA_SECRET_KEYS`` (keep the old ones after it), run this,
+then remove the old keys. Rows are rotated in batches, each in its own transaction;
+running it twice is harmless. Keyed digests (API tokens) cannot be recomputed without
+the token, so each is digested again under the newest key the next time it is used:
+keep an old key until its tokens have been used or have expired.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from core import audit
+from core.auth.models import User
+from core.context import Context
+from core.delivery.models import ChannelTarget
+
+#: (model, sealed column) pairs: everything Loa keeps encrypted at rest.
+SEALED = ((ChannelTarget, "secrets_sealed"), (User, "totp_sealed"))
+
+
+def rotate_all(ctx: Context, batch: int = 500) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for model, column in SEALED:
+        name = f"{model.__tablename__}.{column}"
+        counts[name] = 0
+        last_id = 0
+        while True:
+            with ctx.transaction() as session:
+                rows = list(
+                    session.scalars(
+                        select(model)
+                        .where(model.id > last_id, getattr(model, column) != "")
+                        .order_by(model.id)
+                        .limit(batch)
+                        .with_for_update()
+                    )
+                )
+                for row in rows:
+                    setattr(row, column, ctx.sealer.rotate(getattr(row, column)))
+                    last_id = row.id  # type: ignore[attr-defined]
+                counts[name] += len(rows)
+            if len(rows) < batch:
+                break
+    with ctx.transaction() as session:
+        audit.record(session, actor="cli", action="keys.rotate", data=counts)
+    return counts

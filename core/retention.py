@@ -1,0 +1,33 @@
+"""Once a day, from the sweeper: disable inactive accounts and prune the audit log.
+
+Decree 85/2016 level 2 (and TCVN 14423:2026) require disabling accounts unused for
+45 days (``LOA_INACTIVE_DAYS``) and keeping logs; Loa keeps 12 months by default
+(``LOA_AUDIT_RETENTION_DAYS``) to also satisfy Decrees 330 and 333. The run is
+claimed with a Redis key per UTC day, so any number of sweepers do it once; both
+steps are idempotent, so a run that Redis forgot is merely repeated.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from core import audit
+from core.auth.actions import disable_inactive
+from core.context import Context
+from core.db import utcnow
+
+log = logging.getLogger("loa.retention")
+CLAIM = "loa:daily:"
+
+
+def daily(ctx: Context, now: dt.datetime | None = None, force: bool = False) -> dict[str, int]:
+    now = now or utcnow()
+    if not force and not ctx.redis.set(CLAIM + now.date().isoformat(), "1", nx=True, ex=172800):
+        return {}
+    disabled = disable_inactive(ctx, now)
+    with ctx.transaction() as session:
+        pruned = audit.prune(session, now - dt.timedelta(days=ctx.settings.audit_retention_days))
+    report = {"disabled": len(disabled), "audit_pruned": pruned}
+    log.info("daily maintenance: %s", report)
+    return report
