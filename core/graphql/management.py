@@ -18,10 +18,8 @@ from core.graphql.mutations.articles import (
     update_article,
 )
 from core.graphql.mutations.accounts import AccountMutation
-from core.graphql.mutations.accounts import AccountMutation
 from core.graphql.mutations.channel_targets import create_channel_target, update_channel_target
 from core.graphql.queries import managed_articles
-from core.graphql.queries.accounts import AccountQuery
 from core.graphql.queries.accounts import AccountQuery
 from core.graphql.queries.categories import categories
 from core.graphql.queries.channel_targets import channel_targets
