@@ -11,20 +11,22 @@ from strawberry.schema.config import StrawberryConfig
 
 from core.graphql.errors import LoaSchema
 from core.graphql.limits import extensions
+from core.graphql.mutations.accounts import AccountMutation
 from core.graphql.mutations.articles import (
     approve_article,
     create_article,
     retract_article,
     update_article,
 )
-from core.graphql.mutations.accounts import AccountMutation
 from core.graphql.mutations.channel_targets import create_channel_target, update_channel_target
+from core.graphql.mutations.workflow import WorkflowMutation
 from core.graphql.queries import managed_articles
 from core.graphql.queries.accounts import AccountQuery
 from core.graphql.queries.categories import categories
 from core.graphql.queries.channel_targets import channel_targets
 from core.graphql.queries.reports import periodic_report, quota_report
 from core.graphql.queries.units import units
+from core.graphql.queries.workflow import WorkflowQuery
 from core.graphql.types.category import Category
 from core.graphql.types.managed_article import ManagedArticle
 from core.graphql.types.payloads import ArticlePayload, ChannelTargetPayload
@@ -35,7 +37,7 @@ from core.settings import Settings
 
 
 @strawberry.type
-class Query(AccountQuery):
+class Query(AccountQuery, WorkflowQuery):
     article: ManagedArticle | None = strawberry.field(
         resolver=managed_articles.article, description="An article in any status, by id."
     )
@@ -50,7 +52,7 @@ class Query(AccountQuery):
 
 
 @strawberry.type
-class Mutation(AccountMutation):
+class Mutation(AccountMutation, WorkflowMutation):
     create_article: ArticlePayload = strawberry.mutation(resolver=create_article)
     update_article: ArticlePayload = strawberry.mutation(resolver=update_article)
     approve_article: ArticlePayload = strawberry.mutation(resolver=approve_article)

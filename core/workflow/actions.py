@@ -446,3 +446,83 @@ def expiring(ctx: Context, actor: Actor, within: dt.timedelta = EXPIRY_WARNING) 
                 .order_by(Audience.visible_until)
             )
         )
+
+
+def set_rule(ctx: Context, actor: Actor, applies_to: str, raw_steps: list[Any]) -> list[Any]:
+    """Change one rule of the policy (a scope's or a plugin's steps); audited.
+
+    The policy covers every unit, so it takes channel management over the
+    whole tree (a national channel admin). A target's own gates are changed
+    on the target, by the channel admin of its unit.
+    """
+    from core.workflow.models import ApprovalRule
+    from core.workflow.policy import parse_steps
+
+    kind, _, name = applies_to.partition(":")
+    if kind not in ("scope", "plugin") or not name:
+        raise ValidationFailed({"appliesTo": "must be scope:<level> or plugin:<name>"})
+    specs = parse_steps(raw_steps)
+    stored = [
+        {
+            "key": s.key,
+            "label": s.label,
+            "role": s.role,
+            "at": s.at,
+            "after": list(s.after),
+            "covers": list(s.covers),
+        }
+        for s in specs
+    ]
+    with ctx.transaction() as session:
+        require(actor, Permission.MANAGE_CHANNELS, outbox.unit_path(session, _root_id(session)))
+        rule = session.scalar(select(ApprovalRule).where(ApprovalRule.applies_to == applies_to))
+        before = rule.steps if rule is not None else None
+        if rule is None:
+            rule = ApprovalRule(applies_to=applies_to)
+            session.add(rule)
+        rule.steps = stored
+        rule.updated_at = utcnow()
+        rule.updated_by = actor.name
+        audit.record(
+            session,
+            actor=actor.name,
+            action="policy.update",
+            subject_type="approval_rule",
+            subject_id=applies_to,
+            data={"before": before, "after": stored},
+        )
+    ctx.emit("policy.updated", {"applies_to": applies_to})
+    return stored
+
+
+def _root_id(session: Session) -> int:
+    from core.units.models import CURRENT_SCHEME, Unit
+
+    root = session.scalar(
+        select(Unit.id).where(Unit.scheme == CURRENT_SCHEME, Unit.parent_id.is_(None))
+    )
+    if root is None:
+        raise NotFound("no administrative units: run `loa units sync`")
+    return root
+
+
+def restore(ctx: Context, actor: Actor, article_id: int, number: int) -> Article:
+    """Bring back an old revision's content as a new revision (history is never rewritten)."""
+    from core.content import actions as content
+    from core.content.models import Category
+    from core.content.revisions import revision
+
+    with ctx.sessions() as session:
+        old = dict(revision(session, article_id, number).data)
+        category = session.get(Category, old["category_id"]) if old.get("category_id") else None
+    fields: dict[str, Any] = {
+        k: old.get(k)
+        for k in (
+            "title", "summary", "body_html", "cover_url", "cover_caption", "source",
+            "author_name", "kind", "topic", "justification",
+        )
+        if k in old
+    }  # fmt: skip
+    fields["category"] = category.slug if category else None
+    fields["audience"] = old.get("audience") or {}
+    return content.update(ctx, actor, article_id, fields)

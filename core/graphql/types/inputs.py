@@ -45,6 +45,20 @@ class ArticleInput:
     unit_code: str | None = strawberry.UNSET
     target_ids: list[strawberry.ID] | None = strawberry.UNSET
     audience: AudienceInput | None = strawberry.UNSET
+    kind: str | None = strawberry.field(
+        default=strawberry.UNSET, description="article, banner, section, notice or document."
+    )
+    topic: str | None = strawberry.field(
+        default=strawberry.UNSET, description="project06, law, local_policy, model_site, ..."
+    )
+    justification: str | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Why a topic outside a channel's list, or national scope (S0.4).",
+    )
+    release_together: bool | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Release every channel together instead of each as its gates pass.",
+    )
 
 
 @strawberry.input

@@ -18,6 +18,7 @@ from core.delivery.models import Delivery as DeliveryModel
 from core.graphql.request import RequestContext
 from core.graphql.types.article import Article, article_fields
 from core.graphql.types.delivery import Delivery
+from core.graphql.types.workflow import ApprovalStep, FieldChange, RevisionInfo
 from core.units.models import Unit as UnitModel
 
 #: Registers the enum with strawberry (in place) under its GraphQL name.
@@ -53,9 +54,83 @@ class ChannelPlan:
 class ManagedArticle(Article):
     status: Status
     revision: int
+    pending_revision: int | None = strawberry.field(
+        description="An edit of the live item waiting for its approvals, if any."
+    )
+    kind: str
+    topic: str
+    justification: str
+    release_together: bool
     created_at: dt.datetime
     audience: Audience
     pk: strawberry.Private[int]
+
+    @strawberry.field(description="The approvals this item needs, and where each stands.")
+    def steps(self, info: strawberry.Info[RequestContext, Any]) -> list[ApprovalStep]:
+        from core.units.models import Unit as UnitRow
+        from core.workflow import steps as approval
+
+        with info.context.read() as session:
+            rows = approval.steps_of(session, self.pk)
+            codes = dict(
+                session.execute(
+                    select(UnitRow.id, UnitRow.code).where(
+                        UnitRow.id.in_({r.unit_id for r in rows})
+                    )
+                ).all()
+            )
+        return [
+            ApprovalStep.of(r, codes.get(r.unit_id, ""), approval.is_open(r, rows)) for r in rows
+        ]
+
+    @strawberry.field(description="Every saved revision, oldest first.")
+    def revisions(self, info: strawberry.Info[RequestContext, Any]) -> list[RevisionInfo]:
+        from core.content.revisions import history
+
+        with info.context.read() as session:
+            rows = history(session, self.pk)
+        return [
+            RevisionInfo(
+                number=r.number,
+                content_hash=r.content_hash,
+                author=r.author,
+                created_at=r.created_at,
+            )
+            for r in rows
+        ]
+
+    @strawberry.field(
+        description="What changed between two revisions (default: the live one and the newest)."
+    )
+    def diff(
+        self,
+        info: strawberry.Info[RequestContext, Any],
+        from_revision: int | None = None,
+        to_revision: int | None = None,
+    ) -> list[FieldChange]:
+        from core.content.revisions import diff, revision
+
+        newest = self.pending_revision or self.revision
+        with info.context.read() as session:
+            before = revision(session, self.pk, from_revision or self.revision).data
+            after = revision(session, self.pk, to_revision or newest).data
+        return [FieldChange.of(c) for c in diff(before, after)]
+
+    @strawberry.field(description="For reviewers: what changed since this step was last approved.")
+    def changes_since_approval(
+        self, info: strawberry.Info[RequestContext, Any], step_id: strawberry.ID
+    ) -> list[FieldChange]:
+        from core.content.revisions import diff, revision
+        from core.workflow.models import ApprovalStep as StepRow
+
+        with info.context.read() as session:
+            step = session.get(StepRow, int(step_id))
+            if step is None or step.article_id != self.pk:
+                return []
+            base = step.revision or 1
+            before = revision(session, self.pk, base).data
+            after = revision(session, self.pk, self.pending_revision or self.revision).data
+        return [FieldChange.of(c) for c in diff(before, after)]
 
     @strawberry.field(description="Every delivery of this article, oldest first.")
     def deliveries(self, info: strawberry.Info[RequestContext, Any]) -> list[Delivery]:
@@ -96,6 +171,11 @@ def managed_article(article: ArticleModel, rc: RequestContext) -> ManagedArticle
         **article_fields(article, rc),
         status=Status(article.status),
         revision=article.revision,
+        pending_revision=article.pending_revision,
+        kind=article.kind,
+        topic=article.topic,
+        justification=article.justification,
+        release_together=article.release_together,
         created_at=article.created_at,
         audience=Audience(
             age_min=a.age_min,
