@@ -19,11 +19,13 @@ from core.graphql.mutations.articles import (
     update_article,
 )
 from core.graphql.mutations.channel_targets import create_channel_target, update_channel_target
+from core.graphql.mutations.moderation import ModerationMutation
 from core.graphql.mutations.workflow import WorkflowMutation
 from core.graphql.queries import managed_articles
 from core.graphql.queries.accounts import AccountQuery
 from core.graphql.queries.categories import categories
 from core.graphql.queries.channel_targets import channel_targets
+from core.graphql.queries.moderation import ModerationQuery
 from core.graphql.queries.reports import periodic_report, quota_report
 from core.graphql.queries.units import units
 from core.graphql.queries.workflow import WorkflowQuery
@@ -37,7 +39,7 @@ from core.settings import Settings
 
 
 @strawberry.type
-class Query(AccountQuery, WorkflowQuery):
+class Query(AccountQuery, WorkflowQuery, ModerationQuery):
     article: ManagedArticle | None = strawberry.field(
         resolver=managed_articles.article, description="An article in any status, by id."
     )
@@ -52,7 +54,7 @@ class Query(AccountQuery, WorkflowQuery):
 
 
 @strawberry.type
-class Mutation(AccountMutation, WorkflowMutation):
+class Mutation(AccountMutation, WorkflowMutation, ModerationMutation):
     create_article: ArticlePayload = strawberry.mutation(resolver=create_article)
     update_article: ArticlePayload = strawberry.mutation(resolver=update_article)
     approve_article: ArticlePayload = strawberry.mutation(resolver=approve_article)

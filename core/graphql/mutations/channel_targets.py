@@ -16,7 +16,9 @@ from core.graphql.types.inputs import ChannelTargetInput, ChannelTargetUpdateInp
 from core.graphql.types.payloads import (
     ChannelTargetPayload,
     ChannelTargetResult,
-    TransitionError,
+    ForbiddenError,
+    NotFoundError,
+    ValidationError,
     failure,
 )
 from core.graphql.types.target import ChannelTarget
@@ -29,8 +31,8 @@ def _run(info: Info, act: Callable[[RequestContext], TargetModel]) -> ChannelTar
         target = act(info.context)
     except LoaError as exc:
         result = failure(exc)
-        if isinstance(result, TransitionError):  # targets have no states to move between
-            raise
+        if not isinstance(result, ValidationError | NotFoundError | ForbiddenError):
+            raise  # targets have no states to move between, nor text to moderate
         return result
     return ChannelTargetResult(target=ChannelTarget.of(target))
 

@@ -18,6 +18,7 @@ from core.delivery.models import Delivery as DeliveryModel
 from core.graphql.request import RequestContext
 from core.graphql.types.article import Article, article_fields
 from core.graphql.types.delivery import Delivery
+from core.graphql.types.moderation import ArticleModeration, article_moderation
 from core.graphql.types.workflow import ApprovalStep, FieldChange, RevisionInfo
 from core.units.models import Unit as UnitModel
 
@@ -64,6 +65,10 @@ class ManagedArticle(Article):
     created_at: dt.datetime
     audience: Audience
     pk: strawberry.Private[int]
+
+    @strawberry.field(description="Moderation's verdict on the item's text, with every span.")
+    def moderation(self, info: strawberry.Info[RequestContext, Any]) -> ArticleModeration:
+        return article_moderation(info.context, self.pk)
 
     @strawberry.field(description="The approvals this item needs, and where each stands.")
     def steps(self, info: strawberry.Info[RequestContext, Any]) -> list[ApprovalStep]:

@@ -10,9 +10,22 @@ from typing import Annotated
 
 import strawberry
 
-from core.errors import Forbidden, InvalidTransition, LoaError, NotFound, ValidationFailed
+from core.errors import (
+    Forbidden,
+    InvalidTransition,
+    LoaError,
+    ModerationBlocked,
+    ModerationHeld,
+    NotFound,
+    ValidationFailed,
+)
 from core.graphql.errors import client_fields
 from core.graphql.types.managed_article import ManagedArticle
+from core.graphql.types.moderation import (
+    ModerationBlockedError,
+    ModerationHeldError,
+    ModerationSpan,
+)
 from core.graphql.types.target import ChannelTarget
 
 
@@ -56,10 +69,23 @@ class ChannelTargetResult:
     target: ChannelTarget
 
 
-Failure = ValidationError | NotFoundError | ForbiddenError | TransitionError
+Failure = (
+    ValidationError
+    | NotFoundError
+    | ForbiddenError
+    | TransitionError
+    | ModerationBlockedError
+    | ModerationHeldError
+)
 
 ArticlePayload = Annotated[
-    ArticleResult | ValidationError | NotFoundError | ForbiddenError | TransitionError,
+    ArticleResult
+    | ValidationError
+    | NotFoundError
+    | ForbiddenError
+    | TransitionError
+    | ModerationBlockedError
+    | ModerationHeldError,
     strawberry.union("ArticlePayload"),
 ]
 ChannelTargetPayload = Annotated[
@@ -79,4 +105,10 @@ def failure(exc: LoaError) -> Failure:
         return ForbiddenError(message=exc.message, code=exc.code)
     if isinstance(exc, InvalidTransition):
         return TransitionError(message=exc.message)
+    if isinstance(exc, ModerationBlocked):
+        spans = [ModerationSpan.of(s) for s in exc.spans]
+        return ModerationBlockedError(message=exc.message, code=exc.code, spans=spans)
+    if isinstance(exc, ModerationHeld):
+        spans = [ModerationSpan.of(s) for s in exc.spans]
+        return ModerationHeldError(message=exc.message, code=exc.code, spans=spans)
     raise exc

@@ -1,0 +1,165 @@
+"""Moderation mutations: clear a held item, judge comments, manage a unit's terms. Thin."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
+
+import strawberry
+
+from core.auth.permissions import Actor
+from core.content.models import Article as ArticleModel
+from core.errors import LoaError, NotFound
+from core.graphql.mutations.articles import _pk, _run
+from core.graphql.request import RequestContext
+from core.graphql.types.moderation import AuthorBlock, Comment, UnitTerm, UnitTermInput
+from core.graphql.types.payloads import (
+    ArticlePayload,
+    ForbiddenError,
+    NotFoundError,
+    TransitionError,
+    ValidationError,
+    failure,
+)
+from core.interactions import actions as comments
+from core.screening import actions as screening
+
+Info = strawberry.Info[RequestContext, Any]
+T = TypeVar("T")
+
+
+@strawberry.type
+class CommentResult:
+    comment: Comment
+
+
+@strawberry.type
+class AuthorBlockResult:
+    block: AuthorBlock
+
+
+@strawberry.type
+class UnitTermResult:
+    term: UnitTerm
+
+
+@strawberry.type
+class ConflictError:
+    message: str
+
+
+CommentPayload = Annotated[
+    CommentResult | ValidationError | NotFoundError | ForbiddenError | TransitionError,
+    strawberry.union("CommentPayload"),
+]
+AuthorBlockPayload = Annotated[
+    AuthorBlockResult | ValidationError | NotFoundError | ForbiddenError,
+    strawberry.union("AuthorBlockPayload"),
+]
+UnitTermPayload = Annotated[
+    UnitTermResult | ValidationError | NotFoundError | ForbiddenError | ConflictError,
+    strawberry.union("UnitTermPayload"),
+]
+
+
+def _actor(rc: RequestContext) -> Actor:
+    assert rc.actor is not None  # the management app authenticates before any resolver runs
+    return rc.actor
+
+
+def _id(value: strawberry.ID, what: str) -> int:
+    if not str(value).isdigit():
+        raise NotFound(f"no {what} with id {value}")
+    return int(value)
+
+
+def _attempt(act: Callable[[], T], wrap: Callable[[T], Any]) -> Any:
+    try:
+        return wrap(act())
+    except LoaError as exc:
+        if exc.code == "CONFLICT":
+            return ConflictError(message=exc.message)
+        return failure(exc)
+
+
+def clear_article_moderation(info: Info, id: strawberry.ID) -> ArticlePayload:
+    """A moderator lets a held item go on (for its current content only)."""
+
+    def act(rc: RequestContext) -> ArticleModel:
+        return screening.clear_moderation(rc.ctx, _actor(rc), _pk(rc, id))
+
+    return _run(info, act)
+
+
+def approve_comment(info: Info, id: strawberry.ID) -> CommentPayload:
+    rc = info.context
+    actor = _actor(rc)
+    return _attempt(
+        lambda: comments.approve(rc.ctx, actor, _id(id, "comment")),
+        lambda c: CommentResult(comment=Comment.of(c)),
+    )
+
+
+def hide_comment(info: Info, id: strawberry.ID) -> CommentPayload:
+    """Hide on the channel (pushed by the target's next read job, enqueued at once)."""
+    rc = info.context
+    actor = _actor(rc)
+    return _attempt(
+        lambda: comments.hide(rc.ctx, actor, _id(id, "comment")),
+        lambda c: CommentResult(comment=Comment.of(c)),
+    )
+
+
+def block_comment_author(
+    info: Info, id: strawberry.ID, hours: float, reason: str = ""
+) -> AuthorBlockPayload:
+    """Hide what this comment's author wrote and will write on that target, for ``hours``."""
+    rc = info.context
+    actor = _actor(rc)
+    return _attempt(
+        lambda: comments.block_author(
+            rc.ctx,
+            actor,
+            _id(id, "comment"),
+            hours,
+            reason,
+        ),
+        lambda b: AuthorBlockResult(block=AuthorBlock.of(b)),
+    )
+
+
+def add_unit_term(info: Info, input: UnitTermInput) -> UnitTermPayload:
+    rc = info.context
+    actor = _actor(rc)
+    data = {
+        "kind": input.kind,
+        "term": input.term,
+        "category": input.category,
+        "severity": input.severity,
+        "flags": ",".join(input.flags),
+    }
+    return _attempt(
+        lambda: screening.add_term(rc.ctx, actor, input.unit_code, data),
+        lambda t: UnitTermResult(term=UnitTerm.of(t, input.unit_code)),
+    )
+
+
+def remove_unit_term(info: Info, id: strawberry.ID) -> UnitTermPayload:
+    rc = info.context
+    actor = _actor(rc)
+    return _attempt(
+        lambda: screening.remove_term(rc.ctx, actor, _id(id, "unit term")),
+        lambda t: UnitTermResult(term=UnitTerm.of(t, "")),
+    )
+
+
+@strawberry.type
+class ModerationMutation:
+    clear_article_moderation: ArticlePayload = strawberry.mutation(
+        resolver=clear_article_moderation
+    )
+    approve_comment: CommentPayload = strawberry.mutation(resolver=approve_comment)
+    hide_comment: CommentPayload = strawberry.mutation(resolver=hide_comment)
+    block_comment_author: AuthorBlockPayload = strawberry.mutation(resolver=block_comment_author)
+    add_unit_term: UnitTermPayload = strawberry.mutation(resolver=add_unit_term)
+    remove_unit_term: UnitTermPayload = strawberry.mutation(resolver=remove_unit_term)
