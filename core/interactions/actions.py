@@ -13,7 +13,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from core import audit
-from core.auth.permissions import GRANTS, Actor, Permission, require
+from core.auth.permissions import Actor, Permission, require
 from core.context import Context
 from core.db import utcnow
 from core.delivery import jobs
@@ -35,9 +35,8 @@ def queue(
     after_id: int = 0,
 ) -> list[Comment]:
     """Comments in ``state`` on the targets the actor may moderate, oldest first."""
-    paths = [
-        g.unit_path for g in actor.grants if Permission.APPROVE in GRANTS[g.role]
-    ]  # one ``require`` cannot filter a list: the same rule, as a query
+    # One ``require`` cannot filter a list: the same rule (token scopes included), as a query.
+    paths = actor.paths(Permission.APPROVE)
     if not paths:
         raise Forbidden(f"{actor.name} may not moderate comments")
     stmt = (
