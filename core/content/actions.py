@@ -135,7 +135,19 @@ def _unique_slug(session: Session, base: str, article_id: int | None = None) -> 
 
 
 def _set_targets(session: Session, article: Article, target_ids: list[int]) -> None:
-    found = set(session.scalars(select(ChannelTarget.id).where(ChannelTarget.id.in_(target_ids))))
+    """Choose channels: the item's unit's own, or those of a unit above it (a province portal).
+
+    Another commune's channel is refused as unknown, so ids of other units leak nothing.
+    """
+    from core.units.models import Unit
+
+    item_path = _unit_path(session, article.unit_id)
+    rows = session.execute(
+        select(ChannelTarget.id, Unit.path)
+        .join(Unit, Unit.id == ChannelTarget.unit_id)
+        .where(ChannelTarget.id.in_(target_ids))
+    ).all()
+    found = {tid for tid, path in rows if item_path.startswith(path)}
     missing = set(target_ids) - found
     if missing:
         raise ValidationFailed({"target_ids": f"unknown targets {sorted(missing)}"})

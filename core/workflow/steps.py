@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.auth.models import Role
-from core.auth.permissions import Actor
+from core.auth.permissions import Actor, Permission
 from core.content.models import Article
 from core.db import utcnow
 from core.delivery.models import ChannelTarget
@@ -200,6 +200,8 @@ def holds(actor: Actor, role: str, unit_path: str) -> bool:
     An admin counts as the unit's approver; gatekeepers of other bodies (police,
     an editorial board, an agency's leader) must decide for themselves.
     """
+    if actor.scopes is not None and Permission.APPROVE not in actor.scopes:
+        return False  # a token without the publish scope decides nothing
     return any(
         (g.role == role or (g.role == Role.ADMIN and role == Role.APPROVER))
         and unit_path.startswith(g.unit_path)

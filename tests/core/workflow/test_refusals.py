@@ -74,3 +74,33 @@ def test_policy_and_restore_need_their_permissions(ctx, people) -> None:
         workflow.restore(ctx, people("Phê duyệt xã", Role.APPROVER, COMMUNE), article.id, 1)
     with pytest.raises(NotFound):
         workflow.restore(ctx, editor, article.id, 7)
+
+
+def test_a_token_without_publish_scope_decides_no_step(ctx, people) -> None:
+    from dataclasses import replace
+
+    from core.auth.permissions import Permission
+
+    editor, article = draft(ctx, people)
+    [step] = workflow.submit(ctx, editor, article.id).steps
+    approver = people("Phê duyệt xã", Role.APPROVER, COMMUNE)
+    read_only = replace(approver, scopes=frozenset({Permission.READ_DRAFTS}))
+    with pytest.raises(Forbidden):
+        workflow.decide(ctx, read_only, step.id, "approve")
+
+
+def test_an_editor_cannot_send_to_another_communes_channel(ctx, people) -> None:
+    from core.auth.permissions import SYSTEM
+    from core.delivery import targets
+
+    sibling = targets.create_target(
+        ctx, SYSTEM, {"name": "Kênh xã khác", "plugin": "testchannel", "unit_code": "14950"}
+    )
+    province = targets.create_target(
+        ctx, SYSTEM, {"name": "Kênh tỉnh", "plugin": "testchannel", "unit_code": "38"}
+    )
+    editor, article = draft(ctx, people)
+    with pytest.raises(ValidationFailed) as err:
+        actions.update(ctx, editor, article.id, {"target_ids": [sibling.id]})
+    assert "target_ids" in err.value.fields
+    actions.update(ctx, editor, article.id, {"target_ids": [province.id]})  # a unit above: fine
