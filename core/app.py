@@ -91,6 +91,7 @@ def create_app(
     """Build the web app. With no Redis configured, an in-process worker serves the queue."""
     from admin.app import admin_app
     from core.graphql import management_app, public_app
+    from core.interactions.routes import feedback_routes
     from core.reports.routes import report_routes
 
     context = ctx or build_context(settings)
@@ -104,6 +105,7 @@ def create_app(
         Route("/api/graphql", management_app(context), methods=["GET", "POST"]),
         Mount("/admin", app=admin_app(context)),
         *report_routes(),  # GET /api/reports/{kind}.csv
+        *feedback_routes(),  # POST /api/feedback (citizens, through portals)
     ]
     for batch in context.pm.hook.loa_routes(settings=settings):
         routes.extend(batch)

@@ -68,3 +68,13 @@ class ModerationHeld(LoaError):
     def __init__(self, message: str, spans: list[dict[str, object]]) -> None:
         super().__init__(message)
         self.spans = spans
+
+
+class TooManyRequests(LoaError):
+    """A client sent more than its share; ``retry_after`` says when to try again (seconds)."""
+
+    code = "RATE_LIMITED"
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

@@ -25,6 +25,7 @@ from core.graphql.queries import managed_articles
 from core.graphql.queries.accounts import AccountQuery
 from core.graphql.queries.categories import categories
 from core.graphql.queries.channel_targets import channel_targets
+from core.graphql.queries.feedback import FeedbackMutation, FeedbackQuery
 from core.graphql.queries.moderation import ModerationQuery
 from core.graphql.queries.reports import periodic_report, quota_report
 from core.graphql.queries.units import units
@@ -39,7 +40,7 @@ from core.settings import Settings
 
 
 @strawberry.type
-class Query(AccountQuery, WorkflowQuery, ModerationQuery):
+class Query(AccountQuery, WorkflowQuery, FeedbackQuery, ModerationQuery):
     article: ManagedArticle | None = strawberry.field(
         resolver=managed_articles.article, description="An article in any status, by id."
     )
@@ -54,7 +55,7 @@ class Query(AccountQuery, WorkflowQuery, ModerationQuery):
 
 
 @strawberry.type
-class Mutation(AccountMutation, WorkflowMutation, ModerationMutation):
+class Mutation(AccountMutation, WorkflowMutation, FeedbackMutation, ModerationMutation):
     create_article: ArticlePayload = strawberry.mutation(resolver=create_article)
     update_article: ArticlePayload = strawberry.mutation(resolver=update_article)
     approve_article: ArticlePayload = strawberry.mutation(resolver=approve_article)

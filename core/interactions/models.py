@@ -76,3 +76,28 @@ class InteractionCursor(Base):
     cursor: Mapped[str] = mapped_column(String(300), default="")
     fetched_at: Mapped[dt.datetime | None]
     error: Mapped[str] = mapped_column(Text, default="")
+
+
+class Feedback(Base):
+    """A citizen's feedback (góp ý, phản ánh) sent to a unit through its portal (S0.3, S1.5).
+
+    Kept minimal, as personal-data law asks: a display name, and a contact only if the
+    citizen chose to give one, sealed at rest. The sender's address is never stored.
+    """
+
+    __tablename__ = "feedback"
+    __table_args__ = (Index("ix_feedback_unit_state", "unit_id", "state", "received_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    article_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id"))
+    author_name: Mapped[str] = mapped_column(String(200), default="")
+    contact_sealed: Mapped[str] = mapped_column(Text, default="")
+    text: Mapped[str] = mapped_column(Text)
+    decision: Mapped[str] = mapped_column(String(16), default="allow")
+    spans: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    #: received (for the unit to read), held (a moderator first), hidden, approved.
+    state: Mapped[str] = mapped_column(String(16), default="received")
+    received_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    decided_at: Mapped[dt.datetime | None]
+    decided_by: Mapped[str] = mapped_column(String(200), default="")

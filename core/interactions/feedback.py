@@ -1,0 +1,166 @@
+"""Citizens' feedback to a unit: moderated on arrival, read by the unit, never lost silently.
+
+A blocked message is refused with a clear answer and not stored: the citizen
+keeps the text and can say it again in other words. A held one waits for a
+moderator; everything else goes straight to the unit's editors.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Sequence
+
+from sqlalchemy import select
+
+from core import audit
+from core.auth.permissions import Actor, Permission, require
+from core.content.models import Article
+from core.content.queries import unit_by_code
+from core.context import Context
+from core.db import utcnow
+from core.errors import ModerationBlocked, NotFound, TooManyRequests, ValidationFailed
+from core.interactions.models import Feedback
+from core.moderation import Decision
+from core.screening.articles import judge
+from core.screening.lexicons import unit_lexicon
+from core.text import nfc
+from core.units.models import Unit
+
+MAX_TEXT = 5000
+#: Messages one client address may send per window; generous for a family, not for a script.
+LIMIT, WINDOW_SECONDS = 10, 3600
+STATES = ("received", "held", "hidden", "approved")
+
+
+def _throttle(ctx: Context, address: str) -> None:
+    """A fixed window per client, keyed by a keyed hash: Redis never sees the address."""
+    key = ctx.settings.secret_keys[0].reveal().encode()
+    digest = hmac.new(key, f"feedback:{address}".encode(), hashlib.sha256).hexdigest()[:32]
+    name = f"loa:feedback:{digest}"
+    count = int(ctx.redis.incr(name))
+    if count == 1:
+        ctx.redis.expire(name, WINDOW_SECONDS)
+    if count > LIMIT:
+        ttl = int(ctx.redis.ttl(name) or WINDOW_SECONDS)
+        raise TooManyRequests(
+            "Bạn đã gửi quá nhiều góp ý; vui lòng thử lại sau (too many messages, try later).",
+            max(ttl, 1),
+        )
+
+
+def submit(
+    ctx: Context,
+    *,
+    unit_code: str,
+    text: str,
+    name: str = "",
+    contact: str = "",
+    article_slug: str = "",
+    address: str,
+) -> Feedback:
+    clean = nfc(text or "").strip()
+    errors: dict[str, str] = {}
+    if not clean:
+        errors["text"] = "is required"
+    elif len(clean) > MAX_TEXT:
+        errors["text"] = f"at most {MAX_TEXT} characters"
+    if len(name) > 200:
+        errors["name"] = "at most 200 characters"
+    if len(contact) > 200:
+        errors["contact"] = "at most 200 characters"
+    if errors:
+        raise ValidationFailed(errors)
+    _throttle(ctx, address)
+    with ctx.transaction() as session:
+        try:
+            unit = unit_by_code(session, unit_code)
+        except LookupError:
+            raise ValidationFailed({"unit": f"no unit {unit_code!r}"}) from None
+        article_id = None
+        if article_slug:
+            article_id = session.scalar(select(Article.id).where(Article.slug == article_slug))
+            if article_id is None:
+                raise ValidationFailed({"article": f"no article {article_slug!r}"})
+        decision, spans = judge(
+            unit_lexicon(session, unit.id), {"text": clean, "name": nfc(name).strip()}
+        )
+        if decision == Decision.BLOCK:
+            raise ModerationBlocked(
+                "Góp ý có từ ngữ không phù hợp; vui lòng viết lại "
+                "(the message contains words we cannot accept; please rephrase).",
+                spans,
+            )
+        item = Feedback(
+            unit_id=unit.id,
+            article_id=article_id,
+            author_name=nfc(name).strip(),
+            contact_sealed=ctx.sealer.seal({"contact": contact.strip()}) if contact.strip() else "",
+            text=clean,
+            decision=decision.value,
+            spans=spans,
+            state="held" if decision == Decision.REVIEW else "received",
+        )
+        session.add(item)
+        session.flush()
+        audit.record(
+            session,
+            actor="citizen",
+            action="feedback.receive",
+            subject_type="feedback",
+            subject_id=item.id,
+            data={"unit": unit.code, "state": item.state},
+        )
+    ctx.emit("feedback.received", {"id": item.id, "state": item.state})
+    return item
+
+
+def listing(
+    ctx: Context, actor: Actor, unit_code: str, state: str | None = None, first: int = 50
+) -> Sequence[Feedback]:
+    """Feedback of a unit and the units below it, newest first, for its editors."""
+    if state is not None and state not in STATES:
+        raise ValidationFailed({"state": f"must be one of {list(STATES)}"})
+    with ctx.sessions() as session:
+        try:
+            unit = unit_by_code(session, unit_code)
+        except LookupError as exc:
+            raise NotFound(str(exc)) from None
+        require(actor, Permission.READ_DRAFTS, unit.path)
+        stmt = (
+            select(Feedback)
+            .join(Unit, Unit.id == Feedback.unit_id)
+            .where(Unit.path.startswith(unit.path))
+        )
+        if state:
+            stmt = stmt.where(Feedback.state == state)
+        return list(
+            session.scalars(stmt.order_by(Feedback.id.desc()).limit(max(1, min(first, 200))))
+        )
+
+
+def decide(ctx: Context, actor: Actor, feedback_id: int, decision: str) -> Feedback:
+    """A moderator approves a held message or hides one (audited)."""
+    if decision not in ("approve", "hide"):
+        raise ValidationFailed({"decision": "must be approve or hide"})
+    with ctx.transaction() as session:
+        item = session.get(Feedback, feedback_id)
+        if item is None:
+            raise NotFound(f"no feedback with id {feedback_id}")
+        unit = session.get(Unit, item.unit_id)
+        require(actor, Permission.APPROVE, unit.path if unit else "/")
+        item.state = "approved" if decision == "approve" else "hidden"
+        item.decided_at = utcnow()
+        item.decided_by = actor.name
+        audit.record(
+            session,
+            actor=actor.name,
+            action=f"feedback.{decision}",
+            subject_type="feedback",
+            subject_id=item.id,
+        )
+    return item
+
+
+def contact_of(ctx: Context, item: Feedback) -> str:
+    return ctx.sealer.open(item.contact_sealed).get("contact", "") if item.contact_sealed else ""

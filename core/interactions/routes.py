@@ -1,0 +1,74 @@
+"""``POST /api/feedback``: where portals send citizens' feedback (JSON, no cookies).
+
+Cross-origin by design (a commune's portal lives on its own host), so it
+answers CORS preflights and carries no credentials; abuse is held back by a
+per-client rate limit and moderation.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from core.errors import ModerationBlocked, TooManyRequests, ValidationFailed
+from core.interactions import feedback
+
+MAX_BODY = 32 * 1024
+CORS = {
+    "access-control-allow-origin": "*",
+    "access-control-allow-methods": "POST, OPTIONS",
+    "access-control-allow-headers": "content-type",
+    "access-control-max-age": "86400",
+}
+
+
+def _error(status: int, code: str, message: str, **extra: Any) -> JSONResponse:
+    headers = dict(CORS)
+    if "retry_after" in extra:
+        headers["retry-after"] = str(extra["retry_after"])
+    return JSONResponse({"error": code, "message": message, **extra}, status, headers=headers)
+
+
+async def receive(request: Request) -> Response:
+    if request.method == "OPTIONS":
+        return Response(status_code=204, headers=CORS)
+    body = await request.body()
+    if len(body) > MAX_BODY:
+        return _error(413, "TOO_LARGE", f"at most {MAX_BODY} bytes")
+    try:
+        doc = json.loads(body)
+        if not isinstance(doc, dict):
+            raise ValueError
+    except (ValueError, UnicodeDecodeError):
+        return _error(400, "BAD_REQUEST", "send a JSON object")
+    ctx = request.app.state.loa
+    address = request.client.host if request.client else "unknown"
+    try:
+        item = await run_in_threadpool(
+            lambda: feedback.submit(
+                ctx,
+                unit_code=str(doc.get("unit") or ""),
+                text=str(doc.get("text") or ""),
+                name=str(doc.get("name") or ""),
+                contact=str(doc.get("contact") or ""),
+                article_slug=str(doc.get("article") or ""),
+                address=address,
+            )
+        )
+    except ValidationFailed as exc:
+        return _error(422, exc.code, exc.message, fields=exc.fields)
+    except ModerationBlocked as exc:
+        terms = sorted({str(s.get("term")) for s in exc.spans})
+        return _error(422, exc.code, exc.message, terms=terms)
+    except TooManyRequests as exc:
+        return _error(429, exc.code, exc.message, retry_after=exc.retry_after)
+    return JSONResponse({"id": item.id, "state": item.state}, 201, headers=CORS)
+
+
+def feedback_routes() -> list[Route]:
+    return [Route("/api/feedback", receive, methods=["POST", "OPTIONS"])]
