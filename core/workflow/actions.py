@@ -212,41 +212,60 @@ def approve(
         if not actor.can(Permission.WRITE_CONTENT, path):
             raise InvalidTransition(f"an article that is {status} must be submitted first")
         submit(ctx, actor, article_id)
-    decided = 0
-    outcome: Outcome | None = None
-    while True:
-        with ctx.sessions() as session:
-            article = session.get(Article, article_id)
-            assert article is not None
-            all_steps = steps_mod.steps_of(session, article_id)
-            mine = []
-            for s in all_steps:
-                if not steps_mod.is_open(s, all_steps):
-                    continue
-                path = outbox.unit_path(session, s.unit_id)
-                if steps_mod.holds(actor, s.role, path):
-                    mine.append(s.id)
-        if not mine:
-            break
-        for step_id in mine:
-            outcome = decide(ctx, actor, step_id, "approve", comment, now)
-            decided += 1
-    if outcome is None:
-        with ctx.sessions() as session:
-            article = session.get(Article, article_id)
-            assert article is not None
-            if article.status not in (Status.SUBMITTED, Status.IN_REVIEW):
-                raise InvalidTransition(f"an article that is {article.status} cannot be approved")
-            require(actor, Permission.APPROVE, outbox.unit_path(session, article.unit_id))
-            waiting = [
-                s.label
-                for s in steps_mod.steps_of(session, article_id)
-                if s.state == StepState.PENDING
+    with ctx.transaction() as session:
+        article = _load(session, article_id)
+        if article.status not in UNDER_REVIEW:
+            raise InvalidTransition(f"an article that is {article.status} cannot be approved")
+        if article.audience.scope_level == "national":
+            require_step_up(actor)
+        all_steps = steps_mod.steps_of(session, article_id)
+        paths = _unit_paths(session, {s.unit_id for s in all_steps})
+        hashes = steps_mod.aspect_hashes(current_data(session, article))
+        decided: list[ApprovalStep] = []
+        while True:  # a chain (province police, then the Ministry) may open further steps
+            mine = [
+                s
+                for s in all_steps
+                if steps_mod.is_open(s, all_steps)
+                and steps_mod.holds(actor, s.role, paths[s.unit_id])
             ]
-        raise InvalidTransition(
-            "none of the open approval steps is yours to decide; waiting for: " + "; ".join(waiting)
+            if not mine:
+                break
+            for step in mine:
+                steps_mod.record(step, actor, StepState.APPROVED, comment.strip(), article, hashes)
+            decided.extend(mine)
+        if not decided:
+            require(actor, Permission.APPROVE, outbox.unit_path(session, article.unit_id))
+            waiting = [s.label for s in all_steps if s.state == StepState.PENDING]
+            raise InvalidTransition(
+                "none of the open approval steps is yours to decide; waiting for: "
+                + "; ".join(waiting)
+            )
+        released = _after_decision(ctx, session, article, StepState.APPROVED, now or utcnow())
+        audit.record(
+            session,
+            actor=actor.name,
+            action="step.approve",
+            subject_type="article",
+            subject_id=article.id,
+            data={
+                "steps": [f"{s.source}/{s.key}" for s in decided],
+                "revision": article.revision,
+                "content_hash": hashes,
+                "comment": comment.strip(),
+                "released": len(released),
+            },
         )
+        outcome = Outcome(article, steps_mod.steps_of(session, article.id), [], released)
+    _after_commit(ctx, outcome)
     return outcome
+
+
+def _unit_paths(session: Session, unit_ids: set[int]) -> dict[int, str]:
+    from core.units.models import Unit
+
+    rows = session.execute(select(Unit.id, Unit.path).where(Unit.id.in_(unit_ids))).all()
+    return {uid: path for uid, path in rows}
 
 
 def _after_decision(
@@ -304,38 +323,43 @@ def release(
     all_steps: Sequence[ApprovalStep],
     now: dt.datetime,
 ) -> list[int]:
-    """Deliveries for every chosen target whose gates are passed and that lacks this revision."""
+    """Deliveries for every chosen target whose gates are passed and that lacks this revision.
+
+    Reads placements and deliveries of the item once: an item may go to thousands of targets.
+    """
     if article.status not in (Status.PUBLISHED, Status.SCHEDULED):
         return []
     due = article.audience.visible_from if article.status == Status.SCHEDULED else now
-    ids: list[int] = []
-    for target in chosen_targets(session, article):
-        if not steps_mod.gates_passed(all_steps, target.id, together=article.release_together):
-            continue
-        placement = session.scalar(
-            select(Placement).where(
-                Placement.article_id == article.id, Placement.target_id == target.id
-            )
+    placements = {
+        p.target_id: p
+        for p in session.scalars(select(Placement).where(Placement.article_id == article.id))
+    }
+    ops: dict[int, list[Delivery]] = {}
+    for d in session.scalars(
+        select(Delivery).where(
+            Delivery.article_id == article.id,
+            Delivery.action.in_([Action.PUBLISH, Action.UPDATE]),
+            Delivery.state.in_([*OPEN_STATES, DeliveryState.IN_FLIGHT, DeliveryState.DELIVERED]),
         )
-        open_ops = session.scalars(
-            select(Delivery).where(
-                Delivery.article_id == article.id,
-                Delivery.target_id == target.id,
-                Delivery.action.in_([Action.PUBLISH, Action.UPDATE]),
-                Delivery.state.in_(
-                    [*OPEN_STATES, DeliveryState.IN_FLIGHT, DeliveryState.DELIVERED]
-                ),
-            )
-        ).all()
+    ):
+        ops.setdefault(d.target_id, []).append(d)
+    passed = steps_mod.passed_targets(all_steps, together=article.release_together)
+    publish: list[int] = []
+    update: list[int] = []
+    for target in chosen_targets(session, article):
+        if not passed(target.id):
+            continue
+        placement, open_ops = placements.get(target.id), ops.get(target.id, [])
         if placement is None or not placement.live:
-            if any(d.action == Action.PUBLISH for d in open_ops):
-                continue
-            ids += outbox.add(session, article, [target.id], Action.PUBLISH, due)
+            if not any(d.action == Action.PUBLISH for d in open_ops):
+                publish.append(target.id)
         elif placement.revision < article.revision and not any(
             d.action == Action.UPDATE and d.revision == article.revision for d in open_ops
         ):
-            ids += outbox.add(session, article, [target.id], Action.UPDATE, due)
-    return ids
+            update.append(target.id)
+    return outbox.add(session, article, publish, Action.PUBLISH, due) + outbox.add(
+        session, article, update, Action.UPDATE, due
+    )
 
 
 def _after_commit(ctx: Context, outcome: Outcome) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -88,17 +88,31 @@ def target_specs(session: Session, target: ChannelTarget) -> list[StepSpec]:
 def required(
     session: Session, article: Article, targets: Sequence[ChannelTarget]
 ) -> list[Required]:
+    """Every step the item needs. Rules and places are looked up once, not once per target."""
     scope = article.audience.scope_level if article.audience else "commune"
+    places: dict[tuple[str, int | None], int] = {}
+
+    def place(at: str, target: ChannelTarget | None) -> int:
+        key = (at, target.unit_id if at == "target_unit" and target is not None else None)
+        if key not in places:
+            places[key] = _place(session, at, article, target)
+        return places[key]
+
     needed = [
-        Required(SCOPE, None, spec, _place(session, spec.at, article, None))
+        Required(SCOPE, None, spec, place(spec.at, None))
         for spec in rule_steps(session, f"scope:{scope}")
     ]
+    plugin_rules: dict[str, list[StepSpec]] = {}
     for target in targets:
+        if target.gates is not None:
+            specs = parse_steps(target.gates)
+        else:
+            if target.plugin not in plugin_rules:
+                plugin_rules[target.plugin] = rule_steps(session, f"plugin:{target.plugin}")
+            specs = plugin_rules[target.plugin]
         needed.extend(
-            Required(
-                target_source(target.id), target.id, spec, _place(session, spec.at, article, target)
-            )
-            for spec in target_specs(session, target)
+            Required(target_source(target.id), target.id, spec, place(spec.at, target))
+            for spec in specs
         )
     return needed
 
@@ -229,11 +243,23 @@ def decide(
     assert unit is not None
     if not holds(actor, step.role, unit.path):
         raise Forbidden(f"{actor.name} does not hold the role {step.role} for {unit.name}")
+    record(step, actor, decision, comment, article, hashes)
+
+
+def record(
+    step: ApprovalStep,
+    actor: Actor,
+    decision: StepState,
+    comment: str,
+    article: Article,
+    hashes: dict[str, str],
+) -> None:
+    """Write a decision on a step, bound to the revision (per aspect) it was made on."""
     step.state = decision
     step.decided_by = actor.name
     step.decided_at = utcnow()
     step.comment = comment
-    step.revision = article.revision
+    step.revision = article.pending_revision or article.revision
     step.aspect_hashes = {a: hashes[a] for a in ASPECTS} if decision == StepState.APPROVED else {}
 
 
@@ -241,9 +267,11 @@ def scope_passed(steps: Iterable[ApprovalStep]) -> bool:
     return all(s.state == StepState.APPROVED for s in steps if s.source == SCOPE)
 
 
-def gates_passed(steps: Sequence[ApprovalStep], target_id: int, *, together: bool) -> bool:
-    """Whether the target may receive the item now."""
+def passed_targets(steps: Sequence[ApprovalStep], *, together: bool) -> Callable[[int], bool]:
+    """A test of "may this target receive the item now", computed once for many targets."""
+    approved = all(s.state == StepState.APPROVED for s in steps)
+    scope_ok = scope_passed(steps)
+    blocked = {s.target_id for s in steps if s.source != SCOPE and s.state != StepState.APPROVED}
     if together:
-        return all(s.state == StepState.APPROVED for s in steps)
-    mine = target_source(target_id)
-    return all(s.state == StepState.APPROVED for s in steps if s.source in (SCOPE, mine))
+        return lambda _target_id: approved
+    return lambda target_id: scope_ok and target_id not in blocked
