@@ -20,13 +20,14 @@ from sqlalchemy.orm import Session
 from core import audit
 from core.auth.permissions import SYSTEM, Actor, Permission, require
 from core.content.models import Article, ArticleTarget, Audience, Category, Revision, Status
+from core.content.queries import lock_article as _load
 from core.content.queries import unit_by_code
 from core.content.validation import clean_article, plain_text
 from core.context import Context
 from core.db import utcnow
 from core.delivery import jobs, outbox
 from core.delivery.models import ChannelTarget
-from core.errors import InvalidTransition, NotFound, ValidationFailed
+from core.errors import InvalidTransition, ValidationFailed
 from core.screening.articles import screen
 from core.text import fold, slugify
 
@@ -80,15 +81,6 @@ def _refold(article: Article) -> None:
 
 def content_hash(data: Mapping[str, Any]) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
-
-
-def _load(session: Session, article_id: int) -> Article:
-    article = session.scalar(
-        select(Article).where(Article.id == article_id).with_for_update(of=Article)
-    )
-    if article is None:
-        raise NotFound(f"no article with id {article_id}")
-    return article
 
 
 def _unit_path(session: Session, unit_id: int) -> str:

@@ -32,6 +32,18 @@ def published_clause(now: dt.datetime) -> ColumnElement[bool]:
     )
 
 
+def lock_article(session: Session, article_id: int) -> Article:
+    """The article, locked for this transaction (PostgreSQL); NotFound when it does not exist."""
+    from core.errors import NotFound
+
+    article = session.scalar(
+        select(Article).where(Article.id == article_id).with_for_update(of=Article)
+    )
+    if article is None:
+        raise NotFound(f"no article with id {article_id}")
+    return article
+
+
 def unit_by_code(session: Session, code: str, scheme: str = CURRENT_SCHEME) -> Unit:
     unit = session.scalar(select(Unit).where(Unit.scheme == scheme, Unit.code == code))
     if unit is None:

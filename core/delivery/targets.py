@@ -39,18 +39,7 @@ def _gates(raw: Any) -> list[dict[str, Any]] | None:
         return None
     from core.workflow.policy import parse_steps
 
-    specs = parse_steps(list(raw))
-    return [
-        {
-            "key": s.key,
-            "label": s.label,
-            "role": s.role,
-            "at": s.at,
-            "after": list(s.after),
-            "covers": list(s.covers),
-        }
-        for s in specs
-    ]
+    return [spec.as_dict() for spec in parse_steps(list(raw))]
 
 
 def create_target(ctx: Context, actor: Actor, data: Mapping[str, Any]) -> ChannelTarget:

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from core import audit
 from core.auth.permissions import Actor, Permission, require, require_step_up
 from core.content.models import Article, ArticleTarget, Revision, Status
+from core.content.queries import lock_article as _load
 from core.context import Context
 from core.db import utcnow
 from core.delivery import jobs, outbox
@@ -56,15 +57,6 @@ class Outcome:
     steps: list[ApprovalStep] = field(default_factory=list)
     voided: list[str] = field(default_factory=list)
     released: list[int] = field(default_factory=list)
-
-
-def _load(session: Session, article_id: int) -> Article:
-    article = session.scalar(
-        select(Article).where(Article.id == article_id).with_for_update(of=Article)
-    )
-    if article is None:
-        raise NotFound(f"no article with id {article_id}")
-    return article
 
 
 def chosen_targets(session: Session, article: Article) -> list[ChannelTarget]:
@@ -485,18 +477,7 @@ def set_rule(ctx: Context, actor: Actor, applies_to: str, raw_steps: list[Any]) 
     kind, _, name = applies_to.partition(":")
     if kind not in ("scope", "plugin") or not name:
         raise ValidationFailed({"appliesTo": "must be scope:<level> or plugin:<name>"})
-    specs = parse_steps(raw_steps)
-    stored = [
-        {
-            "key": s.key,
-            "label": s.label,
-            "role": s.role,
-            "at": s.at,
-            "after": list(s.after),
-            "covers": list(s.covers),
-        }
-        for s in specs
-    ]
+    stored = [spec.as_dict() for spec in parse_steps(raw_steps)]
     with ctx.transaction() as session:
         require(actor, Permission.MANAGE_CHANNELS, outbox.unit_path(session, _root_id(session)))
         rule = session.scalar(select(ApprovalRule).where(ApprovalRule.applies_to == applies_to))

@@ -105,6 +105,17 @@ class StepSpec:
     after: tuple[str, ...] = ()
     covers: tuple[str, ...] = field(default=ASPECTS)
 
+    def as_dict(self) -> dict[str, Any]:
+        """The stored (JSON) form of a step, as rules and target gates keep it."""
+        return {
+            "key": self.key,
+            "label": self.label,
+            "role": self.role,
+            "at": self.at,
+            "after": list(self.after),
+            "covers": list(self.covers),
+        }
+
 
 def parse_steps(raw: Sequence[Mapping[str, Any]]) -> list[StepSpec]:
     """Validate a rule's steps as a channel admin typed them; a clear error per problem."""

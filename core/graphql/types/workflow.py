@@ -89,14 +89,4 @@ class PolicyRule:
 
 
 def rule_json(specs: Any) -> Any:
-    return [
-        {
-            "key": s.key,
-            "label": s.label,
-            "role": s.role,
-            "at": s.at,
-            "after": list(s.after),
-            "covers": list(s.covers),
-        }
-        for s in specs
-    ]
+    return [spec.as_dict() for spec in specs]
