@@ -73,6 +73,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             import pathlib
 
             pathlib.Path(path).parent.mkdir(parents=True, exist_ok=True)
+            # Connections to a file are cheap; a generous pool keeps bursts from queueing on it.
+            kwargs.setdefault("pool_size", 20)
+            kwargs.setdefault("max_overflow", 20)
         engine = create_engine(
             url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs
         )
