@@ -1,0 +1,27 @@
+"""House rules the code must keep: documented settings, one reader of the environment."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from core.settings import VARIABLES
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_every_setting_is_in_the_readme_table() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    missing = [name for name in VARIABLES if f"| `{name}` |" not in readme]
+    assert missing == []
+
+
+def test_only_settings_reads_the_environment() -> None:
+    reads = re.compile(r"os\.environ\.get|os\.environ\[|os\.getenv|environ\.get\(")
+    offenders = [
+        str(path.relative_to(ROOT))
+        for folder in ("core", "plugins", "admin")
+        for path in (ROOT / folder).rglob("*.py")
+        if path.name != "settings.py" and reads.search(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
