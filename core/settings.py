@@ -60,6 +60,7 @@ class Settings:
     job_timeout: int = 60
     max_attempts: int = 8
     sweep_interval: float = 15.0
+    interactions_interval: float = 300.0
     log_level: str = "INFO"
     session_idle: int = 1800
     session_lifetime: int = 43200
@@ -110,6 +111,10 @@ VARIABLES: dict[str, tuple[str, str]] = {
     ),
     "LOA_MAX_ATTEMPTS": ("8", "Attempts before a failing delivery is marked for attention."),
     "LOA_SWEEP_INTERVAL": ("15", "Seconds between sweeps that re-enqueue due deliveries."),
+    "LOA_INTERACTIONS_INTERVAL": (
+        "300",
+        "Seconds between reads of citizens' comments on each channel holding live items.",
+    ),
     "LOA_LOG_LEVEL": ("INFO", "Python logging level."),
     "LOA_SESSION_IDLE": ("1800", "Seconds of inactivity after which an admin session ends."),
     "LOA_SESSION_LIFETIME": ("43200", "Seconds after sign-in after which a session ends anyway."),
@@ -181,6 +186,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         job_timeout=int(env_map.get("LOA_JOB_TIMEOUT", "60")),
         max_attempts=int(env_map.get("LOA_MAX_ATTEMPTS", "8")),
         sweep_interval=float(env_map.get("LOA_SWEEP_INTERVAL", "15")),
+        interactions_interval=float(env_map.get("LOA_INTERACTIONS_INTERVAL", "300")),
         log_level=env_map.get("LOA_LOG_LEVEL", "INFO"),
         session_idle=int(env_map.get("LOA_SESSION_IDLE", "1800")),
         session_lifetime=int(env_map.get("LOA_SESSION_LIFETIME", "43200")),

@@ -15,7 +15,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -32,7 +32,6 @@ from core.secrets import SecretError, redact
 log = logging.getLogger("loa.interactions")
 
 #: How often the sweeper has each target's comments read.
-FETCH_INTERVAL = dt.timedelta(seconds=60)
 #: Longest text kept from one comment (channels allow a few thousand characters).
 MAX_TEXT = 10_000
 
@@ -58,20 +57,26 @@ def reader(ctx: Context, plugin: str) -> Interactions | None:
     return channel
 
 
-def due_targets(ctx: Context, now: dt.datetime | None = None) -> list[int]:
-    """Enabled targets that can read comments and were not read within FETCH_INTERVAL."""
+def due_targets(ctx: Context, now: dt.datetime | None = None, limit: int = 200) -> list[int]:
+    """Targets to read comments from now: enabled, able to read, holding a live item, and not
+    read within ``LOA_INTERACTIONS_INTERVAL``; least recently read first, at most ``limit`` per
+    sweep, so reading comments never crowds deliveries out of the queue.
+    """
     now = now or utcnow()
+    since = now - dt.timedelta(seconds=ctx.settings.interactions_interval)
+    holding = select(Placement.target_id).where(Placement.live.is_(True)).distinct()
     with ctx.sessions() as session:
         rows = session.execute(
-            select(ChannelTarget.id, ChannelTarget.plugin, InteractionCursor.fetched_at)
+            select(ChannelTarget.id, ChannelTarget.plugin)
             .outerjoin(InteractionCursor, InteractionCursor.target_id == ChannelTarget.id)
-            .where(ChannelTarget.enabled.is_(True))
+            .where(
+                ChannelTarget.enabled.is_(True),
+                ChannelTarget.id.in_(holding),
+                or_(InteractionCursor.fetched_at.is_(None), InteractionCursor.fetched_at <= since),
+            )
+            .order_by(InteractionCursor.fetched_at.is_not(None), InteractionCursor.fetched_at)
         ).all()
-    return [
-        target_id
-        for target_id, plugin, fetched in rows
-        if reader(ctx, plugin) is not None and (fetched is None or fetched <= now - FETCH_INTERVAL)
-    ]
+    return [t for t, plugin in rows if reader(ctx, plugin) is not None][:limit]
 
 
 def _target(ctx: Context, row: ChannelTarget) -> Target:

@@ -205,8 +205,9 @@ def test_the_sweeper_schedules_reads_and_a_channel_error_is_recorded(
         cursor = session.get(InteractionCursor, portal_target.id)
         assert cursor is not None and cursor.error.startswith("transient")
     assert reading.due_targets(ctx) == []  # read just now (even if it failed)
-    later = utcnow() + reading.FETCH_INTERVAL + dt.timedelta(seconds=1)
+    later = utcnow() + dt.timedelta(seconds=ctx.settings.interactions_interval + 1)
     assert reading.due_targets(ctx, later) == [portal_target.id]
+    assert reading.due_targets(ctx, later, limit=0) == []  # a sweep reads at most `limit`
     assert sandbox_get(sandbox, f"/sites/{COMMUNE}/articles")["articles"]
 
 
@@ -228,3 +229,10 @@ def test_the_worker_runs_the_read_job_end_to_end(
     assert jobs.enqueue_interactions(ctx, [portal_target.id]) == 1
     wait_for(lambda: on_sandbox(sandbox).get(slur), what="the slur hidden by the worker")
     assert rows(ctx)[slur].state == CommentState.HIDDEN
+
+
+def test_only_channels_holding_a_live_item_are_read(
+    ctx: Any, tree: Any, portal_target: Any
+) -> None:
+    # The target exists and can read comments, but holds nothing yet: nothing to read.
+    assert reading.due_targets(ctx) == []
