@@ -257,6 +257,11 @@ def run_worker(settings: Settings, concurrency: int | None = None, burst: bool =
         return
     ctx.close()
     set_worker_context(None)
+    # Compile the moderation lexicon once, here: forked workers share it instead of each
+    # spending half a second of CPU on it at start (32 workers on 2 cores: 16 s).
+    from core.moderation import Lexicon
+
+    Lexicon.default()
     sweeper_process = multiprocessing.get_context("fork").Process(
         target=_sweep_loop, args=(settings,), name="loa-sweeper", daemon=True
     )
