@@ -32,8 +32,11 @@ def test_upgrade_on_fresh_postgresql_matches_models() -> None:
     from sqlalchemy import text
     from sqlalchemy.engine import make_url
 
-    base = os.environ.get("LOA_TEST_DATABASE_URL")
+    # The embedded run of CI names its PostgreSQL for this test alone, so it never skips there.
+    base = os.environ.get("LOA_TEST_DATABASE_URL") or os.environ.get("LOA_TEST_PG_FOR_MIGRATIONS")
     if not base:
+        if os.environ.get("CI"):
+            raise AssertionError("CI must name a PostgreSQL server for the migration test")
         pytest.skip("no PostgreSQL named (LOA_TEST_DATABASE_URL); the SQLite test covers this run")
     admin = make_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
