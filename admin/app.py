@@ -8,6 +8,7 @@ render; every POST checks the session's CSRF token first. Pages are never cached
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -179,48 +180,40 @@ async def login(request: Request) -> Response:
     return page.by_stage()
 
 
-async def login_code(request: Request) -> Response:
+async def _second_factor(
+    request: Request,
+    template: str,
+    titles: tuple[str, str],
+    check: Callable[[Any, int, str, str], Any],
+) -> Response:
+    """The code and recovery pages: same session rules, same rotation, another check."""
     page = Page(request)
     session = await page.load()
     if session is None or session.stage != PASSWORD or session.user_id is None:
         return page.by_stage()
-    values: dict[str, Any] = {"title": "Xác thực hai lớp", "title_en": "Two-factor sign-in"}
+    values: dict[str, Any] = {"title": titles[0], "title_en": titles[1]}
     if request.method == "GET":
-        return page.render("code.html", **values)
+        return page.render(template, **values)
     form = await page.form()
     if form is None:
         return page.csrf_refused()
     try:
-        await run_in_threadpool(
-            actions.sign_in_code, page.ctx, session.user_id, _text(form, "code"), page.address
-        )
+        await run_in_threadpool(check, page.ctx, session.user_id, _text(form, "code"), page.address)
     except (SignInFailed, LockedOut) as exc:
-        return page.render("code.html", 401, error=exc.message, **values)
+        return page.render(template, 401, error=exc.message, **values)
     session.stage = FULL
     await page.rotate()
     return page.redirect(HOME)
+
+
+async def login_code(request: Request) -> Response:
+    titles = ("Xác thực hai lớp", "Two-factor sign-in")
+    return await _second_factor(request, "code.html", titles, actions.sign_in_code)
 
 
 async def login_recovery(request: Request) -> Response:
-    page = Page(request)
-    session = await page.load()
-    if session is None or session.stage != PASSWORD or session.user_id is None:
-        return page.by_stage()
-    values: dict[str, Any] = {"title": "Mã khôi phục", "title_en": "Recovery code"}
-    if request.method == "GET":
-        return page.render("recovery.html", **values)
-    form = await page.form()
-    if form is None:
-        return page.csrf_refused()
-    try:
-        await run_in_threadpool(
-            actions.sign_in_recovery, page.ctx, session.user_id, _text(form, "code"), page.address
-        )
-    except (SignInFailed, LockedOut) as exc:
-        return page.render("recovery.html", 401, error=exc.message, **values)
-    session.stage = FULL
-    await page.rotate()
-    return page.redirect(HOME)
+    titles = ("Mã khôi phục", "Recovery code")
+    return await _second_factor(request, "recovery.html", titles, actions.sign_in_recovery)
 
 
 # --- enrolment -------------------------------------------------------------------------------
