@@ -188,8 +188,8 @@ def _open_totp(ctx: Context, user: User) -> str:
         return ""
 
 
-def sign_in_code(ctx: Context, user_id: int, code: str, address: str) -> None:
-    """Second factor: a TOTP code within one step of drift, never a step already used."""
+def _second_factor_gate(ctx: Context, user_id: int, address: str) -> tuple[User, Throttle]:
+    """Who is at the second factor, if they may try now (active, enrolled, not locked out)."""
     with ctx.sessions() as session:
         user = session.get(User, user_id)
     if user is None or not user.is_active or user.totp_enabled_at is None:
@@ -199,6 +199,12 @@ def sign_in_code(ctx: Context, user_id: int, code: str, address: str) -> None:
     if wait:
         _refuse(ctx, "auth.login_locked", user, user.username, address, "too many failures")
         raise LockedOut(wait)
+    return user, guard
+
+
+def sign_in_code(ctx: Context, user_id: int, code: str, address: str) -> None:
+    """Second factor: a TOTP code within one step of drift, never a step already used."""
+    user, guard = _second_factor_gate(ctx, user_id, address)
     secret = _open_totp(ctx, user)
     with ctx.transaction() as session:
         row = session.get(User, user_id, with_for_update=True)
@@ -229,15 +235,7 @@ def sign_in_code(ctx: Context, user_id: int, code: str, address: str) -> None:
 
 def sign_in_recovery(ctx: Context, user_id: int, code: str, address: str) -> int:
     """Second factor by a one-time recovery code; returns how many remain."""
-    with ctx.sessions() as session:
-        user = session.get(User, user_id)
-    if user is None or not user.is_active or user.totp_enabled_at is None:
-        raise SignInFailed()
-    guard = throttle(ctx)
-    wait = guard.retry_after(user.username, address)
-    if wait:
-        _refuse(ctx, "auth.login_locked", user, user.username, address, "too many failures")
-        raise LockedOut(wait)
+    user, guard = _second_factor_gate(ctx, user_id, address)
     digest = _recovery_digest(code)
     with ctx.transaction() as session:
         used = session.execute(
