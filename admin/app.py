@@ -372,15 +372,23 @@ async def _home(
     )
 
 
-async def create_token(request: Request) -> Response:
+async def _signed_in_post(request: Request) -> tuple[Page, Actor | Response, FormData]:
+    """A POST from a fully signed-in account with a valid CSRF token, or the page to answer."""
     page = Page(request)
     await page.load()
     actor = await page.actor()
     if actor is None:
-        return page.by_stage()
+        return page, page.by_stage(), FormData()
     form = await page.form()
     if form is None:
-        return page.csrf_refused()
+        return page, page.csrf_refused(), FormData()
+    return page, actor, form
+
+
+async def create_token(request: Request) -> Response:
+    page, actor, form = await _signed_in_post(request)
+    if isinstance(actor, Response):
+        return actor
     days = _text(form, "days").strip()
     scopes = [s for s in form.getlist("scopes") if isinstance(s, str)]
     try:
@@ -399,14 +407,9 @@ async def create_token(request: Request) -> Response:
 
 
 async def revoke_token(request: Request) -> Response:
-    page = Page(request)
-    await page.load()
-    actor = await page.actor()
-    if actor is None:
-        return page.by_stage()
-    form = await page.form()
-    if form is None:
-        return page.csrf_refused()
+    page, actor, _ = await _signed_in_post(request)
+    if isinstance(actor, Response):
+        return actor
     token_id = request.path_params["token_id"]
     with watch_refusals() as refused:
         try:
@@ -438,14 +441,9 @@ async def logout(request: Request) -> Response:
 
 
 async def logout_everywhere(request: Request) -> Response:
-    page = Page(request)
-    await page.load()
-    actor = await page.actor()
-    if actor is None:
-        return page.by_stage()
-    form = await page.form()
-    if form is None:
-        return page.csrf_refused()
+    page, actor, _ = await _signed_in_post(request)
+    if isinstance(actor, Response):
+        return actor
     await run_in_threadpool(actions.sign_out_everywhere, page.ctx, actor, page.address)
     response = page.redirect(LOGIN)
     clear_cookie(response, page.ctx.settings)
