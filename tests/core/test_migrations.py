@@ -38,11 +38,13 @@ def test_upgrade_on_fresh_postgresql_matches_models() -> None:
         if os.environ.get("CI"):
             raise AssertionError("CI must name a PostgreSQL server for the migration test")
         pytest.skip("no PostgreSQL named (LOA_TEST_DATABASE_URL); the SQLite test covers this run")
+    # One name per process, so two runs against one server never drop each other's database.
+    name = f"loa_migration_test_{os.getpid()}"
     admin = make_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(text("DROP DATABASE IF EXISTS loa_migration_test"))
-        conn.execute(text("CREATE DATABASE loa_migration_test"))
-    url = make_url(base).set(database="loa_migration_test").render_as_string(hide_password=False)
+        conn.execute(text(f"DROP DATABASE IF EXISTS {name}"))
+        conn.execute(text(f"CREATE DATABASE {name}"))
+    url = make_url(base).set(database=name).render_as_string(hide_password=False)
     try:
         upgrade(load_settings({"LOA_DATABASE_URL": url, "LOA_SECRET_KEYS": "k" * 43 + "="}))
         load_all()
@@ -53,5 +55,5 @@ def test_upgrade_on_fresh_postgresql_matches_models() -> None:
         assert diff == []
     finally:
         with admin.connect() as conn:
-            conn.execute(text("DROP DATABASE IF EXISTS loa_migration_test"))
+            conn.execute(text(f"DROP DATABASE IF EXISTS {name}"))
         admin.dispose()
