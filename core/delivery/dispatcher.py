@@ -135,6 +135,7 @@ def _prepare(ctx: Context, delivery: Delivery, previous: str) -> _Work | str:
         settings=dict(target_row.settings or {}),
         secrets=secrets,
         timeout=ctx.settings.http_timeout,
+        allow_networks=ctx.settings.outbound_allow_networks,
     )
     return _Work(delivery, previous, article, item, target_row, target, channel, placement, lexicon)
 
