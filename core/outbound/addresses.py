@@ -128,6 +128,11 @@ def check_url(url: str, allow: Iterable[Network] = ()) -> None:
     why = refusal(ip, allow)
     if why is not None:
         raise ValueError(
-            f"{host} is a {why} address: Loa sends only to public addresses "
+            f"{host} is {article(why)} {why} address: Loa sends only to public addresses "
             "(an operator can allow named private networks with LOA_OUTBOUND_ALLOW_NETWORKS)"
         )
+
+
+def article(word: str) -> str:
+    """ "a" or "an", so messages read right ("an unspecified address")."""
+    return "an" if word[:1] in ("a", "e", "i", "o", "u") else "a"

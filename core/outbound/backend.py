@@ -21,7 +21,7 @@ import httpcore
 from httpcore import AsyncNetworkBackend, AsyncNetworkStream
 
 from core.channels import DestinationRefused
-from core.outbound.addresses import IPAddress, Network, refusal
+from core.outbound.addresses import IPAddress, Network, article, refusal
 
 #: What a socket option is to httpcore (level, name, value[, length]).
 SocketOption = Any
@@ -112,7 +112,7 @@ def _message(host: str, addresses: list[IPAddress], allow: tuple[Network, ...]) 
     what = " or ".join(kinds) if kinds else "no"
     try:
         ipaddress.ip_address(host)
-        subject = f"{host} is a {what} address"
+        subject = f"{host} is {article(what)} {what} address"
     except ValueError:
         subject = f"{host} resolves to {what} addresses only"
     return (
