@@ -83,6 +83,7 @@ def loa_env(database_url: str, redis_url: str | None = None, **extra: str) -> di
         LOA_SECRET_KEYS=secret_key(),
         LOA_VAR_DIR=str(OUT),
         LOA_LOG_LEVEL="WARNING",
+        LOA_OUTBOUND_ALLOW_NETWORKS="127.0.0.0/8",  # the sandboxes run on loopback
         PYTHONPATH=str(ROOT),
     )
     if redis_url:

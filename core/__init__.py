@@ -13,6 +13,7 @@ from core.channels import (
     ChannelError,
     CitizenComment,
     ContentRefused,
+    DestinationRefused,
     Interactions,
     Item,
     OutcomeUnknown,
@@ -24,6 +25,7 @@ from core.channels import (
     TransientError,
 )
 from core.hookspecs import hookimpl
+from core.outbound import outbound_client
 from core.settings import Secret, Settings
 
 __all__ = [
@@ -35,6 +37,7 @@ __all__ = [
     "ChannelError",
     "CitizenComment",
     "ContentRefused",
+    "DestinationRefused",
     "Interactions",
     "Item",
     "OutcomeUnknown",
@@ -47,4 +50,5 @@ __all__ = [
     "Target",
     "TransientError",
     "hookimpl",
+    "outbound_client",
 ]

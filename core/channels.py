@@ -19,6 +19,7 @@ Errors are typed because each one asks the pipeline for something different:
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol, runtime_checkable
@@ -44,6 +45,11 @@ class Capabilities:
     can_update: bool = True
     can_retract: bool = True
     can_read_interactions: bool = False
+    #: The settings that say where the channel sends (a URL, a host, a page or account id).
+    #: Changing one needs a fresh second-factor code and drops the stored secrets, which
+    #: were shared with the old destination; URL values must not name a non-public
+    #: address. ``None`` (undeclared): every setting counts as one.
+    destinations: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -103,6 +109,9 @@ class Target:
     settings: Mapping[str, Any]
     secrets: Mapping[str, str]
     timeout: float = 10.0
+    #: Private networks this call may reach (``LOA_OUTBOUND_ALLOW_NETWORKS``); pass it to
+    #: ``core.outbound_client``, which refuses every other non-public address.
+    allow_networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -152,6 +161,12 @@ class ContentRefused(PermanentError):
     """Loa itself refuses to send this payload (moderation, validation)."""
 
     kind = "refused"
+
+
+class DestinationRefused(PermanentError):
+    """Loa itself refuses to connect: the target's address is not public (``core.outbound``)."""
+
+    kind = "destination"
 
 
 @dataclass(frozen=True)

@@ -247,11 +247,11 @@ def demo(port: int, host: str) -> None:
 
     from core.app import create_app
     from core.context import build_context
-    from core.demo import seed
+    from core.demo import demo_settings, seed
     from core.migrate import upgrade
 
     os.environ.setdefault("LOA_BASE_URL", f"http://{host}:{port}")
-    settings = _settings()
+    settings = demo_settings(_settings())
     _logging(settings)
     upgrade(settings)
     ctx = build_context(settings)

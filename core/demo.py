@@ -5,7 +5,10 @@ Seeding is idempotent: running the demo twice keeps one copy of everything.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import ipaddress
+from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
 
@@ -16,6 +19,9 @@ from core.context import Context
 from core.db import utcnow
 from core.delivery import targets
 from core.delivery.models import ChannelTarget
+from core.outbound import LOOPBACK
+from core.outbound.addresses import literal_host
+from core.settings import Settings
 from core.units.models import CURRENT_SCHEME, Unit
 from core.units.sync import sync
 
@@ -36,6 +42,21 @@ TOPICS = [
     ("Hội nghị sơ kết công tác cải cách hành chính", "tin-tuc-su-kien"),
     ("Ra quân làm sạch môi trường, đón Tết an toàn", "tin-tuc-su-kien"),
 ]
+
+
+def demo_settings(settings: Settings) -> Settings:
+    """``settings`` with loopback (and the demo's own address) open to channel calls.
+
+    The demo's sandboxes are mounted in the demo's own web app, so its portal targets
+    point at loopback, which channel calls may not reach anywhere else. Only
+    ``loa demo`` calls this.
+    """
+    allow = list(settings.outbound_allow_networks)
+    own = literal_host(urlsplit(settings.base_url).hostname or "")
+    for net in (*LOOPBACK, *([ipaddress.ip_network(own)] if own is not None else [])):
+        if not any(net.version == a.version and net.subnet_of(a) for a in allow):  # type: ignore[arg-type]
+            allow.append(net)
+    return dataclasses.replace(settings, outbound_allow_networks=tuple(allow))
 
 
 def seed(ctx: Context) -> dict[str, int]:

@@ -6,6 +6,7 @@ Nothing else in Loa reads ``os.environ``: the composition root calls
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from collections.abc import Mapping
@@ -73,6 +74,8 @@ class Settings:
     api_token_max_days: int = 365
     graphql_max_depth: int = 10
     graphql_max_tokens: int = 2000
+    #: Private networks channel calls may reach; every other non-public address is refused.
+    outbound_allow_networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -133,6 +136,12 @@ VARIABLES: dict[str, tuple[str, str]] = {
     "LOA_API_TOKEN_MAX_DAYS": ("365", "Longest lifetime an API token may be given."),
     "LOA_GRAPHQL_MAX_DEPTH": ("10", "Deepest query the public GraphQL accepts."),
     "LOA_GRAPHQL_MAX_TOKENS": ("2000", "Most tokens a GraphQL document may have."),
+    "LOA_OUTBOUND_ALLOW_NETWORKS": (
+        "(empty)",
+        "Comma-separated CIDRs of private networks channel calls may reach (e.g. a portal "
+        "on the provincial LAN). Loopback, private, link-local, multicast and unspecified "
+        "addresses are refused otherwise.",
+    ),
 }
 
 
@@ -199,4 +208,14 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         api_token_max_days=int(env_map.get("LOA_API_TOKEN_MAX_DAYS", "365")),
         graphql_max_depth=int(env_map.get("LOA_GRAPHQL_MAX_DEPTH", "10")),
         graphql_max_tokens=int(env_map.get("LOA_GRAPHQL_MAX_TOKENS", "2000")),
+        outbound_allow_networks=_networks(env_map.get("LOA_OUTBOUND_ALLOW_NETWORKS", "")),
     )
+
+
+def _networks(text: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    from core.outbound.addresses import parse_networks
+
+    try:
+        return parse_networks(text)
+    except ValueError as exc:
+        raise SettingsError(f"LOA_OUTBOUND_ALLOW_NETWORKS: {exc}") from None

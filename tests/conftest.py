@@ -80,6 +80,7 @@ import core.screening.models  # noqa: E402
 import core.workflow.models  # noqa: E402,F401
 from core.context import Context, build_context  # noqa: E402
 from core.db import Base, make_engine  # noqa: E402
+from core.outbound import LOOPBACK  # noqa: E402
 from core.secrets import new_key  # noqa: E402
 from core.settings import Secret, Settings  # noqa: E402
 from core.units.sync import Row, sync  # noqa: E402
@@ -145,6 +146,8 @@ def settings(database_url: str, tmp_path: Any) -> Settings:
         http_timeout=1.0,
         job_timeout=20,
         sweep_interval=0.3,
+        # The sandboxes run on loopback; tests of the refusal replace this with ().
+        outbound_allow_networks=LOOPBACK,
     )
 
 

@@ -135,6 +135,7 @@ def _prepare(ctx: Context, delivery: Delivery, previous: str) -> _Work | str:
         settings=dict(target_row.settings or {}),
         secrets=secrets,
         timeout=ctx.settings.http_timeout,
+        allow_networks=ctx.settings.outbound_allow_networks,
     )
     return _Work(delivery, previous, article, item, target_row, target, channel, placement, lexicon)
 
@@ -249,7 +250,11 @@ def _record_success(ctx: Context, work: _Work, outcome: Outcome, remote: Remote 
 def _record_failure(ctx: Context, work: _Work | None, d: Delivery, error: Exception) -> Outcome:
     now = utcnow()
     secrets = work.target.secrets if work else {}
-    message = redact(str(error) or type(error).__name__, secrets)[:2000]
+    # Only a channel's typed error says what it means; any other exception may quote
+    # whatever answered (an internal service), so only its type is kept on the row.
+    typed = isinstance(error, ChannelError)
+    said = str(error) if typed else f"the channel plugin failed ({type(error).__name__})"
+    message = redact(said or type(error).__name__, secrets)[:2000]
     kind = error.kind if isinstance(error, ChannelError) else "unknown"
     health: str | None = None
     if isinstance(error, AuthError):

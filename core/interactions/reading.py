@@ -86,6 +86,7 @@ def _target(ctx: Context, row: ChannelTarget) -> Target:
         settings=dict(row.settings or {}),
         secrets=ctx.sealer.open(row.secrets_sealed),
         timeout=ctx.settings.http_timeout,
+        allow_networks=ctx.settings.outbound_allow_networks,
     )
 
 

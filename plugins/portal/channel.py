@@ -68,6 +68,7 @@ class PortalChannel:
         can_update=True,
         can_retract=True,
         can_read_interactions=True,
+        destinations=frozenset({"webhook_url"}),
     )
 
     def __init__(self, transport: httpx.AsyncBaseTransport | None = None) -> None:
@@ -164,6 +165,7 @@ class PortalChannel:
                 str(target.settings.get("webhook_url", "")),
                 secrets,
                 timeout=target.timeout,
+                allow_networks=target.allow_networks,
                 transport=self._transport,
             )
         except ValueError as exc:

@@ -5,6 +5,12 @@ because each asks the delivery pipeline for something different: a connect
 error means nothing left (retry), a read timeout means it may have landed
 (reconcile first). The secret never appears in a message: the only thing
 derived from it that leaves this module is the HMAC in ``webhook-signature``.
+
+Requests go through core's outbound client, which refuses non-public addresses
+(``DestinationRefused``, a permanent error). An error message keeps the status
+and the receiver's ``error`` code only when the code is one CONTRACT.md §5
+documents: whatever else answers (an internal service the URL was pointed at)
+never has its words copied into a delivery's error message.
 """
 
 from __future__ import annotations
@@ -12,13 +18,13 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
-import functools
+import ipaddress
 import json
-import ssl
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
+from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote
 
@@ -32,6 +38,7 @@ from core import (
     RateLimited,
     Remote,
     TransientError,
+    outbound_client,
 )
 
 SECRET_PREFIX = "whsec_"
@@ -41,6 +48,25 @@ MAX_SECRET_BYTES = 64
 #: Retry-After when a 429 carries none (or an unreadable one).
 DEFAULT_RETRY_AFTER = 30.0
 _USER_AGENT = "Loa-portal/1 (+https://www.standardwebhooks.com/)"
+#: The ``error`` codes a receiver may answer with (CONTRACT.md §5); no other text is kept.
+ERROR_CODES = frozenset(
+    {
+        "invalid_signature",
+        "stale_timestamp",
+        "invalid_json",
+        "invalid_payload",
+        "payload_too_large",
+        "duplicate_article",
+        "article_withdrawn",
+        "id_mismatch",
+        "unknown_site",
+        "unknown_article",
+        "unknown_message",
+        "unknown_comment",
+        "comments_closed",
+        "invalid_since",
+    }
+)
 
 
 def secret_key_bytes(secret: str) -> bytes:
@@ -99,6 +125,7 @@ class PortalClient:
         secrets: list[str],
         *,
         timeout: float,
+        allow_networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = (),
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         if not secrets:
@@ -108,6 +135,7 @@ class PortalClient:
         self.webhook_url = webhook_url.rstrip("/")
         self._secrets = list(secrets)
         self._timeout = timeout
+        self._allow = allow_networks
         self._transport = transport
 
     async def send(self, event_type: str, data: Mapping[str, Any], *, message_id: str) -> Remote:
@@ -156,11 +184,8 @@ class PortalClient:
     ) -> httpx.Response | None:
         headers = {"user-agent": _USER_AGENT, **headers}
         try:
-            async with httpx.AsyncClient(
-                timeout=self._timeout,
-                transport=self._transport,
-                follow_redirects=False,
-                verify=_tls_context(),
+            async with outbound_client(
+                timeout=self._timeout, allow=self._allow, transport=self._transport
             ) as http:
                 response = await http.request(method, url, headers=headers, content=body)
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
@@ -177,6 +202,8 @@ class PortalClient:
             ) from None
         except httpx.UnsupportedProtocol:
             raise PermanentError("portal URL has an unsupported scheme") from None
+        except httpx.InvalidURL:
+            raise PermanentError("portal URL is not a valid URL") from None
         except httpx.TransportError as exc:
             raise TransientError(f"portal transport error ({type(exc).__name__})") from None
         if absent_ok and response.status_code in (404, 405, 501):
@@ -188,7 +215,7 @@ class PortalClient:
         status = response.status_code
         if 200 <= status < 300:
             return
-        reason = self._scrub(_error_text(response))
+        reason = _error_code(response)
         where = f"portal answered {status}"
         if status == 429:
             raise RateLimited(f"{where}: rate limited", _retry_after(response))
@@ -201,13 +228,6 @@ class PortalClient:
         if status >= 500:
             raise TransientError(f"{where}: {reason}")
         raise PermanentError(f"{where}: unexpected status")
-
-    def _scrub(self, text: str) -> str:
-        """Belt and braces: a receiver that echoes our secret must not leak it into logs."""
-        for s in self._secrets:
-            for form in (s, s[len(SECRET_PREFIX) :]):
-                text = text.replace(form, "[secret]")
-        return text
 
 
 def _site_root(webhook_url: str) -> str:
@@ -229,25 +249,22 @@ def _remote_from(response: httpx.Response) -> Remote:
     return Remote(remote_id=str(remote_id), url=url)
 
 
-@functools.cache
-def _tls_context() -> ssl.SSLContext:
-    """One verified TLS context per process: building one costs ~20 ms of CPU per client."""
-    return ssl.create_default_context()
+def _error_code(response: httpx.Response) -> str:
+    """The receiver's documented ``error`` code, or the standard phrase of the status.
 
-
-def _error_text(response: httpx.Response) -> str:
-    """A short, printable reason from the receiver's answer."""
+    Neither the body's other words nor the responder's own reason phrase are kept:
+    they are whatever answered, and may be an internal service's secrets.
+    """
     try:
         doc = response.json()
     except ValueError:
         doc = None
-    if isinstance(doc, dict) and isinstance(doc.get("error"), str):
-        text = doc["error"]
-        if isinstance(doc.get("detail"), str) and doc["detail"]:
-            text = f"{text} ({doc['detail']})"
-    else:
-        text = response.reason_phrase or "error"
-    return "".join(ch for ch in text if ch.isprintable())[:200]
+    if isinstance(doc, dict) and doc.get("error") in ERROR_CODES:
+        return str(doc["error"])
+    try:
+        return HTTPStatus(response.status_code).phrase
+    except ValueError:
+        return "unexpected status"
 
 
 def _retry_after(response: httpx.Response) -> float:

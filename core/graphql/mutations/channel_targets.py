@@ -37,7 +37,10 @@ def _run(info: Info, act: Callable[[RequestContext], TargetModel]) -> ChannelTar
     return ChannelTargetResult(target=ChannelTarget.of(target))
 
 
-TOTP_CODE = "A fresh TOTP code: needed whenever credentials (secrets) are set."
+TOTP_CODE = (
+    "A fresh TOTP code: needed to set credentials (secrets), to change where the target"
+    " sends (a URL or account setting) and to change its gates."
+)
 
 
 def create_channel_target(

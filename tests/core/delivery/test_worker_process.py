@@ -33,6 +33,7 @@ def test_separate_worker_process_delivers(ctx, portal_target, sandbox) -> None:
         "LOA_VAR_DIR": str(ctx.settings.var_dir),
         "LOA_BASE_URL": ctx.settings.base_url,
         "LOA_HTTP_TIMEOUT": "5",
+        "LOA_OUTBOUND_ALLOW_NETWORKS": "127.0.0.0/8",
     }
     done = subprocess.run(
         [sys.executable, "-m", "core.cli", "worker", "--burst"],

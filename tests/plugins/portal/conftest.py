@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from core import Audience, Item, Target
+from core.outbound import LOOPBACK
 from plugins.portal.sandbox import create_sandbox
 
 SECRET = "whsec_" + base64.b64encode(b"portal-test-secret-32-bytes-long").decode()
@@ -35,6 +36,7 @@ def make_target(sandbox: Any) -> Callable[..., Target]:
             settings={"webhook_url": f"{sandbox.url}/sites/{site}/webhook"},
             secrets={"webhook_secret": secret},
             timeout=timeout,
+            allow_networks=LOOPBACK,  # the sandbox listens on loopback
         )
 
     return make

@@ -24,6 +24,7 @@ from core import (
     Target,
     TransientError,
 )
+from core.outbound import LOOPBACK
 from plugins.portal.channel import PortalChannel
 
 
@@ -102,7 +103,11 @@ def test_connection_refused_is_transient(make_item):
         port = s.getsockname()[1]
     secret = "whsec_" + base64.b64encode(b"x" * 32).decode()
     target = Target(
-        1, "gone", {"webhook_url": f"http://127.0.0.1:{port}/h"}, {"webhook_secret": secret}
+        1,
+        "gone",
+        {"webhook_url": f"http://127.0.0.1:{port}/h"},
+        {"webhook_secret": secret},
+        allow_networks=LOOPBACK,
     )
     with pytest.raises(TransientError) as caught:
         _publish(target, make_item())
@@ -150,7 +155,9 @@ def test_reconcile_is_none_when_the_receiver_has_no_lookup_route(serve, make_ite
     server = serve(app)
     secret = "whsec_" + base64.b64encode(b"y" * 32).decode()
     for url in (f"{server.url}/h", f"{server.url}/elsewhere"):
-        target = Target(1, "t", {"webhook_url": url}, {"webhook_secret": secret})
+        target = Target(
+            1, "t", {"webhook_url": url}, {"webhook_secret": secret}, allow_networks=LOOPBACK
+        )
         assert asyncio.run(PortalChannel().reconcile(target, key="k")) is None
 
 

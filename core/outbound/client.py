@@ -1,0 +1,69 @@
+"""The one HTTP client channel plugins use to reach the outside world.
+
+Every connection it opens goes through :class:`~core.outbound.backend.GuardedBackend`,
+so a target cannot point Loa's workers at loopback, the private network or the
+cloud metadata address, whether literally, through an encoded form, a DNS name
+(rebinding included) or a redirect. It ignores the environment's proxies
+(``trust_env=False``): a proxy would make the proxy's address the only one
+checked. One verified TLS context serves the whole process, because building one
+costs about 20 ms of CPU and a client is made per call.
+"""
+
+from __future__ import annotations
+
+import functools
+import ssl
+from collections.abc import Iterable
+
+import httpcore
+import httpx
+
+from core.outbound.addresses import Network
+from core.outbound.backend import GuardedBackend
+
+
+@functools.cache
+def tls_context() -> ssl.SSLContext:
+    """One verified TLS context per process."""
+    return ssl.create_default_context()
+
+
+class GuardedTransport(httpx.AsyncHTTPTransport):
+    """httpx's own transport (its error mapping included) over the guarded backend.
+
+    httpx does not take a network backend, so the connection pool it built is
+    replaced by one with the same settings and ours; a test
+    (``tests/security/test_ssrf.py``) fails if a new httpx stops using it.
+    """
+
+    def __init__(self, allow: Iterable[Network] = ()) -> None:
+        super().__init__(verify=tls_context(), trust_env=False)
+        limits = httpx.Limits()
+        self._pool = httpcore.AsyncConnectionPool(
+            ssl_context=tls_context(),
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=limits.keepalive_expiry,
+            network_backend=GuardedBackend(allow),
+        )
+
+
+def outbound_client(
+    *,
+    timeout: float,
+    allow: Iterable[Network] = (),
+    follow_redirects: bool = False,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> httpx.AsyncClient:
+    """An ``httpx.AsyncClient`` that connects to public addresses (and ``allow``) only.
+
+    ``allow`` is the target's ``allow_networks`` (``LOA_OUTBOUND_ALLOW_NETWORKS``).
+    Redirects are off unless asked for; each hop is checked like the first.
+    ``transport`` replaces the network entirely (tests' ``httpx.MockTransport``).
+    """
+    return httpx.AsyncClient(
+        timeout=timeout,
+        transport=transport if transport is not None else GuardedTransport(allow),
+        follow_redirects=follow_redirects,
+        trust_env=False,
+    )
