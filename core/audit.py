@@ -1,8 +1,19 @@
-"""The append-only, hash-chained audit log.
+"""The append-only, hash-chained, keyed audit log.
 
 Each entry stores the hash of the one before it and its own hash over a
 canonical JSON form, so altering, deleting or reordering any row breaks the
 chain from that row on; :func:`verify` finds the first break.
+
+A hash chain alone is no proof against someone who can write to the database:
+they could edit a row and recompute every hash after it. So each entry also
+carries a *tag*, an HMAC of its hash under a key derived from ``LOA_SECRET_KEYS``
+(:mod:`core.audit_keys`), and the id of that key. Since each hash covers the
+previous one, a good tag vouches for its entry and for every entry before it.
+:func:`verify` checks every tag it has the key for; entries it cannot check
+(written before tags existed, or under a key since removed from
+``LOA_SECRET_KEYS`` after ``loa keys rotate``) must be followed by one it can.
+Deleting the newest entries leaves a chain that is intact but shorter: anchors,
+signed heads kept outside the database (:mod:`core.audit_anchor`), find that.
 
 Retention (:func:`prune`) deletes the oldest entries without breaking the proof:
 it first appends an ``audit.prune`` entry naming the last pruned entry and its
@@ -23,6 +34,7 @@ from typing import Any
 from sqlalchemy import String, Text, delete, func, or_, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from core.audit_keys import AuditKeys, keys_of
 from core.auth.permissions import Actor, Permission, require
 from core.db import Base, utcnow
 from core.errors import ValidationFailed
@@ -45,6 +57,10 @@ class AuditEntry(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     #: Materialised path of the unit the entry concerns ("" for the whole system): who may read it.
     unit_path: Mapped[str] = mapped_column(String(200), default="", index=True)
+    #: Which configured key made ``tag`` ("" on entries written before tags existed).
+    key_id: Mapped[str] = mapped_column(String(16), default="")
+    #: HMAC of ``hash`` under that key: recomputing the hashes does not recompute this.
+    tag: Mapped[str] = mapped_column(String(64), default="")
 
 
 class AuditCheckpoint(Base):
@@ -94,6 +110,7 @@ def record(
     unit_path: str = "",
 ) -> AuditEntry:
     """Append one entry in the caller's transaction; concurrent writers are serialised."""
+    keys = keys_of(session)
     _lock(session)
     prev = _head(session)
     entry = AuditEntry(
@@ -109,6 +126,8 @@ def record(
         hash="",
     )
     entry.hash = _digest(prev, entry)
+    entry.key_id = keys.current
+    entry.tag = keys.tag(entry.hash)
     session.add(entry)
     session.flush()
     return entry
@@ -123,12 +142,19 @@ class ChainReport:
     head: str = ""
 
 
-def verify(session: Session, batch: int = 1000) -> ChainReport:
-    """Walk the chain in id order from the newest checkpoint; report the first misfit."""
+def verify(session: Session, batch: int = 1000, keys: AuditKeys | None = None) -> ChainReport:
+    """Walk the chain in id order from the newest checkpoint; report the first misfit.
+
+    ``keys`` default to the session's. An entry whose tag cannot be checked (no tag yet,
+    or its key is no longer configured) is accepted only if a later entry's tag, which
+    covers it through the hashes, can be.
+    """
+    keys = keys or keys_of(session)
     checkpoint = _checkpoint(session)
     prev = checkpoint.last_hash if checkpoint else GENESIS
     last_id = checkpoint.through_id if checkpoint else 0
     vouched = checkpoint is None
+    unvouched_from: int | None = None  # first entry since the last tag we could check
     checked = 0
     if session.scalar(select(AuditEntry.id).where(AuditEntry.id <= last_id).limit(1)) is not None:
         return ChainReport(False, 0, last_id, "entries remain that the checkpoint says were pruned")
@@ -141,12 +167,26 @@ def verify(session: Session, batch: int = 1000) -> ChainReport:
                 return ChainReport(
                     False, checked, None, "no prune entry vouches for the checkpoint"
                 )
+            if unvouched_from is not None:
+                return ChainReport(
+                    False,
+                    checked,
+                    unvouched_from,
+                    "no tag under a configured key vouches for this entry or any after it",
+                )
             return ChainReport(ok=True, checked=checked, head=prev)
         for entry in rows:
             if entry.prev_hash != prev:
                 return ChainReport(False, checked, entry.id, "previous hash does not match")
             if _digest(prev, entry) != entry.hash:
                 return ChainReport(False, checked, entry.id, "content does not match its hash")
+            tagged = keys.check_tag(entry.hash, entry.key_id, entry.tag) if entry.tag else None
+            if tagged is False:
+                return ChainReport(
+                    False, checked, entry.id, "keyed tag does not match (hash recomputed?)"
+                )
+            # A good tag vouches for everything before it; an uncheckable one waits for one.
+            unvouched_from = (unvouched_from or entry.id) if tagged is None else None
             if checkpoint is not None and entry.action == "audit.prune":
                 vouched = vouched or (
                     entry.data.get("through_id") == checkpoint.through_id
@@ -156,6 +196,20 @@ def verify(session: Session, batch: int = 1000) -> ChainReport:
             checked += 1
             last_id = entry.id
         session.expunge_all()
+
+
+def head(session: Session) -> tuple[int, str] | None:
+    """Id and hash of the newest entry, None while the log is empty."""
+    row = session.execute(
+        select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)
+    ).first()
+    return (row[0], row[1]) if row else None
+
+
+def pruned_through(session: Session) -> int:
+    """The id of the last entry retention removed (0: none)."""
+    checkpoint = _checkpoint(session)
+    return checkpoint.through_id if checkpoint else 0
 
 
 def prune(session: Session, before: dt.datetime, actor: str = "system") -> int:

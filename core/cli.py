@@ -150,19 +150,63 @@ def audit() -> None:
 
 
 @audit.command("verify")
-def audit_verify() -> None:
-    """Exit 0 when the chain is intact; otherwise name the first bad entry."""
+@click.option(
+    "--anchor",
+    "anchor_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Anchors kept off the database host: fail if the chain no longer holds them.",
+)
+def audit_verify(anchor_file: Path | None) -> None:
+    """Exit 0 when the chain is intact (and holds every anchor); otherwise say where not."""
     from core import audit as audit_log
+    from core import audit_anchor
     from core.context import build_context
 
+    anchors = []
+    if anchor_file is not None:
+        try:
+            anchors = audit_anchor.parse(anchor_file.read_text(encoding="utf-8"))
+        except audit_anchor.AnchorError as exc:
+            raise click.ClickException(f"{anchor_file}: {exc}") from None
     ctx = build_context(_settings())
     with ctx.sessions() as session:
         report = audit_log.verify(session)
-    if report.ok:
-        click.echo(f"audit chain intact ({report.checked} entries, head {report.head[:16]})")
-        return
-    click.echo(f"audit chain broken at entry {report.first_bad_id}: {report.reason}", err=True)
-    sys.exit(1)
+        anchored = audit_anchor.check(session, anchors)
+    if not report.ok:
+        click.echo(f"audit chain broken at entry {report.first_bad_id}: {report.reason}", err=True)
+        sys.exit(1)
+    if not anchored.ok:
+        click.echo(f"audit chain does not hold its anchors: {anchored.reason}", err=True)
+        sys.exit(1)
+    click.echo(f"audit chain intact ({report.checked} entries, head {report.head[:16]})")
+    if anchor_file is not None:
+        old = anchored.unsigned
+        note = f" ({old} signed under keys no longer configured)" if old else ""
+        click.echo(f"holds all {anchored.checked} anchors of {anchor_file}{note}")
+
+
+@audit.command("anchor")
+@click.option(
+    "--file",
+    "anchor_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Append the anchor to this file (default: LOA_AUDIT_ANCHOR_FILE, if set).",
+)
+def audit_anchor_cmd(anchor_file: Path | None) -> None:
+    """Sign the chain's head and print it (one JSON line); keep it off the database host."""
+    from core import audit_anchor
+    from core.context import build_context
+
+    settings = _settings()
+    ctx = build_context(settings)
+    with ctx.transaction() as session:
+        anchor = audit_anchor.make(session, actor="cli")
+    target = anchor_file or settings.audit_anchor_file
+    if target is not None:
+        audit_anchor.append(target, anchor)
+    click.echo(anchor.line())
 
 
 @audit.command("prune")

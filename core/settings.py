@@ -73,6 +73,8 @@ class Settings:
     api_token_max_days: int = 365
     graphql_max_depth: int = 10
     graphql_max_tokens: int = 2000
+    #: Where signed audit-chain heads are appended (None: only logged); see core/audit_anchor.
+    audit_anchor_file: Path | None = None
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -133,6 +135,10 @@ VARIABLES: dict[str, tuple[str, str]] = {
     "LOA_API_TOKEN_MAX_DAYS": ("365", "Longest lifetime an API token may be given."),
     "LOA_GRAPHQL_MAX_DEPTH": ("10", "Deepest query the public GraphQL accepts."),
     "LOA_GRAPHQL_MAX_TOKENS": ("2000", "Most tokens a GraphQL document may have."),
+    "LOA_AUDIT_ANCHOR_FILE": (
+        "(unset)",
+        "File the daily signed audit-chain anchor is appended to; keep it off the database host.",
+    ),
 }
 
 
@@ -199,4 +205,5 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         api_token_max_days=int(env_map.get("LOA_API_TOKEN_MAX_DAYS", "365")),
         graphql_max_depth=int(env_map.get("LOA_GRAPHQL_MAX_DEPTH", "10")),
         graphql_max_tokens=int(env_map.get("LOA_GRAPHQL_MAX_TOKENS", "2000")),
+        audit_anchor_file=Path(p) if (p := env_map.get("LOA_AUDIT_ANCHOR_FILE")) else None,
     )
