@@ -6,7 +6,7 @@ import logging
 import secrets
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import click
 
@@ -21,8 +21,40 @@ def _settings() -> Settings:
 
 
 def _logging(settings: Settings) -> None:
+    from core.log_redaction import install
+
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    install()
+    if logging.getLogger().getEffectiveLevel() < logging.INFO:
+        # At DEBUG SQLAlchemy logs result rows (password hashes, sealed keys): statements only.
+        logging.getLogger("sqlalchemy.engine").setLevel(logging.INFO)
+
+
+def uvicorn_config(
+    app: Any,
+    *,
+    host: str,
+    port: int,
+    log_level: str,
+    lifespan: Literal["auto", "on", "off"] = "auto",
+) -> Any:
+    """The uvicorn config of ``loa serve`` and ``loa demo``: its access log never shows a secret.
+
+    Tests serve apps through this same function (``serve`` in tests/conftest.py).
+    """
+    import uvicorn
+
+    from core.log_redaction import uvicorn_log_config
+
+    return uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_level=log_level.lower(),
+        log_config=uvicorn_log_config(),
+        lifespan=lifespan,
     )
 
 
@@ -42,7 +74,8 @@ def serve(host: str, port: int) -> None:
 
     settings = _settings()
     _logging(settings)
-    uvicorn.run(create_app(settings), host=host, port=port, log_level=settings.log_level.lower())
+    app = create_app(settings)
+    uvicorn.Server(uvicorn_config(app, host=host, port=port, log_level=settings.log_level)).run()
 
 
 @main.command()
@@ -315,7 +348,8 @@ Management API: {base}/api/graphql (a signed-in session, or an API token made at
     )
     for line in demo_accounts(ctx):
         click.echo(line)
-    uvicorn.run(create_app(settings, ctx=ctx, sandboxes=True), host=host, port=port)
+    app = create_app(settings, ctx=ctx, sandboxes=True)
+    uvicorn.Server(uvicorn_config(app, host=host, port=port, log_level=settings.log_level)).run()
 
 
 if __name__ == "__main__":
