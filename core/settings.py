@@ -7,9 +7,10 @@ Nothing else in Loa reads ``os.environ``: the composition root calls
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 
@@ -77,6 +78,11 @@ class Settings:
     audit_anchor_file: Path | None = None
     extra: Mapping[str, str] = field(default_factory=dict)
 
+    def __repr__(self) -> str:
+        """The generated repr, with the password of any URL masked: settings end up in logs."""
+        shown = (f"{f.name}={_masked(getattr(self, f.name))!r}" for f in fields(self))
+        return f"Settings({', '.join(shown)})"
+
     @property
     def embedded_redis(self) -> bool:
         return self.redis_url is None
@@ -88,6 +94,14 @@ class Settings:
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+
+_URL_PASSWORD = re.compile(r"(://[^:/@\s]*:)[^@/\s]+@")
+
+
+def _masked(value: object) -> object:
+    """A URL's password (``redis://loa:PASSWORD@host``) as ``***``; anything else as it is."""
+    return _URL_PASSWORD.sub(r"\1***@", value) if isinstance(value, str) else value
 
 
 #: Every variable Loa reads, with its default and meaning; the README's table is built from it.
