@@ -7,13 +7,15 @@ chain from that row on; :func:`verify` finds the first break.
 A hash chain alone is no proof against someone who can write to the database:
 they could edit a row and recompute every hash after it. So each entry also
 carries a *tag*, an HMAC of its hash under a key derived from ``LOA_SECRET_KEYS``
-(:mod:`core.audit_keys`), and the id of that key. Since each hash covers the
-previous one, a good tag vouches for its entry and for every entry before it.
-:func:`verify` checks every tag it has the key for; entries it cannot check
-(written before tags existed, or under a key since removed from
-``LOA_SECRET_KEYS`` after ``loa keys rotate``) must be followed by one it can.
-Deleting the newest entries leaves a chain that is intact but shorter: anchors,
-signed heads kept outside the database (:mod:`core.audit_anchor`), find that.
+(:mod:`core.audit_keys`), and the id of that key; :func:`verify` demands a good
+tag on every entry. (A later tag must not vouch for an earlier untagged entry:
+it would bless whatever an attacker had rewritten before it was made.) Rotation
+keeps that true: ``loa keys rotate`` moves every tag to the new key
+(:func:`retag`), checking the old tag first, so the old key can then be dropped.
+Entries written before tags existed are tagged once, by migration 0006 under
+``loa db upgrade``, their hashes unchanged. Deleting the newest entries leaves a
+chain that is intact but shorter: anchors, signed heads kept outside the
+database (:mod:`core.audit_anchor`), find that.
 
 Retention (:func:`prune`) deletes the oldest entries without breaking the proof:
 it first appends an ``audit.prune`` entry naming the last pruned entry and its
@@ -28,6 +30,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
@@ -145,16 +149,13 @@ class ChainReport:
 def verify(session: Session, batch: int = 1000, keys: AuditKeys | None = None) -> ChainReport:
     """Walk the chain in id order from the newest checkpoint; report the first misfit.
 
-    ``keys`` default to the session's. An entry whose tag cannot be checked (no tag yet,
-    or its key is no longer configured) is accepted only if a later entry's tag, which
-    covers it through the hashes, can be.
+    ``keys`` default to the session's.
     """
     keys = keys or keys_of(session)
     checkpoint = _checkpoint(session)
     prev = checkpoint.last_hash if checkpoint else GENESIS
     last_id = checkpoint.through_id if checkpoint else 0
     vouched = checkpoint is None
-    unvouched_from: int | None = None  # first entry since the last tag we could check
     checked = 0
     if session.scalar(select(AuditEntry.id).where(AuditEntry.id <= last_id).limit(1)) is not None:
         return ChainReport(False, 0, last_id, "entries remain that the checkpoint says were pruned")
@@ -167,26 +168,15 @@ def verify(session: Session, batch: int = 1000, keys: AuditKeys | None = None) -
                 return ChainReport(
                     False, checked, None, "no prune entry vouches for the checkpoint"
                 )
-            if unvouched_from is not None:
-                return ChainReport(
-                    False,
-                    checked,
-                    unvouched_from,
-                    "no tag under a configured key vouches for this entry or any after it",
-                )
             return ChainReport(ok=True, checked=checked, head=prev)
         for entry in rows:
             if entry.prev_hash != prev:
                 return ChainReport(False, checked, entry.id, "previous hash does not match")
             if _digest(prev, entry) != entry.hash:
                 return ChainReport(False, checked, entry.id, "content does not match its hash")
-            tagged = keys.check_tag(entry.hash, entry.key_id, entry.tag) if entry.tag else None
-            if tagged is False:
-                return ChainReport(
-                    False, checked, entry.id, "keyed tag does not match (hash recomputed?)"
-                )
-            # A good tag vouches for everything before it; an uncheckable one waits for one.
-            unvouched_from = (unvouched_from or entry.id) if tagged is None else None
+            misfit = _tag_misfit(keys, entry)
+            if misfit:
+                return ChainReport(False, checked, entry.id, misfit)
             if checkpoint is not None and entry.action == "audit.prune":
                 vouched = vouched or (
                     entry.data.get("through_id") == checkpoint.through_id
@@ -196,6 +186,48 @@ def verify(session: Session, batch: int = 1000, keys: AuditKeys | None = None) -
             checked += 1
             last_id = entry.id
         session.expunge_all()
+
+
+def _tag_misfit(keys: AuditKeys, entry: AuditEntry) -> str:
+    """Why the entry's tag does not vouch for it ("" when it does)."""
+    if not entry.tag:
+        return "the entry carries no keyed tag"
+    tagged = keys.check_tag(entry.hash, entry.key_id, entry.tag)
+    if tagged is None:
+        return f"tagged under key {entry.key_id}, which LOA_SECRET_KEYS no longer holds"
+    return "" if tagged else "keyed tag does not match (hash recomputed?)"
+
+
+def retag(
+    transaction: Callable[[], AbstractContextManager[Session]], batch: int = 1000
+) -> dict[str, int]:
+    """Move every tag made under an older key to the current one, in batches.
+
+    Run by ``loa keys rotate`` while the old key is still configured. An entry whose tag
+    does not check out is left as it is (``verify`` keeps reporting it), never laundered.
+    """
+    counts = {"retagged": 0, "refused": 0}
+    last_id = 0
+    while True:
+        with transaction() as session:
+            keys = keys_of(session)
+            rows = list(
+                session.scalars(
+                    select(AuditEntry)
+                    .where(AuditEntry.id > last_id, AuditEntry.key_id != keys.current)
+                    .order_by(AuditEntry.id)
+                    .limit(batch)
+                )
+            )
+            for entry in rows:
+                last_id = entry.id
+                if _tag_misfit(keys, entry):
+                    counts["refused"] += 1
+                    continue
+                entry.key_id, entry.tag = keys.current, keys.tag(entry.hash)
+                counts["retagged"] += 1
+        if len(rows) < batch:
+            return counts
 
 
 def head(session: Session) -> tuple[int, str] | None:

@@ -131,16 +131,19 @@ def test_editing_one_entry_and_recomputing_every_hash_after_it_fails(
     assert result.exit_code == 1 and f"broken at entry {second}" in result.output
 
 
-def test_recomputing_and_stripping_the_tags_fails(ctx: Context, tree: Any) -> None:
+def test_recomputing_and_stripping_the_tags_fails_even_after_new_entries(
+    ctx: Context, tree: Any
+) -> None:
     for _ in range(4):
         new_article(ctx)
     second = entry_ids(ctx)[1]
     with ctx.engine.begin() as conn:
         conn.execute(text("UPDATE audit_log SET actor = 'mallory' WHERE id = :id"), {"id": second})
     recompute_from(ctx, second, strip_tags=True)
+    new_article(ctx)  # Loa writes on: its new, good tag must not bless the rewritten entries
     result = cli(ctx, "audit", "verify")
     assert result.exit_code == 1
-    assert f"broken at entry {second}: no tag under a configured key vouches" in result.output
+    assert f"broken at entry {second}: the entry carries no keyed tag" in result.output
 
 
 def test_a_forged_anchor_is_refused(ctx: Context, tree: Any, tmp_path: Path) -> None:
@@ -184,6 +187,7 @@ def test_after_key_rotation_it_still_verifies(ctx: Context, tree: Any, tmp_path:
     assert cli(ctx, "audit", "anchor", "--file", str(anchors)).exit_code == 0
     rotated = cli(ctx, "keys", "rotate", keys=f"{new},{old}")
     assert rotated.exit_code == 0, rotated.output
+    assert "audit_log.tag: 3 re-encrypted" in rotated.output  # every entry before the rotation
     after = build_context(
         dataclasses.replace(ctx.settings, secret_keys=(Secret(new), Secret(old))),
         engine=ctx.engine,
@@ -192,28 +196,78 @@ def test_after_key_rotation_it_still_verifies(ctx: Context, tree: Any, tmp_path:
     new_article(after)
     both = cli(ctx, "audit", "verify", "--anchor", str(anchors), keys=f"{new},{old}")
     assert both.exit_code == 0, both.output
-    # The old key dropped: its entries are covered by the tags made under the new one.
+    # The old key dropped, as the rotation procedure says: every tag is under the new one.
     only_new = cli(ctx, "audit", "verify", "--anchor", str(anchors), keys=new)
     assert only_new.exit_code == 0, only_new.output
+    assert "intact (5 entries" in only_new.output
     assert "1 signed under keys no longer configured" in only_new.output
-    # ...but an entry under the new key is still checked: editing it is found.
-    newest = entry_ids(ctx)[-1]
+    # ...and editing an entry is still found under the new key alone.
+    first = entry_ids(ctx)[0]
     with ctx.engine.begin() as conn:
-        conn.execute(text("UPDATE audit_log SET actor = 'mallory' WHERE id = :id"), {"id": newest})
-    recompute_from(ctx, newest)
-    assert cli(ctx, "audit", "verify", keys=new).exit_code == 1
+        conn.execute(text("UPDATE audit_log SET actor = 'mallory' WHERE id = :id"), {"id": first})
+    recompute_from(ctx, first)
+    edited = cli(ctx, "audit", "verify", keys=new)
+    assert edited.exit_code == 1 and f"broken at entry {first}: keyed tag" in edited.output
 
 
-def test_entries_from_before_keyed_tags_verify_once_a_tagged_entry_follows(
-    ctx: Context, tree: Any
-) -> None:
+def test_rotation_does_not_launder_a_rewritten_entry(ctx: Context, tree: Any) -> None:
+    old = ctx.settings.secret_keys[0].reveal()
+    new = new_key()
     for _ in range(3):
         new_article(ctx)
-    with ctx.engine.begin() as conn:  # what migration 0006 leaves: no key id, no tag
-        conn.execute(text("UPDATE audit_log SET key_id = '', tag = ''"))
-    legacy = cli(ctx, "audit", "verify")
-    assert legacy.exit_code == 1 and "no tag under a configured key vouches" in legacy.output
-    assert cli(ctx, "audit", "anchor").exit_code == 0
-    result = cli(ctx, "audit", "verify")
-    assert result.exit_code == 0, result.output
-    assert "intact (4 entries" in result.output
+    second = entry_ids(ctx)[1]
+    with ctx.engine.begin() as conn:
+        conn.execute(text("UPDATE audit_log SET actor = 'mallory' WHERE id = :id"), {"id": second})
+    recompute_from(ctx, second)
+    assert cli(ctx, "keys", "rotate", keys=f"{new},{old}").exit_code == 0
+    result = cli(ctx, "audit", "verify", keys=new)
+    assert result.exit_code == 1
+    assert f"broken at entry {second}: tagged under key" in result.output
+    assert "which LOA_SECRET_KEYS no longer holds" in result.output
+
+
+def legacy_database(tmp_path: Path, edit: str = "") -> tuple[Context, list[str]]:
+    """Three entries as they were before migration 0006 (``edit`` run on them), then upgraded.
+
+    Returns a context on the upgraded database and the hashes the entries had before.
+    """
+    from alembic import command
+    from sqlalchemy import inspect
+
+    from core.migrate import alembic_config, upgrade
+    from core.settings import load_settings
+
+    url = f"sqlite:///{tmp_path}/legacy.db"
+    environ = {"LOA_DATABASE_URL": url, "LOA_VAR_DIR": str(tmp_path), "LOA_SECRET_KEYS": new_key()}
+    settings = load_settings(environ)
+    upgrade(settings)
+    ctx = build_context(settings)
+    for n in range(3):
+        with ctx.transaction() as session:
+            audit.record(session, actor="cli", action="test.legacy", subject_id=n)
+    command.downgrade(alembic_config(url), "0005")  # the rows as they were before tags
+    with ctx.engine.begin() as conn:
+        assert "tag" not in {c["name"] for c in inspect(conn).get_columns("audit_log")}
+        hashes = list(conn.execute(text("SELECT hash FROM audit_log ORDER BY id")).scalars())
+        if edit:
+            conn.execute(text(edit))
+    upgrade(settings)
+    return ctx, hashes
+
+
+def test_entries_from_before_keyed_tags_are_tagged_by_loa_db_upgrade(tmp_path: Path) -> None:
+    ctx, hashes = legacy_database(tmp_path)
+    with ctx.sessions() as session:
+        report = audit.verify(session)
+        rows = list(session.scalars(select(audit.AuditEntry).order_by(audit.AuditEntry.id)))
+    ctx.close()
+    assert report.ok and report.checked == 3, report
+    assert [r.hash for r in rows] == hashes and all(r.tag for r in rows)
+
+
+def test_an_edit_made_before_the_upgrade_is_still_found(tmp_path: Path) -> None:
+    ctx, _ = legacy_database(tmp_path, "UPDATE audit_log SET actor = 'mallory' WHERE id = 2")
+    with ctx.sessions() as session:
+        report = audit.verify(session)  # the upgrade tagged what it found: the hash still breaks
+    ctx.close()
+    assert not report.ok and report.first_bad_id == 2
