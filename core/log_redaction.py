@@ -52,13 +52,16 @@ class AccessLogRedaction(logging.Filter):
 
 
 class SecretRedaction(logging.Filter):
-    """Redacts a record's message; on a handler, every record it writes passes through."""
+    """Redacts a record's message and traceback; on a handler, every record it writes passes."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
         cleaned = redact(message)
         if cleaned != message:
             record.msg, record.args = cleaned, None
+        if record.exc_info and not record.exc_text:
+            # Formatters use a cached exc_text as it is: fill it, redacted, before they do.
+            record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
         return True
 
 

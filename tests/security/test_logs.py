@@ -253,6 +253,25 @@ def test_redaction_of_recognisable_secrets(line: str, expected: str) -> None:
     assert redact(line) == expected
 
 
+def test_a_traceback_through_loas_handlers_is_redacted(tmp_path: Any) -> None:
+    import io
+
+    from core.log_redaction import install
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    install([handler])
+    log = logging.getLogger("loa.test-redaction")
+    log.addHandler(handler)
+    try:
+        raise ValueError("no account for /admin/enrol/s3cr3t-link")
+    except ValueError:
+        log.exception("request failed")
+    finally:
+        log.removeHandler(handler)
+    assert "Traceback" in stream.getvalue() and "s3cr3t-link" not in stream.getvalue()
+
+
 @pytest.mark.parametrize("command", ["serve", "demo"])
 def test_loa_serve_and_demo_run_uvicorn_with_the_redacting_config(
     command: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Any
