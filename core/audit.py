@@ -1,8 +1,21 @@
-"""The append-only, hash-chained audit log.
+"""The append-only, hash-chained, keyed audit log.
 
 Each entry stores the hash of the one before it and its own hash over a
 canonical JSON form, so altering, deleting or reordering any row breaks the
 chain from that row on; :func:`verify` finds the first break.
+
+A hash chain alone is no proof against someone who can write to the database:
+they could edit a row and recompute every hash after it. So each entry also
+carries a *tag*, an HMAC of its hash under a key derived from ``LOA_SECRET_KEYS``
+(:mod:`core.audit_keys`), and the id of that key; :func:`verify` demands a good
+tag on every entry. (A later tag must not vouch for an earlier untagged entry:
+it would bless whatever an attacker had rewritten before it was made.) Rotation
+keeps that true: ``loa keys rotate`` moves every tag to the new key
+(:func:`retag`), checking the old tag first, so the old key can then be dropped.
+Entries written before tags existed are tagged once, by migration 0006 under
+``loa db upgrade``, their hashes unchanged. Deleting the newest entries leaves a
+chain that is intact but shorter: anchors, signed heads kept outside the
+database (:mod:`core.audit_anchor`), find that.
 
 Retention (:func:`prune`) deletes the oldest entries without breaking the proof:
 it first appends an ``audit.prune`` entry naming the last pruned entry and its
@@ -17,12 +30,15 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import String, Text, delete, func, or_, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from core.audit_keys import AuditKeys, keys_of
 from core.auth.permissions import Actor, Permission, require
 from core.db import Base, utcnow
 from core.errors import ValidationFailed
@@ -45,6 +61,10 @@ class AuditEntry(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     #: Materialised path of the unit the entry concerns ("" for the whole system): who may read it.
     unit_path: Mapped[str] = mapped_column(String(200), default="", index=True)
+    #: Which configured key made ``tag`` ("" on entries written before tags existed).
+    key_id: Mapped[str] = mapped_column(String(16), default="")
+    #: HMAC of ``hash`` under that key: recomputing the hashes does not recompute this.
+    tag: Mapped[str] = mapped_column(String(64), default="")
 
 
 class AuditCheckpoint(Base):
@@ -94,6 +114,7 @@ def record(
     unit_path: str = "",
 ) -> AuditEntry:
     """Append one entry in the caller's transaction; concurrent writers are serialised."""
+    keys = keys_of(session)
     _lock(session)
     prev = _head(session)
     entry = AuditEntry(
@@ -109,6 +130,8 @@ def record(
         hash="",
     )
     entry.hash = _digest(prev, entry)
+    entry.key_id = keys.current
+    entry.tag = keys.tag(entry.hash)
     session.add(entry)
     session.flush()
     return entry
@@ -123,8 +146,12 @@ class ChainReport:
     head: str = ""
 
 
-def verify(session: Session, batch: int = 1000) -> ChainReport:
-    """Walk the chain in id order from the newest checkpoint; report the first misfit."""
+def verify(session: Session, batch: int = 1000, keys: AuditKeys | None = None) -> ChainReport:
+    """Walk the chain in id order from the newest checkpoint; report the first misfit.
+
+    ``keys`` default to the session's.
+    """
+    keys = keys or keys_of(session)
     checkpoint = _checkpoint(session)
     prev = checkpoint.last_hash if checkpoint else GENESIS
     last_id = checkpoint.through_id if checkpoint else 0
@@ -147,6 +174,9 @@ def verify(session: Session, batch: int = 1000) -> ChainReport:
                 return ChainReport(False, checked, entry.id, "previous hash does not match")
             if _digest(prev, entry) != entry.hash:
                 return ChainReport(False, checked, entry.id, "content does not match its hash")
+            misfit = _tag_misfit(keys, entry)
+            if misfit:
+                return ChainReport(False, checked, entry.id, misfit)
             if checkpoint is not None and entry.action == "audit.prune":
                 vouched = vouched or (
                     entry.data.get("through_id") == checkpoint.through_id
@@ -156,6 +186,62 @@ def verify(session: Session, batch: int = 1000) -> ChainReport:
             checked += 1
             last_id = entry.id
         session.expunge_all()
+
+
+def _tag_misfit(keys: AuditKeys, entry: AuditEntry) -> str:
+    """Why the entry's tag does not vouch for it ("" when it does)."""
+    if not entry.tag:
+        return "the entry carries no keyed tag"
+    tagged = keys.check_tag(entry.hash, entry.key_id, entry.tag)
+    if tagged is None:
+        return f"tagged under key {entry.key_id}, which LOA_SECRET_KEYS no longer holds"
+    return "" if tagged else "keyed tag does not match (hash recomputed?)"
+
+
+def retag(
+    transaction: Callable[[], AbstractContextManager[Session]], batch: int = 1000
+) -> dict[str, int]:
+    """Move every tag made under an older key to the current one, in batches.
+
+    Run by ``loa keys rotate`` while the old key is still configured. An entry whose tag
+    does not check out is left as it is (``verify`` keeps reporting it), never laundered.
+    """
+    counts = {"retagged": 0, "refused": 0}
+    last_id = 0
+    while True:
+        with transaction() as session:
+            keys = keys_of(session)
+            rows = list(
+                session.scalars(
+                    select(AuditEntry)
+                    .where(AuditEntry.id > last_id, AuditEntry.key_id != keys.current)
+                    .order_by(AuditEntry.id)
+                    .limit(batch)
+                )
+            )
+            for entry in rows:
+                last_id = entry.id
+                if _tag_misfit(keys, entry):
+                    counts["refused"] += 1
+                    continue
+                entry.key_id, entry.tag = keys.current, keys.tag(entry.hash)
+                counts["retagged"] += 1
+        if len(rows) < batch:
+            return counts
+
+
+def head(session: Session) -> tuple[int, str] | None:
+    """Id and hash of the newest entry, None while the log is empty."""
+    row = session.execute(
+        select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)
+    ).first()
+    return (row[0], row[1]) if row else None
+
+
+def pruned_through(session: Session) -> int:
+    """The id of the last entry retention removed (0: none)."""
+    checkpoint = _checkpoint(session)
+    return checkpoint.through_id if checkpoint else 0
 
 
 def prune(session: Session, before: dt.datetime, actor: str = "system") -> int:

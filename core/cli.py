@@ -6,7 +6,7 @@ import logging
 import secrets
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import click
 
@@ -21,8 +21,40 @@ def _settings() -> Settings:
 
 
 def _logging(settings: Settings) -> None:
+    from core.log_redaction import install
+
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    install()
+    if logging.getLogger().getEffectiveLevel() < logging.INFO:
+        # At DEBUG SQLAlchemy logs result rows (password hashes, sealed keys): statements only.
+        logging.getLogger("sqlalchemy.engine").setLevel(logging.INFO)
+
+
+def uvicorn_config(
+    app: Any,
+    *,
+    host: str,
+    port: int,
+    log_level: str,
+    lifespan: Literal["auto", "on", "off"] = "auto",
+) -> Any:
+    """The uvicorn config of ``loa serve`` and ``loa demo``: its access log never shows a secret.
+
+    Tests serve apps through this same function (``serve`` in tests/conftest.py).
+    """
+    import uvicorn
+
+    from core.log_redaction import uvicorn_log_config
+
+    return uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_level=log_level.lower(),
+        log_config=uvicorn_log_config(),
+        lifespan=lifespan,
     )
 
 
@@ -42,7 +74,8 @@ def serve(host: str, port: int) -> None:
 
     settings = _settings()
     _logging(settings)
-    uvicorn.run(create_app(settings), host=host, port=port, log_level=settings.log_level.lower())
+    app = create_app(settings)
+    uvicorn.Server(uvicorn_config(app, host=host, port=port, log_level=settings.log_level)).run()
 
 
 @main.command()
@@ -150,19 +183,63 @@ def audit() -> None:
 
 
 @audit.command("verify")
-def audit_verify() -> None:
-    """Exit 0 when the chain is intact; otherwise name the first bad entry."""
+@click.option(
+    "--anchor",
+    "anchor_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Anchors kept off the database host: fail if the chain no longer holds them.",
+)
+def audit_verify(anchor_file: Path | None) -> None:
+    """Exit 0 when the chain is intact (and holds every anchor); otherwise say where not."""
     from core import audit as audit_log
+    from core import audit_anchor
     from core.context import build_context
 
+    anchors = []
+    if anchor_file is not None:
+        try:
+            anchors = audit_anchor.parse(anchor_file.read_text(encoding="utf-8"))
+        except audit_anchor.AnchorError as exc:
+            raise click.ClickException(f"{anchor_file}: {exc}") from None
     ctx = build_context(_settings())
     with ctx.sessions() as session:
         report = audit_log.verify(session)
-    if report.ok:
-        click.echo(f"audit chain intact ({report.checked} entries, head {report.head[:16]})")
-        return
-    click.echo(f"audit chain broken at entry {report.first_bad_id}: {report.reason}", err=True)
-    sys.exit(1)
+        anchored = audit_anchor.check(session, anchors)
+    if not report.ok:
+        click.echo(f"audit chain broken at entry {report.first_bad_id}: {report.reason}", err=True)
+        sys.exit(1)
+    if not anchored.ok:
+        click.echo(f"audit chain does not hold its anchors: {anchored.reason}", err=True)
+        sys.exit(1)
+    click.echo(f"audit chain intact ({report.checked} entries, head {report.head[:16]})")
+    if anchor_file is not None:
+        old = anchored.unsigned
+        note = f" ({old} signed under keys no longer configured)" if old else ""
+        click.echo(f"holds all {anchored.checked} anchors of {anchor_file}{note}")
+
+
+@audit.command("anchor")
+@click.option(
+    "--file",
+    "anchor_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Append the anchor to this file (default: LOA_AUDIT_ANCHOR_FILE, if set).",
+)
+def audit_anchor_cmd(anchor_file: Path | None) -> None:
+    """Sign the chain's head and print it (one JSON line); keep it off the database host."""
+    from core import audit_anchor
+    from core.context import build_context
+
+    settings = _settings()
+    ctx = build_context(settings)
+    with ctx.transaction() as session:
+        anchor = audit_anchor.make(session, actor="cli")
+    target = anchor_file or settings.audit_anchor_file
+    if target is not None:
+        audit_anchor.append(target, anchor)
+    click.echo(anchor.line())
 
 
 @audit.command("prune")
@@ -271,7 +348,8 @@ Management API: {base}/api/graphql (a signed-in session, or an API token made at
     )
     for line in demo_accounts(ctx):
         click.echo(line)
-    uvicorn.run(create_app(settings, ctx=ctx, sandboxes=True), host=host, port=port)
+    app = create_app(settings, ctx=ctx, sandboxes=True)
+    uvicorn.Server(uvicorn_config(app, host=host, port=port, log_level=settings.log_level)).run()
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ import pluggy
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from core.audit_keys import audit_session_info
 from core.channels import Channel, Item
 from core.db import make_engine, make_sessionmaker
 from core.plugins import channels as collect_channels
@@ -121,12 +122,13 @@ def build_context(
 ) -> Context:
     pm = pm or make_plugin_manager()
     engine = engine or make_engine(settings.database_url)
+    sealer = Sealer(settings.secret_keys)
     return Context(
         settings=settings,
         pm=pm,
         engine=engine,
-        sessions=make_sessionmaker(engine),
+        sessions=make_sessionmaker(engine, info=audit_session_info(sealer)),
         redis=redis if redis is not None else make_redis(settings),
-        sealer=Sealer(settings.secret_keys),
+        sealer=sealer,
         channels=collect_channels(pm),
     )

@@ -4,7 +4,8 @@ Put the new key first in ``LOA_SECRET_KEYS`` (keep the old ones after it), run t
 then remove the old keys. Rows are rotated in batches, each in its own transaction;
 running it twice is harmless. Keyed digests (API tokens) cannot be recomputed without
 the token, so each is digested again under the newest key the next time it is used:
-keep an old key until its tokens have been used or have expired.
+keep an old key until its tokens have been used or have expired. The audit chain's tags
+are moved to the newest key here too (:func:`core.audit.retag`).
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ def rotate_all(ctx: Context, batch: int = 500) -> dict[str, int]:
                 counts[name] += len(rows)
             if len(rows) < batch:
                 break
+    counts["audit_log.tag"] = audit.retag(ctx.transaction, batch)["retagged"]
     with ctx.transaction() as session:
         audit.record(session, actor="cli", action="keys.rotate", data=counts)
     return counts

@@ -20,7 +20,13 @@ def alembic_config(database_url: str) -> Config:
 
 
 def upgrade(settings: Settings, revision: str = "head") -> None:
-    command.upgrade(alembic_config(settings.database_url), revision)
+    cfg = alembic_config(settings.database_url)
+    if settings.secret_keys:  # migration 0006 tags the audit entries written before tags
+        from core.audit_keys import AuditKeys
+        from core.secrets import Sealer
+
+        cfg.attributes["loa_audit_keys"] = AuditKeys.of(Sealer(settings.secret_keys))
+    command.upgrade(cfg, revision)
 
 
 def revision(settings: Settings, message: str) -> None:

@@ -26,6 +26,7 @@ class Sealer:
     def __init__(self, keys: Sequence[Secret]) -> None:
         if not keys:
             raise SecretError("no secret keys configured (LOA_SECRET_KEYS)")
+        self._keys = tuple(k.reveal().encode() for k in keys)
         self._digest_keys = [
             hmac.new(k.reveal().encode(), b"loa keyed digest v1", hashlib.sha256).digest()
             for k in keys
@@ -73,6 +74,22 @@ class Sealer:
             if hmac.compare_digest(self._digest_under(key, purpose, value), digest):
                 found = index if found is None else found
         return found
+
+    def keyring(self, purpose: str) -> list[tuple[str, bytes]]:
+        """``(key id, key)`` for ``purpose`` under every configured key, the current one first.
+
+        Each key is derived (HMAC-SHA256) for one purpose, so a key used for one job is
+        useless for another. The key id names a configured key without revealing it: a
+        record made under a key says which, and can be checked again after rotation for as
+        long as that key stays in ``LOA_SECRET_KEYS``.
+        """
+        return [
+            (
+                hmac.new(key, b"loa key id v1", hashlib.sha256).hexdigest()[:16],
+                hmac.new(key, f"loa {purpose} v1".encode(), hashlib.sha256).digest(),
+            )
+            for key in self._keys
+        ]
 
     @staticmethod
     def _digest_under(key: bytes, purpose: str, value: str) -> str:

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 
@@ -76,7 +77,14 @@ class Settings:
     graphql_max_tokens: int = 2000
     #: Private networks channel calls may reach; every other non-public address is refused.
     outbound_allow_networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
+    #: Where signed audit-chain heads are appended (None: only logged); see core/audit_anchor.
+    audit_anchor_file: Path | None = None
     extra: Mapping[str, str] = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        """The generated repr, with the password of any URL masked: settings end up in logs."""
+        shown = (f"{f.name}={_masked(getattr(self, f.name))!r}" for f in fields(self))
+        return f"Settings({', '.join(shown)})"
 
     @property
     def embedded_redis(self) -> bool:
@@ -89,6 +97,14 @@ class Settings:
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+
+_URL_PASSWORD = re.compile(r"(://[^:/@\s]*:)[^@/\s]+@")
+
+
+def _masked(value: object) -> object:
+    """A URL's password (``redis://loa:PASSWORD@host``) as ``***``; anything else as it is."""
+    return _URL_PASSWORD.sub(r"\1***@", value) if isinstance(value, str) else value
 
 
 #: Every variable Loa reads, with its default and meaning; the README's table is built from it.
@@ -141,6 +157,10 @@ VARIABLES: dict[str, tuple[str, str]] = {
         "Comma-separated CIDRs of private networks channel calls may reach (e.g. a portal "
         "on the provincial LAN). Loopback, private, link-local, multicast and unspecified "
         "addresses are refused otherwise.",
+    ),
+    "LOA_AUDIT_ANCHOR_FILE": (
+        "(unset)",
+        "File the daily signed audit-chain anchor is appended to; keep it off the database host.",
     ),
 }
 
@@ -209,6 +229,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         graphql_max_depth=int(env_map.get("LOA_GRAPHQL_MAX_DEPTH", "10")),
         graphql_max_tokens=int(env_map.get("LOA_GRAPHQL_MAX_TOKENS", "2000")),
         outbound_allow_networks=_networks(env_map.get("LOA_OUTBOUND_ALLOW_NETWORKS", "")),
+        audit_anchor_file=Path(p) if (p := env_map.get("LOA_AUDIT_ANCHOR_FILE")) else None,
     )
 
 

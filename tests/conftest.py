@@ -23,11 +23,13 @@ def _free_port() -> int:
 
 
 class LiveServer:
-    def __init__(self, app: Any) -> None:
+    def __init__(self, app: Any, log_level: str = "warning") -> None:
+        from core.cli import uvicorn_config  # what `loa serve` and `loa demo` run
+
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(
-            app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on"
+        config = uvicorn_config(
+            app, host="127.0.0.1", port=self.port, log_level=log_level, lifespan="on"
         )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
@@ -46,12 +48,13 @@ class LiveServer:
 
 
 @pytest.fixture
-def serve() -> Iterator[Callable[[Any], LiveServer]]:
-    """``serve(app)`` runs an ASGI app on a free loopback port until the test ends."""
+def serve() -> Iterator[Callable[..., LiveServer]]:
+    """``serve(app, log_level="warning")`` runs an ASGI app on a free loopback port until the
+    test ends, with the uvicorn config of ``loa serve``."""
     servers: list[LiveServer] = []
 
-    def start(app: Any) -> LiveServer:
-        server = LiveServer(app)
+    def start(app: Any, log_level: str = "warning") -> LiveServer:
+        server = LiveServer(app, log_level)
         server.start()
         servers.append(server)
         return server
