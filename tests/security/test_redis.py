@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import os
 import secrets
 import traceback
 from collections.abc import Callable, Iterator
@@ -35,13 +36,17 @@ from core.delivery.jobs import run_worker
 from core.delivery.models import Delivery
 from core.workflow import actions as workflow
 from plugins.portal.sandbox import create_sandbox
-from tests.conftest import TEST_REDIS_URL
+from tests.conftest import TEST_REDIS_URL as _TEST_REDIS_URL
 from tests.support.pipeline import COMMUNE, SECRET, sandbox_get, wait_for
 from tests.support.tls_proxy import TlsProxy
 
 #: What the README's ``ACL SETUSER loa ...`` grants: Loa's and rq's keys and channels, and
 #: every command but the dangerous ones (INFO excepted: rq reads the server version).
 ACL_RULES = "on >{password} resetkeys ~loa:* ~rq:* resetchannels &rq:* +@all -@dangerous +info"
+
+
+#: A real Redis: the one the run names, or (on CI's embedded run) the one named for processes.
+TEST_REDIS_URL = _TEST_REDIS_URL or os.environ.get("LOA_TEST_REDIS_FOR_PROCESSES")
 
 
 def test_the_readme_shows_this_acl() -> None:
@@ -53,6 +58,8 @@ def test_the_readme_shows_this_acl() -> None:
 def acl_user() -> Iterator[tuple[str, str]]:
     """A Redis ACL user with :data:`ACL_RULES` on the test server, removed afterwards."""
     if not TEST_REDIS_URL:
+        if os.environ.get("CI"):
+            raise AssertionError("CI must name a real Redis for the ACL tests")
         pytest.skip("needs LOA_TEST_REDIS_URL: fakeredis enforces no ACL")
     admin = redis.Redis.from_url(TEST_REDIS_URL)
     name, password = f"loa-test-{secrets.token_hex(4)}", secrets.token_urlsafe(24)
