@@ -10,6 +10,7 @@ every host but loopback, runs GraphiQL and the sign-in page and must see no CSP 
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import re
@@ -27,6 +28,7 @@ import pytest
 from starlette.routing import Mount, Route
 from starlette.testclient import TestClient
 
+import admin
 from core.app import create_app
 from core.auth.accounts import create_user
 from core.context import Context
@@ -238,7 +240,7 @@ def test_every_admin_page_loads_only_loa(ctx: Context, tree: dict[str, Any], cli
     assert posted.headers["location"] == "/admin/login/code"
     visit("/admin/login/code")  # code.html
     visit("/admin/login/recovery")  # recovery.html
-    templates = {p.name for p in (Path(ide.__file__).parents[2] / "admin/templates").glob("*.html")}
+    templates = {p.name for p in (Path(admin.__file__).parent / "templates").glob("*.html")}
     assert len(seen) == len(templates) - 1  # every template but base.html, which all extend
 
 
@@ -282,6 +284,19 @@ def test_every_response_carries_the_policy(client: TestClient) -> None:
     ):
         assert_strict_policy(response)
         assert response.headers["x-frame-options"] == "DENY"
+
+
+def test_production_has_the_same_policy_and_no_graphiql(ctx: Context) -> None:
+    prod = dataclasses.replace(ctx, settings=dataclasses.replace(ctx.settings, env="prod"))
+    app = create_app(prod.settings, ctx=prod, embedded_worker=False)
+    with TestClient(app, raise_server_exceptions=False, follow_redirects=False) as client:
+        page = client.get("/graphql", headers=HTML)
+        assert page.status_code == 404 and "graphiql" not in page.text.lower()
+        assert client.get(ide.bundle().url("graphiql.js")).status_code == 404
+        for response in (page, client.get("/admin/login")):
+            assert_strict_policy(response)
+            assert "max-age=31536000" in response.headers["strict-transport-security"]
+        assert_page_loads_only_loa(client, client.get("/admin/login"))
 
 
 def test_assets_are_versioned_and_cached_for_a_year(client: TestClient) -> None:
