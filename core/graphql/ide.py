@@ -32,8 +32,8 @@ SCRIPTS = ("vendor/react.production.min.js", "vendor/react-dom.production.min.js
 GRAPHIQL = ("vendor/graphiql.min.js", "graphiql.js")
 STYLES = ("vendor/graphiql.min.css", "graphiql.css")
 
-DEFAULT_QUERY = """# GraphQL công khai của Loa: bài đã đăng, còn hiệu lực. Ctrl-Enter để chạy.
-# Loa's public GraphQL: published, in-window content. Ctrl-Enter runs the query.
+DEFAULT_QUERY = """# GraphQL công khai của Loa / Loa's public GraphQL
+# Ctrl-Enter: chạy truy vấn / run the query
 {
   articles(first: 5) {
     totalCount
