@@ -20,6 +20,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from admin import assets
 from core.auth import actions, tokens, totp
 from core.auth.errors import LockedOut, SignInFailed
 from core.auth.models import Role
@@ -43,6 +44,7 @@ env = Environment(
     auto_reload=False,
 )
 env.filters["local"] = _local
+env.globals["asset"] = assets.asset
 
 HOME, LOGIN, CODE, ENROL_PAGE = "/admin/", "/admin/login", "/admin/login/code", "/admin/enrol"
 
@@ -464,6 +466,7 @@ def admin_app(ctx: Context) -> Starlette:
         Route("/tokens/{token_id:int}/revoke", revoke_token, methods=["POST"]),
         Route("/logout", logout, methods=["POST"]),
         Route("/logout-everywhere", logout_everywhere, methods=["POST"]),
+        assets.bundle().mount(at="/static"),  # the stylesheet, at a versioned URL
     ]
     app = Starlette(routes=routes)
     app.state.loa = ctx

@@ -16,47 +16,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Mount, Route
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from core.context import Context, build_context
+from core.security_headers import SecurityHeaders
 from core.settings import Settings
-
-CSP = (
-    "default-src 'self'; img-src 'self' https: data:; style-src 'self' 'unsafe-inline' "
-    "https://unpkg.com; script-src 'self' 'unsafe-inline' https://unpkg.com; "
-    "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
-)
-
-
-class SecurityHeaders:
-    """Headers every response carries; HSTS only outside dev (it sticks in browsers)."""
-
-    def __init__(self, app: ASGIApp, *, hsts: bool) -> None:
-        self.app = app
-        self.headers = [
-            (b"x-content-type-options", b"nosniff"),
-            (b"referrer-policy", b"strict-origin-when-cross-origin"),
-            (b"x-frame-options", b"DENY"),
-            (b"content-security-policy", CSP.encode()),
-        ]
-        if hsts:
-            self.headers.append(
-                (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
-            )
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                present = {k.lower() for k, _ in message.get("headers", [])}
-                extra = [(k, v) for k, v in self.headers if k not in present]
-                message["headers"] = list(message.get("headers", [])) + extra
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
 
 
 async def healthz(request: Request) -> JSONResponse:
@@ -90,7 +53,7 @@ def create_app(
 ) -> Starlette:
     """Build the web app. With no Redis configured, an in-process worker serves the queue."""
     from admin.app import admin_app
-    from core.graphql import management_app, public_app
+    from core.graphql import ide, management_app, public_app
     from core.interactions.routes import feedback_routes
     from core.reports.routes import report_routes
 
@@ -103,6 +66,7 @@ def create_app(
         # Routes, not mounts: clients POST to /graphql exactly, with no redirect to /graphql/.
         Route("/graphql", public_app(context), methods=["GET", "POST"]),
         Route("/api/graphql", management_app(context), methods=["GET", "POST"]),
+        *ide.routes(settings),  # GET /static/graphiql/{version}/… (GraphiQL's own files)
         Mount("/admin", app=admin_app(context)),
         *report_routes(),  # GET /api/reports/{kind}.csv
         *feedback_routes(),  # POST /api/feedback (citizens, through portals)

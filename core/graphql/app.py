@@ -24,6 +24,7 @@ from core.auth.permissions import watch_refusals
 from core.auth.web import client_address
 from core.context import Context
 from core.errors import Forbidden, Unauthenticated
+from core.graphql import ide as graphiql
 from core.graphql.auth import authenticate
 from core.graphql.cache import Invalidator, ResponseCache
 from core.graphql.errors import INTERNAL_MESSAGE, LoaSchema, error_response, formatted
@@ -106,6 +107,10 @@ class LoaView(GraphQL[RequestContext, None]):
             cache.put(key, generation, bytes(response.body))
         return response
 
+    async def render_graphql_ide(self, request: Request) -> Response:
+        """Loa's own GraphiQL page (see :mod:`core.graphql.ide`), never strawberry's CDN one."""
+        return graphiql.page(request.url.path)
+
     async def process_result(
         self, request: Request, result: ExecutionResult
     ) -> GraphQLHTTPResponse:
@@ -134,7 +139,8 @@ def public_app(ctx: Context) -> ASGIApp:
     cache = ResponseCache(shared=ctx.content_generation)
     ctx.pm.register(Invalidator(cache), name=f"loa.graphql.cache.{id(cache)}")
     schema = public_schema(ctx.settings)
-    return LoaView(schema, ctx, authenticated=False, ide=not ctx.settings.is_prod, cache=cache)
+    ide = graphiql.enabled(ctx.settings)
+    return LoaView(schema, ctx, authenticated=False, ide=ide, cache=cache)
 
 
 def management_app(ctx: Context) -> ASGIApp:

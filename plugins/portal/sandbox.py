@@ -21,7 +21,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from plugins.portal.sandbox_page import render_page
+from plugins.portal.sandbox_page import STYLE, render_page
 from plugins.portal.sandbox_schema import PayloadError, validate_envelope
 from plugins.portal.sandbox_state import Article, Comment, Event, Fault, SandboxState, now_iso
 
@@ -320,6 +320,11 @@ class _Receiver:
     async def page(self, request: Request) -> Response:
         return HTMLResponse(render_page(self.state))
 
+    async def stylesheet(self, request: Request) -> Response:
+        """The page's style; its URL carries a digest, so it may be cached for a year."""
+        cache = "public, max-age=31536000, immutable"
+        return Response(STYLE, media_type="text/css", headers={"cache-control": cache})
+
 
 class _Control:
     """``/__fake/…``: what tests and the demo use to steer the sandbox."""
@@ -388,6 +393,7 @@ def create_sandbox(secret: str, latency: float = 0.0) -> Starlette:
     control = _Control(state)
     routes = [
         Route("/", rx.page, methods=["GET"]),
+        Route("/page.css", rx.stylesheet, methods=["GET"]),
         Route("/sites/{site}/webhook", rx.webhook_post, methods=["POST"]),
         Route("/sites/{site}/webhook/messages/{message_id:path}", rx.message_get, methods=["GET"]),
         Route("/sites/{site}/articles", rx.articles, methods=["GET"]),

@@ -2,21 +2,26 @@
 
 Everything shown came from a webhook body, i.e. from outside: every value goes
 through :func:`html.escape`, because a hostile title must not run as script
-on the page an official opens during training.
+on the page an official opens during training. Its style is a served file
+(``page.css``, versioned by digest), not an inline ``<style>``, so Loa's CSP
+(``style-src 'self'``) holds for it too.
 """
 
 from __future__ import annotations
 
+import hashlib
 from html import escape
 
 from plugins.portal.sandbox_state import SandboxState, Site
 
-_STYLE = """
+STYLE = """
 body{font-family:system-ui,sans-serif;margin:2rem;max-width:72rem;color:#1a1a1a}
 table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem}
 th,td{border:1px solid #ccc;padding:.3rem .5rem;text-align:left;vertical-align:top}
 th{background:#f2f2f2}.ok{color:#176b2c}.bad{color:#b00020}small{color:#555}
 """
+#: The stylesheet's URL relative to the page (the sandbox's root), with its digest as version.
+STYLE_URL = "page.css?v=" + hashlib.sha256(STYLE.encode()).hexdigest()[:12]
 
 
 def _label(vi: str, en: str) -> str:
@@ -93,5 +98,6 @@ def render_page(state: SandboxState) -> str:
     return (
         '<!doctype html><html lang="vi"><head><meta charset="utf-8">'
         "<title>Cổng thông tin (mô phỏng) — Portal sandbox</title>"
-        f"<style>{_STYLE}</style></head><body><h1>{title}</h1>{sections}</body></html>"
+        f'<link rel="stylesheet" href="{STYLE_URL}">'
+        f"</head><body><h1>{title}</h1>{sections}</body></html>"
     )

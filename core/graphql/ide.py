@@ -1,0 +1,98 @@
+"""GraphiQL, served whole by Loa: strawberry's page loads it from a CDN with inline script.
+
+Strawberry's template pulls React and GraphiQL from unpkg and starts them with an
+inline ``<script>``: it never loads on an office network without internet, and it
+needs ``script-src 'unsafe-inline' https://unpkg.com``. This page loads the pinned
+copies in ``static/vendor`` (``SOURCES.md`` names each with its version, licence and
+sha256) and Loa's own ``static/graphiql.js``, from Loa's origin at versioned URLs;
+its settings travel as inert JSON. Its policy is the house one plus ``data:`` fonts
+and images (GraphiQL's stylesheet embeds its fonts and icons) and a per-response
+nonce for the ``<style>`` elements GraphiQL's dialogs add at run time.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import secrets
+from functools import cache
+from pathlib import Path
+
+from starlette.responses import HTMLResponse
+from starlette.routing import BaseRoute
+
+from core.security_headers import content_security_policy
+from core.settings import Settings
+from core.static import Bundle
+
+STATIC = Path(__file__).parent / "static"
+PREFIX = "/static/graphiql"
+
+SCRIPTS = ("vendor/react.production.min.js", "vendor/react-dom.production.min.js")
+GRAPHIQL = ("vendor/graphiql.min.js", "graphiql.js")
+STYLES = ("vendor/graphiql.min.css", "graphiql.css")
+
+DEFAULT_QUERY = """# GraphQL công khai của Loa / Loa's public GraphQL
+# Ctrl-Enter: chạy truy vấn / run the query
+{
+  articles(first: 5) {
+    totalCount
+    edges {
+      node {
+        title
+        slug
+      }
+    }
+  }
+}
+"""
+
+
+def enabled(settings: Settings) -> bool:
+    """GraphiQL is a developer's tool: offered in dev, not in production."""
+    return not settings.is_prod
+
+
+@cache
+def bundle() -> Bundle:
+    """GraphiQL's files, digested once per process."""
+    return Bundle.of(STATIC, PREFIX)
+
+
+def routes(settings: Settings) -> list[BaseRoute]:
+    """The route of GraphiQL's files, where GraphiQL is offered at all."""
+    return [bundle().mount()] if enabled(settings) else []
+
+
+def _json_for_html(value: object) -> str:
+    """JSON that cannot end the ``<script>`` element holding it."""
+    return json.dumps(value).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def page(endpoint: str) -> HTMLResponse:
+    """The GraphiQL page for ``endpoint`` (the path it POSTs queries to)."""
+    assets = bundle()
+    nonce = secrets.token_urlsafe(18)
+    config = {"url": endpoint, "defaultQuery": DEFAULT_QUERY, "styleNonce": nonce}
+    links = "".join(
+        f'<link rel="stylesheet" href="{html.escape(assets.url(name))}">\n' for name in STYLES
+    )
+    scripts = "".join(
+        f'<script src="{html.escape(assets.url(name))}"></script>\n'
+        for name in (*SCRIPTS, *GRAPHIQL)
+    )
+    body = (
+        '<!doctype html>\n<html lang="vi">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        '<meta name="robots" content="noindex">\n'
+        f"<title>GraphiQL · Loa</title>\n{links}</head>\n<body>\n"
+        '<div id="graphiql">Đang tải GraphiQL… / Loading GraphiQL…</div>\n'
+        f'<script type="application/json" id="loa-graphiql">{_json_for_html(config)}</script>\n'
+        f"{scripts}</body>\n</html>\n"
+    )
+    policy = content_security_policy(
+        style_src=f"'self' 'nonce-{nonce}'", font_src="'self' data:", img_src="'self' data:"
+    )
+    return HTMLResponse(
+        body, headers={"content-security-policy": policy, "cache-control": "no-store"}
+    )
