@@ -15,12 +15,17 @@ from core import audit
 from core.auth.models import User
 from core.context import Context
 from core.delivery.models import ChannelTarget
+from core.models import load_all
 
 #: (model, sealed column) pairs: everything Loa keeps encrypted at rest.
 SEALED = ((ChannelTarget, "secrets_sealed"), (User, "totp_sealed"))
 
 
 def rotate_all(ctx: Context, batch: int = 500) -> dict[str, int]:
+    # The CLI imports only the models named above; flushing a ChannelTarget needs the
+    # table its foreign keys point at (units) in the metadata, or SQLAlchemy raises
+    # NoReferencedTableError (issue 8, on a fresh demo database).
+    load_all()
     counts: dict[str, int] = {}
     for model, column in SEALED:
         name = f"{model.__tablename__}.{column}"
