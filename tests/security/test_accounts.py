@@ -7,18 +7,37 @@ fresh database.
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import os
+import secrets
 import subprocess
 import sys
+from typing import Any
 
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import select, update
+from starlette.testclient import TestClient
+
+from core.auth import actions as auth
+from core.auth.accounts import create_user
+from core.auth.actions import actor_for
+from core.auth.errors import SignInFailed
 from core.auth.models import User
-from core.auth.permissions import SYSTEM
+from core.auth.permissions import SYSTEM, watch_refusals
+from core.cli import main
 from core.context import Context
 from core.delivery import targets
 from core.delivery.models import ChannelTarget
+from core.errors import LoaError
 from core.secrets import Sealer, new_key
 from core.settings import Secret
-from tests.core.auth.conftest import MakeAccount, audit_rows, clock, make_account  # noqa: F401
+from tests.core.auth import conftest as auth_fixtures
+from tests.core.auth.conftest import Clock, MakeAccount, audit_rows, csrf_of, sign_in
+
+# The account fixtures of tests/core/auth, used here too.
+clock, make_account, web = auth_fixtures.clock, auth_fixtures.make_account, auth_fixtures.web
 
 
 def _cli(ctx: Context, *args: str, keys: str | None = None) -> subprocess.CompletedProcess[str]:
@@ -46,7 +65,7 @@ def _cli(ctx: Context, *args: str, keys: str | None = None) -> subprocess.Comple
 
 def test_keys_rotate_runs_in_a_fresh_process(
     ctx: Context,
-    make_account: MakeAccount,  # noqa: F811
+    make_account: MakeAccount,
 ) -> None:
     old = ctx.settings.secret_keys[0].reveal()
     an = make_account("an")
@@ -68,3 +87,148 @@ def test_keys_rotate_runs_in_a_fresh_process(
     assert only_new.open(row.secrets_sealed) == {"k": "v4lue"}
     assert only_new.open(user.totp_sealed) == {"secret": an.secret}
     assert audit_rows(ctx, "keys.rotate")[0].data["channel_targets.secrets_sealed"] == 1
+
+
+# --- enumeration: resetTotp / grantRole / revokeRole ---------------------------------------
+
+
+def _answer(call: Any) -> tuple[str, str]:
+    try:
+        call()
+    except LoaError as exc:
+        return type(exc).__name__, exc.message
+    return "ok", ""
+
+
+def test_a_username_outside_ones_reach_answers_like_a_missing_one(
+    ctx: Context,
+    make_account: MakeAccount,
+) -> None:
+    make_account("an", role="editor", unit="14932")
+    contributor = make_account("gop-y", role="contributor", unit="14950")
+    hanoi = make_account("hn-admin", role="admin", unit="01")
+    with ctx.sessions() as session:
+        asking = [actor_for(session, a.user_id) for a in (contributor, hanoi)]
+    for actor in asking:
+        assert actor is not None
+        for call in (
+            functools.partial(auth.reset_totp, ctx, actor),
+            lambda name, a=actor: auth.revoke_role(ctx, a, name, "14932", "editor"),
+            lambda name, a=actor: auth.grant_role(ctx, a, name, "14932", "editor"),
+        ):
+            with watch_refusals() as refused:
+                real = _answer(functools.partial(call, "an"))
+            ghost = _answer(functools.partial(call, "khong-co-ai"))
+            assert real[0] != "ok"
+            assert real == (ghost[0], ghost[1].replace("khong-co-ai", "an")), actor.name
+            assert refused, "the refusal is still collected for the audit log"
+    with ctx.sessions() as session:
+        user = session.scalar(select(User).where(User.username == "an"))
+        assert user is not None and user.totp_enabled_at is not None  # untouched
+
+
+# --- refused enrolment links are audited ----------------------------------------------------
+
+
+def test_refused_enrolment_links_are_audited(ctx: Context, web: TestClient, tree: Any) -> None:
+    token = secrets.token_urlsafe(32)
+    create_user(ctx, username="chi", unit_code="38", role="admin", enrol_token=token)
+    with ctx.transaction() as session:
+        session.execute(
+            update(User)
+            .where(User.username == "chi")
+            .values(enrol_token_expires_at=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1))
+        )
+    assert web.get(f"/admin/enrol/{token}").status_code == 404
+    assert web.get("/admin/enrol/" + "x" * 43).status_code == 404
+    refused = audit_rows(ctx, "auth.enrol_link_refused")
+    assert [r.data["reason"] for r in refused] == ["expired", "unknown"]
+    assert refused[0].actor == "chi" and refused[0].unit_path  # Thanh Hóa's admins see it
+    assert refused[1].actor == "anonymous" and refused[1].data["address"] == "testclient"
+    assert all(token not in str(r.data) for r in refused)
+
+
+# --- loa user create on an enrolled account -------------------------------------------------
+
+
+def test_user_create_refuses_to_reissue_a_link_for_an_enrolled_account(
+    ctx: Context,
+    make_account: MakeAccount,
+) -> None:
+    an = make_account("an", role="editor", unit="14932")
+    again = CliRunner().invoke(
+        main, ["user", "create", "an", "--unit", "14932", "--role", "editor"], env=_env(ctx)
+    )
+    assert again.exit_code != 0 and "/admin/enrol/" not in again.output
+    assert "--reset" in again.output
+    with ctx.sessions() as session:
+        user = session.get(User, an.user_id)
+        assert user is not None and user.enrol_token_digest == ""
+    assert [r.actor for r in audit_rows(ctx, "user.create_refused")] == ["cli"]
+    reset = CliRunner().invoke(
+        main,
+        ["user", "create", "an", "--unit", "14932", "--role", "editor", "--reset"],
+        env=_env(ctx),
+    )
+    assert reset.exit_code == 0, reset.output
+    assert "http://loa.test/admin/enrol/" in reset.output
+    [entry] = audit_rows(ctx, "user.enrol_reset")
+    assert entry.actor == "cli" and entry.subject_id == str(an.user_id)
+
+
+def _env(ctx: Context) -> dict[str, str]:
+    return {
+        "LOA_DATABASE_URL": ctx.settings.database_url,
+        "LOA_SECRET_KEYS": ctx.settings.secret_keys[0].reveal(),
+        "LOA_VAR_DIR": str(ctx.settings.var_dir),
+        "LOA_BASE_URL": "http://loa.test",
+        **({"LOA_REDIS_URL": ctx.settings.redis_url} if ctx.settings.redis_url else {}),
+    }
+
+
+# --- a TOTP reset issues a one-time link; the password alone enrols nothing -----------------
+
+
+def test_after_a_totp_reset_the_password_alone_enrols_nothing(
+    ctx: Context,
+    web: TestClient,
+    clock: Clock,
+    make_account: MakeAccount,
+) -> None:
+    an = make_account("an", role="editor", unit="14932")
+    admin = make_account("th-admin", role="admin", unit="38")
+    sign_in(web, admin, clock)
+    home = web.get("/admin/")
+    q = (
+        'mutation { resetTotp(username: "an") { __typename'
+        " ... on EnrolmentLinkIssued { username enrolmentLink expiresAt } } }"
+    )
+    r = web.post("/api/graphql", json={"query": q}, headers={"X-CSRF-Token": csrf_of(home.text)})
+    issued = r.json()["data"]["resetTotp"]
+    assert issued["__typename"] == "EnrolmentLinkIssued" and issued["username"] == "an"
+    link = issued["enrolmentLink"].removeprefix("http://loa.test")
+    assert link.startswith("/admin/enrol/")
+    # Whoever knows the password (the attacker of issue 8) cannot enrol an authenticator.
+    with pytest.raises(SignInFailed):
+        auth.sign_in_password(ctx, "an", an.password, "10.9.9.9")
+    attacker = TestClient(web.app, follow_redirects=False)
+    page = attacker.get("/admin/login")
+    r = attacker.post(
+        "/admin/login",
+        data={"username": "an", "password": an.password, "csrf_token": csrf_of(page.text)},
+    )
+    assert r.status_code == 401 and "Thông tin đăng nhập không đúng" in r.text
+    assert attacker.get("/admin/enrol").headers["location"] == "/admin/login"
+    reasons = [r.data["reason"] for r in audit_rows(ctx, "auth.login_failed")]
+    assert reasons[-2:] == ["not enrolled", "not enrolled"]
+    # The owner, with the link the admin handed over, starts again.
+    owner = TestClient(web.app, follow_redirects=False)
+    form = owner.get(link)
+    assert form.status_code == 200
+    done = owner.post(
+        link,
+        data={"password": an.password, "password2": an.password, "csrf_token": csrf_of(form.text)},
+    )
+    assert done.headers["location"] == "/admin/enrol"
+    [entry] = audit_rows(ctx, "auth.totp_reset")
+    assert entry.actor == "th-admin" and "enrol" not in str(entry.data).replace("enrol_", "")

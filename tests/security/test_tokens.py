@@ -19,7 +19,11 @@ from core.auth.models import ApiToken
 from core.context import Context
 from core.errors import Forbidden
 from core.graphql import management_app
-from tests.core.auth.conftest import MakeAccount, audit_rows, clock, make_account  # noqa: F401
+from tests.core.auth import conftest as auth_fixtures
+from tests.core.auth.conftest import MakeAccount, audit_rows
+
+# The account fixtures of tests/core/auth, used here too.
+clock, make_account = auth_fixtures.clock, auth_fixtures.make_account
 
 
 @pytest.fixture
@@ -53,7 +57,7 @@ REVOKE = (
 def test_a_read_token_cannot_revoke_another_token(
     ctx: Context,
     api: Any,
-    make_account: MakeAccount,  # noqa: F811
+    make_account: MakeAccount,
 ) -> None:
     an = make_account("an", role="editor", unit="14932")
     read = _token(ctx, an.user_id, "read")
@@ -75,7 +79,7 @@ def test_a_read_token_cannot_revoke_another_token(
 def test_no_token_scope_lists_or_revokes_tokens(
     ctx: Context,
     api: Any,
-    make_account: MakeAccount,  # noqa: F811
+    make_account: MakeAccount,
 ) -> None:
     an = make_account("an", role="editor", unit="14932")
     full = _token(ctx, an.user_id, "read", "write", "publish")
