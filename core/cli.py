@@ -150,7 +150,7 @@ def keys_rotate() -> None:
 
     ctx = build_context(_settings())
     for name, n in rotate_all(ctx).items():
-        click.echo(f"{name}: {n} re-encrypted")
+        click.echo(f"{name}: {n} {'re-keyed' if name.endswith('.digest') else 're-encrypted'}")
 
 
 @main.group()

@@ -4,7 +4,9 @@ Put the new key first in ``LOA_SECRET_KEYS`` (keep the old ones after it), run t
 then remove the old keys. Rows are rotated in batches, each in its own transaction;
 running it twice is harmless. Keyed digests (API tokens) cannot be recomputed without
 the token, so each is digested again under the newest key the next time it is used:
-keep an old key until its tokens have been used or have expired.
+keep an old key until its tokens have been used or have expired. Recovery codes still
+stored as unsalted SHA-256 (issued before keyed digests) are re-keyed here; a keyed one
+matches under any listed key, so keep old keys until accounts have new codes.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from core import audit
-from core.auth.models import User
+from core.auth import recovery
+from core.auth.models import RecoveryCode, User
 from core.context import Context
 from core.delivery.models import ChannelTarget
 from core.models import load_all
@@ -48,6 +51,28 @@ def rotate_all(ctx: Context, batch: int = 500) -> dict[str, int]:
                 counts[name] += len(rows)
             if len(rows) < batch:
                 break
+    counts["recovery_codes.digest"] = _rekey_recovery_codes(ctx, batch)
     with ctx.transaction() as session:
         audit.record(session, actor="cli", action="keys.rotate", data=counts)
     return counts
+
+
+def _rekey_recovery_codes(ctx: Context, batch: int) -> int:
+    """Turn every unsalted SHA-256 recovery code into a keyed digest (issue 8)."""
+    done = 0
+    while True:
+        with ctx.transaction() as session:
+            rows = list(
+                session.scalars(
+                    select(RecoveryCode)
+                    .where(RecoveryCode.scheme == recovery.LEGACY)
+                    .order_by(RecoveryCode.id)
+                    .limit(batch)
+                    .with_for_update()
+                )
+            )
+            for row in rows:
+                row.digest, row.scheme = recovery.rekey(ctx.sealer, row.digest), recovery.KEYED
+            done += len(rows)
+        if len(rows) < batch:
+            return done

@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from core import audit
-from core.auth import passwords, totp
+from core.auth import passwords, recovery, totp
 from core.auth.errors import LockedOut, SignInFailed
 from core.auth.models import RecoveryCode, Role, RoleMembership, User
 from core.auth.permissions import Actor, Grant, Permission, require
@@ -27,8 +27,7 @@ from core.errors import Forbidden, NotFound, ValidationFailed
 from core.secrets import SecretError
 from core.units.models import CURRENT_SCHEME, Unit
 
-RECOVERY_CODES = 10
-RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i
+RECOVERY_CODES = recovery.COUNT
 
 
 def sessions(ctx: Context) -> SessionStore:
@@ -42,15 +41,6 @@ def throttle(ctx: Context) -> Throttle:
 
 def enrol_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def _recovery_digest(code: str) -> str:
-    return hashlib.sha256("".join(code.lower().split()).replace("-", "").encode()).hexdigest()
-
-
-def _new_recovery_code() -> str:
-    raw = "".join(secrets.choice(RECOVERY_ALPHABET) for _ in range(16))  # ~79 bits
-    return "-".join(raw[i : i + 4] for i in range(0, 16, 4))
 
 
 def _name_tag(username: str) -> str:
@@ -245,19 +235,22 @@ def sign_in_code(ctx: Context, user_id: int, code: str, address: str) -> None:
 def sign_in_recovery(ctx: Context, user_id: int, code: str, address: str) -> int:
     """Second factor by a one-time recovery code; returns how many remain."""
     user, guard = _second_factor_gate(ctx, user_id, address)
-    digest = _recovery_digest(code)
     with ctx.transaction() as session:
-        used = session.execute(
-            update(RecoveryCode)
-            .where(
-                RecoveryCode.user_id == user_id,
-                RecoveryCode.digest == digest,
-                RecoveryCode.used_at.is_(None),
+        unused = session.execute(
+            select(RecoveryCode.id, RecoveryCode.digest, RecoveryCode.scheme).where(
+                RecoveryCode.user_id == user_id, RecoveryCode.used_at.is_(None)
             )
-            .values(used_at=utcnow())
-            .execution_options(synchronize_session=False)
-        )
-        ok = bool(used.rowcount)  # type: ignore[attr-defined]
+        ).all()
+        found = [i for i, d, scheme in unused if recovery.matches(ctx.sealer, code, d, scheme)]
+        ok = False
+        if found:  # used once: a concurrent use of the same code updates nothing
+            used = session.execute(
+                update(RecoveryCode)
+                .where(RecoveryCode.id == found[0], RecoveryCode.used_at.is_(None))
+                .values(used_at=utcnow())
+                .execution_options(synchronize_session=False)
+            )
+            ok = bool(used.rowcount)  # type: ignore[attr-defined]
         remaining = 0
         if ok:
             row = session.get(User, user_id)
@@ -374,11 +367,18 @@ def confirm_totp(ctx: Context, user_id: int, secret: str, code: str, address: st
         if step is None:
             _audit(session, "auth.enrol_failed", actor=row.username, user=row, address=address)
         else:
-            codes = [_new_recovery_code() for _ in range(RECOVERY_CODES)]
+            codes = [recovery.new_code() for _ in range(RECOVERY_CODES)]
             session.execute(
                 update(RecoveryCode).where(RecoveryCode.user_id == row.id).values(used_at=utcnow())
             )
-            session.add_all(RecoveryCode(user_id=row.id, digest=_recovery_digest(c)) for c in codes)
+            session.add_all(
+                RecoveryCode(
+                    user_id=row.id,
+                    digest=recovery.digest(ctx.sealer, c),
+                    scheme=recovery.KEYED,
+                )
+                for c in codes
+            )
             row.totp_sealed = ctx.sealer.seal({"secret": secret})
             row.totp_last_step = step
             row.totp_enabled_at = utcnow()

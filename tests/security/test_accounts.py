@@ -9,22 +9,24 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import os
 import secrets
 import subprocess
 import sys
+from dataclasses import replace
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 from starlette.testclient import TestClient
 
 from core.auth import actions as auth
 from core.auth.accounts import create_user
 from core.auth.actions import actor_for
 from core.auth.errors import SignInFailed
-from core.auth.models import User
+from core.auth.models import RecoveryCode, User
 from core.auth.permissions import SYSTEM, watch_refusals
 from core.cli import main
 from core.context import Context
@@ -232,3 +234,46 @@ def test_after_a_totp_reset_the_password_alone_enrols_nothing(
     assert done.headers["location"] == "/admin/enrol"
     [entry] = audit_rows(ctx, "auth.totp_reset")
     assert entry.actor == "th-admin" and "enrol" not in str(entry.data).replace("enrol_", "")
+
+
+# --- recovery codes: keyed digests; codes stored before still work, then are re-keyed -------
+
+
+def _sha(code: str) -> str:
+    return hashlib.sha256(code.replace("-", "").encode()).hexdigest()
+
+
+def test_recovery_codes_are_stored_keyed_and_old_ones_are_migrated(
+    ctx: Context, make_account: MakeAccount
+) -> None:
+    an = make_account("an")
+    with ctx.sessions() as session:
+        stored = set(session.scalars(select(RecoveryCode.digest)))
+    assert len(stored) == 10
+    # A database copy alone no longer tests guesses: the digest needs LOA_SECRET_KEYS.
+    assert not stored & {_sha(c) for c in an.recovery}
+    assert auth.sign_in_recovery(ctx, an.user_id, an.recovery[0], "10.0.0.1") == 9
+    # Two codes as an older Loa stored them (unsalted SHA-256, no scheme column yet).
+    legacy = ["abcd-efgh-jkmn-pqrs", "stuv-wxyz-2345-6789"]
+    with ctx.transaction() as session:
+        for code in legacy:
+            session.execute(
+                text(
+                    "INSERT INTO recovery_codes (user_id, digest, created_at) VALUES (:u, :d, :t)"
+                ),
+                {"u": an.user_id, "d": _sha(code), "t": dt.datetime.now(dt.UTC)},
+            )
+    assert auth.sign_in_recovery(ctx, an.user_id, legacy[0], "10.0.0.1") == 10
+    old, new = ctx.settings.secret_keys[0].reveal(), new_key()
+    done = _cli(ctx, "keys", "rotate", keys=f"{new},{old}")
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "recovery_codes.digest: 2 re-keyed" in done.stdout  # the used one too
+    with ctx.sessions() as session:
+        stored = set(session.scalars(select(RecoveryCode.digest)))
+    assert _sha(legacy[1]) not in stored
+    # Re-keyed and older keyed codes still sign in once, with the new key first.
+    rotated = replace(ctx, sealer=Sealer([Secret(new), Secret(old)]))
+    assert auth.sign_in_recovery(rotated, an.user_id, legacy[1], "10.0.0.1") == 9
+    assert auth.sign_in_recovery(rotated, an.user_id, an.recovery[1], "10.0.0.1") == 8
+    with pytest.raises(SignInFailed):
+        auth.sign_in_recovery(rotated, an.user_id, legacy[1], "10.0.0.1")
