@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from core import audit
-from core.auth import passwords, recovery, totp
+from core.auth import password_context, passwords, recovery, totp
 from core.auth.errors import LockedOut, SignInFailed
 from core.auth.models import RecoveryCode, Role, RoleMembership, User
 from core.auth.permissions import Actor, Grant, Permission, require
@@ -333,7 +333,9 @@ def enrolment_user(ctx: Context, token: str, address: str) -> User:
 def redeem_enrolment(ctx: Context, token: str, password: str, address: str) -> PasswordStep:
     """Use a one-time link: choose the password; the session may then only enrol TOTP."""
     user = enrolment_user(ctx, token, address)
-    problem = passwords.problems(password, user.username)
+    with ctx.sessions() as session:
+        context = password_context.words_for(session, user)
+    problem = passwords.problems(password, user.username, context)
     if problem:
         raise ValidationFailed({"password": problem})
     with ctx.transaction() as session:

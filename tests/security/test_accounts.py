@@ -32,7 +32,7 @@ from core.cli import main
 from core.context import Context
 from core.delivery import targets
 from core.delivery.models import ChannelTarget
-from core.errors import LoaError
+from core.errors import LoaError, ValidationFailed
 from core.secrets import Sealer, new_key
 from core.settings import Secret
 from tests.core.auth import conftest as auth_fixtures
@@ -277,3 +277,32 @@ def test_recovery_codes_are_stored_keyed_and_old_ones_are_migrated(
     assert auth.sign_in_recovery(rotated, an.user_id, an.recovery[1], "10.0.0.1") == 8
     with pytest.raises(SignInFailed):
         auth.sign_in_recovery(rotated, an.user_id, legacy[1], "10.0.0.1")
+
+
+# --- passwords made of context words --------------------------------------------------------
+
+
+def test_passwords_made_of_context_words_are_refused(ctx: Context, tree: Any) -> None:
+    token = secrets.token_urlsafe(32)
+    create_user(ctx, username="nguyen.van.an", unit_code="14932", role="editor", enrol_token=token)
+    with ctx.transaction() as session:
+        session.execute(
+            update(User)
+            .where(User.username == "nguyen.van.an")
+            .values(display_name="Nguyễn Văn An")
+        )
+    for guess in (
+        "ubnd-cam-thuy-2026",  # office + commune + year
+        "CẩmThủy@Loa2026",  # diacritics and case change nothing
+        "Cam Thuy 14932!!",  # the commune's name and code
+        "ThanhHoa12345678",  # the province above it
+        "UBND-Xa-Cam-Thuy",
+        "NguyenVanAn!2026",  # the person's own name
+        "loa-password1",  # a product word around a common password
+    ):
+        with pytest.raises(ValidationFailed) as refused:
+            auth.redeem_enrolment(ctx, token, guess, "10.0.0.1")
+        assert "ubnd" in refused.value.fields["password"], guess
+    # A passphrase that merely mentions the commune is fine.
+    step = auth.redeem_enrolment(ctx, token, "Cẩm-Thủy-2026-an-toàn", "10.0.0.1")
+    assert step.username == "nguyen.van.an"
