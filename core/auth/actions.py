@@ -229,7 +229,7 @@ def sign_in_code(ctx: Context, user_id: int, code: str, address: str) -> None:
         raise SignInFailed(
             "Mã xác thực không đúng hoặc đã dùng. / The code is wrong or was already used."
         )
-    guard.succeeded(user.username)
+    guard.succeeded(user.username, address)
 
 
 def sign_in_recovery(ctx: Context, user_id: int, code: str, address: str) -> int:
@@ -279,7 +279,7 @@ def sign_in_recovery(ctx: Context, user_id: int, code: str, address: str) -> int
             "Mã khôi phục không đúng hoặc đã dùng. / "
             "The recovery code is wrong or was already used."
         )
-    guard.succeeded(user.username)
+    guard.succeeded(user.username, address)
     return remaining
 
 

@@ -25,7 +25,7 @@ from starlette.testclient import TestClient
 from core.auth import actions as auth
 from core.auth.accounts import create_user
 from core.auth.actions import actor_for
-from core.auth.errors import SignInFailed
+from core.auth.errors import LockedOut, SignInFailed
 from core.auth.models import RecoveryCode, User
 from core.auth.permissions import SYSTEM, watch_refusals
 from core.cli import main
@@ -306,3 +306,53 @@ def test_passwords_made_of_context_words_are_refused(ctx: Context, tree: Any) ->
     # A passphrase that merely mentions the commune is fine.
     step = auth.redeem_enrolment(ctx, token, "Cẩm-Thủy-2026-an-toàn", "10.0.0.1")
     assert step.username == "nguyen.van.an"
+
+
+# --- lockout is not a denial-of-service switch ----------------------------------------------
+
+
+def _try(ctx: Context, username: str, password: str, address: str) -> str:
+    """What a client at ``address`` is told: "ok", "wrong" or "locked" (never which account)."""
+    try:
+        auth.sign_in_password(ctx, username, password, address)
+    except LockedOut as exc:
+        assert 0 < exc.retry_after <= ctx.settings.login_lockout
+        return "locked"
+    except SignInFailed:
+        return "wrong"
+    return "ok"
+
+
+def test_guessing_from_elsewhere_never_locks_the_owner_out(
+    ctx: Context, make_account: MakeAccount
+) -> None:
+    an = make_account("an")
+    n = ctx.settings.login_max_failures
+    # The attacker of issue 8: wrong passwords for "an" from one address.
+    for name in ("an", "khong-co-ai"):
+        answers = [_try(ctx, name, f"sai-{i}", "203.0.113.9") for i in range(n + 1)]
+        assert answers == ["wrong"] * n + ["locked"], name  # the source is locked, alike
+    assert _try(ctx, "an", an.password, "203.0.113.9") == "locked"
+    # The owner, at their office, signs in.
+    assert _try(ctx, "an", an.password, "10.38.0.7") == "ok"
+    locked = audit_rows(ctx, "auth.login_locked")
+    assert [r.actor for r in locked] == ["an", "anonymous", "an"]
+    assert {r.data["address"] for r in locked} == {"203.0.113.9"}
+
+
+def test_guesses_spread_over_addresses_slow_strangers_not_the_owner(
+    ctx: Context,
+    make_account: MakeAccount,
+    clock: Clock,
+) -> None:
+    an = make_account("an")
+    auth.sign_in_password(ctx, "an", an.password, "10.38.0.7")  # the owner's usual place
+    auth.sign_in_code(ctx, an.user_id, an.code(clock), "10.38.0.7")
+    slow_after = 2 * ctx.settings.login_max_failures
+    for name in ("an", "khong-co-ai"):
+        answers = [_try(ctx, name, "sai", f"198.51.100.{i}") for i in range(slow_after + 1)]
+        # One guess per address: no source lock; past the account-wide threshold, every
+        # unknown address waits (existing account or not: the same answers).
+        assert answers == ["wrong"] * slow_after + ["locked"], name
+    assert _try(ctx, "an", an.password, "192.0.2.50") == "locked"  # a stranger: waits
+    assert _try(ctx, "an", an.password, "10.38.0.7") == "ok"  # the owner: never
