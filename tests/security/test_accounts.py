@@ -124,6 +124,14 @@ def test_a_username_outside_ones_reach_answers_like_a_missing_one(
             assert real[0] != "ok"
             assert real == (ghost[0], ghost[1].replace("khong-co-ai", "an")), actor.name
             assert refused, "the refusal is still collected for the audit log"
+    # On a unit they do manage, removing a role "an" does not hold reads as for no account.
+    assert hanoi is not None
+    with ctx.sessions() as session:
+        hn = actor_for(session, hanoi.user_id)
+    assert hn is not None
+    real = _answer(lambda: auth.revoke_role(ctx, hn, "an", "00004", "editor"))
+    ghost = _answer(lambda: auth.revoke_role(ctx, hn, "khong-co-ai", "00004", "editor"))
+    assert real[0] == "NotFound" and real == (ghost[0], ghost[1].replace("khong-co-ai", "an"))
     with ctx.sessions() as session:
         user = session.scalar(select(User).where(User.username == "an"))
         assert user is not None and user.totp_enabled_at is not None  # untouched
