@@ -366,6 +366,7 @@ def confirm_totp(ctx: Context, user_id: int, secret: str, code: str, address: st
             raise SignInFailed()
         if row.totp_enabled_at is not None:
             raise ValidationFailed({"code": "Tài khoản đã đăng ký / already enrolled"})
+        username = row.username
         if step is None:
             _audit(session, "auth.enrol_failed", actor=row.username, user=row, address=address)
         else:
@@ -396,6 +397,7 @@ def confirm_totp(ctx: Context, user_id: int, secret: str, code: str, address: st
             )
     if step is None:
         raise SignInFailed("Mã xác thực không đúng. / The code is not correct.")
+    throttle(ctx).succeeded(username, address)  # both factors given from here
     return codes
 
 

@@ -17,12 +17,14 @@ import sys
 from dataclasses import replace
 from typing import Any
 
+import pyotp
 import pytest
 from click.testing import CliRunner
 from sqlalchemy import select, text, update
 from starlette.testclient import TestClient
 
 from core.auth import actions as auth
+from core.auth import totp
 from core.auth.accounts import create_user
 from core.auth.actions import actor_for
 from core.auth.errors import LockedOut, SignInFailed
@@ -364,3 +366,15 @@ def test_guesses_spread_over_addresses_slow_strangers_not_the_owner(
         assert answers == ["wrong"] * slow_after + ["locked"], name
     assert _try(ctx, "an", an.password, "192.0.2.50") == "locked"  # a stranger: waits
     assert _try(ctx, "an", an.password, "10.38.0.7") == "ok"  # the owner: never
+
+
+def test_the_address_an_account_enrolled_from_is_known_to_it(ctx: Context, tree: Any) -> None:
+    token = secrets.token_urlsafe(32)
+    user = create_user(ctx, username="an", unit_code="14932", role="editor", enrol_token=token)
+    for i in range(2 * ctx.settings.login_max_failures + 1):  # an attack under way
+        _try(ctx, "an", "sai", f"198.51.100.{i}")
+    auth.redeem_enrolment(ctx, token, "Cẩm-Thủy-2026-an-toàn", "10.38.0.7")
+    secret = totp.new_secret()
+    auth.confirm_totp(ctx, user.id, secret, pyotp.TOTP(secret).now(), "10.38.0.7")
+    assert _try(ctx, "an", "Cẩm-Thủy-2026-an-toàn", "10.38.0.7") == "ok"
+    assert _try(ctx, "an", "Cẩm-Thủy-2026-an-toàn", "192.0.2.50") == "locked"
