@@ -226,15 +226,11 @@ async def enrol_link(request: Request) -> Response:
     await page.load(create=True)
     assert page.session is not None
     token = request.path_params["token"]
-    user = await run_in_threadpool(actions.enrolment_user, page.ctx, token)
     values: dict[str, Any] = {"title": "Kích hoạt tài khoản", "title_en": "Activate your account"}
-    if user is None:
-        return page.render(
-            "refused.html",
-            404,
-            error="Liên kết không hợp lệ hoặc đã hết hạn. / The link is not valid or has expired.",
-            **values,
-        )
+    try:  # a refused link is audited by the action
+        user = await run_in_threadpool(actions.enrolment_user, page.ctx, token, page.address)
+    except SignInFailed as exc:
+        return page.render("refused.html", 404, error=exc.message, **values)
     values.update(username=user.username, token=token)
     if request.method == "GET":
         return page.render("set_password.html", **values)

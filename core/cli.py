@@ -145,17 +145,26 @@ def user() -> None:
     default="admin",
     show_default=True,
 )
-def user_create(username: str, unit_code: str, role: str) -> None:
+@click.option(
+    "--reset",
+    is_flag=True,
+    help="The account has enrolled: issue a link anyway (its holder chooses a new password "
+    "and enrols again). Audited.",
+)
+def user_create(username: str, unit_code: str, role: str, reset: bool) -> None:
     """Create an account and print its one-time enrolment link (never a password)."""
     from core.auth.accounts import create_user
     from core.context import build_context
+    from core.errors import Conflict
 
     settings = _settings()
     ctx = build_context(settings)
     token = secrets.token_urlsafe(32)
     try:
-        create_user(ctx, username=username, unit_code=unit_code, role=role, enrol_token=token)
-    except LookupError as exc:
+        create_user(
+            ctx, username=username, unit_code=unit_code, role=role, enrol_token=token, reset=reset
+        )
+    except (LookupError, Conflict) as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"created {username} ({role} on {unit_code})")
     click.echo(f"one-time enrolment link: {settings.base_url}/admin/enrol/{token}")
@@ -174,7 +183,7 @@ def keys_rotate() -> None:
 
     ctx = build_context(_settings())
     for name, n in rotate_all(ctx).items():
-        click.echo(f"{name}: {n} re-encrypted")
+        click.echo(f"{name}: {n} {'re-keyed' if name.endswith('.digest') else 're-encrypted'}")
 
 
 @main.group()

@@ -139,7 +139,9 @@ VARIABLES: dict[str, tuple[str, str]] = {
     "LOA_SESSION_LIFETIME": ("43200", "Seconds after sign-in after which a session ends anyway."),
     "LOA_LOGIN_MAX_FAILURES": (
         "5",
-        "Failed sign-ins (password or code) per account before it is locked for a while.",
+        "Failed sign-ins (password or code) for one account from one address before that "
+        "address is locked out of it; from twice as many from all addresses, unknown "
+        "addresses wait a doubling delay.",
     ),
     "LOA_LOGIN_MAX_FAILURES_PER_ADDRESS": (
         "50",

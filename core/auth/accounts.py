@@ -3,7 +3,10 @@
 An account starts with a one-time enrolment link (its token stored as a SHA-256
 digest, valid ``LOA_ENROL_LINK_HOURS``): the person opens it, chooses a password and
 enrols a TOTP app; until then the account can do nothing else. Running ``create``
-again for an existing account issues a fresh link (and the old one stops working).
+again for an account that has not enrolled yet issues a fresh link (and the old one
+stops working). For an enrolled account the link would let its holder choose a new
+password, so it is refused unless the operator asks for a reset (``--reset``), which is
+audited as ``user.enrol_reset``.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from core import audit
 from core.auth.models import Role, RoleMembership, User
 from core.context import Context
 from core.db import utcnow
+from core.errors import Conflict
 from core.units.models import CURRENT_SCHEME, Unit
 
 
@@ -25,14 +29,40 @@ def token_digest(token: str) -> str:
 
 
 def create_user(
-    ctx: Context, *, username: str, unit_code: str, role: str, enrol_token: str
+    ctx: Context,
+    *,
+    username: str,
+    unit_code: str,
+    role: str,
+    enrol_token: str,
+    reset: bool = False,
 ) -> User:
+    """The account with a fresh enrolment link; :class:`Conflict` if enrolled and not ``reset``."""
     with ctx.transaction() as session:
         unit = session.scalar(
             select(Unit).where(Unit.scheme == CURRENT_SCHEME, Unit.code == unit_code)
         )
         if unit is None:
             raise LookupError(f"no unit {unit_code!r}: run `loa units sync` first")
+        user = session.scalar(select(User).where(User.username == username))
+        enrolled = user is not None and user.totp_enabled_at is not None
+    if enrolled and not reset:
+        assert user is not None
+        with ctx.transaction() as session:
+            audit.record(
+                session,
+                actor="cli",
+                action="user.create_refused",
+                subject_type="user",
+                subject_id=user.id,
+                data={"username": username, "reason": "already enrolled"},
+                unit_path=unit.path,
+            )
+        raise Conflict(
+            f"{username} has already enrolled: a new link would let its holder choose a new "
+            "password. Run again with --reset to do that on purpose (audited)."
+        )
+    with ctx.transaction() as session:
         user = session.scalar(select(User).where(User.username == username))
         if user is None:
             user = User(username=username, display_name=username)
@@ -55,7 +85,7 @@ def create_user(
         audit.record(
             session,
             actor="cli",
-            action="user.create",
+            action="user.enrol_reset" if enrolled else "user.create",
             subject_type="user",
             subject_id=user.id,
             data={"username": username, "role": role, "unit": unit_code},

@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from core import audit
-from core.auth import passwords, totp
+from core.auth import password_context, passwords, recovery, totp
 from core.auth.errors import LockedOut, SignInFailed
 from core.auth.models import RecoveryCode, Role, RoleMembership, User
 from core.auth.permissions import Actor, Grant, Permission, require
@@ -27,8 +27,7 @@ from core.errors import Forbidden, NotFound, ValidationFailed
 from core.secrets import SecretError
 from core.units.models import CURRENT_SCHEME, Unit
 
-RECOVERY_CODES = 10
-RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i
+RECOVERY_CODES = recovery.COUNT
 
 
 def sessions(ctx: Context) -> SessionStore:
@@ -42,15 +41,6 @@ def throttle(ctx: Context) -> Throttle:
 
 def enrol_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def _recovery_digest(code: str) -> str:
-    return hashlib.sha256("".join(code.lower().split()).replace("-", "").encode()).hexdigest()
-
-
-def _new_recovery_code() -> str:
-    raw = "".join(secrets.choice(RECOVERY_ALPHABET) for _ in range(16))  # ~79 bits
-    return "-".join(raw[i : i + 4] for i in range(0, 16, 4))
 
 
 def _name_tag(username: str) -> str:
@@ -164,9 +154,18 @@ def sign_in_password(ctx: Context, username: str, password: str, address: str) -
         ok = False
     else:
         ok = passwords.verify(user.password_hash, password)
-    if not ok or user is None or not user.is_active:
+    if not ok or user is None or not user.is_active or user.totp_enabled_at is None:
+        # Without an enrolled second factor the password opens nothing: enrolment starts
+        # only from a one-time link (issue 8: after a TOTP reset, the password alone
+        # re-enrolled). Same answer and count as a wrong password: no password oracle.
         guard.failed(username, address)
-        reason = "password" if not ok else "disabled"
+        reason = (
+            "password"
+            if not ok or user is None
+            else "disabled"
+            if not user.is_active
+            else "not enrolled"
+        )
         _refuse(ctx, "auth.login_failed", user, username, address, reason)
         raise SignInFailed()
     with ctx.transaction() as session:
@@ -175,7 +174,7 @@ def sign_in_password(ctx: Context, username: str, password: str, address: str) -
         if passwords.needs_rehash(row.password_hash):
             row.password_hash = passwords.hash_password(password)
         _audit(session, "auth.password_ok", actor=row.username, user=row, address=address)
-    return PasswordStep(user.id, user.username, user.totp_enabled_at is not None)
+    return PasswordStep(user.id, user.username, enrolled=True)
 
 
 # --- second factor ---------------------------------------------------------------------------
@@ -230,25 +229,28 @@ def sign_in_code(ctx: Context, user_id: int, code: str, address: str) -> None:
         raise SignInFailed(
             "Mã xác thực không đúng hoặc đã dùng. / The code is wrong or was already used."
         )
-    guard.succeeded(user.username)
+    guard.succeeded(user.username, address)
 
 
 def sign_in_recovery(ctx: Context, user_id: int, code: str, address: str) -> int:
     """Second factor by a one-time recovery code; returns how many remain."""
     user, guard = _second_factor_gate(ctx, user_id, address)
-    digest = _recovery_digest(code)
     with ctx.transaction() as session:
-        used = session.execute(
-            update(RecoveryCode)
-            .where(
-                RecoveryCode.user_id == user_id,
-                RecoveryCode.digest == digest,
-                RecoveryCode.used_at.is_(None),
+        unused = session.execute(
+            select(RecoveryCode.id, RecoveryCode.digest, RecoveryCode.scheme).where(
+                RecoveryCode.user_id == user_id, RecoveryCode.used_at.is_(None)
             )
-            .values(used_at=utcnow())
-            .execution_options(synchronize_session=False)
-        )
-        ok = bool(used.rowcount)  # type: ignore[attr-defined]
+        ).all()
+        found = [i for i, d, scheme in unused if recovery.matches(ctx.sealer, code, d, scheme)]
+        ok = False
+        if found:  # used once: a concurrent use of the same code updates nothing
+            used = session.execute(
+                update(RecoveryCode)
+                .where(RecoveryCode.id == found[0], RecoveryCode.used_at.is_(None))
+                .values(used_at=utcnow())
+                .execution_options(synchronize_session=False)
+            )
+            ok = bool(used.rowcount)  # type: ignore[attr-defined]
         remaining = 0
         if ok:
             row = session.get(User, user_id)
@@ -277,36 +279,63 @@ def sign_in_recovery(ctx: Context, user_id: int, code: str, address: str) -> int
             "Mã khôi phục không đúng hoặc đã dùng. / "
             "The recovery code is wrong or was already used."
         )
-    guard.succeeded(user.username)
+    guard.succeeded(user.username, address)
     return remaining
 
 
 # --- enrolment -------------------------------------------------------------------------------
 
 
-def enrolment_user(ctx: Context, token: str) -> User | None:
-    """The account a one-time enrolment link belongs to, while the link is valid."""
-    if not token or len(token) > 100:
-        return None
-    with ctx.sessions() as session:
-        user = session.scalar(select(User).where(User.enrol_token_digest == enrol_digest(token)))
-    if user is None or not user.is_active:
-        return None
-    if user.enrol_token_expires_at is None or user.enrol_token_expires_at < utcnow():
-        return None
-    return user
+LINK_REFUSED = "Liên kết không hợp lệ hoặc đã hết hạn. / The link is not valid or has expired."
+
+
+def enrolment_user(ctx: Context, token: str, address: str) -> User:
+    """The account a one-time enrolment link belongs to, while the link is valid.
+
+    A refused link (unknown, expired, account disabled) is audited, on the account's
+    units when the link was one of its own, and answered with one message.
+    """
+    user = None
+    if token and len(token) <= 100:
+        with ctx.sessions() as session:
+            user = session.scalar(
+                select(User).where(User.enrol_token_digest == enrol_digest(token))
+            )
+    if user is None:
+        reason = "unknown"
+    elif not user.is_active:
+        reason = "disabled"
+    elif user.enrol_token_expires_at is None or user.enrol_token_expires_at < utcnow():
+        reason = "expired"
+    else:
+        return user
+    with ctx.transaction() as session:
+        if user is None:
+            _audit(
+                session,
+                "auth.enrol_link_refused",
+                actor="anonymous",
+                address=address,
+                reason=reason,
+            )
+        else:
+            _audit(
+                session,
+                "auth.enrol_link_refused",
+                actor=user.username,
+                user=user,
+                address=address,
+                reason=reason,
+            )
+    raise SignInFailed(LINK_REFUSED)
 
 
 def redeem_enrolment(ctx: Context, token: str, password: str, address: str) -> PasswordStep:
     """Use a one-time link: choose the password; the session may then only enrol TOTP."""
-    user = enrolment_user(ctx, token)
-    if user is None:
-        with ctx.transaction() as session:
-            _audit(session, "auth.enrol_link_refused", actor="anonymous", address=address)
-        raise SignInFailed(
-            "Liên kết không hợp lệ hoặc đã hết hạn. / The link is not valid or has expired."
-        )
-    problem = passwords.problems(password, user.username)
+    user = enrolment_user(ctx, token, address)
+    with ctx.sessions() as session:
+        context = password_context.words_for(session, user)
+    problem = passwords.problems(password, user.username, context)
     if problem:
         raise ValidationFailed({"password": problem})
     with ctx.transaction() as session:
@@ -337,14 +366,22 @@ def confirm_totp(ctx: Context, user_id: int, secret: str, code: str, address: st
             raise SignInFailed()
         if row.totp_enabled_at is not None:
             raise ValidationFailed({"code": "Tài khoản đã đăng ký / already enrolled"})
+        username = row.username
         if step is None:
             _audit(session, "auth.enrol_failed", actor=row.username, user=row, address=address)
         else:
-            codes = [_new_recovery_code() for _ in range(RECOVERY_CODES)]
+            codes = [recovery.new_code() for _ in range(RECOVERY_CODES)]
             session.execute(
                 update(RecoveryCode).where(RecoveryCode.user_id == row.id).values(used_at=utcnow())
             )
-            session.add_all(RecoveryCode(user_id=row.id, digest=_recovery_digest(c)) for c in codes)
+            session.add_all(
+                RecoveryCode(
+                    user_id=row.id,
+                    digest=recovery.digest(ctx.sealer, c),
+                    scheme=recovery.KEYED,
+                )
+                for c in codes
+            )
             row.totp_sealed = ctx.sealer.seal({"secret": secret})
             row.totp_last_step = step
             row.totp_enabled_at = utcnow()
@@ -360,23 +397,64 @@ def confirm_totp(ctx: Context, user_id: int, secret: str, code: str, address: st
             )
     if step is None:
         raise SignInFailed("Mã xác thực không đúng. / The code is not correct.")
+    throttle(ctx).succeeded(username, address)  # both factors given from here
     return codes
 
 
-def reset_totp(ctx: Context, actor: Actor, username: str, address: str = "") -> None:
-    """An admin covering every unit of the account clears its TOTP; it must enrol again."""
+@dataclass(frozen=True)
+class EnrolmentLink:
+    username: str
+    token: str  # shown once to the admin, who hands it over; only its digest is stored
+    expires_at: dt.datetime
+
+
+def reset_totp(ctx: Context, actor: Actor, username: str, address: str = "") -> EnrolmentLink:
+    """An admin covering every unit of the account clears its TOTP and gets a one-time link.
+
+    The account can then do nothing until the person opens the link, chooses a password
+    and enrols again: a stolen password alone re-enrols nothing (issue 8).
+    """
+    token = secrets.token_urlsafe(32)
+    expires = utcnow() + dt.timedelta(hours=ctx.settings.enrol_link_hours)
     with ctx.transaction() as session:
-        user = _user_by_name(session, username)
-        if user is None:
-            raise NotFound(f"no account {username!r}")
-        _require_over(session, actor, user)
+        user = _managed_user(session, actor, username)
         user.totp_sealed, user.totp_enabled_at, user.totp_last_step = "", None, 0
+        user.enrol_token_digest, user.enrol_token_expires_at = enrol_digest(token), expires
         session.execute(
             update(RecoveryCode).where(RecoveryCode.user_id == user.id).values(used_at=utcnow())
         )
-        _audit(session, "auth.totp_reset", actor=actor.name, user=user, address=address)
-        user_id = user.id
+        _audit(
+            session,
+            "auth.totp_reset",
+            actor=actor.name,
+            user=user,
+            address=address,
+            link_expires_at=expires.isoformat(),
+        )
+        user_id, name = user.id, user.username
     sessions(ctx).destroy_all(user_id)
+    return EnrolmentLink(name, token, expires)
+
+
+def _managed_user(session: Session, actor: Actor, username: str) -> User:
+    """The named account, if ``actor`` manages it; whether it exists stays unsaid otherwise.
+
+    An actor who manages no one is refused whatever the name; one who manages some units
+    hears "no account" alike for a missing name and for one outside their reach (the
+    refusal is still collected for the audit log).
+    """
+    if not actor.paths(Permission.MANAGE_USERS):
+        require(actor, Permission.MANAGE_USERS, "/")
+    user = _user_by_name(session, username)
+    if user is None:
+        raise NotFound(f"no account {username!r}")
+    if actor.user_id == user.id:
+        raise Forbidden("an account cannot manage its own second factor or roles")
+    try:
+        _require_over(session, actor, user)
+    except Forbidden:
+        raise NotFound(f"no account {username!r}") from None
+    return user
 
 
 def _require_over(session: Session, actor: Actor, user: User) -> None:
@@ -508,18 +586,20 @@ def revoke_role(ctx: Context, actor: Actor, username: str, unit_code: str, role:
         unit = _unit(session, unit_code)
         require(actor, Permission.MANAGE_USERS, unit.path)
         user = _user_by_name(session, username)
-        if user is None:
-            raise NotFound(f"no account {username!r}")
-        if actor.user_id == user.id:
+        if user is not None and actor.user_id == user.id:
             raise Forbidden("an account cannot change its own roles")
-        membership = session.scalar(
-            select(RoleMembership).where(
-                RoleMembership.user_id == user.id,
-                RoleMembership.unit_id == unit.id,
-                RoleMembership.role == role,
+        membership = (
+            session.scalar(
+                select(RoleMembership).where(
+                    RoleMembership.user_id == user.id,
+                    RoleMembership.unit_id == unit.id,
+                    RoleMembership.role == role,
+                )
             )
+            if user is not None
+            else None
         )
-        if membership is None:
+        if user is None or membership is None:  # one answer: whether the name exists stays unsaid
             raise NotFound(f"{username} holds no role {role!r} on {unit_code}")
         session.delete(membership)
         audit.record(

@@ -58,13 +58,16 @@ class RoleMembership(Base):
 
 
 class RecoveryCode(Base):
-    """One-time recovery codes: SHA-256 of an 80-bit random code; shown once, used once."""
+    """One-time recovery codes, shown once, used once: a keyed digest (core.auth.recovery)."""
 
     __tablename__ = "recovery_codes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     digest: Mapped[str] = mapped_column(String(64), unique=True)
+    #: "hmac-sha256" (keyed), or "sha256" for codes issued before keyed digests, which
+    #: ``loa keys rotate`` re-keys; the server default marks rows that predate the column.
+    scheme: Mapped[str] = mapped_column(String(16), default="hmac-sha256", server_default="sha256")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     used_at: Mapped[dt.datetime | None]
 

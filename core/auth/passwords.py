@@ -10,11 +10,14 @@ from __future__ import annotations
 import contextlib
 import gzip
 import unicodedata
+from collections.abc import Iterable
 from functools import cache
 from importlib import resources
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+from core.auth import password_context
 
 MIN_LENGTH = 8
 MAX_LENGTH = 256  # argon2 takes any length; this only stops abuse of the hasher
@@ -67,8 +70,27 @@ def common_passwords() -> frozenset[str]:
     return frozenset(words)
 
 
-def problems(password: str, username: str = "") -> str | None:
-    """Why ``password`` is refused (Vietnamese / English), or None when it is acceptable."""
+def _mostly_context(password: str, context: Iterable[str]) -> bool:
+    """True when context words make up half the password or more, or the rest is common.
+
+    Compared folded (case, diacritics, separators ignored); words shorter than three
+    letters are not removed, so a short name does not eat the middle of a passphrase.
+    """
+    folded = password_context.letters(password)
+    rest = folded
+    for word in sorted({password_context.letters(w) for w in context}, key=len, reverse=True):
+        if len(word) >= 3:
+            rest = rest.replace(word, "")
+    if rest == folded:
+        return False
+    return len(rest) * 2 <= len(folded) or rest in common_passwords()
+
+
+def problems(password: str, username: str = "", context: Iterable[str] = ()) -> str | None:
+    """Why ``password`` is refused (Vietnamese / English), or None when it is acceptable.
+
+    ``context``: the account's own words (core.auth.password_context.words_for).
+    """
     value = normalise(password)
     if len(value) < MIN_LENGTH:
         return f"Mật khẩu cần ít nhất {MIN_LENGTH} ký tự / at least {MIN_LENGTH} characters"
@@ -79,4 +101,9 @@ def problems(password: str, username: str = "") -> str | None:
         return "Mật khẩu quá phổ biến / this password is too common"
     if username and lowered == normalise(username).lower():
         return "Mật khẩu không được trùng tên đăng nhập / must differ from the username"
+    if _mostly_context(value, [username, *context]):
+        return (
+            "Mật khẩu chủ yếu là tên tài khoản, tên đơn vị hoặc từ như “ubnd”, “loa” / "
+            "mostly the account's or its units' names or words like “ubnd”, “loa”"
+        )
     return None

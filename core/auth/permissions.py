@@ -115,6 +115,21 @@ def require(actor: Actor, permission: Permission, unit_path: str) -> None:
         )
 
 
+def require_session(actor: Actor, what: str, unit_path: str) -> None:
+    """Refuse an API token (whatever its scopes) and the system: ``what`` needs a person.
+
+    No scope grants managing tokens or accounts, so a leaked read token cannot revoke,
+    list or mint its siblings; the refusal is collected like any other.
+    """
+    if actor.user_id is None or actor.scopes is not None:
+        raise _refuse(
+            actor,
+            what,
+            unit_path,
+            f"{actor.name} may not {what.replace('_', ' ')} with an API token: sign in",
+        )
+
+
 class StepUpRequired(Forbidden):
     """The action needs a fresh TOTP code from the account (``totpCode``)."""
 

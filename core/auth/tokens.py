@@ -11,9 +11,9 @@ grants; they never widen them:
 | write | read + write content, manage channel targets |
 | publish | read + approve, retract |
 
-Managing accounts and roles is never possible with a token: it needs a signed-in
-session with both factors. A token stops working when it expires, is revoked, or its
-account is disabled or has no enrolled TOTP.
+Managing accounts, roles and tokens (create, list, revoke) is never possible with a token,
+whatever its scopes: it needs a signed-in session with both factors. A token stops
+working when it expires, is revoked, or its account is disabled or has no enrolled TOTP.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from sqlalchemy import select
 from core import audit
 from core.auth.actions import _audit, actor_for, covering_path
 from core.auth.models import ApiToken, User
-from core.auth.permissions import Actor, Permission, require
+from core.auth.permissions import Actor, Permission, require, require_session
 from core.context import Context
 from core.db import utcnow
 from core.errors import Forbidden, NotFound, Unauthenticated, ValidationFailed
@@ -43,6 +43,15 @@ SCOPES: dict[str, frozenset[Permission]] = {
 TOKEN_RE = re.compile(r"^loa_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$")
 #: last_used_at is written at most this often per token (a busy token must not write per call).
 TOUCH_EVERY = dt.timedelta(minutes=1)
+
+
+def _require_session(ctx: Context, actor: Actor) -> None:
+    """No scope manages tokens: refuse a token, audited on the owner's units."""
+    if actor.user_id is not None and actor.scopes is None:
+        return
+    with ctx.sessions() as session:
+        path = covering_path(session, actor.user_id) if actor.user_id is not None else ""
+    require_session(actor, "manage_tokens", path or "/")
 
 
 def permissions_of(scopes: list[str]) -> frozenset[Permission]:
@@ -62,8 +71,7 @@ def create_token(
     ctx: Context, actor: Actor, name: str, scopes: list[str], days: int, address: str = ""
 ) -> NewToken:
     """A token for the actor's own account; only a signed-in person (both factors) may."""
-    if actor.user_id is None or actor.scopes is not None:
-        raise Forbidden("API tokens are created from a signed-in session, not with a token")
+    _require_session(ctx, actor)
     errors = {}
     name = name.strip()
     if not name or len(name) > 120:
@@ -106,7 +114,11 @@ def create_token(
 
 
 def revoke_token(ctx: Context, actor: Actor, token_id: int, address: str = "") -> ApiToken:
-    """The owner, or an admin over the owner's units, revokes a token; revoking twice is fine."""
+    """The owner, or an admin over the owner's units, revokes a token; revoking twice is fine.
+
+    Signed in only: a token of any scope revoking its siblings was attack 7 of issue 8.
+    """
+    _require_session(ctx, actor)
     with ctx.transaction() as session:
         token = session.get(ApiToken, token_id, with_for_update=True)
         if token is None:
@@ -134,9 +146,10 @@ def revoke_token(ctx: Context, actor: Actor, token_id: int, address: str = "") -
 
 
 def list_tokens(ctx: Context, actor: Actor) -> list[ApiToken]:
-    """The actor's own tokens, newest first."""
+    """The actor's own tokens, newest first (signed in only, like every token operation)."""
     if actor.user_id is None:
         return []
+    _require_session(ctx, actor)
     with ctx.sessions() as session:
         return list(
             session.scalars(

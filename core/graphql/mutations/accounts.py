@@ -17,7 +17,9 @@ from core.graphql.types.account import (
     ApiTokenPayload,
     ApiTokenRevoked,
     Done,
+    EnrolmentLinkIssued,
     RevokePayload,
+    TotpResetPayload,
 )
 from core.graphql.types.payloads import failure
 
@@ -57,12 +59,19 @@ def _done(act: Callable[[], None]) -> AccountPayload:
     return Done()
 
 
-def reset_totp(info: Info, username: str) -> AccountPayload:
-    """Clear an account's second factor (it must enrol again); admins over all its units."""
+def reset_totp(info: Info, username: str) -> TotpResetPayload:
+    """Clear an account's second factor; the answer is the one-time link to enrol again."""
     rc = info.context
     assert rc.actor is not None
-    actor = rc.actor
-    return _done(lambda: actions.reset_totp(rc.ctx, actor, username, rc.address))
+    try:
+        link = actions.reset_totp(rc.ctx, rc.actor, username, rc.address)
+    except LoaError as exc:
+        return failure(exc)  # type: ignore[return-value]
+    return EnrolmentLinkIssued(
+        username=link.username,
+        enrolment_link=f"{rc.ctx.settings.base_url}/admin/enrol/{link.token}",
+        expires_at=link.expires_at,
+    )
 
 
 def grant_role(info: Info, username: str, unit_code: str, role: str) -> AccountPayload:
@@ -83,6 +92,6 @@ def revoke_role(info: Info, username: str, unit_code: str, role: str) -> Account
 class AccountMutation:
     create_api_token: ApiTokenPayload = strawberry.mutation(resolver=create_api_token)
     revoke_api_token: RevokePayload = strawberry.mutation(resolver=revoke_api_token)
-    reset_totp: AccountPayload = strawberry.mutation(resolver=reset_totp)
+    reset_totp: TotpResetPayload = strawberry.mutation(resolver=reset_totp)
     grant_role: AccountPayload = strawberry.mutation(resolver=grant_role)
     revoke_role: AccountPayload = strawberry.mutation(resolver=revoke_role)

@@ -122,6 +122,22 @@ ApiTokenPayload = Annotated[
 RevokePayload = Annotated[
     ApiTokenRevoked | NotFoundError | ForbiddenError, strawberry.union("RevokeApiTokenPayload")
 ]
+
+
+@strawberry.type
+class EnrolmentLinkIssued:
+    username: str
+    enrolment_link: str = strawberry.field(
+        description="One-time link for the person to choose a password and enrol again; "
+        "shown this once only. Hand it over yourself: nothing else re-enrols the account."
+    )
+    expires_at: dt.datetime
+
+
+TotpResetPayload = Annotated[
+    EnrolmentLinkIssued | ValidationError | NotFoundError | ForbiddenError,
+    strawberry.union("TotpResetPayload"),
+]
 AccountPayload = Annotated[
     Done | ValidationError | NotFoundError | ForbiddenError, strawberry.union("AccountPayload")
 ]

@@ -6,7 +6,7 @@ attributes); their hashes are unchanged, so ``loa audit verify`` still finds any
 break made before the upgrade. Run without the keys (plain ``alembic upgrade``), the
 rows stay untagged and ``loa audit verify`` names the first of them.
 
-Revision ID: 0006_audit
+Revision ID: 0006
 Revises: 0005
 Create Date: 2026-11-30 09:00:00
 
@@ -17,7 +17,7 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision: str = '0006_audit'
+revision: str = '0006'
 down_revision: Union[str, Sequence[str], None] = '0005'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
