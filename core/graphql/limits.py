@@ -2,12 +2,10 @@
 
 Limits run before execution, so an abusive document is refused before any
 resolver or SQL runs: its length before it is lexed (a 20 MB comment is one
-token), its tokens while it is parsed, the rest as validation rules. The parse
-and validation caches are bounded LRUs keyed by the document text, so a popular
-query is parsed and validated once per process, and since only a document
-within :attr:`~core.settings.Settings.graphql_max_query_length` is parsed, the
-caches' memory is bounded too. The rules are built once (not per request) so
-the validation cache, which is keyed by the rule classes, keeps hitting.
+token), its tokens while it is parsed, the rest as validation rules. Documents
+that pass are kept in a bounded LRU keyed by their text
+(:mod:`core.graphql.documents`), so a popular query is parsed and validated once
+per process, and a refused one is kept nowhere.
 
 The cost of a query is the number of objects it may make us load: every field
 weighs the product of the list sizes above it. A list's size is its ``first``
@@ -41,19 +39,15 @@ from graphql import (
     get_named_type,
 )
 from graphql.validation import ASTValidationRule, NoSchemaIntrospectionCustomRule
-from strawberry.extensions import (
-    AddValidationRules,
-    MaxTokensLimiter,
-    ParserCache,
-    SchemaExtension,
-    ValidationCache,
-)
+from strawberry.extensions import AddValidationRules, MaxTokensLimiter, SchemaExtension
 from strawberry.extensions.max_aliases import count_fields_with_alias
 from strawberry.extensions.query_depth_limiter import create_validator
 
+from core.graphql.documents import ValidDocumentCache, ValidDocuments
 from core.settings import Settings
 
-CACHE_SIZE = 512
+#: Valid documents kept per schema; front-ends ask a handful of distinct queries.
+CACHE_SIZE = 256
 #: What a page-size variable may be at most: the largest page a public list serves.
 UNKNOWN_PAGE = 100
 #: Items a list field without a page size is assumed to hold (the communes of a province).
@@ -238,10 +232,10 @@ def extensions(
     if not introspection:
         rules.append(NoSchemaIntrospectionCustomRule)
     max_tokens, max_length = settings.graphql_max_tokens, settings.graphql_max_query_length
+    documents = ValidDocuments(CACHE_SIZE)  # one per schema: its rules never change
     return [
         lambda: MaxQueryLength(max_length),
         lambda: MaxTokensLimiter(max_token_count=max_tokens),
         lambda: AddValidationRules(rules),
-        lambda: ParserCache(maxsize=CACHE_SIZE),
-        lambda: ValidationCache(maxsize=CACHE_SIZE),
+        lambda: ValidDocumentCache(documents),
     ]
