@@ -61,6 +61,10 @@ def submit(
         errors["name"] = "at most 200 characters"
     if len(contact) > 200:
         errors["contact"] = "at most 200 characters"
+    fields = {"unit": unit_code, "text": text, "name": name, "contact": contact}
+    for key, value in {**fields, "article": article_slug}.items():
+        if "\x00" in value:  # PostgreSQL cannot store or compare it: a 500 otherwise
+            errors[key] = "must not contain NUL characters"
     if errors:
         raise ValidationFailed(errors)
     _throttle(ctx, address)

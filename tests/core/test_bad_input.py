@@ -123,6 +123,17 @@ def test_a_long_query_is_refused_before_it_is_parsed(
     assert no_errors_logged(caplog)
 
 
+@pytest.mark.parametrize("field", ["unit", "text", "name", "contact", "article"])
+def test_feedback_with_a_nul_character_is_refused_not_a_500(
+    client: TestClient, field: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    doc = {"unit": "14932", "text": "Cảm ơn xã", field: "a\x00b"}
+    response = client.post("/api/feedback", json=doc)
+    assert response.status_code == 422
+    assert response.json()["fields"] == {field: "must not contain NUL characters"}
+    assert no_errors_logged(caplog)
+
+
 def test_memory_stays_flat_over_many_bad_requests(client: TestClient) -> None:
     """Distinct long queries and malformed bodies must not pile up in any cache."""
 
