@@ -10,8 +10,9 @@ per process, and a refused one is kept nowhere.
 The cost of a query is the number of objects it may make us load: every field
 weighs the product of the list sizes above it. A list's size is its ``first``
 argument (a variable counts as the largest page, :data:`UNKNOWN_PAGE`, unless
-it has a literal default); a connection's ``first`` sizes the list below it
-(``edges``); a list without one counts :data:`UNSIZED_LIST` items.
+it has a literal default; an absent one, the field's default); a connection's
+``first`` sizes the list below it (``edges``); a list without one counts
+:data:`UNSIZED_LIST` items.
 Introspection fields (off in production) are counted but not weighed.
 """
 
@@ -24,6 +25,7 @@ from graphql import (
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
+    GraphQLField,
     GraphQLList,
     GraphQLNamedType,
     GraphQLNonNull,
@@ -98,7 +100,8 @@ class _Measure:
     def over(self) -> bool:
         return self.fields > self.max_fields or self.cost > self.max_cost
 
-    def page_size(self, node: FieldNode) -> int | None:
+    def page_size(self, node: FieldNode, definition: GraphQLField) -> int | None:
+        """The page this field asks for: its argument, else the argument's default, else None."""
         for argument in node.arguments or ():
             if argument.name.value not in PAGE_ARGUMENTS:
                 continue
@@ -107,6 +110,10 @@ class _Measure:
                 return max(int(value.value), 0)
             if isinstance(value, VariableNode):
                 return int(self.defaults.get(value.name.value, UNKNOWN_PAGE))
+        for name in PAGE_ARGUMENTS:
+            declared = definition.args.get(name)
+            if declared is not None and isinstance(declared.default_value, int):
+                return declared.default_value
         return None
 
     def walk(
@@ -127,7 +134,7 @@ class _Measure:
                 definition = fields.get(selection.name.value)
                 if definition is None or selection.selection_set is None:
                     continue  # a leaf, or introspection
-                own = self.page_size(selection)
+                own = self.page_size(selection, definition)
                 child_weight, child_page = weight, own
                 if _is_list(definition.type):
                     child_weight, child_page = weight * (own or page or UNSIZED_LIST), None

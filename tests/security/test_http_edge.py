@@ -141,6 +141,24 @@ def test_large_pages_times_fields_are_refused_by_cost(client: TestClient, ctx: C
     assert client.post("/graphql", json={"query": one}).status_code == 200
 
 
+def test_cost_weighs_each_field_by_the_pages_above_it(
+    settings: Settings, ctx: Context, tree: dict[str, Any]
+) -> None:
+    # articles 1 + edges 1 + node n + title n: 42 for the default page of 20.
+    with TestClient(app_for(settings, ctx, graphql_max_cost=45)) as client:
+
+        def status(arguments: str) -> int:
+            query = f"{{ articles{arguments} {{ edges {{ node {{ title }} }} }} }}"
+            return client.post("/graphql", json={"query": query}).status_code
+
+        assert status("") == 200  # the field's default page (20): 42
+        assert status("(first: 21)") == 200  # 44
+        assert status("(first: 22)") == 400  # 46
+        by_variable = "query($n: Int!) { articles(first: $n) { edges { node { title } } } }"
+        response = client.post("/graphql", json={"query": by_variable, "variables": {"n": 1}})
+        assert response.status_code == 400  # a variable may be the largest page: 202
+
+
 def test_an_ordinary_front_page_is_within_every_limit(client: TestClient) -> None:
     query = """query($first: Int!, $unit: String) { articles(first: $first, unit: $unit) {
       totalCount pageInfo { hasNextPage endCursor }
