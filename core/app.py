@@ -13,11 +13,15 @@ from typing import Any
 from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, RedirectResponse
 from starlette.routing import BaseRoute, Mount, Route
 
 from core.context import Context, build_context
+from core.edge.body import BodyLimit
+from core.edge.nostore import NoStore
+from core.migrate import SchemaNotMigrated, check_at_head
 from core.security_headers import SecurityHeaders
 from core.settings import Settings
 
@@ -34,10 +38,20 @@ async def readyz(request: Request) -> JSONResponse:
         with ctx.engine.connect() as conn:
             conn.execute(text("SELECT 1"))
 
-    for name, probe in (("database", check_db), ("redis", ctx.redis.ping)):
+    def check_schema() -> None:  # a reachable but never-migrated database fails every query
+        with ctx.engine.connect() as conn:
+            check_at_head(conn)
+
+    for name, probe in (
+        ("database", check_db),
+        ("schema", check_schema),
+        ("redis", ctx.redis.ping),
+    ):
         try:
             await run_in_threadpool(probe)
             checks[name] = "ok"
+        except SchemaNotMigrated as exc:
+            checks[name] = f"not migrated ({exc})"
         except Exception as exc:
             checks[name] = f"unavailable ({type(exc).__name__})"
     ok = all(v == "ok" for v in checks.values())
@@ -67,6 +81,8 @@ def create_app(
         Route("/graphql", public_app(context), methods=["GET", "POST"]),
         Route("/api/graphql", management_app(context), methods=["GET", "POST"]),
         *ide.routes(settings),  # GET /static/graphiql/{version}/… (GraphiQL's own files)
+        # Relative, so the redirect never names a host (Starlette's slash redirect echoes Host).
+        Route("/admin", lambda request: RedirectResponse("/admin/", 307)),
         Mount("/admin", app=admin_app(context)),
         *report_routes(),  # GET /api/reports/{kind}.csv
         *feedback_routes(),  # POST /api/feedback (citizens, through portals)
@@ -96,4 +112,10 @@ def create_app(
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.loa = context
     app.add_middleware(SecurityHeaders, hsts=settings.is_prod)
+    # The edge, outermost last: Host checked first, then private answers, then every body bounded.
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(NoStore)
+    app.add_middleware(
+        TrustedHostMiddleware, allowed_hosts=list(settings.allowed_hosts), www_redirect=False
+    )
     return app

@@ -13,6 +13,7 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from urllib.parse import urlsplit
 
 
 class SettingsError(RuntimeError):
@@ -79,6 +80,15 @@ class Settings:
     outbound_allow_networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
     #: Where signed audit-chain heads are appended (None: only logged); see core/audit_anchor.
     audit_anchor_file: Path | None = None
+    # The HTTP edge: bodies, query cost, per-client rate, trusted Host headers.
+    max_body_bytes: int = 1_048_576
+    graphql_max_query_length: int = 32_768
+    graphql_max_aliases: int = 20
+    graphql_max_fields: int = 300
+    graphql_max_cost: int = 5000
+    graphql_rate_limit: int = 600
+    #: Empty: the host of ``base_url``, plus localhost outside production (:attr:`allowed_hosts`).
+    trusted_hosts: tuple[str, ...] = ()
     extra: Mapping[str, str] = field(default_factory=dict)
 
     def __repr__(self) -> str:
@@ -97,6 +107,14 @@ class Settings:
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def allowed_hosts(self) -> tuple[str, ...]:
+        """Host headers Loa answers: those given, or its public host (and, in dev, loopback)."""
+        if self.trusted_hosts:
+            return self.trusted_hosts
+        own = urlsplit(self.base_url).hostname or "localhost"
+        return (own,) if self.is_prod else (own, "localhost", "127.0.0.1")
 
 
 _URL_PASSWORD = re.compile(r"(://[^:/@\s]*:)[^@/\s]+@")
@@ -163,6 +181,31 @@ VARIABLES: dict[str, tuple[str, str]] = {
     "LOA_AUDIT_ANCHOR_FILE": (
         "(unset)",
         "File the daily signed audit-chain anchor is appended to; keep it off the database host.",
+    ),
+    "LOA_MAX_BODY_BYTES": (
+        "1048576",
+        "Largest request body any endpoint reads; a larger one is refused (413) unread.",
+    ),
+    "LOA_GRAPHQL_MAX_QUERY_LENGTH": (
+        "32768",
+        "Longest GraphQL document (characters, comments included) either endpoint parses.",
+    ),
+    "LOA_GRAPHQL_MAX_ALIASES": ("20", "Most aliases a public GraphQL document may use."),
+    "LOA_GRAPHQL_MAX_FIELDS": (
+        "300",
+        "Most field selections a public GraphQL document may make (fragments expanded).",
+    ),
+    "LOA_GRAPHQL_MAX_COST": (
+        "5000",
+        "Most objects a public query may ask for: each field weighs the list sizes above it.",
+    ),
+    "LOA_GRAPHQL_RATE_LIMIT": (
+        "600",
+        "Requests per minute one client address may make to the public `/graphql`.",
+    ),
+    "LOA_TRUSTED_HOSTS": (
+        "(host of LOA_BASE_URL; dev adds localhost)",
+        "Comma-separated Host header values Loa answers; any other gets a 400.",
     ),
 }
 
@@ -232,6 +275,15 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         graphql_max_tokens=int(env_map.get("LOA_GRAPHQL_MAX_TOKENS", "2000")),
         outbound_allow_networks=_networks(env_map.get("LOA_OUTBOUND_ALLOW_NETWORKS", "")),
         audit_anchor_file=Path(p) if (p := env_map.get("LOA_AUDIT_ANCHOR_FILE")) else None,
+        max_body_bytes=int(env_map.get("LOA_MAX_BODY_BYTES", "1048576")),
+        graphql_max_query_length=int(env_map.get("LOA_GRAPHQL_MAX_QUERY_LENGTH", "32768")),
+        graphql_max_aliases=int(env_map.get("LOA_GRAPHQL_MAX_ALIASES", "20")),
+        graphql_max_fields=int(env_map.get("LOA_GRAPHQL_MAX_FIELDS", "300")),
+        graphql_max_cost=int(env_map.get("LOA_GRAPHQL_MAX_COST", "5000")),
+        graphql_rate_limit=int(env_map.get("LOA_GRAPHQL_RATE_LIMIT", "600")),
+        trusted_hosts=tuple(
+            h.strip() for h in env_map.get("LOA_TRUSTED_HOSTS", "").split(",") if h.strip()
+        ),
     )
 
 

@@ -72,6 +72,7 @@ def serve() -> Iterator[Callable[..., LiveServer]]:
 
 import os  # noqa: E402
 
+from alembic import command  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 
 import core.audit  # noqa: E402  (registers the audit table)
@@ -83,6 +84,7 @@ import core.screening.models  # noqa: E402
 import core.workflow.models  # noqa: E402,F401
 from core.context import Context, build_context  # noqa: E402
 from core.db import Base, make_engine  # noqa: E402
+from core.migrate import alembic_config  # noqa: E402
 from core.outbound import LOOPBACK  # noqa: E402
 from core.secrets import new_key  # noqa: E402
 from core.settings import Secret, Settings  # noqa: E402
@@ -107,6 +109,7 @@ def engine(database_url: str) -> Iterator[Any]:
     engine = make_engine(database_url)
     Base.metadata.drop_all(engine)
     Base.metadata.create_all(engine)
+    command.stamp(alembic_config(database_url), "head")  # the models are the head's schema
     yield engine
     engine.dispose()
 
@@ -145,6 +148,7 @@ def settings(database_url: str, tmp_path: Any) -> Settings:
         redis_url=TEST_REDIS_URL,
         secret_keys=(Secret(new_key()),),
         base_url="http://loa.test",
+        trusted_hosts=("loa.test", "testserver", "127.0.0.1", "localhost"),
         var_dir=tmp_path,
         http_timeout=1.0,
         job_timeout=20,

@@ -1,8 +1,9 @@
 """The ASGI apps: strawberry's HTTP view with Loa's context, errors, auth and response cache.
 
 Every answer is JSON in the GraphQL shape, failures included: a malformed
-body or document is a 400 with ``errors``, a missing token a 401, and an
-unexpected exception a logged, masked 500, never a stack trace.
+body or document is a 400 with ``errors``, a missing token a 401, a body over
+the limit a 413, a client over its rate a 429, and an unexpected exception a
+logged, masked 500, never a stack trace.
 """
 
 from __future__ import annotations
@@ -23,14 +24,19 @@ from core.auth.actions import record_forbidden
 from core.auth.permissions import watch_refusals
 from core.auth.web import client_address
 from core.context import Context
-from core.errors import Forbidden, Unauthenticated
+from core.edge import jsondoc
+from core.edge.body import BodyTooLarge
+from core.errors import Forbidden, TooManyRequests, Unauthenticated
 from core.graphql import ide as graphiql
 from core.graphql.auth import authenticate
-from core.graphql.cache import Invalidator, ResponseCache
+from core.graphql.cache import Invalidator, ResponseCache, cache_key
 from core.graphql.errors import INTERNAL_MESSAGE, LoaSchema, error_response, formatted
 from core.graphql.management import management_schema
 from core.graphql.public import public_schema
 from core.graphql.request import RequestContext
+from core.ratelimit import hit
+
+RATE_WINDOW = 60
 
 log = logging.getLogger("loa.graphql")
 
@@ -54,11 +60,14 @@ class LoaView(GraphQL[RequestContext, None]):
         authenticated: bool,
         ide: bool,
         cache: ResponseCache | None = None,
+        rate_limit: int = 0,
     ) -> None:
         super().__init__(schema, graphql_ide="graphiql" if ide else None)
         self.ctx = ctx
         self.authenticated = authenticated
         self.cache = cache
+        #: Requests per minute per client address; 0: none (the management API is signed in).
+        self.rate_limit = rate_limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":  # nothing to start: the Context is built by the caller
@@ -74,6 +83,12 @@ class LoaView(GraphQL[RequestContext, None]):
             response = await self.handle(request)
         except HTTPException as exc:
             response = error_response(exc.status_code, exc.reason, "BAD_REQUEST")
+        except BodyTooLarge as exc:
+            response = error_response(413, exc.message, exc.code)
+        except TooManyRequests as exc:
+            response = error_response(
+                429, exc.message, exc.code, **{"Retry-After": str(exc.retry_after)}
+            )
         except Unauthenticated as exc:
             response = error_response(401, exc.message, exc.code, **{"WWW-Authenticate": "Bearer"})
         except Forbidden as exc:
@@ -84,15 +99,15 @@ class LoaView(GraphQL[RequestContext, None]):
         await response(scope, receive, send)
 
     async def handle(self, request: Request) -> Response:
+        if self.rate_limit:
+            await run_in_threadpool(self.throttle, client_address(request))
         actor = None
         if self.authenticated:
             actor = await run_in_threadpool(authenticate, request, self.ctx)
         cache, key, generation = self.cache, None, 0
         if cache is not None and "text/html" not in request.headers.get("accept", ""):
-            key = (request.method, request.url.query, await request.body())
-            if not cache.cacheable(key):
-                key = None
-            elif (body := cache.get(key)) is not None:
+            key = cache_key(request.method, request.url.query, await request.body())
+            if (body := cache.get(key)) is not None:
                 return Response(body, media_type="application/json")
             generation = cache.generation
         with watch_refusals() as refused:
@@ -110,6 +125,29 @@ class LoaView(GraphQL[RequestContext, None]):
     async def render_graphql_ide(self, request: Request) -> Response:
         """Loa's own GraphiQL page (see :mod:`core.graphql.ide`), never strawberry's CDN one."""
         return graphiql.page(request.url.path)
+
+    def throttle(self, address: str) -> None:
+        """Count the request; past the rate, TooManyRequests. Redis down: serve (reads stay up)."""
+        try:
+            hit(
+                self.ctx,
+                "graphql",
+                address,
+                limit=self.rate_limit,
+                window=RATE_WINDOW,
+                message="Too many requests from this address; try again later.",
+            )
+        except TooManyRequests:
+            raise
+        except Exception as exc:
+            log.warning("rate limit not counted (%s)", type(exc).__name__)
+
+    def parse_json(self, data: str | bytes) -> Any:
+        """Strict JSON: a body (bytes) is one request, a UTF-8 JSON object; GET params any JSON."""
+        try:
+            return jsondoc.decode_object(data) if isinstance(data, bytes) else jsondoc.decode(data)
+        except jsondoc.NotJson as exc:
+            raise HTTPException(400, str(exc)) from None
 
     async def process_result(
         self, request: Request, result: ExecutionResult
@@ -139,8 +177,14 @@ def public_app(ctx: Context) -> ASGIApp:
     cache = ResponseCache(shared=ctx.content_generation)
     ctx.pm.register(Invalidator(cache), name=f"loa.graphql.cache.{id(cache)}")
     schema = public_schema(ctx.settings)
-    ide = graphiql.enabled(ctx.settings)
-    return LoaView(schema, ctx, authenticated=False, ide=ide, cache=cache)
+    return LoaView(
+        schema,
+        ctx,
+        authenticated=False,
+        ide=graphiql.enabled(ctx.settings),
+        cache=cache,
+        rate_limit=ctx.settings.graphql_rate_limit,
+    )
 
 
 def management_app(ctx: Context) -> ASGIApp:

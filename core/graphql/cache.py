@@ -2,7 +2,8 @@
 
 The public API is read far more than content changes, and most readers ask
 the same few queries (a unit's front page). An entry is the exact response
-body for the exact request (method, query string, body); it is served until
+body for the exact request (method, query string, body), keyed by a SHA-256
+digest of those (so a key costs 32 bytes however long the request); it is served until
 either the content generation moves on (a committed ``article.*`` or
 ``target.*`` event in this process, or in another process: the context bumps
 a counter in Redis that the cache polls every ``shared_poll`` seconds) or
@@ -12,6 +13,7 @@ window opening or closing with the clock.
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections import OrderedDict
 from collections.abc import Callable
@@ -19,7 +21,14 @@ from typing import Any
 
 from core.hookspecs import hookimpl
 
-Key = tuple[str, str, bytes]
+Key = bytes
+
+
+def cache_key(method: str, query_string: str, body: bytes) -> Key:
+    """One request's key: a digest, so the cache holds no client text, however long."""
+    digest = hashlib.sha256(f"{method} {len(query_string)} {query_string} ".encode())
+    digest.update(body)
+    return digest.digest()
 
 
 class ResponseCache:
@@ -28,13 +37,11 @@ class ResponseCache:
         *,
         ttl: float = 2.0,
         max_entries: int = 1024,
-        max_key_bytes: int = 16_384,
         shared: Callable[[], int] | None = None,
         shared_poll: float = 0.25,
     ):
         self.ttl = ttl
         self.max_entries = max_entries
-        self.max_key_bytes = max_key_bytes
         self.generation = 0
         self._entries: OrderedDict[Key, tuple[int, float, bytes]] = OrderedDict()
         #: Reads the generation other processes bump (a Redis counter); polled, not per request.
@@ -56,9 +63,6 @@ class ResponseCache:
         if seen != self._shared_seen:
             self._shared_seen = seen
             self.bump()
-
-    def cacheable(self, key: Key) -> bool:
-        return len(key[1]) + len(key[2]) <= self.max_key_bytes
 
     def get(self, key: Key) -> bytes | None:
         self._sync_shared()

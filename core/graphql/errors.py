@@ -51,6 +51,9 @@ def code_of(error: GraphQLError) -> str:
     if isinstance(original, LoaError):
         return original.code
     if error.path is None:
+        given = (error.extensions or {}).get("code")
+        if original is None and isinstance(given, str):  # our own limits name their refusal
+            return given
         if error.message.startswith("Syntax Error"):
             return "GRAPHQL_PARSE_FAILED"
         if original is not None or error.message.startswith("Variable"):

@@ -33,6 +33,6 @@ class Query:
 def public_schema(settings: Settings) -> LoaSchema:
     return LoaSchema(
         query=Query,
-        extensions=extensions(settings, introspection=not settings.is_prod),
+        extensions=extensions(settings, introspection=not settings.is_prod, cost=True),
         config=StrawberryConfig(disable_field_suggestions=settings.is_prod),
     )

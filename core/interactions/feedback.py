@@ -7,19 +7,16 @@ moderator; everything else goes straight to the unit's editors.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from collections.abc import Sequence
 
 from sqlalchemy import select
 
-from core import audit
+from core import audit, ratelimit
 from core.auth.permissions import Actor, Permission, require
-from core.content.models import Article
-from core.content.queries import unit_by_code
+from core.content.queries import get_published, unit_by_code
 from core.context import Context
 from core.db import utcnow
-from core.errors import ModerationBlocked, NotFound, TooManyRequests, ValidationFailed
+from core.errors import ModerationBlocked, NotFound, ValidationFailed
 from core.interactions.models import Feedback
 from core.moderation import Decision
 from core.screening.articles import judge
@@ -34,19 +31,14 @@ STATES = ("received", "held", "hidden", "approved")
 
 
 def _throttle(ctx: Context, address: str) -> None:
-    """A fixed window per client, keyed by a keyed hash: Redis never sees the address."""
-    key = ctx.settings.secret_keys[0].reveal().encode()
-    digest = hmac.new(key, f"feedback:{address}".encode(), hashlib.sha256).hexdigest()[:32]
-    name = f"loa:feedback:{digest}"
-    count = int(ctx.redis.incr(name))
-    if count == 1:
-        ctx.redis.expire(name, WINDOW_SECONDS)
-    if count > LIMIT:
-        ttl = int(ctx.redis.ttl(name) or WINDOW_SECONDS)
-        raise TooManyRequests(
-            "Bạn đã gửi quá nhiều góp ý; vui lòng thử lại sau (too many messages, try later).",
-            max(ttl, 1),
-        )
+    ratelimit.hit(
+        ctx,
+        "feedback",
+        address,
+        limit=LIMIT,
+        window=WINDOW_SECONDS,
+        message="Bạn đã gửi quá nhiều góp ý; vui lòng thử lại sau (too many messages, try later).",
+    )
 
 
 def submit(
@@ -69,6 +61,10 @@ def submit(
         errors["name"] = "at most 200 characters"
     if len(contact) > 200:
         errors["contact"] = "at most 200 characters"
+    fields = {"unit": unit_code, "text": text, "name": name, "contact": contact}
+    for key, value in {**fields, "article": article_slug}.items():
+        if "\x00" in value:  # PostgreSQL cannot store or compare it: a 500 otherwise
+            errors[key] = "must not contain NUL characters"
     if errors:
         raise ValidationFailed(errors)
     _throttle(ctx, address)
@@ -78,10 +74,11 @@ def submit(
         except LookupError:
             raise ValidationFailed({"unit": f"no unit {unit_code!r}"}) from None
         article_id = None
-        if article_slug:
-            article_id = session.scalar(select(Article.id).where(Article.slug == article_slug))
-            if article_id is None:
-                raise ValidationFailed({"article": f"no article {article_slug!r}"})
+        if article_slug:  # only what the public sees: an unpublished slug answers as a missing one
+            article = get_published(session, article_slug)
+            if article is None:
+                raise ValidationFailed({"article": f"no published article {article_slug!r}"})
+            article_id = article.id
         decision, spans = judge(
             unit_lexicon(session, unit.id), {"text": clean, "name": nfc(name).strip()}
         )

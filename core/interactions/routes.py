@@ -7,7 +7,6 @@ per-client rate limit and moderation.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -15,6 +14,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from core.edge import jsondoc
+from core.edge.body import BodyTooLarge, read_limited
 from core.errors import ModerationBlocked, TooManyRequests, ValidationFailed
 from core.interactions import feedback
 
@@ -37,15 +38,12 @@ def _error(status: int, code: str, message: str, **extra: Any) -> JSONResponse:
 async def receive(request: Request) -> Response:
     if request.method == "OPTIONS":
         return Response(status_code=204, headers=CORS)
-    body = await request.body()
-    if len(body) > MAX_BODY:
-        return _error(413, "TOO_LARGE", f"at most {MAX_BODY} bytes")
-    try:
-        doc = json.loads(body)
-        if not isinstance(doc, dict):
-            raise ValueError
-    except (ValueError, UnicodeDecodeError):
-        return _error(400, "BAD_REQUEST", "send a JSON object")
+    try:  # read no further than MAX_BODY, whatever Content-Length says
+        doc = jsondoc.decode_object(await read_limited(request, MAX_BODY))
+    except BodyTooLarge:
+        return _error(413, BodyTooLarge.code, f"at most {MAX_BODY} bytes")
+    except jsondoc.NotJson as exc:
+        return _error(400, "BAD_REQUEST", str(exc))
     ctx = request.app.state.loa
     address = request.client.host if request.client else "unknown"
     try:

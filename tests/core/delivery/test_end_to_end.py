@@ -130,7 +130,7 @@ def test_graphql_answers_on_its_exact_path_without_redirects(settings, ctx, tree
         )
         assert client.get("/healthz").json() == {"status": "ok"}
         ready = client.get("/readyz").json()
-        assert ready == {"status": "ok", "database": "ok", "redis": "ok"}
+        assert ready == {"status": "ok", "database": "ok", "schema": "ok", "redis": "ok"}
         headers = client.get("/healthz").headers
         assert headers["x-content-type-options"] == "nosniff"
         assert headers["x-frame-options"] == "DENY"
