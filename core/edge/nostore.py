@@ -10,6 +10,8 @@ from __future__ import annotations
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 PRIVATE_PREFIXES = ("/api/", "/admin")
+#: The admin's own scripts and styles: the same for everyone, at versioned URLs cached for a year.
+PUBLIC_PREFIXES = ("/admin/static/",)
 
 
 class NoStore:
@@ -18,7 +20,12 @@ class NoStore:
         self.prefixes = prefixes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not scope["path"].startswith(self.prefixes):
+        path = scope.get("path", "")
+        if (
+            scope["type"] != "http"
+            or not path.startswith(self.prefixes)
+            or path.startswith(PUBLIC_PREFIXES)
+        ):
             await self.app(scope, receive, send)
             return
 
