@@ -4,6 +4,12 @@ Jobs take ids, never objects, and use the JSON serializer (pickle would let
 anyone who can write to Redis run code on workers). Job ids are deterministic
 and carry the attempt number, so a sweeper's re-enqueue of a job that is still
 queued is refused by Redis, while the next attempt always gets a fresh id.
+
+Workers load jobs as :class:`LoaJob`: rq imports whatever function a job
+names, so a job that names anything but one of :data:`JOB_FUNCTIONS` is
+refused, logged and never run. A job id whose job can no longer run (finished,
+failed, or started by a worker that has since died) is replaced when the
+sweeper asks for it again, so a delivery never waits on a dead job.
 """
 
 from __future__ import annotations
@@ -19,8 +25,10 @@ from typing import TYPE_CHECKING, Any
 
 from redis.exceptions import RedisError
 from rq import Queue
-from rq.exceptions import DuplicateJobError
+from rq.exceptions import DuplicateJobError, NoSuchJobError
+from rq.job import Job, JobStatus
 from rq.serializers import JSONSerializer
+from rq.worker import Worker
 
 from core.context import make_redis
 from core.settings import Settings
@@ -34,6 +42,55 @@ RESULT_TTL = 3600
 FAILURE_TTL = 7 * 24 * 3600
 
 
+#: The only functions a Loa worker runs (the job entry points below).
+JOB_FUNCTIONS = frozenset(
+    f"core.delivery.jobs.{name}"
+    for name in ("run_delivery", "run_expiry", "run_publish", "run_interactions", "run_sweep")
+)
+
+
+class RefusedJob(Exception):
+    """A job on Loa's queue that names something other than a Loa job function."""
+
+
+class LoaJob(Job):
+    """rq's job, resolving only Loa's own job functions and no callbacks.
+
+    rq imports and calls whatever ``func_name`` (and callback names) a job hash
+    in Redis holds; with this class, workers refuse anything else before it is
+    imported. The refusal is logged and the job fails (rq keeps it in the failed
+    registry for inspection). Loa enqueues no callbacks, so any named callback
+    is dropped, logged.
+    """
+
+    @property
+    def func(self) -> Any:
+        name = self.func_name
+        if name not in JOB_FUNCTIONS or self.instance is not None:
+            log.error("refused job %s: %r is not one of Loa's job functions", self.id, name)
+            raise RefusedJob(f"{name!r} is not one of Loa's job functions")
+        return super().func
+
+    def _no_callback(self, which: str, name: str | None) -> None:
+        if name:
+            log.error("refused the %s callback %r of job %s", which, name, self.id)
+
+    @property
+    def success_callback(self) -> Any:
+        self._no_callback("success", self._success_callback_name)
+        return None
+
+    @property
+    def failure_callback(self) -> Any:
+        self._no_callback("failure", self._failure_callback_name)
+        return None
+
+    @property
+    def stopped_callback(self) -> Any:
+        self._no_callback("stopped", self._stopped_callback_name)
+        return None
+
+
 def delivery_job_id(delivery_id: int, attempt: int) -> str:
     return f"loa-delivery-{delivery_id}-{attempt}"
 
@@ -43,8 +100,44 @@ def queue(ctx: Context) -> Queue:
         ctx.settings.queue_name,
         connection=ctx.redis,
         serializer=JSONSerializer,
+        job_class=LoaJob,
         default_timeout=ctx.settings.job_timeout,
     )
+
+
+#: Job states in which the job will still run without anyone's help.
+_WAITING = frozenset(
+    {
+        JobStatus.CREATED,
+        JobStatus.QUEUED,
+        JobStatus.DEFERRED,
+        JobStatus.SCHEDULED,
+        JobStatus.RATE_LIMITED,
+        JobStatus.READY_TO_ENQUEUE,
+    }
+)
+
+
+def _dead_job(q: Queue, job_id: str) -> Job | None:
+    """The job under ``job_id`` if it exists but will never run (again), else ``None``.
+
+    Finished, failed, stopped or cancelled jobs are done; a started job is dead
+    when its worker's key has expired (a worker refreshes it while it lives, for
+    the job's timeout plus a minute while it runs one). Such a job's hash would
+    make rq refuse the id for as long as it is kept (a started job's, for ever).
+    """
+    try:
+        job = LoaJob.fetch(job_id, connection=q.connection, serializer=JSONSerializer)
+    except NoSuchJobError:
+        return None
+    status = job.get_status(refresh=False)
+    if status in _WAITING:
+        return None
+    if status == JobStatus.STARTED and job.worker_name:
+        key = Worker.redis_worker_namespace_prefix + job.worker_name
+        if q.connection.exists(key):
+            return None
+    return job
 
 
 def _enqueue(
@@ -63,14 +156,27 @@ def _enqueue(
         "result_ttl": result_ttl,
         "failure_ttl": failure_ttl,
     }
-    try:
-        if at is not None and at > dt.datetime.now(dt.UTC):
-            q.enqueue_at(at, func, **options)
-        else:
-            q.enqueue(func, **options)
-    except DuplicateJobError:
-        return False
-    return True
+    for _ in range(2):
+        try:
+            if at is not None and at > dt.datetime.now(dt.UTC):
+                q.enqueue_at(at, func, **options)
+            else:
+                q.enqueue(func, **options)
+        except DuplicateJobError:
+            dead = _dead_job(q, job_id)
+            if dead is None:
+                return False  # it is waiting or running: that run does the work
+            log.warning(
+                "job %s was %s (worker %s) and will never run; replacing it",
+                job_id,
+                dead.get_status(refresh=False),
+                dead.worker_name or "-",
+            )
+            # Two sweepers may both replace it: the row's compare-and-set lets one run act.
+            dead.delete(remove_from_queue=True)
+            continue
+        return True
+    return False
 
 
 def enqueue_attempts(
@@ -209,6 +315,7 @@ def _simple_worker(ctx: Context, *, in_thread: bool) -> Any:
         [queue(ctx)],
         connection=ctx.redis,
         serializer=JSONSerializer,
+        job_class=LoaJob,
         maintenance_interval=30,
         worker_ttl=60,
         job_monitoring_interval=10,
@@ -272,6 +379,7 @@ def run_worker(settings: Settings, concurrency: int | None = None, burst: bool =
             connection=make_redis(settings),
             num_workers=n,
             worker_class=SimpleWorker,
+            job_class=LoaJob,
             serializer=JSONSerializer,
         )
         pool.start(burst=False, logging_level=settings.log_level)
