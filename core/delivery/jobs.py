@@ -166,10 +166,14 @@ def _enqueue(
             dead = _dead_job(q, job_id)
             if dead is None:
                 return False  # it is waiting or running: that run does the work
-            log.warning(
+            status = dead.get_status(refresh=False)
+            # A finished run is usually a sweep that read the row just before that run
+            # moved it on; a job left started by a dead worker, or failed, is news.
+            log.log(
+                logging.INFO if status == JobStatus.FINISHED else logging.WARNING,
                 "job %s was %s (worker %s) and will never run; replacing it",
                 job_id,
-                dead.get_status(refresh=False),
+                getattr(status, "value", status),
                 dead.worker_name or "-",
             )
             # Two sweepers may both replace it: the row's compare-and-set lets one run act.
