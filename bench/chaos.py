@@ -61,8 +61,10 @@ HEADING = "## Delivery under chaos"
 WORKER_ENV = {
     "LOA_HTTP_TIMEOUT": "1.5",
     "LOA_JOB_TIMEOUT": "10",
-    "LOA_SWEEP_INTERVAL": "3",
+    "LOA_SWEEP_INTERVAL": "5",
     "LOA_MAX_ATTEMPTS": "12",
+    # Each target holding the item is read for comments once, not every 5 minutes of the run.
+    "LOA_INTERACTIONS_INTERVAL": "3600",
 }
 
 

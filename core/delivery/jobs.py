@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from redis.exceptions import RedisError
 from rq import Queue
-from rq.exceptions import DuplicateJobError, NoSuchJobError
+from rq.exceptions import DuplicateJobError
 from rq.job import Job, JobStatus
 from rq.serializers import JSONSerializer
 from rq.worker import Worker
@@ -111,33 +111,71 @@ _WAITING = frozenset(
         JobStatus.CREATED,
         JobStatus.QUEUED,
         JobStatus.DEFERRED,
-        JobStatus.SCHEDULED,
         JobStatus.RATE_LIMITED,
         JobStatus.READY_TO_ENQUEUE,
     }
 )
+#: How long past its time a scheduled job may wait for rq's scheduler. A worker that held the
+#: scheduler lock and was killed leaves no scheduler until another worker's maintenance takes
+#: the lock (up to its maintenance interval, 10 minutes by default).
+SCHEDULER_GRACE = dt.timedelta(seconds=30)
 
 
-def _dead_job(q: Queue, job_id: str) -> Job | None:
-    """The job under ``job_id`` if it exists but will never run (again), else ``None``.
+def _dead(q: Queue, job_id: str) -> tuple[str, str] | None:
+    """Why the job under ``job_id`` will never run (again), with its worker; ``None`` if it will.
 
-    Finished, failed, stopped or cancelled jobs are done; a started job is dead
-    when its worker's key has expired (a worker refreshes it while it lives, for
-    the job's timeout plus a minute while it runs one). Such a job's hash would
-    make rq refuse the id for as long as it is kept (a started job's, for ever).
+    Finished, failed, stopped or cancelled jobs are done; a started job is dead when its
+    worker's key has expired (a worker refreshes it while it lives, for the job's timeout
+    plus a minute while it runs one); a scheduled job is dead when no scheduler moved it
+    within :data:`SCHEDULER_GRACE` of its time; a hash that is not a whole job (what a worker's
+    heartbeat writes back after a ``FLUSHDB``) never runs. rq refuses the id as long as any of
+    them is kept (a started job's, for ever).
     """
     try:
         job = LoaJob.fetch(job_id, connection=q.connection, serializer=JSONSerializer)
-    except NoSuchJobError:
-        return None
+    except Exception:  # NoSuchJobError for a partial hash too; gone meanwhile is fine as well
+        return "not a whole job", "-"
     status = job.get_status(refresh=False)
+    worker = job.worker_name or "-"
     if status in _WAITING:
         return None
-    if status == JobStatus.STARTED and job.worker_name:
-        key = Worker.redis_worker_namespace_prefix + job.worker_name
-        if q.connection.exists(key):
+    if status == JobStatus.SCHEDULED:
+        score = q.connection.zscore(q.scheduled_job_registry.key, job_id)
+        due = dt.datetime.fromtimestamp(score, dt.UTC) if score else None
+        if due is not None and due > dt.datetime.now(dt.UTC) - SCHEDULER_GRACE:
             return None
-    return job
+        return "scheduled but never moved", worker
+    alive = Worker.redis_worker_namespace_prefix + (job.worker_name or "")
+    if status == JobStatus.STARTED and job.worker_name and q.connection.exists(alive):
+        return None
+    return str(getattr(status, "value", status) or "without a status"), worker
+
+
+def _discard(q: Queue, job_id: str) -> None:
+    """Remove every trace rq keeps of a dead job, so its id can be enqueued afresh.
+
+    Plain key operations, not ``Job.delete``: that one needs the job's execution records,
+    which a flush or a killed worker may have left half written.
+    """
+    from rq.results import Result
+
+    conn = q.connection
+    started = q.started_job_registry.key  # members are "<job id>:<execution id>"
+    stale = [m for m in conn.zscan_iter(started, match=f"{job_id}:*")]
+    with conn.pipeline() as pipe:
+        pipe.lrem(q.key, 0, job_id)
+        for registry in (
+            q.scheduled_job_registry,
+            q.finished_job_registry,
+            q.failed_job_registry,
+            q.deferred_job_registry,
+            q.canceled_job_registry,
+        ):
+            pipe.zrem(registry.key, job_id)
+        for member, _score in stale:
+            pipe.zrem(started, member)
+        pipe.delete(LoaJob.key_for(job_id), Result.get_key(job_id))
+        pipe.execute()
 
 
 def _enqueue(
@@ -163,38 +201,46 @@ def _enqueue(
             else:
                 q.enqueue(func, **options)
         except DuplicateJobError:
-            dead = _dead_job(q, job_id)
+            dead = _dead(q, job_id)
             if dead is None:
                 return False  # it is waiting or running: that run does the work
-            status = dead.get_status(refresh=False)
+            why, worker = dead
             # A finished run is usually a sweep that read the row just before that run
             # moved it on; a job left started by a dead worker, or failed, is news.
             log.log(
-                logging.INFO if status == JobStatus.FINISHED else logging.WARNING,
+                logging.INFO if why == JobStatus.FINISHED.value else logging.WARNING,
                 "job %s was %s (worker %s) and will never run; replacing it",
                 job_id,
-                getattr(status, "value", status),
-                dead.worker_name or "-",
+                why,
+                worker,
             )
             # Two sweepers may both replace it: the row's compare-and-set lets one run act.
-            dead.delete(remove_from_queue=True)
+            _discard(q, job_id)
             continue
         return True
+    log.warning("job %s was replaced by another sweep meanwhile; leaving it to that one", job_id)
     return False
 
 
 def enqueue_attempts(
-    ctx: Context, attempts: Iterable[tuple[int, int]], at: dt.datetime | None = None
+    ctx: Context,
+    attempts: Iterable[tuple[int, int]],
+    at: dt.datetime | None = None,
+    held: list[int] | None = None,
 ) -> int:
-    """Enqueue ``(delivery_id, attempt)`` pairs; Redis being down is survivable (the sweeper)."""
+    """Enqueue ``(delivery_id, attempt)`` pairs; Redis being down is survivable (the sweeper).
+
+    ``held`` collects the deliveries whose job id a waiting or running job already holds.
+    """
     q = queue(ctx)
     done = 0
     try:
         for delivery_id, attempt in attempts:
             job_id = delivery_job_id(delivery_id, attempt)
-            done += _enqueue(
-                q, "core.delivery.jobs.run_delivery", (delivery_id, attempt), job_id, at
-            )
+            if _enqueue(q, "core.delivery.jobs.run_delivery", (delivery_id, attempt), job_id, at):
+                done += 1
+            elif held is not None:
+                held.append(delivery_id)
     except RedisError as exc:
         log.warning("could not enqueue deliveries (%s); the sweeper will retry", type(exc).__name__)
     return done

@@ -62,6 +62,14 @@ def _leave_job(ctx, job_id: str, status: str, worker: str = "dead-worker") -> No
     q = jobs.queue(ctx)
     job = q.fetch_job(job_id)
     q.remove(job_id)
+    if status == "heartbeat-only":  # a FLUSHDB, then a worker's heartbeat writes one field back
+        ctx.redis.delete(job.key)
+        ctx.redis.hset(job.key, "last_heartbeat", "2026-11-30T08:44:43.000000Z")
+        return
+    if status == JobStatus.SCHEDULED:  # due a minute ago; no scheduler has moved it
+        q.scheduled_job_registry.schedule(job, utcnow() - dt.timedelta(seconds=60))
+        job.set_status(JobStatus.SCHEDULED)
+        return
     with ctx.redis.pipeline() as pipe:
         job.prepare_for_execution(worker, pipe)  # status started, worker_name
         pipe.execute()
@@ -69,9 +77,18 @@ def _leave_job(ctx, job_id: str, status: str, worker: str = "dead-worker") -> No
         job.set_status(status)
 
 
-@pytest.mark.parametrize("status", [JobStatus.STARTED, JobStatus.FAILED, JobStatus.FINISHED])
+@pytest.mark.parametrize(
+    ("status", "said"),
+    [
+        (JobStatus.STARTED, "started (worker dead-worker)"),
+        (JobStatus.FAILED, "failed (worker dead-worker)"),
+        (JobStatus.FINISHED, "finished (worker dead-worker)"),
+        (JobStatus.SCHEDULED, "scheduled but never moved (worker -)"),
+        ("heartbeat-only", "not a whole job (worker -)"),
+    ],
+)
 def test_a_due_delivery_whose_job_died_gets_a_job_that_runs(
-    ctx, portal_target, no_dedupe, caplog, status
+    ctx, portal_target, no_dedupe, caplog, status, said
 ) -> None:
     article = new_article(ctx)
     actions.approve(ctx, SYSTEM, article.id)
@@ -82,7 +99,7 @@ def test_a_due_delivery_whose_job_died_gets_a_job_that_runs(
     report = sweeper.sweep(ctx)
     assert report["due"] == 1 and report["enqueued"] == 1
     assert jobs.queue(ctx).job_ids == [job_id]
-    assert f"job {job_id} was {status.value} (worker dead-worker)" in caplog.text
+    assert f"job {job_id} was " in caplog.text and said in caplog.text
     assert "will never run; replacing it" in caplog.text
     burst(ctx)
     d = the_delivery(ctx)
@@ -102,6 +119,24 @@ def test_a_job_started_by_a_live_worker_is_left_alone(ctx, portal_target, sandbo
     assert report["enqueued"] == 0
     assert jobs.queue(ctx).job_ids == []
     assert jobs.queue(ctx).fetch_job(job_id).get_status() == JobStatus.STARTED
+
+
+def test_a_sweep_says_when_a_due_delivery_waits_on_a_job_too_long(
+    ctx, portal_target, sandbox, caplog
+) -> None:
+    """A stuck live worker holds the job: nothing to replace, but the sweep does not stay quiet."""
+    article = new_article(ctx)
+    actions.approve(ctx, SYSTEM, article.id)
+    d = the_delivery(ctx)
+    _leave_job(ctx, jobs.delivery_job_id(d.id, 1), JobStatus.STARTED, worker="stuck-worker")
+    ctx.redis.hset("rq:worker:stuck-worker", "state", "busy")
+    caplog.set_level(logging.WARNING, logger="loa.sweeper")
+    sweeper.sweep(ctx)
+    assert "wait on jobs" not in caplog.text  # just due: a queue may simply be long
+    later = utcnow() + sweeper.lease(ctx) + dt.timedelta(seconds=1)
+    assert sweeper.sweep(ctx, now=later)["enqueued"] == 0
+    assert "1 due deliveries wait on jobs that have not run them for over" in caplog.text
+    assert caplog.text.rstrip().endswith(f": {d.id}")
 
 
 # --- 2. a reconcile that fails must be retried as a reconcile --------------------------------
