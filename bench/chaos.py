@@ -281,12 +281,16 @@ def section(result: dict[str, Any]) -> str:
             "processes. The sandbox does **not** deduplicate by webhook-id and injects "
             f"{o['error_rate']:.1%} 5xx, {o['timeout_rate']:.1%} timeouts after the post was "
             f"stored, {o['rate_limit_rate']:.1%} 429s on posts and {o['reconcile_error_rate']:.1%}"
-            f" 503s on reconcile reads (seed {o['seed']}). Process faults after approval: "
+            f" 503s on reconcile reads (seed {o['seed']}). Process faults, in seconds from the "
+            "`approve` call: "
             f"{events} (a kill is `kill -9` of a worker's process group, then a new worker; a "
             "flush is `FLUSHDB`). Then the item is retracted under the same faults.",
             "",
             f"- Publish: {result['publish_states']}; attempts per delivery {result['attempts']}.",
             f"- Retract: {result['retract_states']}, settled in {result['retract_s']:.0f} s.",
+            "- A kill can take rq's scheduler with it (the worker holding its lock): retries "
+            "then wait in the scheduled registry until the sweeper re-enqueues them, 30 s past "
+            "their time (`jobs.SCHEDULER_GRACE`); the plateaus of `retrying` in the log are that.",
             f"- Date: {result['machine']['date']}; load average at start "
             f"{result['machine']['loadavg_at_start'][0]:.2f} on {result['machine']['cpus']} "
             "shared cores.",
