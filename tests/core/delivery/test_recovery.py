@@ -169,6 +169,26 @@ def test_failed_reconcile_never_leads_to_a_blind_resend(ctx, portal_target, no_d
     assert len(stored(no_dedupe)) == 1
 
 
+def test_retracted_while_a_reconcile_fails_still_comes_down(ctx, portal_target, no_dedupe) -> None:
+    """A blind "retrying" would let the take-down cancel a publish that in fact landed."""
+    article = new_article(ctx)
+    actions.approve(ctx, SYSTEM, article.id)
+    d = the_delivery(ctx)
+    sandbox_post(no_dedupe, "/__fake/faults", {"mode": "timeout_after_store", "delay": 3})
+    assert run(ctx, d, 1) is dispatcher.Outcome.UNKNOWN
+    sandbox_post(no_dedupe, "/__fake/faults", {"path_contains": "/messages/", "status": 503})
+    assert run(ctx, d, 2) is dispatcher.Outcome.UNKNOWN
+    actions.retract(ctx, SYSTEM, article.id, reason="sai thông tin")
+    assert the_delivery(ctx).state == DeliveryState.UNKNOWN  # kept open by the take-down
+    assert run(ctx, d, 3) is dispatcher.Outcome.DELIVERED  # reconciled: it had landed
+    with ctx.sessions() as session:
+        follow_ups = session.scalars(select(Delivery).where(Delivery.id != d.id)).all()
+    [retract] = follow_ups
+    assert retract.action == "retract"
+    assert asyncio.run(dispatcher.run(ctx, retract.id, 1)) is dispatcher.Outcome.DELIVERED
+    assert [a["status"] for a in stored(no_dedupe)] == ["withdrawn"]
+
+
 def test_reconcile_that_finds_nothing_sends_once(ctx, portal_target, no_dedupe) -> None:
     """The rule holds only until a reconcile answers: nothing landed, so send (once)."""
     article = new_article(ctx)
