@@ -126,7 +126,9 @@ def _dead(q: Queue, job_id: str) -> tuple[str, str] | None:
 
     Finished, failed, stopped or cancelled jobs are done; a started job is dead when its
     worker's key has expired (a worker refreshes it while it lives, for the job's timeout
-    plus a minute while it runs one); a scheduled job is dead when no scheduler moved it
+    plus a minute while it runs one); a queued job is dead when it is no longer in the
+    queue (taken by a worker that died before starting it); a scheduled job is dead when no
+    scheduler moved it
     within :data:`SCHEDULER_GRACE` of its time; a hash that is not a whole job (what a worker's
     heartbeat writes back after a ``FLUSHDB``) never runs. rq refuses the id as long as any of
     them is kept (a started job's, for ever).
@@ -137,6 +139,9 @@ def _dead(q: Queue, job_id: str) -> tuple[str, str] | None:
         return "not a whole job", "-"
     status = job.get_status(refresh=False)
     worker = job.worker_name or "-"
+    if status == JobStatus.QUEUED and q.connection.lpos(q.key, job_id) is None:
+        # Dequeued, then its worker died before it started it (rq#580): no one will run it.
+        return "queued but not in the queue", worker
     if status in _WAITING:
         return None
     if status == JobStatus.SCHEDULED:

@@ -62,6 +62,8 @@ def _leave_job(ctx, job_id: str, status: str, worker: str = "dead-worker") -> No
     q = jobs.queue(ctx)
     job = q.fetch_job(job_id)
     q.remove(job_id)
+    if status == "dequeued":  # taken off the queue by a worker that died before starting it
+        return
     if status == "heartbeat-only":  # a FLUSHDB, then a worker's heartbeat writes one field back
         ctx.redis.delete(job.key)
         ctx.redis.hset(job.key, "last_heartbeat", "2026-11-30T08:44:43.000000Z")
@@ -85,6 +87,7 @@ def _leave_job(ctx, job_id: str, status: str, worker: str = "dead-worker") -> No
         (JobStatus.FINISHED, "finished (worker dead-worker)"),
         (JobStatus.SCHEDULED, "scheduled but never moved (worker -)"),
         ("heartbeat-only", "not a whole job (worker -)"),
+        ("dequeued", "queued but not in the queue (worker -)"),
     ],
 )
 def test_a_due_delivery_whose_job_died_gets_a_job_that_runs(
