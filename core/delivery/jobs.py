@@ -223,7 +223,9 @@ def _enqueue(
             _discard(q, job_id)
             continue
         return True
-    log.warning("job %s was replaced by another sweep meanwhile; leaving it to that one", job_id)
+    # Still taken: another sweep replaced it meanwhile, or a live worker's heartbeat wrote a
+    # flushed hash back; the next sweep looks again.
+    log.warning("job %s could not be replaced yet; the next sweep looks again", job_id)
     return False
 
 
