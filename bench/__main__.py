@@ -2,11 +2,13 @@
 
 Options are passed through: ``--runs``/``--duration`` to the read path,
 ``--targets``/``--concurrency``/``--timeout`` to the fan-out; ``--only`` picks parts.
+``python -m bench chaos [options]`` runs the delivery chaos run alone (``bench.chaos``).
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 
 from bench import fanout, generate, read_path, report
@@ -16,6 +18,12 @@ PARTS = ("generate", "read_path", "fanout")
 
 
 def main() -> None:
+    if sys.argv[1:2] == ["chaos"]:
+        from bench import chaos
+
+        sys.argv = [f"{sys.argv[0]} chaos", *sys.argv[2:]]
+        chaos.main()
+        return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", nargs="+", choices=PARTS, default=list(PARTS))
     parser.add_argument("--runs", type=int, default=3)

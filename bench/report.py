@@ -148,6 +148,11 @@ def compose() -> str:
         parts += ["## Machine", "", machine_section(m)]
     parts.append(read_path_section(read) if read else "## Public read path\n\nNot run yet.\n")
     parts.append(fanout_section(fan) if fan else "## Delivery fan-out\n\nNot run yet.\n")
+    chaos = load("chaos")
+    if chaos and "lost" in chaos:
+        from bench.chaos import section
+
+        parts.append(section(chaos))
     if MODERATION_MD.exists():
         parts += [MODERATION_MD.read_text(encoding="utf-8").rstrip() + "\n"]
     return "\n".join(parts).rstrip() + "\n"

@@ -3,7 +3,11 @@
 The database row is the truth. An attempt starts with a compare-and-set on
 (state, attempt), so a job that rq runs twice, or a stale job after a retry
 was scheduled, does nothing. A delivery whose outcome is unknown is
-reconciled with the channel before anything is sent again.
+reconciled with the channel before anything is sent again, and stays
+"unknown" until a reconcile has answered: a reconcile that fails (a 503, a
+timeout) is retried as a reconcile, never followed by a blind re-send.
+An outcome is written only while the row is still this attempt's and in
+flight: a sweeper that has meanwhile declared the attempt lost keeps its word.
 """
 
 from __future__ import annotations
@@ -74,6 +78,8 @@ class _Work:
     placement: Placement | None
     lexicon: Lexicon
     follow_ups: list[int] = field(default_factory=list)
+    #: False while an earlier attempt's outcome is unknown and no reconcile has answered.
+    settled: bool = True
 
 
 def _claim(ctx: Context, delivery_id: int, attempt: int) -> tuple[Delivery, str] | None:
@@ -137,7 +143,18 @@ def _prepare(ctx: Context, delivery: Delivery, previous: str) -> _Work | str:
         timeout=ctx.settings.http_timeout,
         allow_networks=ctx.settings.outbound_allow_networks,
     )
-    return _Work(delivery, previous, article, item, target_row, target, channel, placement, lexicon)
+    return _Work(
+        delivery,
+        previous,
+        article,
+        item,
+        target_row,
+        target,
+        channel,
+        placement,
+        lexicon,
+        settled=previous != DeliveryState.UNKNOWN,
+    )
 
 
 def _render(work: _Work) -> Rendered:
@@ -153,8 +170,9 @@ def _render(work: _Work) -> Rendered:
 async def _perform(ctx: Context, work: _Work) -> tuple[Outcome, Remote | None]:
     d, channel, target = work.delivery, work.channel, work.target
     key = d.idempotency_key
-    if work.previous_state == DeliveryState.UNKNOWN:
+    if not work.settled:
         found = await channel.reconcile(target, key=key)
+        work.settled = True
         if found is not None:
             return Outcome.DELIVERED, found
         if d.action == Action.RETRACT and work.placement is None:
@@ -264,6 +282,11 @@ def _record_failure(ctx: Context, work: _Work | None, d: Delivery, error: Except
     elif d.attempt >= ctx.settings.max_attempts:
         state, outcome, due = DeliveryState.NEEDS_ATTENTION, Outcome.ATTENTION, now
         message = f"gave up after {d.attempt} attempts: {message}"
+    elif work is not None and not work.settled:  # the reconcile itself failed: ask again
+        state, outcome = DeliveryState.UNKNOWN, Outcome.UNKNOWN
+        wait = error.retry_after if isinstance(error, RateLimited) else 0.0
+        due = now + dt.timedelta(seconds=max(wait, backoff.delay(d.attempt, base=1.0)))
+        message = f"reconcile failed, will reconcile again: {message}"
     elif isinstance(error, RateLimited):
         state, outcome = DeliveryState.RETRYING, Outcome.RETRY
         due = now + dt.timedelta(seconds=max(error.retry_after, 0.5))
@@ -274,19 +297,27 @@ def _record_failure(ctx: Context, work: _Work | None, d: Delivery, error: Except
         state, outcome = DeliveryState.UNKNOWN, Outcome.UNKNOWN
         due = now + dt.timedelta(seconds=backoff.delay(d.attempt, base=1.0))
     with ctx.transaction() as session:
-        session.execute(
-            update(Delivery)
-            .where(Delivery.id == d.id, Delivery.attempt == d.attempt)
-            .values(
-                state=state,
-                due_at=due,
-                error_kind=kind,
-                error_message=message,
-                updated_at=now,
-                finished_at=now if state not in OPEN_STATES else None,
+        written = rowcount(
+            session.execute(
+                update(Delivery)
+                .where(
+                    Delivery.id == d.id,
+                    Delivery.attempt == d.attempt,
+                    Delivery.state == DeliveryState.IN_FLIGHT,
+                )
+                .values(
+                    state=state,
+                    due_at=due,
+                    error_kind=kind,
+                    error_message=message,
+                    updated_at=now,
+                    finished_at=now if state not in OPEN_STATES else None,
+                )
+                .execution_options(synchronize_session=False)
             )
-            .execution_options(synchronize_session=False)
         )
+        if written != 1:  # the sweeper declared this attempt lost: its "unknown" stands
+            return Outcome.SKIPPED
         if health:
             session.execute(
                 update(ChannelTarget)

@@ -31,6 +31,25 @@ def lease(ctx: Context) -> dt.timedelta:
     return dt.timedelta(seconds=ctx.settings.job_timeout * 2)
 
 
+def _say_overdue(
+    ctx: Context, now: dt.datetime, due_at: dict[int, dt.datetime], held: list[int]
+) -> None:
+    """A due delivery whose job id a job holds, but that has not run for a whole lease, is news.
+
+    The job is waiting in Redis or started by a worker that still lives (a stuck worker,
+    a long queue): nothing the sweeper may replace, so it says so instead of staying quiet.
+    """
+    overdue = sorted(d for d in held if due_at[d] < now - lease(ctx))
+    if overdue:
+        log.warning(
+            "sweep: %d due deliveries wait on jobs that have not run them for over %s "
+            "(a stuck worker or a long queue): %s",
+            len(overdue),
+            lease(ctx),
+            ", ".join(map(str, overdue[:20])),
+        )
+
+
 def sweep(ctx: Context, now: dt.datetime | None = None, batch: int = 5000) -> dict[str, int]:
     now = now or utcnow()
     with ctx.transaction() as session:
@@ -53,12 +72,14 @@ def sweep(ctx: Context, now: dt.datetime | None = None, batch: int = 5000) -> di
         )
     with ctx.sessions() as session:
         due = session.execute(
-            select(Delivery.id, Delivery.attempt)
+            select(Delivery.id, Delivery.attempt, Delivery.due_at)
             .where(Delivery.state.in_(OPEN_STATES), Delivery.due_at <= now)
             .order_by(Delivery.due_at)
             .limit(batch)
         ).all()
-    enqueued = jobs.enqueue_attempts(ctx, [(d_id, attempt + 1) for d_id, attempt in due])
+    held: list[int] = []
+    enqueued = jobs.enqueue_attempts(ctx, [(d_id, n + 1) for d_id, n, _ in due], held=held)
+    _say_overdue(ctx, now, {d_id: due_at for d_id, _, due_at in due}, held)
     expired = actions.expire_due(ctx, now)
     from core.retention import daily
 

@@ -2,8 +2,11 @@
 
 It is as picky as CONTRACT.md lets a real receiver be (signature, replay
 window, webhook-id dedupe, strict payload schema) so that connector bugs show
-up here and not on a commune's site. ``/__fake/…`` is the control plane tests
-and ``loa demo`` use; a real portal has no such prefix.
+up here and not on a commune's site. With ``dedupe=False`` it is the opposite
+kind of receiver, one that stores every message it is sent, so a test can
+prove Loa itself never sends twice; ``/__fake/chaos`` injects faults at rates.
+``/__fake/…`` is the control plane tests and ``loa demo`` use; a real portal
+has no such prefix.
 """
 
 from __future__ import annotations
@@ -23,7 +26,15 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from plugins.portal.sandbox_page import STYLE, render_page
 from plugins.portal.sandbox_schema import PayloadError, validate_envelope
-from plugins.portal.sandbox_state import Article, Comment, Event, Fault, SandboxState, now_iso
+from plugins.portal.sandbox_state import (
+    Article,
+    Chaos,
+    Comment,
+    Event,
+    Fault,
+    SandboxState,
+    now_iso,
+)
 
 _SITE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _MAX_BODY = 1_000_000
@@ -73,6 +84,8 @@ class _Faults:
         if self.state.latency > 0:
             await asyncio.sleep(self.state.latency)
         fault = self.state.take_fault(path)
+        if fault is None and self.state.chaos is not None:
+            fault = self.state.chaos.draw(scope["method"], path)
         if fault is None:
             await self.app(scope, receive, logged_send)
         elif fault.mode == "timeout_before_store":
@@ -156,7 +169,7 @@ class _Receiver:
             if reason is not None:
                 event.status = 400
                 return _err(400, reason)
-            if message_id in site.answers:
+            if self.state.dedupe and message_id in site.answers:
                 status, answer = site.answers[message_id]
                 event.duplicate, event.status, event.type = True, status, "(duplicate)"
                 site.stats["duplicate"] += 1
@@ -164,7 +177,8 @@ class _Receiver:
             response = self._process(request, site_name, body, event)
             event.status = response.status_code
             if 200 <= response.status_code < 300:
-                site.answers[message_id] = (response.status_code, json.loads(bytes(response.body)))
+                stored = (response.status_code, json.loads(bytes(response.body)))
+                site.answers.setdefault(message_id, stored)
                 site.stats[event.type] += 1
             return response
 
@@ -181,7 +195,7 @@ class _Receiver:
         base = _external_base(request)
         if event.type == "article.published":
             live = [a for a in site.articles.values() if a.status == "published"]
-            if any(a.data["id"] == data["id"] for a in live):
+            if self.state.dedupe and any(a.data["id"] == data["id"] for a in live):
                 return _err(409, "duplicate_article", "an article with this id is already live")
             article = Article(site.next_article, site_name, data)
             site.articles[article.number] = article
@@ -350,6 +364,30 @@ class _Control:
     async def requests(self, request: Request) -> Response:
         return JSONResponse({"requests": self.state.requests})
 
+    async def chaos(self, request: Request) -> Response:
+        """Faults at rates until reset: ``{"error_rate": 0.1, "timeout_rate": 0.06, …}``."""
+        try:
+            self.state.chaos = _chaos_from(await request.json())
+        except (ValueError, TypeError, AttributeError) as exc:
+            return _err(422, "invalid_chaos", str(exc))
+        return JSONResponse({"chaos": True})
+
+    async def dedupe(self, request: Request) -> Response:
+        """``{"dedupe": false}``: store every message, even one already processed."""
+        try:
+            self.state.dedupe = bool((await request.json())["dedupe"])
+        except (ValueError, KeyError, TypeError):
+            return _err(422, "invalid_dedupe", 'expected {"dedupe": <bool>}')
+        return JSONResponse({"dedupe": self.state.dedupe})
+
+    async def holdings(self, request: Request) -> Response:
+        """Every article each site stored, by Loa id and status (chaos runs count these)."""
+        sites = {
+            name: [{"loa_id": a.data["id"], "status": a.status} for a in site.articles.values()]
+            for name, site in self.state.sites.items()
+        }
+        return JSONResponse({"sites": sites})
+
     async def reset(self, request: Request) -> Response:
         async with self.state.lock:
             self.state.reset()
@@ -386,9 +424,34 @@ def _fault_from(doc: dict[str, Any]) -> Fault:
     return fault
 
 
-def create_sandbox(secret: str, latency: float = 0.0) -> Starlette:
+_CHAOS_RATES = ("error_rate", "timeout_rate", "rate_limit_rate", "reconcile_error_rate")
+
+
+def _chaos_from(doc: dict[str, Any]) -> Chaos:
+    """Parse ``POST /__fake/chaos``; raises ``ValueError`` with what is wrong."""
+    known = {*_CHAOS_RATES, "delay", "retry_after", "seed"}
+    if not isinstance(doc, dict) or doc.keys() - known:
+        raise ValueError(f"fields: {', '.join(sorted(known))}")
+    error, timeout, limited, reconcile = (float(doc.get(k, 0.0)) for k in _CHAOS_RATES)
+    if any(not 0.0 <= r <= 1.0 for r in (error, timeout, limited, reconcile)):
+        raise ValueError("rates are between 0 and 1")
+    if error + timeout + limited > 1.0:
+        raise ValueError("the webhook's rates add up to at most 1")
+    seed = doc.get("seed")
+    return Chaos(
+        error_rate=error,
+        timeout_rate=timeout,
+        rate_limit_rate=limited,
+        reconcile_error_rate=reconcile,
+        delay=float(doc.get("delay", 3.0)),
+        retry_after=float(doc.get("retry_after", 1.0)),
+        seed=None if seed is None else int(seed),
+    )
+
+
+def create_sandbox(secret: str, latency: float = 0.0, dedupe: bool = True) -> Starlette:
     """A fresh receiver accepting messages signed with ``secret`` (``whsec_…``)."""
-    state = SandboxState(latency=latency)
+    state = SandboxState(latency=latency, dedupe=dedupe)
     rx = _Receiver(secret, state)
     control = _Control(state)
     routes = [
@@ -402,6 +465,9 @@ def create_sandbox(secret: str, latency: float = 0.0) -> Starlette:
         Route("/sites/{site}/comments", rx.comments, methods=["GET"]),
         Route("/sites/{site}/comments/{cid}/hide", rx.comment_hide, methods=["POST"]),
         Route("/__fake/faults", control.faults, methods=["POST"]),
+        Route("/__fake/chaos", control.chaos, methods=["POST"]),
+        Route("/__fake/dedupe", control.dedupe, methods=["POST"]),
+        Route("/__fake/holdings", control.holdings, methods=["GET"]),
         Route("/__fake/latency", control.latency, methods=["POST"]),
         Route("/__fake/requests", control.requests, methods=["GET"]),
         Route("/__fake/reset", control.reset, methods=["POST"]),

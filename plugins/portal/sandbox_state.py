@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import random
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -66,6 +67,44 @@ class Fault:
 
 
 @dataclass
+class Chaos:
+    """Random faults at given rates (chaos runs): each request draws at most one.
+
+    A webhook POST may get a 5xx, a 429, or be stored and then answered too late
+    (``timeout_after_store``); a reconcile read (``…/messages/…``) may get a 503.
+    ``seed`` makes the sequence of draws repeatable.
+    """
+
+    error_rate: float = 0.0
+    timeout_rate: float = 0.0
+    rate_limit_rate: float = 0.0
+    reconcile_error_rate: float = 0.0
+    delay: float = 3.0
+    retry_after: float = 1.0
+    seed: int | None = None
+    rng: random.Random = field(default_factory=random.Random)
+
+    def __post_init__(self) -> None:
+        self.rng = random.Random(self.seed)
+
+    def draw(self, method: str, path: str) -> Fault | None:
+        roll = self.rng.random()
+        if method == "GET" and "/messages/" in path:
+            return Fault(status=503) if roll < self.reconcile_error_rate else None
+        if method != "POST" or not path.endswith("/webhook"):
+            return None
+        for rate, fault in (
+            (self.error_rate, Fault(status=503)),
+            (self.timeout_rate, Fault(mode="timeout_after_store", delay=self.delay)),
+            (self.rate_limit_rate, Fault(status=429, retry_after=self.retry_after)),
+        ):
+            if roll < rate:
+                return fault
+            roll -= rate
+        return None
+
+
+@dataclass
 class Site:
     name: str
     articles: dict[int, Article] = field(default_factory=dict)
@@ -84,9 +123,13 @@ MAX_EVENTS_PER_SITE = 1000
 
 
 class SandboxState:
-    def __init__(self, latency: float = 0.0) -> None:
+    def __init__(self, latency: float = 0.0, dedupe: bool = True) -> None:
         self.lock = asyncio.Lock()
         self.latency = latency
+        #: False: a receiver that processes every message, even one it has seen (chaos runs
+        #: count what a re-send would have duplicated).
+        self.dedupe = dedupe
+        self.chaos: Chaos | None = None
         self.sites: dict[str, Site] = {}
         self.faults: list[Fault] = []
         self.requests: list[dict[str, Any]] = []
@@ -119,3 +162,4 @@ class SandboxState:
         self.sites.clear()
         self.faults.clear()
         self.requests.clear()
+        self.chaos = None
