@@ -204,9 +204,13 @@ def import_(path: Path) -> None:
 @main.command()
 def moderate() -> None:
     """Read text lines on stdin, write one JSON verdict per line."""
+    import io
+
     from core.moderation.cli import main as moderate_main
 
-    sys.exit(moderate_main(sys.stdin, sys.stdout))
+    # Bytes that are not UTF-8 become U+FFFD and are judged, rather than ending the run.
+    stdin = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
+    sys.exit(moderate_main(stdin, sys.stdout))
 
 
 DEMO_ACCOUNTS = (
