@@ -23,6 +23,7 @@ from core.channels import (
     Target,
     TransientError,
 )
+from core.content.validation import sanitise_html
 from core.hookspecs import hookimpl
 from core.settings import Secret, Settings
 
@@ -47,4 +48,5 @@ __all__ = [
     "Target",
     "TransientError",
     "hookimpl",
+    "sanitise_html",
 ]
