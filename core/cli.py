@@ -190,8 +190,10 @@ def import_(path: Path) -> None:
     from core.context import build_context
 
     ctx = build_context(_settings())
-    with path.open(encoding="utf-8") as fh:
+    with path.open("rb") as fh:  # bytes: each line is decoded on its own, errors reported
         report = import_jsonl(ctx, SYSTEM, fh)
+    for number, asked, given in report.renamed:
+        click.echo(f"line {number}: slug {asked!r} repeats an earlier line: imported as {given!r}")
     for number, reason in report.errors:
         click.echo(f"line {number}: {reason}", err=True)
     click.echo(

@@ -9,7 +9,6 @@ answers ``BAD_USER_INPUT`` instead, naming the argument, before execution starts
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -18,14 +17,14 @@ from graphql.language import ArgumentNode, DocumentNode, Node, ObjectFieldNode, 
 from strawberry.extensions import SchemaExtension
 
 from core.errors import ValidationFailed
+from core.text import storable
 
-_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 WHY = "contains a character that cannot be stored (NUL or a lone surrogate)"
 
 
 def _bad_variables(value: Any, name: str) -> Iterator[str]:
     if isinstance(value, str):
-        if _UNSTORABLE.search(value):
+        if not storable(value):
             yield name
     elif isinstance(value, dict):
         for key, inner in value.items():
@@ -37,7 +36,7 @@ def _bad_variables(value: Any, name: str) -> Iterator[str]:
 
 
 def _bad_literals(node: Node, name: str) -> Iterator[str]:
-    if isinstance(node, StringValueNode) and _UNSTORABLE.search(node.value):
+    if isinstance(node, StringValueNode) and not storable(node.value):
         yield name
         return
     for key in node.keys:
