@@ -24,6 +24,7 @@ from core.channels import (
     Target,
     TransientError,
 )
+from core.content.validation import sanitise_html
 from core.hookspecs import hookimpl
 from core.outbound import outbound_client
 from core.settings import Secret, Settings
@@ -51,4 +52,5 @@ __all__ = [
     "TransientError",
     "hookimpl",
     "outbound_client",
+    "sanitise_html",
 ]

@@ -276,8 +276,10 @@ def import_(path: Path) -> None:
     from core.context import build_context
 
     ctx = build_context(_settings())
-    with path.open(encoding="utf-8") as fh:
+    with path.open("rb") as fh:  # bytes: each line is decoded on its own, errors reported
         report = import_jsonl(ctx, SYSTEM, fh)
+    for number, asked, given in report.renamed:
+        click.echo(f"line {number}: slug {asked!r} repeats an earlier line: imported as {given!r}")
     for number, reason in report.errors:
         click.echo(f"line {number}: {reason}", err=True)
     click.echo(
@@ -290,9 +292,13 @@ def import_(path: Path) -> None:
 @main.command()
 def moderate() -> None:
     """Read text lines on stdin, write one JSON verdict per line."""
+    import io
+
     from core.moderation.cli import main as moderate_main
 
-    sys.exit(moderate_main(sys.stdin, sys.stdout))
+    # Bytes that are not UTF-8 become U+FFFD and are judged, rather than ending the run.
+    stdin = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
+    sys.exit(moderate_main(stdin, sys.stdout))
 
 
 DEMO_ACCOUNTS = (

@@ -13,6 +13,21 @@ _NON_WORD = re.compile(r"[^a-z0-9]+")
 _SPACES = re.compile(r"\s+")
 
 
+#: Characters no database can hold: PostgreSQL refuses NUL in text, and a lone surrogate
+#: cannot be encoded at all; either failed as a raw driver error wherever it reached SQL.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def storable(text: str) -> bool:
+    """True unless ``text`` holds a NUL or a lone surrogate."""
+    return _UNSTORABLE.search(text) is None
+
+
+def has_word(text: str) -> bool:
+    """True if ``text`` has a letter or digit a slug can be made of."""
+    return _NON_WORD.sub("", fold(text)) != ""
+
+
 def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 

@@ -4,28 +4,49 @@ Every line is validated on its own; good lines load in batches, bad lines are
 reported with their number and reason, and a second run changes nothing
 (articles are matched by slug). Imported posts keep their original
 publication date and are not fanned out again: they are already live.
+
+Every line is independent, whatever is wrong with it: each is decoded on its own (one line
+of invalid UTF-8 used to end the run after a partial commit, and the rerun stopped at the
+same place), and each is stored under its own savepoint, so a line the database refuses
+rolls back only itself, never the good lines of its batch.
+
+Slugs: a slug repeated inside one file gets a suffix (``-2``, ``-3``…, reported), as
+editors create them; a title without a letter or digit gets a slug from a digest of the
+post, not the shared fallback. Both depend only on the file, so a rerun finds every post
+under the slug it was given and changes nothing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
+import logging
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from core import audit
 from core.auth.permissions import Actor, Permission
 from core.content.actions import content_hash, snapshot
 from core.content.models import Article, Audience, Category, Revision, Status
-from core.content.validation import clean_article, plain_text
+from core.content.validation import (
+    CATEGORY_NAME_LIMIT,
+    CATEGORY_SLUG_LIMIT,
+    clean_article,
+    plain_text,
+)
 from core.context import Context
 from core.errors import ValidationFailed
-from core.text import fold, slugify
+from core.text import fold, has_word, slugify, storable
 from core.units.models import CURRENT_SCHEME, Unit
+
+log = logging.getLogger("loa.import")
 
 STATUSES = {Status.DRAFT.value, Status.PUBLISHED.value}
 
@@ -35,6 +56,30 @@ class ImportReport:
     created: int = 0
     skipped: int = 0
     errors: list[tuple[int, str]] = field(default_factory=list)
+    #: Lines whose slug repeated an earlier line's: (line, slug asked for, slug given).
+    renamed: list[tuple[int, str, str]] = field(default_factory=list)
+
+
+def _decode(line: str | bytes) -> str:
+    if isinstance(line, str):
+        return line
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValidationFailed({"line": f"not UTF-8 (byte {exc.start + 1})"}) from None
+
+
+def _slug(raw: dict[str, Any]) -> str:
+    """The slug asked for, or one from the title; a digest of the post when neither has words."""
+    asked = str(raw.get("slug") or raw.get("title") or "")
+    if has_word(asked):
+        return slugify(asked)
+    identity = json.dumps(
+        [raw.get(k) for k in ("title", "unit_code", "published_at", "summary")],
+        ensure_ascii=False,
+        default=str,
+    )
+    return "bai-viet-" + hashlib.sha256(identity.encode("utf-8", "replace")).hexdigest()[:10]
 
 
 def _parse(number: int, line: str) -> dict[str, Any]:
@@ -42,15 +87,22 @@ def _parse(number: int, line: str) -> dict[str, Any]:
         raw = json.loads(line)
     except json.JSONDecodeError as exc:
         raise ValidationFailed({"line": f"not JSON ({exc.msg})"}) from None
+    except RecursionError:
+        raise ValidationFailed({"line": "JSON nested too deeply"}) from None
     if not isinstance(raw, dict):
         raise ValidationFailed({"line": "must be a JSON object"})
     status = raw.get("status", "published")
     if status not in STATUSES:
         raise ValidationFailed({"status": f"must be one of {sorted(STATUSES)}"})
+    category = str(raw.get("category") or "").strip()
+    if len(category) > CATEGORY_NAME_LIMIT:
+        raise ValidationFailed({"category": f"at most {CATEGORY_NAME_LIMIT} characters"})
+    if not storable(category):
+        raise ValidationFailed({"category": "contains a character that cannot be stored"})
     data = clean_article(
         {
             "title": raw.get("title"),
-            "slug": raw.get("slug") or slugify(str(raw.get("title") or "")),
+            "slug": _slug(raw),
             "summary": raw.get("summary", ""),
             "body_html": raw.get("body_html", raw.get("body", "")),
             "cover_url": raw.get("cover_image_url", raw.get("cover_url", "")),
@@ -72,32 +124,59 @@ def _parse(number: int, line: str) -> dict[str, Any]:
         raise ValidationFailed({"published_at": "is required for a published post"})
     data["status"] = status
     data["published_at"] = when
-    data["category_ref"] = str(raw.get("category") or "").strip()
+    data["category_ref"] = category
     return data
 
 
-def _lines(lines: Iterable[str]) -> Iterator[tuple[int, str]]:
+def _lines(lines: Iterable[str | bytes]) -> Iterator[tuple[int, str | bytes]]:
     for number, line in enumerate(lines, start=1):
+        if number == 1 and isinstance(line, bytes):
+            line = line.removeprefix(b"\xef\xbb\xbf")  # a byte order mark, as editors save
         if line.strip():
             yield number, line
 
 
 def import_jsonl(
-    ctx: Context, actor: Actor, lines: Iterable[str], batch_size: int = 500
+    ctx: Context, actor: Actor, lines: Iterable[str | bytes], batch_size: int = 500
 ) -> ImportReport:
+    """Import JSON Lines (text or bytes: bytes are decoded line by line, errors reported)."""
     report = ImportReport()
     batch: list[tuple[int, dict[str, Any]]] = []
+    seen: dict[str, int] = {}  # slug → how many lines of this file asked for it
     for number, line in _lines(lines):
         try:
-            batch.append((number, _parse(number, line)))
+            data = _parse(number, _decode(line))
         except ValidationFailed as exc:
             report.errors.append((number, exc.message))
+            continue
+        _dedupe_slug(number, data, seen, report)
+        batch.append((number, data))
         if len(batch) >= batch_size:
             _load(ctx, actor, batch, report)
             batch = []
     if batch:
         _load(ctx, actor, batch, report)
+    report.errors.sort()
     return report
+
+
+def _dedupe_slug(
+    number: int, data: dict[str, Any], seen: dict[str, int], report: ImportReport
+) -> None:
+    """The second post asking for a slug gets ``slug-2``: by file order, so reruns agree."""
+    asked = data["slug"]
+    count = seen.get(asked, 0)
+    seen[asked] = count + 1
+    if count == 0:
+        return
+    while True:
+        count += 1
+        candidate = f"{asked}-{count}"
+        if candidate not in seen:
+            break
+    seen[candidate] = 1
+    data["slug"] = candidate
+    report.renamed.append((number, asked, candidate))
 
 
 def _load(
@@ -127,52 +206,89 @@ def _load(
             if not actor.can(Permission.WRITE_CONTENT, unit.path):
                 report.errors.append((number, "unit_code: you may not write content there"))
                 continue
-            category = None
-            if data["category_ref"]:
-                ref = data["category_ref"]
-                category = categories.get(ref) or by_name.get(fold(ref))
-                if category is None:
-                    category = Category(slug=slugify(ref), name=ref)
-                    session.add(category)
-                    categories[category.slug] = by_name[fold(ref)] = category
-                    session.flush()
-            article = Article(
-                uid=str(uuid.uuid4()),
-                slug=data["slug"],
-                title=data["title"],
-                summary=data["summary"],
-                body_html=data["body_html"],
-                cover_url=data["cover_url"],
-                cover_caption=data["cover_caption"],
-                source=data["source"],
-                unit_id=unit.id,
-                category_id=category.id if category else None,
-                status=data["status"],
-                published_at=data["published_at"],
-                audience=Audience(genders=[], scope_units=[unit.code]),
-                search_text=fold(
-                    f"{data['title']} {data['summary']} {plain_text(data['body_html'])}"
-                ),
-            )
-            if data["published_at"]:
-                article.created_at = article.updated_at = data["published_at"]
-            session.add(article)
-            session.flush()
-            snap = snapshot(article)
-            article.content_hash = content_hash(snap)
-            session.add(
-                Revision(
-                    article_id=article.id,
-                    number=1,
-                    content_hash=article.content_hash,
-                    data=snap,
-                    author=actor.name,
-                )
-            )
-            existing.add(article.slug)
+            try:
+                with session.begin_nested():
+                    _store(session, actor, unit, data, categories, by_name)
+            except SQLAlchemyError as exc:
+                # Validation should have caught it; the savepoint keeps the batch's good lines.
+                log.warning("import line %d refused by the database: %s", number, type(exc))
+                report.errors.append((number, f"refused by the database ({type(exc).__name__})"))
+                categories.clear()
+                categories.update({c.slug: c for c in session.scalars(select(Category))})
+                by_name.clear()
+                by_name.update({fold(c.name): c for c in categories.values()})
+                continue
+            existing.add(data["slug"])
             created += 1
         report.created += created
         if created:
             audit.record(
                 session, actor=actor.name, action="article.import", data={"created": created}
             )
+
+
+def _category(
+    session: Session, ref: str, categories: dict[str, Category], by_name: dict[str, Category]
+) -> Category:
+    """The category named (by slug or name) ``ref``, created on first use with a free slug."""
+    found = categories.get(ref) or by_name.get(fold(ref))
+    if found is not None:
+        return found
+    base = slugify(ref, max_length=CATEGORY_SLUG_LIMIT - 4)
+    slug, n = base, 1
+    while slug in categories:
+        n += 1
+        slug = f"{base}-{n}"
+    category = Category(slug=slug, name=ref)
+    session.add(category)
+    session.flush()
+    categories[slug] = by_name[fold(ref)] = category
+    return category
+
+
+def _store(
+    session: Session,
+    actor: Actor,
+    unit: Unit,
+    data: dict[str, Any],
+    categories: dict[str, Category],
+    by_name: dict[str, Category],
+) -> None:
+    """One post, its first revision: everything a line writes, under the caller's savepoint."""
+    category = (
+        _category(session, data["category_ref"], categories, by_name)
+        if data["category_ref"]
+        else None
+    )
+    article = Article(
+        uid=str(uuid.uuid4()),
+        slug=data["slug"],
+        title=data["title"],
+        summary=data["summary"],
+        body_html=data["body_html"],
+        cover_url=data["cover_url"],
+        cover_caption=data["cover_caption"],
+        source=data["source"],
+        unit_id=unit.id,
+        category_id=category.id if category else None,
+        status=data["status"],
+        published_at=data["published_at"],
+        audience=Audience(genders=[], scope_units=[unit.code]),
+        search_text=fold(f"{data['title']} {data['summary']} {plain_text(data['body_html'])}"),
+    )
+    if data["published_at"]:
+        article.created_at = article.updated_at = data["published_at"]
+    session.add(article)
+    session.flush()
+    snap = snapshot(article)
+    article.content_hash = content_hash(snap)
+    session.add(
+        Revision(
+            article_id=article.id,
+            number=1,
+            content_hash=article.content_hash,
+            data=snap,
+            author=actor.name,
+        )
+    )
+    session.flush()  # inside the savepoint: a refusal surfaces here, for this line

@@ -44,8 +44,10 @@ def _cursor(article_id: int) -> str:
 def _after(cursor: str) -> int:
     try:
         tag, value = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
-        if tag == "id":
-            return int(value)
+        if tag == "id" and value.isascii() and value.isdigit() and len(value) <= 10:
+            number = int(value)
+            if number <= 2**31 - 1:  # PostgreSQL refuses a larger INTEGER parameter outright
+                return number
     except ValueError:
         pass
     raise ValidationFailed({"after": "not a cursor this API issued"})

@@ -1,7 +1,9 @@
 """Turning untrusted article input into clean values, or a clear list of what is wrong.
 
 Text is NFC; the body is sanitised HTML (nh3, an allowlist of tags); a cover
-image needs a caption (S0.5, S3.4).
+image needs a caption (S0.5, S3.4). Every length limit is checked here, read from the model's
+columns (one truth: a copied list drifted, and PostgreSQL answered an over-long value with a
+raw ``DataError``); so is text no database can store (NUL, lone surrogates).
 """
 
 from __future__ import annotations
@@ -12,9 +14,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import nh3
+from sqlalchemy import String
 
+from core.content.models import Article, Category
 from core.errors import ValidationFailed
-from core.text import nfc, slugify
+from core.text import nfc, slugify, storable
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "code", "em", "figcaption", "figure",
@@ -31,7 +35,29 @@ GENDERS = {"male", "female", "other"}
 KINDS = {"article", "banner", "section", "notice", "document"}
 SCOPE_LEVELS = {"commune", "province", "national"}
 MAX_BODY = 1_000_000
-TEXT_LIMITS = {"title": 500, "summary": 5000, "source": 500, "author_name": 200}
+#: Longest summary: a policy (the column is TEXT), so it is written here.
+MAX_SUMMARY = 5000
+MAX_JUSTIFICATION = 5000
+
+
+def column_limit(model: Any, column: str) -> int:
+    """The length of a VARCHAR column, as the model (and so the migrations) declare it."""
+    kind = model.__table__.c[column].type
+    assert isinstance(kind, String) and kind.length, f"{model.__name__}.{column} has no length"
+    return int(kind.length)
+
+
+TEXT_LIMITS = {
+    "title": column_limit(Article, "title"),
+    "summary": MAX_SUMMARY,
+    "source": column_limit(Article, "source"),
+    "author_name": column_limit(Article, "author_name"),
+}
+COVER_URL_LIMIT = column_limit(Article, "cover_url")
+COVER_CAPTION_LIMIT = column_limit(Article, "cover_caption")
+SLUG_LIMIT = column_limit(Article, "slug")
+CATEGORY_NAME_LIMIT = column_limit(Category, "name")
+CATEGORY_SLUG_LIMIT = column_limit(Category, "slug")
 
 
 def sanitise_html(html: str) -> str:
@@ -50,9 +76,25 @@ def plain_text(html: str) -> str:
 
 def _url(value: Any, field: str, errors: dict[str, str]) -> str:
     text = str(value or "").strip()
-    if text and urlsplit(text).scheme not in ("http", "https"):
+    if len(text) > COVER_URL_LIMIT:
+        errors[field] = f"at most {COVER_URL_LIMIT} characters"
+    elif text and urlsplit(text).scheme not in ("http", "https"):
         errors[field] = "must be an http(s) URL"
     return text
+
+
+UNSTORABLE = "contains a character that cannot be stored (NUL or a lone surrogate)"
+
+
+def _unstorable(data: Mapping[str, Any], errors: dict[str, str]) -> None:
+    """Name every text field that holds a character no database can store."""
+    for key, value in data.items():
+        if isinstance(value, str) and not storable(value):
+            errors[key] = UNSTORABLE
+        elif isinstance(value, Mapping):
+            for inner, text in value.items():
+                if isinstance(text, str) and not storable(text):
+                    errors[f"{key}.{inner}"] = UNSTORABLE
 
 
 def _time(value: Any, field: str, errors: dict[str, str]) -> dt.datetime | None:
@@ -74,6 +116,9 @@ def clean_article(data: Mapping[str, Any], *, partial: bool = False) -> dict[str
     """Validate ``data``; on ``partial`` (an edit) only the given fields are checked."""
     errors: dict[str, str] = {}
     out: dict[str, Any] = {}
+    _unstorable(data, errors)
+    if errors:  # nothing else can even be read (the sanitiser cannot encode a lone surrogate)
+        raise ValidationFailed(errors)
     for field, limit in TEXT_LIMITS.items():
         if field in data:
             value = nfc(str(data[field] or "")).strip()
@@ -83,7 +128,7 @@ def clean_article(data: Mapping[str, Any], *, partial: bool = False) -> dict[str
     if (not partial or "title" in data) and not out.get("title"):
         errors["title"] = "is required"
     if data.get("slug"):
-        out["slug"] = slugify(str(data["slug"]))
+        out["slug"] = slugify(str(data["slug"]), max_length=min(120, SLUG_LIMIT))
     if "body_html" in data:
         body = str(data["body_html"] or "")
         if len(body) > MAX_BODY:
@@ -94,6 +139,8 @@ def clean_article(data: Mapping[str, Any], *, partial: bool = False) -> dict[str
         out["cover_url"] = _url(data["cover_url"], "cover_url", errors)
     if "cover_caption" in data:
         out["cover_caption"] = nfc(str(data["cover_caption"] or "")).strip()
+        if len(out["cover_caption"]) > COVER_CAPTION_LIMIT:
+            errors["cover_caption"] = f"at most {COVER_CAPTION_LIMIT} characters"
     if out.get("cover_url") and not out.get("cover_caption", data.get("cover_caption")):
         errors["cover_caption"] = "an image needs a caption"
     for key in ("category", "unit_code"):
@@ -116,7 +163,7 @@ def clean_article(data: Mapping[str, Any], *, partial: bool = False) -> dict[str
             errors["topic"] = f"must be one of {sorted(TOPICS)}"
         out["topic"] = data["topic"]
     if data.get("justification") is not None:
-        out["justification"] = nfc(str(data["justification"])).strip()[:5000]
+        out["justification"] = nfc(str(data["justification"])).strip()[:MAX_JUSTIFICATION]
     if data.get("release_together") is not None:
         out["release_together"] = bool(data["release_together"])
     if "audience" in data and data["audience"] is not None:

@@ -11,6 +11,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from graphql import GraphQLError
@@ -18,7 +20,7 @@ from starlette.responses import JSONResponse
 from strawberry import Schema
 from strawberry.types import ExecutionContext
 
-from core.errors import LoaError, ValidationFailed
+from core.errors import LoaError, NotFound, ValidationFailed
 
 log = logging.getLogger("loa.graphql")
 
@@ -36,6 +38,47 @@ def _camel(name: str) -> str:
 
 def client_fields(exc: ValidationFailed) -> dict[str, str]:
     return {_camel(k): v for k, v in exc.fields.items()}
+
+
+#: The largest id a row can have (an SQL INTEGER); a larger number names nothing.
+MAX_ROW_ID = 2**31 - 1
+
+
+def row_id(value: object) -> int | None:
+    """The row id a client's ``ID`` stands for, or None when it can stand for none.
+
+    Checked here, before any query: ``int()`` refuses huge digit strings, and PostgreSQL
+    refuses a parameter beyond its INTEGER range with a raw ``DataError``.
+    """
+    text = str(value)
+    if not (0 < len(text) <= 10 and text.isascii() and text.isdigit()):
+        return None
+    number = int(text)
+    return number if number <= MAX_ROW_ID else None
+
+
+def argument_id(value: object, argument: str) -> int:
+    """:func:`row_id`, or BAD_USER_INPUT naming ``argument``."""
+    number = row_id(value)
+    if number is None:
+        raise ValidationFailed({argument: "not an id this API issued"})
+    return number
+
+
+@contextmanager
+def names_something(argument: str) -> Iterator[None]:
+    """An argument value that names nothing (an unknown unit code, a revision that does not
+    exist) is the client's mistake: BAD_USER_INPUT naming the argument, the same in every
+    resolver, rather than NOT_FOUND from whichever action looked it up.
+    """
+    try:
+        yield
+    except NotFound as exc:
+        raise ValidationFailed({argument: exc.message}) from None
+    except LookupError as exc:
+        if isinstance(exc, KeyError | IndexError):
+            raise  # a bug, not a lookup of the client's value
+        raise ValidationFailed({argument: str(exc)}) from None
 
 
 def is_bug(error: GraphQLError) -> bool:

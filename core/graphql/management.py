@@ -30,6 +30,7 @@ from core.graphql.queries.moderation import ModerationQuery
 from core.graphql.queries.reports import periodic_report, quota_report
 from core.graphql.queries.units import units
 from core.graphql.queries.workflow import WorkflowQuery
+from core.graphql.storable_text import RefuseUnstorableText
 from core.graphql.types.category import Category
 from core.graphql.types.managed_article import ManagedArticle
 from core.graphql.types.payloads import ArticlePayload, ChannelTargetPayload
@@ -73,6 +74,6 @@ def management_schema(settings: Settings) -> LoaSchema:
     return LoaSchema(
         query=Query,
         mutation=Mutation,
-        extensions=extensions(settings, introspection=True),
+        extensions=[*extensions(settings, introspection=True), RefuseUnstorableText],
         config=StrawberryConfig(disable_field_suggestions=settings.is_prod),
     )

@@ -11,6 +11,7 @@ from core.graphql.queries.article import article
 from core.graphql.queries.articles import articles
 from core.graphql.queries.categories import categories
 from core.graphql.queries.units import units
+from core.graphql.storable_text import RefuseUnstorableText
 from core.graphql.types.article import Article
 from core.graphql.types.category import Category
 from core.graphql.types.connection import ArticleConnection
@@ -33,6 +34,9 @@ class Query:
 def public_schema(settings: Settings) -> LoaSchema:
     return LoaSchema(
         query=Query,
-        extensions=extensions(settings, introspection=not settings.is_prod, cost=True),
+        extensions=[
+            *extensions(settings, introspection=not settings.is_prod, cost=True),
+            RefuseUnstorableText,
+        ],
         config=StrawberryConfig(disable_field_suggestions=settings.is_prod),
     )

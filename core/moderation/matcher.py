@@ -24,7 +24,7 @@ import ahocorasick
 
 from core.moderation.alphabet import fold
 from core.moderation.normalise import Token, quick_forms, quick_tokens, tokenise
-from core.moderation.policy import Span
+from core.moderation.policy import Category, Span
 
 if TYPE_CHECKING:
     from core.moderation.lexicon import Entry
@@ -187,22 +187,40 @@ def _outermost(spans: list[Span]) -> list[Span]:
 
     "địt mẹ mày" already says everything "địt" would; a reviewer wants one mark, not three.
     Spans of different categories are all kept: each may call for different handling.
+    One sweep by start (severities are 1..3), not a pairwise test: a long text of repeated
+    terms has tens of thousands of spans, and pairs of them took minutes.
     """
     if len(spans) < 2:
         return spans
-    return [
-        s
-        for s in spans
-        if not any(
-            o is not s
-            and o.category == s.category
-            and o.severity >= s.severity
-            and o.start <= s.start
-            and s.end <= o.end
-            and (o.end - o.start) > (s.end - s.start)
-            for o in spans
-        )
-    ]
+    inside: set[int] = set()
+    by_category: dict[Category, list[int]] = {}
+    for i, s in enumerate(spans):
+        by_category.setdefault(s.category, []).append(i)
+    for indices in by_category.values():
+        # Farthest end reached, per severity, by spans starting before the current start.
+        reach: dict[int, int] = {}
+        indices.sort(key=lambda i: (spans[i].start, -spans[i].end))
+        at = 0
+        while at < len(indices):
+            start = spans[indices[at]].start
+            stop = at
+            while stop < len(indices) and spans[indices[stop]].start == start:
+                stop += 1
+            group = [spans[i] for i in indices[at:stop]]
+            # Same start, ends descending: contained by an earlier one with a longer end.
+            longer: dict[int, int] = {}
+            for n, s in enumerate(group):
+                covered = any(sev >= s.severity and end >= s.end for sev, end in reach.items())
+                covered = covered or any(
+                    sev >= s.severity and end > s.end for sev, end in longer.items()
+                )
+                if covered:
+                    inside.add(indices[at + n])
+                longer[s.severity] = max(longer.get(s.severity, s.end), s.end)
+            for sev, end in longer.items():
+                reach[sev] = max(reach.get(sev, end), end)
+            at += len(group)
+    return [s for i, s in enumerate(spans) if i not in inside]
 
 
 def _satisfied(key: _Key, tokens: list[Token], first: int, last: int) -> bool:

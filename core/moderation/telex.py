@@ -19,6 +19,10 @@ _VNI_TONES: Final[dict[str, int]] = {"1": 1, "2": 2, "3": 3, "4": 4, "5": 5}
 _DOUBLE: Final[dict[str, str]] = {"a": "â", "e": "ê", "o": "ô"}
 _PLAIN_VOWELS: Final[frozenset[str]] = frozenset("aăâeêioôơuưy")
 _TELEX_HINT: Final[frozenset[str]] = frozenset("sfrxjwz")
+#: A syllable has at most 7 letters ("nghiêng"), each typed with at most two keys, plus a tone
+#: key: no longer token decodes to one. Decoding rescans the letters per key, so without this
+#: bound a 100,000-letter token took minutes.
+MAX_SYLLABLE_KEYS: Final[int] = 32
 
 
 def _apply_horn_or_breve(letters: list[str], vni_key: str | None = None) -> bool:
@@ -125,7 +129,7 @@ def decode_input_method(token: str) -> str | None:
     Only tokens that are not already syllable-shaped are tried, and only results carrying a
     diacritic are kept, so "ban", "xoong" or "lozzz" are never rewritten.
     """
-    if not token.isascii() or is_syllable_shape(token):
+    if len(token) > MAX_SYLLABLE_KEYS or not token.isascii() or is_syllable_shape(token):
         return None
     if any(c.isdigit() for c in token):
         decoded = decode_vni(token)

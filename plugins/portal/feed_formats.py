@@ -4,11 +4,24 @@ Built with ``xml.etree`` and ``json`` rather than by string formatting, so that
 escaping is never forgotten; text is NFC and stripped of characters XML 1.0
 cannot carry, because one stray control character makes a whole feed
 unparseable for every portal importer that reads it.
+
+Plain text stays plain text in every format, because readers render some elements as HTML:
+
+* RSS 2.0 has no content types, and readers treat ``<title>`` and ``<description>`` (and in
+  practice every text element) as HTML. Plain text is HTML-escaped inside them, so after
+  the XML layer is decoded what a reader renders is text (``&lt;img…`` shows as ``<img…``);
+* Atom says so explicitly: ``type="text"`` for titles and summaries;
+* JSON Feed's ``title`` and ``summary`` are plain text by its specification.
+
+HTML fields (RSS ``content:encoded``, Atom ``content``, JSON Feed ``content_html``) carry the
+body sanitised again here (core's nh3 allowlist): it was sanitised when saved, and a feed is
+the wrong place to trust that every path that wrote the row did so.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import re
 import unicodedata
@@ -18,7 +31,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from core import Item
+from core import Item, sanitise_html
 from plugins.portal.dates import rfc822, rfc3339, utc
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -37,6 +50,16 @@ _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
 def clean(text: str) -> str:
     """NFC, without characters that XML 1.0 forbids."""
     return _NOT_XML.sub("", unicodedata.normalize("NFC", text))
+
+
+def html_text(text: str) -> str:
+    """Plain text as the HTML that renders as exactly that text (for RSS elements)."""
+    return html.escape(clean(text), quote=False)
+
+
+def safe_html(body: str) -> str:
+    """The body HTML, sanitised with the allowlist it was saved under (no script, no handler)."""
+    return sanitise_html(clean(body))
 
 
 @dataclass(frozen=True)
@@ -93,25 +116,25 @@ def _updated(items: Sequence[Item]) -> dt.datetime:
 def rss(info: FeedInfo, items: Sequence[Item]) -> bytes:
     root = ET.Element("rss", {"version": "2.0"})
     channel = _sub(root, "channel")
-    _sub(channel, "title", info.title)
+    _sub(channel, "title", html_text(info.title))
     _sub(channel, "link", info.base_url + "/")
-    _sub(channel, "description", info.description)
+    _sub(channel, "description", html_text(info.description))
     _sub(channel, "language", "vi")
     _sub(channel, "lastBuildDate", rfc822(_updated(items)))
     _sub(channel, "generator", "Loa")
     _sub(channel, f"{{{ATOM_NS}}}link", href=info.self_url, rel="self", type="application/rss+xml")
     for item in items:
         entry = _sub(channel, "item")
-        _sub(entry, "title", item.title)
+        _sub(entry, "title", html_text(item.title))
         _sub(entry, "link", absolute(info.base_url, item.url))
-        _sub(entry, "description", item.summary)
-        _sub(entry, f"{{{CONTENT_NS}}}encoded", item.body_html)
+        _sub(entry, "description", html_text(item.summary))
+        _sub(entry, f"{{{CONTENT_NS}}}encoded", safe_html(item.body_html))
         _sub(entry, "guid", item.uid, isPermaLink="false")
         _sub(entry, "pubDate", rfc822(_date(item)))
         if item.category:
-            _sub(entry, "category", item.category)
+            _sub(entry, "category", html_text(item.category))
         if item.author or item.agency:
-            _sub(entry, f"{{{DC_NS}}}creator", item.author or item.agency)
+            _sub(entry, f"{{{DC_NS}}}creator", html_text(item.author or item.agency))
     return _xml(root)
 
 
@@ -126,8 +149,8 @@ def atom(info: FeedInfo, items: Sequence[Item]) -> bytes:
     a = _sub
 
     a(root, "id", _tag_uri(info, f"feed/{info.unit_code}"))
-    a(root, "title", info.title)
-    a(root, "subtitle", info.description)
+    a(root, "title", info.title, type="text")
+    a(root, "subtitle", info.description, type="text")
     a(root, "updated", rfc3339(_updated(items)))
     a(root, "link", href=info.self_url, rel="self", type="application/atom+xml")
     a(root, "link", href=info.base_url + "/", rel="alternate", type="text/html")
@@ -145,7 +168,7 @@ def atom(info: FeedInfo, items: Sequence[Item]) -> bytes:
         if item.category:
             a(entry, "category", term=item.category)
         a(entry, "summary", item.summary, type="text")
-        a(entry, "content", item.body_html, type="html")
+        a(entry, "content", safe_html(item.body_html), type="html")
     return _xml(root)
 
 
@@ -166,7 +189,7 @@ def json_feed(info: FeedInfo, items: Sequence[Item]) -> bytes:
             "url": absolute(info.base_url, item.url),
             "title": clean(item.title),
             "summary": clean(item.summary),
-            "content_html": clean(item.body_html),
+            "content_html": safe_html(item.body_html),
             "date_published": rfc3339(_date(item)),
             "date_modified": rfc3339(item.updated_at),
         }

@@ -9,6 +9,7 @@ import strawberry
 
 from core.auth import actions, tokens
 from core.errors import LoaError, NotFound
+from core.graphql.errors import row_id
 from core.graphql.request import RequestContext
 from core.graphql.types.account import (
     AccountPayload,
@@ -43,9 +44,10 @@ def revoke_api_token(info: Info, id: strawberry.ID) -> RevokePayload:
     rc = info.context
     assert rc.actor is not None
     try:
-        if not str(id).isdigit():
+        number = row_id(id)
+        if number is None:
             raise NotFound(f"no API token {id}")
-        token = tokens.revoke_token(rc.ctx, rc.actor, int(id), rc.address)
+        token = tokens.revoke_token(rc.ctx, rc.actor, number, rc.address)
     except LoaError as exc:
         return failure(exc)  # type: ignore[return-value]
     return ApiTokenRevoked(token=ApiToken.of(token))

@@ -10,6 +10,7 @@ import strawberry
 from core.delivery.models import ChannelTarget as TargetModel
 from core.delivery.targets import create_target, update_target
 from core.errors import LoaError, NotFound
+from core.graphql.errors import row_id
 from core.graphql.mutations.articles import stepped_up
 from core.graphql.request import RequestContext
 from core.graphql.types.inputs import ChannelTargetInput, ChannelTargetUpdateInput, target_data
@@ -61,8 +62,9 @@ def update_channel_target(
     totp_code: Annotated[str | None, strawberry.argument(description=TOTP_CODE)] = None,
 ) -> ChannelTargetPayload:
     def act(rc: RequestContext) -> TargetModel:
-        if not str(id).isdigit():
+        number = row_id(id)
+        if number is None:
             raise NotFound(f"no channel target with id {id}")
-        return update_target(rc.ctx, stepped_up(rc, totp_code), int(id), target_data(input))
+        return update_target(rc.ctx, stepped_up(rc, totp_code), number, target_data(input))
 
     return _run(info, act)

@@ -10,6 +10,7 @@ import strawberry
 from core.auth.permissions import Actor
 from core.content.models import Article as ArticleModel
 from core.errors import LoaError, NotFound
+from core.graphql.errors import row_id
 from core.graphql.mutations.articles import _pk, _run
 from core.graphql.request import RequestContext
 from core.graphql.types.moderation import AuthorBlock, Comment, UnitTerm, UnitTermInput
@@ -68,9 +69,10 @@ def _actor(rc: RequestContext) -> Actor:
 
 
 def _id(value: strawberry.ID, what: str) -> int:
-    if not str(value).isdigit():
+    number = row_id(value)
+    if number is None:
         raise NotFound(f"no {what} with id {value}")
-    return int(value)
+    return number
 
 
 def _attempt(act: Callable[[], T], wrap: Callable[[T], Any]) -> Any:

@@ -10,6 +10,7 @@ from strawberry.scalars import JSON
 
 from core.content.models import Article as ArticleModel
 from core.errors import LoaError, NotFound, ValidationFailed
+from core.graphql.errors import names_something, row_id
 from core.graphql.mutations.articles import _pk, _run, stepped_up
 from core.graphql.request import RequestContext
 from core.graphql.types.managed_article import managed_article
@@ -48,9 +49,8 @@ def decide_step(
     ] = None,
 ) -> ArticlePayload:
     rc = info.context
-    try:
-        step = int(step_id)
-    except ValueError:
+    step = row_id(step_id)
+    if step is None:
         return failure(NotFound(f"no approval step with id {step_id}"))
     try:
         outcome = workflow.decide(rc.ctx, stepped_up(rc, totp_code), step, decision.value, comment)
@@ -62,7 +62,9 @@ def decide_step(
 def restore_revision(info: Info, id: strawberry.ID, number: int) -> ArticlePayload:
     def act(rc: RequestContext) -> ArticleModel:
         assert rc.actor is not None
-        return workflow.restore(rc.ctx, rc.actor, _pk(rc, id), number)
+        pk = _pk(rc, id)
+        with names_something("number"):  # a revision that does not exist: bad input
+            return workflow.restore(rc.ctx, rc.actor, pk, number)
 
     return _run(info, act)
 

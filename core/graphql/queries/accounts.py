@@ -9,7 +9,8 @@ import strawberry
 from core import audit
 from core.auth import tokens
 from core.content.queries import unit_by_code
-from core.errors import NotFound, ValidationFailed
+from core.errors import ValidationFailed
+from core.graphql.errors import argument_id, names_something
 from core.graphql.request import RequestContext
 from core.graphql.types.account import ApiToken, AuditEntry, AuditFilter, AuditPage, Me, RoleGrant
 
@@ -39,15 +40,15 @@ def audit_entries(
     rc = info.context
     assert rc.actor is not None
     f = filter or AuditFilter()
-    if after is not None and not after.isdigit():
-        raise ValidationFailed({"after": "not a cursor this API issued"})
+    before_id = argument_id(after, "after") if after else None
+    for name, moment in (("since", f.since), ("until", f.until)):
+        if moment is not None and moment.tzinfo is None:
+            raise ValidationFailed({f"filter.{name}": "must be a date-time with a time zone"})
     with rc.read() as session:
         path = None
-        if f.unit_code:
-            try:
+        if f.unit_code is not None:
+            with names_something("filter.unitCode"):
                 path = unit_by_code(session, f.unit_code).path
-            except LookupError as exc:
-                raise NotFound(str(exc)) from None
         page = audit.search(
             session,
             rc.actor,
@@ -59,7 +60,7 @@ def audit_entries(
             since=f.since,
             until=f.until,
             first=first,
-            before_id=int(after) if after else None,
+            before_id=before_id,
         )
         entries = [AuditEntry.of(e) for e in page.entries]
     return AuditPage(

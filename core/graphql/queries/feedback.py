@@ -9,6 +9,7 @@ from typing import Any, cast
 import strawberry
 from strawberry.scalars import JSON
 
+from core.graphql.errors import argument_id, names_something
 from core.graphql.request import RequestContext
 from core.interactions import feedback as actions
 from core.interactions.models import Feedback
@@ -52,13 +53,17 @@ def feedback(
 ) -> list[FeedbackItem]:
     rc = info.context
     assert rc.actor is not None
-    return [FeedbackItem.of(rc, f) for f in actions.listing(rc.ctx, rc.actor, unit, state, first)]
+    with names_something("unit"):
+        rows = actions.listing(rc.ctx, rc.actor, unit, state, first)
+    return [FeedbackItem.of(rc, f) for f in rows]
 
 
 def decide_feedback(info: Info, id: strawberry.ID, decision: FeedbackDecision) -> FeedbackItem:
     rc = info.context
     assert rc.actor is not None
-    return FeedbackItem.of(rc, actions.decide(rc.ctx, rc.actor, int(id), decision.value))
+    with names_something("id"):
+        row = actions.decide(rc.ctx, rc.actor, argument_id(id, "id"), decision.value)
+    return FeedbackItem.of(rc, row)
 
 
 @strawberry.type

@@ -11,6 +11,7 @@ import strawberry
 
 from core.content import reads
 from core.content.models import Status
+from core.graphql.errors import names_something
 from core.graphql.request import RequestContext
 from core.graphql.types.managed_article import ManagedArticle, managed_article
 
@@ -54,7 +55,7 @@ def articles(
     """Newest first, only on units the caller may read drafts of (checked in core.content.reads)."""
     rc = info.context
     assert rc.actor is not None
-    with rc.read() as session:
+    with rc.read() as session, names_something("unit"):
         page = reads.list_articles(
             session, rc.actor, status=status, unit=unit, first=first, after=after
         )

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from core.content.models import Article as ArticleModel
 from core.errors import ValidationFailed
+from core.graphql.errors import argument_id
 from core.graphql.request import RequestContext
 from core.graphql.types.moderation import Comment, UnitTerm
 from core.interactions import actions as comments
@@ -30,16 +31,13 @@ def moderation_queue(
     assert rc.actor is not None
     if state not in set(CommentState):
         raise ValidationFailed({"state": "must be visible, held, hidden or approved"})
-    for name, value in (("targetId", target_id), ("after", after)):
-        if value is not None and not str(value).isdigit():
-            raise ValidationFailed({name: "not an id this API issued"})
     rows = comments.queue(
         rc.ctx,
         rc.actor,
         CommentState(state),
-        target_id=int(target_id) if target_id is not None else None,
+        target_id=argument_id(target_id, "targetId") if target_id is not None else None,
         limit=first,
-        after_id=int(after) if after is not None else 0,
+        after_id=argument_id(after, "after") if after is not None else 0,
     )
     ids = {c.article_id for c in rows if c.article_id is not None}
     uids: dict[int, str] = {}

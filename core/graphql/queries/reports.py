@@ -1,7 +1,8 @@
 """Reports by unit: the quarterly quota (S0.7) and periodic reports (S2.4, S4.7).
 
 The report actions check permission (reading drafts on the unit) and raise typed errors:
-BAD_USER_INPUT for a malformed period, FORBIDDEN, NOT_FOUND for an unknown unit.
+BAD_USER_INPUT for a malformed period, FORBIDDEN; NOT_FOUND for an unknown unit, which
+the resolvers answer as BAD_USER_INPUT (the HTTP report routes keep 404).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import Any
 import strawberry
 from starlette.concurrency import run_in_threadpool
 
+from core.graphql.errors import names_something
 from core.graphql.request import RequestContext
 from core.graphql.types.report import PeriodicReport, QuotaQuarter
 from core.reports.actions import periodic_report as periodic_action
@@ -24,7 +26,8 @@ async def quota_report(
     rc = info.context
     assert rc.actor is not None
     count = 4 if quarters is None else quarters
-    result = await run_in_threadpool(quota_action, rc.ctx, rc.actor, unit, count)
+    with names_something("unit"):
+        result = await run_in_threadpool(quota_action, rc.ctx, rc.actor, unit, count)
     return [QuotaQuarter.of(q) for q in result]
 
 
@@ -34,5 +37,6 @@ async def periodic_report(
     """``period``: 2026-07 (month), 2026-Q3, 2026-H2 (half-year) or 2026 (year)."""
     rc = info.context
     assert rc.actor is not None
-    result = await run_in_threadpool(periodic_action, rc.ctx, rc.actor, unit, period)
+    with names_something("unit"):
+        result = await run_in_threadpool(periodic_action, rc.ctx, rc.actor, unit, period)
     return PeriodicReport.of(result)

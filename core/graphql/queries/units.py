@@ -7,7 +7,7 @@ from typing import Any
 import strawberry
 from sqlalchemy import select
 
-from core.errors import NotFound
+from core.errors import ValidationFailed
 from core.graphql.request import RequestContext
 from core.graphql.types.unit import Unit
 from core.units.models import CURRENT_SCHEME
@@ -27,6 +27,6 @@ def units(info: strawberry.Info[RequestContext, Any], parent: str | None = None)
                 )
             )
             if parent_id is None:
-                raise NotFound(f"no administrative unit with code {parent!r}")
+                raise ValidationFailed({"parent": f"no administrative unit with code {parent!r}"})
             stmt = stmt.where(UnitModel.parent_id == parent_id)
         return [Unit.of(u) for u in session.scalars(stmt.order_by(UnitModel.code))]

@@ -15,6 +15,7 @@ from core.content.models import Article as ArticleModel
 from core.content.models import Status
 from core.delivery.models import ChannelTarget as TargetModel
 from core.delivery.models import Delivery as DeliveryModel
+from core.graphql.errors import argument_id, names_something
 from core.graphql.request import RequestContext
 from core.graphql.types.article import Article, article_fields
 from core.graphql.types.delivery import Delivery
@@ -117,8 +118,10 @@ class ManagedArticle(Article):
 
         newest = self.pending_revision or self.revision
         with info.context.read() as session:
-            before = revision(session, self.pk, from_revision or self.revision).data
-            after = revision(session, self.pk, to_revision or newest).data
+            with names_something("fromRevision"):
+                before = revision(session, self.pk, from_revision or self.revision).data
+            with names_something("toRevision"):
+                after = revision(session, self.pk, to_revision or newest).data
         return [FieldChange.of(c) for c in diff(before, after)]
 
     @strawberry.field(description="For reviewers: what changed since this step was last approved.")
@@ -129,7 +132,7 @@ class ManagedArticle(Article):
         from core.workflow.models import ApprovalStep as StepRow
 
         with info.context.read() as session:
-            step = session.get(StepRow, int(step_id))
+            step = session.get(StepRow, argument_id(step_id, "stepId"))
             if step is None or step.article_id != self.pk:
                 return []
             base = step.revision or 1

@@ -89,7 +89,7 @@ def test_response_cache_is_dropped_when_content_changes(
 
 def test_errors_are_not_cached(public: TestClient, gql: Gql, ctx: Context) -> None:
     query = '{ units(parent: "38") { code } }'
-    assert gql(public, query)["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+    assert gql(public, query)["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
     with counting(ctx) as statements:
         gql(public, query)
     assert statements

@@ -174,4 +174,5 @@ def test_units_and_categories(gql: Gql, public: TestClient, categories: dict[str
     children = gql(public, '{ units(parent: "38") { code level } }')["data"]["units"]
     assert [u["code"] for u in children] == ["14932", "14950", "15112"]
     missing = gql(public, '{ units(parent: "nope") { code } }')
-    assert missing["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+    assert missing["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert list(missing["errors"][0]["extensions"]["fields"]) == ["parent"]

@@ -119,7 +119,8 @@ def test_typed_errors(
     body = gql(management, QUOTA, token=admin_token, unit="38", quarters=0)
     assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
     body = gql(management, QUOTA, token=admin_token, unit="nope")
-    assert body["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+    assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert list(body["errors"][0]["extensions"]["fields"]) == ["unit"]
     hanoi = token_for(ctx, "bbt-ha-noi", "01", "approver", ["read"])
     body = gql(management, PERIODIC, token=hanoi, unit="38", period="2026-07")
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
