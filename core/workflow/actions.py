@@ -32,6 +32,7 @@ from core.delivery.models import (
     Placement,
 )
 from core.errors import InvalidTransition, NotFound, ValidationFailed
+from core.media.requirements import require_cover_image
 from core.screening.articles import require_publishable, screen
 from core.workflow import steps as steps_mod
 from core.workflow.models import ApprovalStep, StepState
@@ -210,6 +211,7 @@ def approve(
             raise InvalidTransition(f"an article that is {article.status} cannot be approved")
         if article.audience.scope_level == "national":
             require_step_up(actor)
+        require_cover_image(ctx, session, article)
         all_steps = steps_mod.steps_of(session, article_id)
         paths = _unit_paths(session, {s.unit_id for s in all_steps})
         hashes = steps_mod.aspect_hashes(current_data(session, article))

@@ -1,0 +1,281 @@
+"""Media for tests: real files made here (never committed binaries), accounts, and stand-ins.
+
+``png``, ``pdf`` and ``mp4`` write real files. Until the storage and inspection slices land
+on this branch, :func:`install_stand_ins` puts minimal stand-ins for ``core.media.storage``
+and ``core.media.inspect`` into ``sys.modules`` (tests only; the real ones win when present).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import importlib.util
+import shutil
+import struct
+import subprocess
+import sys
+import types
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from core.auth.permissions import Actor, Grant
+from core.context import Context
+
+
+# --- real files --------------------------------------------------------------------------------
+def png(path: Path, width: int = 64, height: int = 48, seed: int = 0) -> Path:
+    """A real RGB PNG; its colours (and so its bytes) derive from ``seed``."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = struct.pack(">I", zlib.crc32(kind + data))
+        return struct.pack(">I", len(data)) + kind + data + crc
+
+    row = bytes((seed * 37 + x * 5) % 256 for x in range(width * 3))
+    raw = b"".join(b"\x00" + row for _ in range(height))
+    path.write_bytes(
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
+    return path
+
+
+def pdf(path: Path, text: str = "Quyet dinh so 12") -> Path:
+    """A real one-page PDF with ``text`` on it (a valid xref table, readable by pypdf)."""
+    stream = f"BT /F1 24 Tf 72 720 Td ({text}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+        b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for n, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    path.write_bytes(bytes(out))
+    return path
+
+
+def mp4(path: Path, seconds: float = 1.0) -> Path:
+    """A real short H.264 MP4 (ffmpeg's test pattern); ffmpeg is required where CI runs."""
+    if shutil.which("ffmpeg") is None:
+        raise AssertionError("ffmpeg is required for the video tests (apt-get install ffmpeg)")
+    subprocess.run(
+        [
+            "ffmpeg", "-v", "error", "-y", "-f", "lavfi",
+            "-i", f"testsrc=duration={seconds}:size=160x120:rate=10",
+            "-pix_fmt", "yuv420p", "-c:v", "libx264", str(path),
+        ],
+        check=True,
+    )  # fmt: skip
+    return path
+
+
+# --- accounts ----------------------------------------------------------------------------------
+def editor(tree: dict[str, Any], unit: str = "14932", name: str = "") -> Actor:
+    from core.auth.models import Role
+
+    return Actor(name=name or f"editor-{unit}", grants=(Grant(Role.EDITOR, tree[unit].path),))
+
+
+def token_for(ctx: Context, username: str, unit_id: int, role: str = "editor") -> str:
+    """An enrolled account with ``role`` on the unit and a write-scoped API token for it."""
+    import secrets
+
+    from core.auth.models import ApiToken, Role, RoleMembership, User
+    from core.auth.tokens import DIGEST_PURPOSE
+    from core.db import utcnow
+
+    prefix = secrets.token_hex(6)
+    token = f"loa_{prefix}_" + secrets.token_urlsafe(32)[:43].ljust(43, "x")
+    with ctx.transaction() as session:
+        user = User(
+            username=username,
+            display_name=username,
+            totp_sealed=ctx.sealer.seal({"secret": "JBSWY3DPEHPK3PXP"}),
+            totp_enabled_at=utcnow(),
+            last_login_at=utcnow(),
+        )
+        session.add(user)
+        session.flush()
+        session.add(RoleMembership(user_id=user.id, unit_id=unit_id, role=Role(role)))
+        session.add(
+            ApiToken(
+                user_id=user.id,
+                name="media tests",
+                prefix=prefix,
+                digest=ctx.sealer.digest(DIGEST_PURPOSE, token),
+                scopes=["read", "write"],
+                expires_at=utcnow() + dt.timedelta(days=1),
+            )
+        )
+    return token
+
+
+# --- stand-ins until the storage and inspection slices land ------------------------------------
+class MemoryStore:
+    """A MediaStore in memory: what the storage slice's interface promises, nothing more."""
+
+    def __init__(self) -> None:
+        self.objects: dict[str, bytes] = {}
+        self.types: dict[str, str] = {}
+
+    def put_file(self, key: str, path: Path, content_type: str) -> None:
+        self.objects[key] = path.read_bytes()
+        self.types[key] = content_type
+
+    def exists(self, key: str) -> bool:
+        return key in self.objects
+
+    def size(self, key: str) -> int:
+        return len(self._get(key))
+
+    def read_range(self, key: str, start: int = 0, end: int | None = None) -> Iterator[bytes]:
+        data = self._get(key)
+        stop = len(data) if end is None else end + 1
+        for i in range(start, stop, 1 << 20):
+            yield data[i : min(stop, i + (1 << 20))]
+
+    def delete(self, key: str) -> None:
+        self.objects.pop(key, None)
+
+    def keys(self, prefix: str = "") -> Iterator[str]:
+        return iter(sorted(k for k in self.objects if k.startswith(prefix)))
+
+    def _get(self, key: str) -> bytes:
+        try:
+            return self.objects[key]
+        except KeyError:
+            raise sys.modules["core.media.storage"].MediaMissing(key) from None
+
+
+def _storage_stand_in() -> types.ModuleType:
+    module = types.ModuleType("core.media.storage")
+
+    class MediaMissing(LookupError):
+        pass
+
+    def content_key(path: Path, suffix: str) -> str:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        return f"sha256/{digest[:2]}/{digest[2:4]}/{digest}.{suffix}"
+
+    def make_store(settings: Any) -> MemoryStore:
+        return MemoryStore()
+
+    module.MediaMissing = MediaMissing  # type: ignore[attr-defined]
+    module.content_key = content_key  # type: ignore[attr-defined]
+    module.make_store = make_store  # type: ignore[attr-defined]
+    return module
+
+
+def _inspect_stand_in() -> types.ModuleType:
+    module = types.ModuleType("core.media.inspect")
+
+    class MediaRefused(ValueError):
+        def __init__(self, code: str) -> None:
+            super().__init__(code)
+            self.code = code
+            self.message = f"refused: {code}"
+
+    @dataclass(frozen=True)
+    class Info:
+        width: int = 0
+        height: int = 0
+        format: str = "PNG"
+        duration: float = 1.0
+        codec: str = "h264"
+        audio_codec: str | None = None
+        container: str = "mov,mp4,m4a,3gp,3g2,mj2"
+        pages: int = 1
+        text: str = "Quyết định số 12"
+        has_javascript: bool = False
+
+    @dataclass(frozen=True)
+    class Rendition:
+        name: str
+        path: Path
+        content_type: str
+        width: int
+        height: int
+        size: int
+
+    def sniff(path: Path) -> str:
+        head = path.read_bytes()[:12]
+        if head.startswith(b"\x89PNG"):
+            return "image"
+        if head.startswith(b"%PDF"):
+            return "document"
+        if head[4:8] == b"ftyp":
+            return "video"
+        raise MediaRefused("unknown_type")
+
+    def copy(src: Path, dst: Path, extra: bytes = b"") -> Path:
+        dst.write_bytes(src.read_bytes() + extra)
+        return dst
+
+    def clean_image(src: Path, workdir: Path) -> tuple[Info, Path]:
+        width, height = struct.unpack(">II", src.read_bytes()[16:24])
+        return Info(width, height, "PNG"), copy(src, workdir / "clean.png")
+
+    def image_renditions(clean: Path, workdir: Path) -> list[Rendition]:
+        out = []
+        for fmt, ctype in (("webp", "image/webp"), ("jpg", "image/jpeg")):
+            path = copy(clean, workdir / f"{clean.stem}-w320.{fmt}", fmt.encode())
+            out.append(Rendition(f"w320.{fmt}", path, ctype, 320, 240, path.stat().st_size))
+        return out
+
+    def probe_video(src: Path) -> Info:
+        return Info(160, 120)
+
+    def video_poster(src: Path, workdir: Path) -> Path:
+        return png(workdir / "poster.png", 160, 120, seed=9)
+
+    def inspect_pdf(src: Path, workdir: Path) -> tuple[Info, Path, Path]:
+        return Info(), copy(src, workdir / "clean.pdf"), png(workdir / "thumb.png", 60, 80, 7)
+
+    for name, value in dict(locals()).items():
+        if not name.startswith("_") and name != "module":
+            setattr(module, name, value)
+    return module
+
+
+def install_stand_ins() -> None:
+    """Stand-ins for the media slices not on this branch yet (the real modules win)."""
+    for name, make in (
+        ("core.media.storage", _storage_stand_in),
+        ("core.media.inspect", _inspect_stand_in),
+    ):
+        if name not in sys.modules and importlib.util.find_spec(name) is None:
+            sys.modules[name] = make()
+
+
+# --- fixtures (import them into a test module) -------------------------------------------------
+import pytest  # noqa: E402
+
+
+@pytest.fixture
+def library(ctx: Context, tree: dict[str, Any]) -> Any:
+    """``ctx`` with a media store (``ctx.extras``) and the test tree; yields the store."""
+    install_stand_ins()
+    from core.media.storage import make_store
+
+    from core.media.current_store import EXTRA
+
+    store = make_store(ctx.settings)
+    ctx.extras[EXTRA] = store
+    return store
