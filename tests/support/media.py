@@ -264,18 +264,18 @@ def install_stand_ins() -> None:
             sys.modules[name] = make()
 
 
-# --- fixtures (import them into a test module) -------------------------------------------------
-import pytest  # noqa: E402
+def session_for(ctx: Context, username: str) -> tuple[str, str]:
+    """A signed-in (both factors) session of ``username``: (cookie value, CSRF token)."""
+    from sqlalchemy import select
 
+    from core.auth.actions import sessions
+    from core.auth.models import User
+    from core.auth.sessions import FULL
 
-@pytest.fixture
-def library(ctx: Context, tree: dict[str, Any]) -> Any:
-    """``ctx`` with a media store (``ctx.extras``) and the test tree; yields the store."""
-    install_stand_ins()
-    from core.media.storage import make_store
-
-    from core.media.current_store import EXTRA
-
-    store = make_store(ctx.settings)
-    ctx.extras[EXTRA] = store
-    return store
+    with ctx.sessions() as db:
+        user_id = db.scalar(select(User.id).where(User.username == username))
+    store = sessions(ctx)
+    session = store.new()
+    session.stage, session.user_id = FULL, user_id
+    store.save(session)
+    return session.id, session.csrf

@@ -19,7 +19,7 @@ from core.media.cleanup import cleanup_unused
 from core.media.current_store import media_store
 from core.media.models import MediaAsset, MediaRendition, MediaUse
 from core.retention import daily
-from tests.support.media import editor, library, mp4, pdf, png  # noqa: F401
+from tests.support.media import editor, mp4, pdf, png
 
 pytestmark = pytest.mark.usefixtures("library")
 
