@@ -19,6 +19,7 @@ from core.graphql.mutations.articles import (
     update_article,
 )
 from core.graphql.mutations.channel_targets import create_channel_target, update_channel_target
+from core.graphql.mutations.media import MediaMutation
 from core.graphql.mutations.moderation import ModerationMutation
 from core.graphql.mutations.workflow import WorkflowMutation
 from core.graphql.queries import managed_articles
@@ -56,7 +57,9 @@ class Query(AccountQuery, WorkflowQuery, FeedbackQuery, ModerationQuery):
 
 
 @strawberry.type
-class Mutation(AccountMutation, WorkflowMutation, FeedbackMutation, ModerationMutation):
+class Mutation(
+    AccountMutation, WorkflowMutation, FeedbackMutation, ModerationMutation, MediaMutation
+):
     create_article: ArticlePayload = strawberry.mutation(resolver=create_article)
     update_article: ArticlePayload = strawberry.mutation(resolver=update_article)
     approve_article: ArticlePayload = strawberry.mutation(resolver=approve_article)
