@@ -3,7 +3,9 @@
 Every line is validated on its own; good lines load in batches, bad lines are
 reported with their number and reason, and a second run changes nothing
 (articles are matched by slug). Imported posts keep their original
-publication date and are not fanned out again: they are already live.
+publication date and are not fanned out again: they are already live. A post
+that would be live at national reach is refused: only the national approval
+chain may publish to the nation (S0.4), so such a post comes in as a draft.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from core import audit
 from core.auth.permissions import Actor, Permission
@@ -26,6 +29,7 @@ from core.context import Context
 from core.errors import ValidationFailed
 from core.text import fold, slugify
 from core.units.models import CURRENT_SCHEME, Unit
+from core.workflow.reach import NATIONAL, reach
 
 STATUSES = {Status.DRAFT.value, Status.PUBLISHED.value}
 
@@ -74,6 +78,19 @@ def _parse(number: int, line: str) -> dict[str, Any]:
     data["published_at"] = when
     data["category_ref"] = str(raw.get("category") or "").strip()
     return data
+
+
+#: S0.4: nothing reaches the nation without the Ministry's approval, imported posts included.
+NATIONAL_REFUSED = (
+    "status: a post at national reach needs a justification and the national approval "
+    "chain (S0.4): import it as a draft and submit it"
+)
+
+
+def national(session: Session, unit: Unit) -> bool:
+    """Whether an imported post of this unit (its own scope, as imported) reaches the nation."""
+    data = {"unit_id": unit.id, "audience": {"scope_level": "commune", "scope_units": [unit.code]}}
+    return reach(session, data) == NATIONAL
 
 
 def _lines(lines: Iterable[str]) -> Iterator[tuple[int, str]]:
@@ -126,6 +143,9 @@ def _load(
                 continue
             if not actor.can(Permission.WRITE_CONTENT, unit.path):
                 report.errors.append((number, "unit_code: you may not write content there"))
+                continue
+            if data["status"] == Status.PUBLISHED and national(session, unit):
+                report.errors.append((number, NATIONAL_REFUSED))
                 continue
             category = None
             if data["category_ref"]:
