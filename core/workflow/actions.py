@@ -100,15 +100,11 @@ def require_reach(
     require_justification(session, data, targets)
 
 
-def replan(session: Session, article: Article, *, reopen: bool = False) -> steps_mod.SyncReport:
+def replan(session: Session, article: Article, *, restore: bool = False) -> steps_mod.SyncReport:
     """Re-plan the item's steps for the revision under review and its chosen targets."""
-    return steps_mod.sync(
-        session,
-        article,
-        chosen_targets(session, article),
-        current_data(session, article),
-        reopen=reopen,
-    )
+    data = current_data(session, article)
+    targets = chosen_targets(session, article)
+    return steps_mod.sync(session, article, targets, data, reopen=False, restore=restore)
 
 
 def _freeze_targets(session: Session, article: Article, targets: Sequence[ChannelTarget]) -> None:
@@ -304,6 +300,7 @@ def _after_decision(
     if state == StepState.REJECTED:
         if article.pending_revision is not None:
             article.pending_revision = None  # the edit is refused; the live revision stays
+            replan(session, article, restore=True)  # and the plan its approvals were for
         elif reviewing:
             article.status = move(article.status, Move.REJECT)
         return []  # on a live item, a refused gate only keeps that channel out

@@ -141,6 +141,12 @@ def touched(step: ApprovalStep, hashes: dict[str, str]) -> list[str]:
     return [a for a in step.covers if (step.aspect_hashes or {}).get(a) != hashes.get(a)]
 
 
+def stands(step: ApprovalStep, hashes: dict[str, str]) -> bool:
+    """Whether a step set aside was approved on exactly these aspects (a widening refused,
+    an audience narrowed and widened back): only approvals keep their hashes."""
+    return bool(step.decided_by and step.aspect_hashes) and not touched(step, hashes)
+
+
 @dataclass
 class SyncReport:
     created: list[ApprovalStep]
@@ -156,6 +162,7 @@ def sync(
     data: Mapping[str, Any],
     *,
     reopen: bool = True,
+    restore: bool = False,
 ) -> SyncReport:
     """Make the item's steps match the policy and the revision ``data`` under review.
 
@@ -163,7 +170,10 @@ def sync(
     are created pending. Approvals whose covered aspects did not change are kept;
     approvals an edit touched, or whose deciding role or unit moved, go back to
     pending with a note saying why; steps no longer required (a narrower audience,
-    a target dropped) are voided, so nothing waits on a step nobody needs.
+    a target dropped) are voided, so nothing waits on a step nobody needs. With
+    ``restore`` (the live revision's plan, back after a pending edit was refused), a
+    voided step required again keeps its approval if it was given on exactly these
+    aspects.
     Refused steps are opened again only with ``reopen`` (a submission answers
     them; an edit of a live item leaves a refused channel out).
     """
@@ -193,6 +203,10 @@ def sync(
             step.state = StepState.PENDING
             step.note = f"voided by revision {revision}: now decided by {need.spec.role} elsewhere"
             report.voided.append(step)
+        elif restore and step.state == StepState.VOID and stands(step, hashes) and not moved:
+            step.state = StepState.APPROVED  # required again for exactly what it approved
+            step.note = f"approval of revision {step.revision} stands for revision {revision}"
+            report.reopened.append(step)
         elif step.state == StepState.VOID or (
             reopen and step.state in (StepState.CHANGES_REQUESTED, StepState.REJECTED)
         ):

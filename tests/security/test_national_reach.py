@@ -30,6 +30,7 @@ from core.content.models import Article
 from core.context import Context
 from core.delivery import targets as target_actions
 from core.delivery.models import Action, Delivery
+from core.workflow.actions import set_rule
 from core.workflow.policy import DEFAULT_RULES
 from tests.core.auth.conftest import (  # noqa: F401  (fixtures)
     Account,
@@ -58,6 +59,10 @@ SUBMIT = "mutation($id: ID!, $j: String) { submitArticle(id: $id, justification:
 SUBMIT += " } }"
 APPROVE = "mutation($id: ID!, $code: String) { approveArticle(id: $id, totpCode: $code) { "
 APPROVE += RESULT + " } }"
+REJECT = (
+    'mutation($s: ID!) { decideStep(stepId: $s, decision: REJECT, comment: "Không đủ căn cứ")'
+    " { " + RESULT + " } }"
+)
 DECIDE = (
     "mutation($s: ID!, $code: String) { decideStep(stepId: $s, decision: APPROVE,"
     " totpCode: $code) { " + RESULT + " } }"
@@ -317,15 +322,21 @@ def test_scope_units_beyond_the_commune_widen_the_reach(
     assert chain(office, item, level)["status"] == "PUBLISHED"
 
 
+@pytest.mark.parametrize("gate", ["declared", "plugin"])
 def test_a_channel_added_to_a_live_item_waits_for_its_own_gate(
     office: Office,
     ctx: Context,
+    gate: str,
     worker: Any,  # noqa: F811
 ) -> None:
     portal = target(ctx, "Cổng xã")
     live = published(office, targetIds=[str(portal)])
     wait_for(lambda: on_channel(ctx, live["slug"], portal), what="the first publication")
-    vneid = target(ctx, "VNeID xã", gates=DEFAULT_RULES["plugin:vneid"])
+    if gate == "declared":  # the target's own gate
+        vneid = target(ctx, "VNeID xã", gates=DEFAULT_RULES["plugin:vneid"])
+    else:  # no gate of its own: its plugin's rule applies
+        set_rule(ctx, SYSTEM, "plugin:testchannel", DEFAULT_RULES["plugin:vneid"])
+        vneid = target(ctx, "VNeID xã", gates=None)
     edited = office.article(
         office.editor,
         UPDATE,
@@ -442,6 +453,46 @@ def test_a_decision_on_a_step_is_judged_on_the_pending_revision(
     )
     assert coded["__typename"] == "ArticleResult"
     assert coded["article"]["revision"] == 1  # the scope's chain has not passed yet
+
+
+def test_a_refused_widening_leaves_the_live_item_and_its_plan_as_approved(
+    office: Office, ctx: Context
+) -> None:
+    live = published(office)
+    widen = {"title": "Lần 1", "audience": {"scopeLevel": "national"}, "justification": WHY}
+    pending = office.article(office.editor, UPDATE, id=live["id"], i=widen)
+    endorsement = next(s["id"] for s in pending["steps"] if s["key"] == "province_police")
+    refused = office.article(office.province_police, REJECT, s=endorsement)
+    assert (refused["revision"], refused["pendingRevision"]) == (1, None)
+    assert open_steps(refused) == {"commune_approval": "approved"}  # the live plan, as approved
+    assert office.public_title(live["slug"]) == "Hướng dẫn kích hoạt VNeID"
+
+    again = office.article(office.editor, UPDATE, id=live["id"], i={**widen, "title": "Lần 2"})
+    assert open_steps(again) == WIDER["national"]  # a new proposal: no step stays refused
+    commune_approver_is_refused(office, live, national=True)
+    done = national_chain(office, live)
+    assert (done["revision"], done["audience"]["scopeLevel"]) == (3, "national")
+    assert office.public_title(live["slug"]) == "Lần 2"
+
+
+def test_moving_a_live_item_to_another_commune_needs_that_communes_approval(
+    office: Office, ctx: Context
+) -> None:
+    live = published(office)
+    mover = office._person("bien-tap-tinh", "editor", PROVINCE)  # writes for both communes
+    neighbour = office._person("chu-tich-xa-ben", "approver", "14950")
+    moved = office.article(
+        mover,
+        UPDATE,
+        id=live["id"],
+        i={"unitCode": "14950", "audience": {"scopeUnits": ["14950"]}},
+    )
+    assert [(s["key"], s["unitCode"], s["state"]) for s in moved["steps"]] == [
+        ("commune_approval", "14950", "pending")
+    ]
+    commune_approver_is_refused(office, live, national=False)
+    done = office.article(neighbour, APPROVE, id=live["id"])
+    assert (done["revision"], done["pendingRevision"]) == (2, None)
 
 
 def test_creating_a_national_item_needs_a_justification_and_the_chain(office: Office) -> None:
