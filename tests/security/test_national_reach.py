@@ -241,9 +241,10 @@ def test_widening_a_live_item_waits_for_the_wider_chain(
     assert deliveries(ctx, live["slug"]) == before
     widen: dict[str, Any] = {"title": "Hướng dẫn mở rộng", "audience": {"scopeLevel": level}}
     if level == "national":
-        no_reason = office.call(office.editor, UPDATE, id=live["id"], i=widen)
-        assert no_reason["__typename"] == "ValidationError", no_reason
-        assert no_reason["fields"][0]["field"] == "justification"
+        for blank in ({}, {"justification": "  \n "}):
+            no_reason = office.call(office.editor, UPDATE, id=live["id"], i={**widen, **blank})
+            assert no_reason["__typename"] == "ValidationError", no_reason
+            assert no_reason["fields"][0]["field"] == "justification"
         widen["justification"] = WHY
 
     pending = office.article(office.editor, UPDATE, id=live["id"], i=widen)
