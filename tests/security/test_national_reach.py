@@ -382,6 +382,25 @@ def test_a_channel_outside_the_topic_needs_a_justification(office: Office, ctx: 
     assert (vneid, Action.PUBLISH, 2) in deliveries(ctx, live["slug"])
 
 
+def test_a_live_item_moved_off_its_channels_topics_needs_a_justification(
+    office: Office, ctx: Context
+) -> None:
+    vneid = target(
+        ctx,
+        "VNeID xã",
+        settings={"allowed_topics": ["project06", "law"]},
+        gates=DEFAULT_RULES["plugin:vneid"],
+    )
+    live = published(office, targetIds=[str(vneid)])
+    off = {"topic": "other"}
+    refused = office.call(office.editor, UPDATE, id=live["id"], i=off)
+    assert refused["__typename"] == "ValidationError", refused
+    assert refused["fields"][0]["field"] == "justification"
+
+    edited = office.article(office.editor, UPDATE, id=live["id"], i={**off, "justification": WHY})
+    assert open_steps(edited) == {"commune_approval": "pending", "police_appraisal": "pending"}
+
+
 def test_allowed_topics_narrowed_under_review_stop_the_approval(
     office: Office, ctx: Context
 ) -> None:
