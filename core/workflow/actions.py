@@ -84,7 +84,7 @@ def require_justification(
 ) -> None:
     """S0.4 on the revision ``data``: national reach, or a topic a target does not accept,
     needs a written justification. Checked wherever an item may become either."""
-    reason = justification_needed(reach(session, data), data.get("topic"), targets)
+    reason = justification_needed(reach(session, data, targets), data.get("topic"), targets)
     if reason and not str(data.get("justification") or "").strip():
         raise ValidationFailed({"justification": reason})
 
@@ -95,7 +95,7 @@ def require_reach(
     """Before approving the revision ``data``: a fresh second factor for national reach
     (refusal audited), and the justification S0.4 asks for. Decided from the revision
     being approved, never from the live row."""
-    if reach(session, data) == NATIONAL:
+    if reach(session, data, targets) == NATIONAL:
         require_step_up(actor)  # national reach needs a fresh second factor
     require_justification(session, data, targets)
 

@@ -2,22 +2,24 @@
 
 The declared ``scope_level`` is not the whole story. ``scope_units`` may name units
 outside the item's own (a commune item aimed at its province, or at another
-province), and an item written at a province or at the national unit reaches that
-far whatever level it declares. The widest of these decides which scope rule plans
-the steps, whether approving needs a fresh second factor and whether a written
-justification is required, so that no field can widen the reach without the
-approvals the wider reach needs. A code that names no unit counts as national:
-when in doubt, ask the Ministry.
+province); an item written at a province or at the national unit reaches that far
+whatever level it declares; and a channel of the national unit (a unit above the
+item's may be chosen) speaks to the whole country. The widest of these decides
+which scope rule plans the steps, whether approving needs a fresh second factor
+and whether a written justification is required, so that no field can widen the
+reach without the approvals the wider reach needs. A code that names no unit
+counts as national: when in doubt, ask the Ministry.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.delivery.models import ChannelTarget
 from core.units.models import Unit
 
 #: Scope levels from narrowest to widest (``core.content.validation.SCOPE_LEVELS``).
@@ -36,14 +38,20 @@ def _province_path(session: Session, unit: Unit) -> str | None:
     return found
 
 
-def reach(session: Session, data: Mapping[str, Any]) -> str:
-    """The scope level a revision snapshot (``core.content.actions.snapshot``) really reaches."""
+def reach(session: Session, data: Mapping[str, Any], targets: Sequence[ChannelTarget] = ()) -> str:
+    """The scope level a revision snapshot (``core.content.actions.snapshot``) really reaches,
+    sent to ``targets``."""
     audience = data.get("audience") or {}
     declared = str(audience.get("scope_level") or "commune")
     unit = session.get(Unit, data.get("unit_id")) if data.get("unit_id") is not None else None
     if unit is None:
         return NATIONAL
     levels = [declared, unit.level if unit.level in ORDER else "commune"]
+    channel_units = {t.unit_id for t in targets} - {unit.id}
+    if channel_units and session.scalar(
+        select(Unit.id).where(Unit.id.in_(channel_units), Unit.level == NATIONAL).limit(1)
+    ):
+        levels.append(NATIONAL)
     codes = {str(c) for c in audience.get("scope_units") or ()} - {unit.code}
     if codes:
         named = {

@@ -99,7 +99,7 @@ def required(
     is planned as it will be published, not as the live row stands. Rules and
     places are looked up once, not once per target.
     """
-    scope = reach(session, data)
+    scope = reach(session, data, targets)
     unit_id = int(data.get("unit_id") or article.unit_id)
     places: dict[tuple[str, int | None], int] = {}
 

@@ -148,11 +148,8 @@ def open_steps(item: dict[str, Any]) -> dict[str, str]:
 
 def target(ctx: Context, name: str, **extra: Any) -> int:
     RECEIVED.clear()
-    made = target_actions.create_target(
-        ctx,
-        SYSTEM,
-        {"name": name, "plugin": "testchannel", "unit_code": COMMUNE, "gates": [], **extra},
-    )
+    data = {"name": name, "plugin": "testchannel", "unit_code": COMMUNE, "gates": [], **extra}
+    made = target_actions.create_target(ctx, SYSTEM, data)
     return made.id
 
 
@@ -363,6 +360,25 @@ def test_a_channel_added_to_a_live_item_waits_for_its_own_gate(
     assert set(open_steps(appraised).values()) == {"approved"}
     assert (vneid, Action.PUBLISH, 2) in deliveries(ctx, live["slug"])
     wait_for(lambda: on_channel(ctx, live["slug"], vneid), what="the VNeID publication")
+
+
+def test_a_national_channel_added_to_a_commune_item_needs_the_national_chain(
+    office: Office, ctx: Context
+) -> None:
+    """A unit above the item's may be chosen: the national unit's channel speaks to everyone."""
+    live = published(office)
+    national = target(ctx, "VNeID toàn quốc", unit_code="VN")
+    add = {"targetIds": [str(national)]}
+    refused = office.call(office.editor, UPDATE, id=live["id"], i=add)
+    assert refused["__typename"] == "ValidationError", refused
+    assert refused["fields"][0]["field"] == "justification"
+
+    edited = office.article(office.editor, UPDATE, id=live["id"], i={**add, "justification": WHY})
+    assert open_steps(edited) == WIDER["national"]
+    commune_approver_is_refused(office, live, national=True)
+    assert deliveries(ctx, live["slug"]) == []
+    national_chain(office, live)
+    assert deliveries(ctx, live["slug"]) == [(national, Action.PUBLISH, 2)]
 
 
 def test_a_channel_outside_the_topic_needs_a_justification(office: Office, ctx: Context) -> None:
