@@ -86,16 +86,16 @@ class Office:
         self.ctx, self.web, self.clock, self.make = ctx, client, time, make
 
     # Accounts are made when first used: each costs an argon2 hash.
-    editor = cached_property(lambda self: self._person("bien-tap-xa", "editor", COMMUNE))
-    approver = cached_property(lambda self: self._person("chu-tich-xa", "approver", COMMUNE))
-    commune_police = cached_property(lambda self: self._person("cong-an-xa", "police", COMMUNE))
+    editor = cached_property(lambda self: self.person("bien-tap-xa", "editor", COMMUNE))
+    approver = cached_property(lambda self: self.person("chu-tich-xa", "approver", COMMUNE))
+    commune_police = cached_property(lambda self: self.person("cong-an-xa", "police", COMMUNE))
     province_approver = cached_property(
-        lambda self: self._person("lanh-dao-tinh", "approver", PROVINCE)
+        lambda self: self.person("lanh-dao-tinh", "approver", PROVINCE)
     )
-    province_police = cached_property(lambda self: self._person("cong-an-tinh", "police", PROVINCE))
-    ministry = cached_property(lambda self: self._person("bo-cong-an-c06", "approver", "VN"))
+    province_police = cached_property(lambda self: self.person("cong-an-tinh", "police", PROVINCE))
+    ministry = cached_property(lambda self: self.person("bo-cong-an-c06", "approver", "VN"))
 
-    def _person(self, name: str, role: str, unit: str) -> Person:
+    def person(self, name: str, role: str, unit: str) -> Person:
         account = self.make(name, role=role, unit=unit)
         with self.ctx.sessions() as session:
             actor = actor_for(session, account.user_id)
@@ -515,8 +515,8 @@ def test_moving_a_live_item_to_another_commune_needs_that_communes_approval(
     office: Office, ctx: Context
 ) -> None:
     live = published(office)
-    mover = office._person("bien-tap-tinh", "editor", PROVINCE)  # writes for both communes
-    neighbour = office._person("chu-tich-xa-ben", "approver", "14950")
+    mover = office.person("bien-tap-tinh", "editor", PROVINCE)  # writes for both communes
+    neighbour = office.person("chu-tich-xa-ben", "approver", "14950")
     moved = office.article(
         mover,
         UPDATE,
