@@ -12,7 +12,7 @@ import hashlib
 import json
 import uuid
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -30,6 +30,9 @@ from core.delivery.models import ChannelTarget
 from core.errors import InvalidTransition, ValidationFailed
 from core.screening.articles import screen
 from core.text import fold, slugify
+
+if TYPE_CHECKING:
+    from core.workflow.models import ApprovalStep
 
 CONTENT_FIELDS = (
     "title", "slug", "summary", "body_html", "cover_url", "cover_caption", "source", "author_name",
@@ -212,9 +215,6 @@ def update(ctx: Context, actor: Actor, article_id: int, data: Mapping[str, Any])
     A live item keeps its approved content in public and on every channel: the
     edit waits as a pending revision until the touched approvals pass again.
     """
-    from core.workflow import actions as workflow
-    from core.workflow import steps as approval
-
     clean = clean_article(data, partial=True)
     with ctx.transaction() as session:
         article = _load(session, article_id)
@@ -243,14 +243,9 @@ def update(ctx: Context, actor: Actor, article_id: int, data: Mapping[str, Any])
             screen(session, article)
         if "target_ids" in clean:
             _set_targets(session, article, clean["target_ids"])
-        voided = []
-        if revision is not None:
-            hashes = approval.aspect_hashes(workflow.current_data(session, article))
-            voided = approval.void_touched(session, article, hashes)
-            if live:  # an edit answers the changes asked for: those steps are open again
-                approval.reopen_requested(session, article)
-            if live and not approval.steps_of(session, article.id):
-                approval.sync(session, article, workflow.chosen_targets(session, article), hashes)
+        voided: list[ApprovalStep] = []
+        if revision is not None or "target_ids" in clean:
+            voided = _replan(session, article, live=live)
         audit.record(
             session,
             actor=actor.name,
@@ -267,6 +262,29 @@ def update(ctx: Context, actor: Actor, article_id: int, data: Mapping[str, Any])
         )
     ctx.emit("article.updated", {"id": article.id, "revision": revision})
     return article
+
+
+def _replan(session: Session, article: Article, *, live: bool) -> list[ApprovalStep]:
+    """After an edit of an item past its draft: the steps follow the revision under review.
+
+    A wider audience, a move or a new channel adds steps (pending until decided), a
+    narrower one voids those no longer needed, and only approvals the edit touched
+    go back to pending. S0.4 holds here too: the edit that makes the item national
+    or off-topic must carry its justification. Returns the approvals voided.
+    """
+    from core.workflow import actions as workflow
+    from core.workflow import steps as approval
+
+    if article.status == Status.DRAFT and not approval.steps_of(session, article.id):
+        return []  # planned at submission, where S0.4 is checked
+    data = workflow.current_data(session, article)
+    targets = workflow.chosen_targets(session, article)
+    if article.status not in (Status.DRAFT, Status.CHANGES_REQUESTED):
+        workflow.require_justification(session, data, targets)
+    report = approval.sync(session, article, targets, data, reopen=False)
+    if live:  # an edit answers the changes asked for: those steps are open again
+        approval.reopen_requested(session, article)
+    return report.voided
 
 
 def _propose(

@@ -14,6 +14,9 @@ Slugs: a slug repeated inside one file gets a suffix (``-2``, ``-3``…, reporte
 editors create them; a title without a letter or digit gets a slug from a digest of the
 post, not the shared fallback. Both depend only on the file, so a rerun finds every post
 under the slug it was given and changes nothing.
+
+A post that would be live at national reach is refused: only the national approval chain
+may publish to the nation (S0.4), so such a post comes in as a draft.
 """
 
 from __future__ import annotations
@@ -45,6 +48,7 @@ from core.context import Context
 from core.errors import ValidationFailed
 from core.text import fold, has_word, slugify, storable
 from core.units.models import CURRENT_SCHEME, Unit
+from core.workflow.reach import NATIONAL, reach
 
 log = logging.getLogger("loa.import")
 
@@ -128,6 +132,19 @@ def _parse(number: int, line: str) -> dict[str, Any]:
     return data
 
 
+#: S0.4: nothing reaches the nation without the Ministry's approval, imported posts included.
+NATIONAL_REFUSED = (
+    "status: a post at national reach needs a justification and the national approval "
+    "chain (S0.4): import it as a draft and submit it"
+)
+
+
+def national(session: Session, unit: Unit) -> bool:
+    """Whether an imported post of this unit (its own scope, as imported) reaches the nation."""
+    data = {"unit_id": unit.id, "audience": {"scope_level": "commune", "scope_units": [unit.code]}}
+    return reach(session, data) == NATIONAL
+
+
 def _lines(lines: Iterable[str | bytes]) -> Iterator[tuple[int, str | bytes]]:
     for number, line in enumerate(lines, start=1):
         if number == 1 and isinstance(line, bytes):
@@ -205,6 +222,9 @@ def _load(
                 continue
             if not actor.can(Permission.WRITE_CONTENT, unit.path):
                 report.errors.append((number, "unit_code: you may not write content there"))
+                continue
+            if data["status"] == Status.PUBLISHED and national(session, unit):
+                report.errors.append((number, NATIONAL_REFUSED))
                 continue
             try:
                 with session.begin_nested():

@@ -17,8 +17,10 @@ import datetime as dt
 import enum
 import logging
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 from core import audit
 from core.channels import (
@@ -195,11 +197,14 @@ async def _perform(ctx: Context, work: _Work) -> tuple[Outcome, Remote | None]:
     return Outcome.DELIVERED, remote
 
 
-def _record_success(ctx: Context, work: _Work, outcome: Outcome, remote: Remote | None) -> None:
-    d = work.delivery
-    now = utcnow()
-    with ctx.transaction() as session:
-        done = rowcount(
+def _finish_attempt(session: Session, d: Delivery, **values: Any) -> bool:
+    """Write an attempt's outcome only over its own in-flight row (compare-and-set).
+
+    False when something else decided first (the sweeper declared the attempt lost, or another
+    run took the row): then that decision stands and this outcome is dropped.
+    """
+    return (
+        rowcount(
             session.execute(
                 update(Delivery)
                 .where(
@@ -207,21 +212,32 @@ def _record_success(ctx: Context, work: _Work, outcome: Outcome, remote: Remote 
                     Delivery.attempt == d.attempt,
                     Delivery.state == DeliveryState.IN_FLIGHT,
                 )
-                .values(
-                    state=DeliveryState.DELIVERED
-                    if outcome is Outcome.DELIVERED
-                    else DeliveryState.CANCELLED,
-                    remote_id=remote.remote_id if remote else "",
-                    remote_url=remote.url if remote else "",
-                    finished_at=now,
-                    updated_at=now,
-                    error_kind="",
-                    error_message="",
-                )
+                .values(**values)
                 .execution_options(synchronize_session=False)
             )
         )
-        if done != 1 or outcome is not Outcome.DELIVERED:
+        == 1
+    )
+
+
+def _record_success(ctx: Context, work: _Work, outcome: Outcome, remote: Remote | None) -> None:
+    d = work.delivery
+    now = utcnow()
+    with ctx.transaction() as session:
+        done = _finish_attempt(
+            session,
+            d,
+            state=DeliveryState.DELIVERED
+            if outcome is Outcome.DELIVERED
+            else DeliveryState.CANCELLED,
+            remote_id=remote.remote_id if remote else "",
+            remote_url=remote.url if remote else "",
+            finished_at=now,
+            updated_at=now,
+            error_kind="",
+            error_message="",
+        )
+        if not done or outcome is not Outcome.DELIVERED:
             return
         placement = session.scalar(
             select(Placement).where(
@@ -297,26 +313,17 @@ def _record_failure(ctx: Context, work: _Work | None, d: Delivery, error: Except
         state, outcome = DeliveryState.UNKNOWN, Outcome.UNKNOWN
         due = now + dt.timedelta(seconds=backoff.delay(d.attempt, base=1.0))
     with ctx.transaction() as session:
-        written = rowcount(
-            session.execute(
-                update(Delivery)
-                .where(
-                    Delivery.id == d.id,
-                    Delivery.attempt == d.attempt,
-                    Delivery.state == DeliveryState.IN_FLIGHT,
-                )
-                .values(
-                    state=state,
-                    due_at=due,
-                    error_kind=kind,
-                    error_message=message,
-                    updated_at=now,
-                    finished_at=now if state not in OPEN_STATES else None,
-                )
-                .execution_options(synchronize_session=False)
-            )
+        written = _finish_attempt(
+            session,
+            d,
+            state=state,
+            due_at=due,
+            error_kind=kind,
+            error_message=message,
+            updated_at=now,
+            finished_at=now if state not in OPEN_STATES else None,
         )
-        if written != 1:  # the sweeper declared this attempt lost: its "unknown" stands
+        if not written:  # the sweeper declared this attempt lost: its "unknown" stands
             return Outcome.SKIPPED
         if health:
             session.execute(

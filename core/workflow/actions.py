@@ -9,7 +9,7 @@ unless the item asks for all channels together.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,6 +36,7 @@ from core.media.requirements import require_cover_image
 from core.screening.articles import require_publishable, screen
 from core.workflow import steps as steps_mod
 from core.workflow.models import ApprovalStep, StepState
+from core.workflow.reach import NATIONAL, reach
 from core.workflow.states import Move, move
 from core.workflow.topics import justification_needed
 
@@ -79,6 +80,34 @@ def current_data(session: Session, article: Article) -> dict[str, Any]:
     return snapshot(article)
 
 
+def require_justification(
+    session: Session, data: Mapping[str, Any], targets: Sequence[ChannelTarget]
+) -> None:
+    """S0.4 on the revision ``data``: national reach, or a topic a target does not accept,
+    needs a written justification. Checked wherever an item may become either."""
+    reason = justification_needed(reach(session, data, targets), data.get("topic"), targets)
+    if reason and not str(data.get("justification") or "").strip():
+        raise ValidationFailed({"justification": reason})
+
+
+def require_reach(
+    session: Session, actor: Actor, data: Mapping[str, Any], targets: Sequence[ChannelTarget]
+) -> None:
+    """Before approving the revision ``data``: a fresh second factor for national reach
+    (refusal audited), and the justification S0.4 asks for. Decided from the revision
+    being approved, never from the live row."""
+    if reach(session, data, targets) == NATIONAL:
+        require_step_up(actor)  # national reach needs a fresh second factor
+    require_justification(session, data, targets)
+
+
+def replan(session: Session, article: Article, *, restore: bool = False) -> steps_mod.SyncReport:
+    """Re-plan the item's steps for the revision under review and its chosen targets."""
+    data = current_data(session, article)
+    targets = chosen_targets(session, article)
+    return steps_mod.sync(session, article, targets, data, reopen=False, restore=restore)
+
+
 def _freeze_targets(session: Session, article: Article, targets: Sequence[ChannelTarget]) -> None:
     """At submit the chosen targets are written down, so the gates cannot shift under review."""
     have = set(
@@ -102,15 +131,13 @@ def submit(
         if justification is not None:
             article.justification = justification.strip()
         targets = chosen_targets(session, article)
-        reason = justification_needed(ctx, article, targets)
-        if reason and not article.justification:
-            raise ValidationFailed({"justification": reason})
+        data = current_data(session, article)
+        require_justification(session, data, targets)
         screen(session, article)
         if article.moderation == "block":
             require_publishable(article)  # a block stops submission, with the spans
         _freeze_targets(session, article, targets)
-        hashes = steps_mod.aspect_hashes(current_data(session, article))
-        report = steps_mod.sync(session, article, targets, hashes)
+        report = steps_mod.sync(session, article, targets, data)
         article.status = new_status
         audit.record(
             session,
@@ -158,9 +185,13 @@ def decide(
         article = _load(session, step.article_id)
         if article.status not in UNDER_REVIEW:
             raise InvalidTransition(f"an article that is {article.status} is not under review")
-        if state == StepState.APPROVED and article.audience.scope_level == "national":
-            require_step_up(actor)  # national reach needs a fresh second factor
-        hashes = steps_mod.aspect_hashes(current_data(session, article))
+        data = current_data(session, article)
+        if state == StepState.APPROVED:
+            targets = chosen_targets(session, article)
+            require_reach(session, actor, data, targets)
+            steps_mod.sync(session, article, targets, data, reopen=False)
+            step = _step(session, step_id)  # the revision may no longer need this step
+        hashes = steps_mod.aspect_hashes(data)
         steps_mod.decide(session, article, step, actor, state, comment.strip(), hashes)
         released = _after_decision(ctx, session, article, state, now or utcnow())
         audit.record(
@@ -209,12 +240,14 @@ def approve(
         article = _load(session, article_id)
         if article.status not in UNDER_REVIEW:
             raise InvalidTransition(f"an article that is {article.status} cannot be approved")
-        if article.audience.scope_level == "national":
-            require_step_up(actor)
+        data = current_data(session, article)
+        targets = chosen_targets(session, article)
+        require_reach(session, actor, data, targets)
         require_cover_image(ctx, session, article)
+        steps_mod.sync(session, article, targets, data, reopen=False)
         all_steps = steps_mod.steps_of(session, article_id)
         paths = _unit_paths(session, {s.unit_id for s in all_steps})
-        hashes = steps_mod.aspect_hashes(current_data(session, article))
+        hashes = steps_mod.aspect_hashes(data)
         decided: list[ApprovalStep] = []
         while True:  # a chain (province police, then the Ministry) may open further steps
             mine = [
@@ -269,6 +302,7 @@ def _after_decision(
     if state == StepState.REJECTED:
         if article.pending_revision is not None:
             article.pending_revision = None  # the edit is refused; the live revision stays
+            replan(session, article, restore=True)  # and the plan its approvals were for
         elif reviewing:
             article.status = move(article.status, Move.REJECT)
         return []  # on a live item, a refused gate only keeps that channel out

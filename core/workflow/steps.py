@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
@@ -25,6 +25,7 @@ from core.errors import Forbidden, InvalidTransition
 from core.units.models import Unit
 from core.workflow.models import ApprovalStep, StepState
 from core.workflow.policy import ASPECTS, StepSpec, parse_steps, rule_steps
+from core.workflow.reach import reach
 
 SCOPE = "scope"
 
@@ -38,7 +39,7 @@ def target_source(target_id: int) -> str:
     return f"target:{target_id}"
 
 
-def aspect_hashes(data: dict[str, Any]) -> dict[str, str]:
+def aspect_hashes(data: Mapping[str, Any]) -> dict[str, str]:
     """One hash per aspect of a revision snapshot (see core.content.actions.snapshot)."""
     parts = {
         "content": {k: data.get(k) for k in CONTENT_FIELDS},
@@ -64,10 +65,10 @@ class Required:
     unit_id: int
 
 
-def _place(session: Session, at: str, article: Article, target: ChannelTarget | None) -> int:
+def _place(session: Session, at: str, unit_id: int, target: ChannelTarget | None) -> int:
     if at == "target_unit" and target is not None:
         return target.unit_id
-    unit = session.get(Unit, article.unit_id)
+    unit = session.get(Unit, unit_id)
     assert unit is not None
     if at in ("item_unit", "target_unit"):
         return unit.id
@@ -86,16 +87,26 @@ def target_specs(session: Session, target: ChannelTarget) -> list[StepSpec]:
 
 
 def required(
-    session: Session, article: Article, targets: Sequence[ChannelTarget]
+    session: Session,
+    article: Article,
+    targets: Sequence[ChannelTarget],
+    data: Mapping[str, Any],
 ) -> list[Required]:
-    """Every step the item needs. Rules and places are looked up once, not once per target."""
-    scope = article.audience.scope_level if article.audience else "commune"
+    """Every step the revision ``data`` (a snapshot of it) needs.
+
+    The scope rule is the revision's real reach (``core.workflow.reach``), placed on
+    the revision's unit: a pending edit that widens the audience or moves the item
+    is planned as it will be published, not as the live row stands. Rules and
+    places are looked up once, not once per target.
+    """
+    scope = reach(session, data, targets)
+    unit_id = int(data.get("unit_id") or article.unit_id)
     places: dict[tuple[str, int | None], int] = {}
 
     def place(at: str, target: ChannelTarget | None) -> int:
         key = (at, target.unit_id if at == "target_unit" and target is not None else None)
         if key not in places:
-            places[key] = _place(session, at, article, target)
+            places[key] = _place(session, at, unit_id, target)
         return places[key]
 
     needed = [
@@ -130,29 +141,48 @@ def touched(step: ApprovalStep, hashes: dict[str, str]) -> list[str]:
     return [a for a in step.covers if (step.aspect_hashes or {}).get(a) != hashes.get(a)]
 
 
+def stands(step: ApprovalStep, hashes: dict[str, str]) -> bool:
+    """Whether a step set aside was approved on exactly these aspects (a widening refused,
+    an audience narrowed and widened back): only approvals keep their hashes."""
+    return bool(step.decided_by and step.aspect_hashes) and not touched(step, hashes)
+
+
 @dataclass
 class SyncReport:
     created: list[ApprovalStep]
     voided: list[ApprovalStep]
     reopened: list[ApprovalStep]
+    dropped: list[ApprovalStep] = field(default_factory=list)
 
 
 def sync(
     session: Session,
     article: Article,
     targets: Sequence[ChannelTarget],
-    hashes: dict[str, str],
+    data: Mapping[str, Any],
+    *,
+    reopen: bool = True,
+    restore: bool = False,
 ) -> SyncReport:
-    """Make the item's steps match the policy and its current revision.
+    """Make the item's steps match the policy and the revision ``data`` under review.
 
-    Approvals whose covered aspects did not change are kept; approvals an edit
-    touched go back to pending with a note saying why; steps no longer
-    required (a target was dropped) are voided.
+    Steps the revision newly needs (a wider audience, a channel with its own gate)
+    are created pending. Approvals whose covered aspects did not change are kept;
+    approvals an edit touched, or whose deciding role or unit moved, go back to
+    pending with a note saying why; steps no longer required (a narrower audience,
+    a target dropped) are voided, so nothing waits on a step nobody needs. With
+    ``restore`` (the live revision's plan, back after a pending edit was refused), a
+    voided step required again keeps its approval if it was given on exactly these
+    aspects.
+    Refused steps are opened again only with ``reopen`` (a submission answers
+    them; an edit of a live item leaves a refused channel out).
     """
+    hashes = aspect_hashes(data)
     report = SyncReport([], [], [])
     existing = {(s.source, s.key): s for s in steps_of(session, article.id, include_void=True)}
     wanted: set[tuple[str, str]] = set()
-    for need in required(session, article, targets):
+    revision = article.pending_revision or article.revision
+    for need in required(session, article, targets, data):
         ident = (need.source, need.spec.key)
         wanted.add(ident)
         step = existing.get(ident)
@@ -161,34 +191,36 @@ def sync(
             session.add(step)
             report.created.append(step)
             step.state = StepState.PENDING
+        moved = (step.role, step.unit_id) != (need.spec.role, need.unit_id)
         step.target_id = need.target_id
         step.label, step.role, step.unit_id = need.spec.label, need.spec.role, need.unit_id
         step.after, step.covers = list(need.spec.after), list(need.spec.covers)
         if step.state == StepState.APPROVED and (changed := touched(step, hashes)):
             step.state = StepState.PENDING
-            step.note = f"voided by revision {article.revision}: {', '.join(changed)} changed"
+            step.note = f"voided by revision {revision}: {', '.join(changed)} changed"
             report.voided.append(step)
-        elif step.state in (StepState.CHANGES_REQUESTED, StepState.REJECTED, StepState.VOID):
+        elif step.state == StepState.APPROVED and moved and step not in report.created:
+            step.state = StepState.PENDING
+            step.note = f"voided by revision {revision}: now decided by {need.spec.role} elsewhere"
+            report.voided.append(step)
+        elif restore and step.state == StepState.VOID and stands(step, hashes) and not moved:
+            step.state = StepState.APPROVED  # required again for exactly what it approved
+            step.note = f"approval of revision {step.revision} stands for revision {revision}"
+            report.reopened.append(step)
+        elif step.state == StepState.VOID or (
+            reopen and step.state in (StepState.CHANGES_REQUESTED, StepState.REJECTED)
+        ):
             if step not in report.created:
                 report.reopened.append(step)
             step.state = StepState.PENDING
+            step.note = f"required by revision {revision}"
     for ident, step in existing.items():
         if ident not in wanted and step.state != StepState.VOID:
             step.state = StepState.VOID
             step.note = "no longer required"
+            report.dropped.append(step)
     session.flush()
     return report
-
-
-def void_touched(session: Session, article: Article, hashes: dict[str, str]) -> list[ApprovalStep]:
-    """After an edit: every approval whose covered aspects changed goes back to pending."""
-    voided = []
-    for step in steps_of(session, article.id):
-        if step.state == StepState.APPROVED and (changed := touched(step, hashes)):
-            step.state = StepState.PENDING
-            step.note = f"voided by revision {article.revision}: {', '.join(changed)} changed"
-            voided.append(step)
-    return voided
 
 
 def reopen_requested(session: Session, article: Article) -> list[ApprovalStep]:

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from core.content.models import Article
-from core.context import Context
 from core.delivery.models import ChannelTarget
 
 TOPICS: dict[str, str] = {
@@ -32,14 +30,15 @@ def allowed_topics(target: ChannelTarget) -> tuple[str, ...] | None:
 
 
 def justification_needed(
-    ctx: Context, article: Article, targets: Sequence[ChannelTarget]
+    level: str, topic: str | None, targets: Sequence[ChannelTarget]
 ) -> str | None:
-    """Why this item needs a written justification, or None when it does not."""
-    if article.audience and article.audience.scope_level == "national":
+    """Why a revision of this reach (``core.workflow.reach``) and topic needs a written
+    justification for these targets, or None when it does not."""
+    if level == "national":
         return "national scope needs a written justification for the Ministry (S0.4)"
     for target in targets:
         allowed = allowed_topics(target)
-        if allowed and (article.topic or "other") not in allowed:
+        if allowed and (topic or "other") not in allowed:
             return (
                 f"{target.name} accepts only {', '.join(allowed)}: "
                 "a topic outside them needs a written justification (S0.4)"
