@@ -248,6 +248,7 @@ def set_alt_caption(
             subject_id=asset.id,
             data={"fields": sorted(texts)},
         )
+    ctx.emit("media.updated", {"id": asset_id})  # public caches show alt text and captions
     return asset
 
 
@@ -287,6 +288,7 @@ def delete(ctx: Context, actor: Actor, asset_id: int) -> None:
             data={"key": asset.original_key},
         )
     discard_keys(ctx, keys)
+    ctx.emit("media.deleted", {"id": asset_id})
 
 
 def _usable(session: Session, asset_id: int, owner_path: str) -> MediaAsset:
