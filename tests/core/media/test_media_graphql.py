@@ -223,3 +223,22 @@ def test_update_and_delete_through_graphql(ctx, web, token, tree, tmp_path):
     assert body["data"]["deleteMedia"] == {"__typename": "Deleted", "id": photo.uid}
     body = _gql(web, DELETE, token, id="nothing")
     assert body["data"]["deleteMedia"]["__typename"] == "NotFoundError"
+
+
+def test_a_multipart_upload_may_pass_the_edge_limit_of_json_bodies(ctx, web, token, tmp_path):
+    big = pdf(tmp_path / "big.pdf", "Ke hoach")
+    with big.open("ab") as fh:  # 2 MB of trailing comment: over LOA_MAX_BODY_BYTES (1 MiB)
+        fh.write(b"%" + b"0" * 2_000_000 + b"\n")
+    operations = {
+        "query": 'mutation($file: Upload!) { uploadMedia(file: $file, unit: "14932") '
+        "{ __typename ... on MediaResult { media { kind document { pages } } } } }",
+        "variables": {"file": None},
+    }
+    r = web.post(
+        "/api/graphql",
+        data={"operations": json.dumps(operations), "map": json.dumps({"0": ["variables.file"]})},
+        files={"0": ("big.pdf", big.read_bytes(), "application/pdf")},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["data"]["uploadMedia"]["media"]["kind"] == "document"
