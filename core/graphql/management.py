@@ -27,6 +27,7 @@ from core.graphql.queries.accounts import AccountQuery
 from core.graphql.queries.categories import categories
 from core.graphql.queries.channel_targets import channel_targets
 from core.graphql.queries.feedback import FeedbackMutation, FeedbackQuery
+from core.graphql.queries.media_items import MediaItemsQuery
 from core.graphql.queries.moderation import ModerationQuery
 from core.graphql.queries.reports import periodic_report, quota_report
 from core.graphql.queries.units import units
@@ -42,7 +43,7 @@ from core.settings import Settings
 
 
 @strawberry.type
-class Query(AccountQuery, WorkflowQuery, FeedbackQuery, ModerationQuery):
+class Query(AccountQuery, WorkflowQuery, FeedbackQuery, ModerationQuery, MediaItemsQuery):
     article: ManagedArticle | None = strawberry.field(
         resolver=managed_articles.article, description="An article in any status, by id."
     )

@@ -51,6 +51,7 @@ __all__ = [
     "delete",
     "delete_album",
     "detach",
+    "library_items",
     "remove_from_album",
     "set_alt_caption",
     "size_limit",
@@ -204,6 +205,22 @@ def upload(
         shutil.rmtree(work, ignore_errors=True)
         if stored:
             discard_keys(ctx, stored)
+
+
+def library_items(
+    ctx: Context, actor: Actor, unit_code: str, kind: str | None = None, limit: int = 50
+) -> list[MediaAsset]:
+    """A unit's uploads, newest first, for its editors to pick from (drafts' readers only)."""
+    if kind is not None and kind not in set(MediaKind):
+        raise ValidationFailed({"kind": "image, video or document"})
+    with ctx.sessions() as session:
+        unit = _unit(session, unit_code)
+        require(actor, Permission.READ_DRAFTS, unit.path)
+        stmt = select(MediaAsset).where(MediaAsset.unit_id == unit.id)
+        if kind is not None:
+            stmt = stmt.where(MediaAsset.kind == kind)
+        stmt = stmt.order_by(MediaAsset.created_at.desc(), MediaAsset.id.desc())
+        return list(session.scalars(stmt.limit(max(0, min(limit, 100)))))
 
 
 def _asset(session: Session, asset_id: int) -> MediaAsset:

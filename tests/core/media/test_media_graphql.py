@@ -242,3 +242,27 @@ def test_a_multipart_upload_may_pass_the_edge_limit_of_json_bodies(ctx, web, tok
     )
     assert r.status_code == 200, r.text
     assert r.json()["data"]["uploadMedia"]["media"]["kind"] == "document"
+
+
+ITEMS = """
+query($unit: String!, $kind: String) {
+  mediaItems(unit: $unit, kind: $kind) { id kind alt image { url } document { pages } }
+}"""
+
+
+def test_editors_list_their_units_library_and_no_other(ctx, web, token, tree, tmp_path):
+    photo = media.upload(ctx, editor(tree), "14932", png(tmp_path / "p.png"), "p.png", alt="A")
+    doc = media.upload(ctx, editor(tree), "14932", pdf(tmp_path / "d.pdf"), "d.pdf")
+    items = _gql(web, ITEMS, token, unit="14932")["data"]["mediaItems"]
+    assert [i["id"] for i in items] == [doc.uid, photo.uid]
+    assert "sig=" in items[1]["image"]["url"]
+    only = _gql(web, ITEMS, token, unit="14932", kind="document")["data"]["mediaItems"]
+    assert [i["id"] for i in only] == [doc.uid]
+    outsider = token_for(ctx, "bientap-badinh", tree["00004"].id)
+    refused = _gql(web, ITEMS, outsider, unit="14932")
+    assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    with ctx.sessions() as session:
+        entry = session.scalar(select(AuditEntry).where(AuditEntry.action == "auth.forbidden"))
+    assert entry is not None and entry.data["permission"] == "read_drafts"
+    bad = _gql(web, ITEMS, token, unit="14932", kind="audio")
+    assert bad["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
