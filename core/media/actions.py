@@ -21,11 +21,12 @@ from sqlalchemy.orm import Session
 
 from core import audit
 from core.auth.permissions import Actor, Permission, require
-from core.content.models import Status
+from core.content.models import Article, Status
 from core.content.queries import lock_article, unit_by_code
 from core.context import Context
 from core.delivery.outbox import unit_path
 from core.errors import InvalidTransition, NotFound, ValidationFailed
+from core.media.access import in_library
 from core.media.cleanup import cleanup_unused, discard_keys
 from core.media.current_store import media_store
 from core.media.models import (
@@ -254,8 +255,11 @@ def set_alt_caption(
         asset = _asset(session, asset_id)
         require(actor, Permission.WRITE_CONTENT, unit_path(session, asset.unit_id))
         _require_described(session, asset, texts)
+        _require_unpublished_uses(session, asset.id)
         for name, value in texts.items():
             setattr(asset, name, value)
+        if in_library(session, asset.id):
+            _require_clean_texts(session, asset)
         _rescreen(session, asset.id)
         audit.record(
             session,
@@ -267,6 +271,40 @@ def set_alt_caption(
         )
     ctx.emit("media.updated", {"id": asset_id})  # public caches show alt text and captions
     return asset
+
+
+def _require_unpublished_uses(session: Session, asset_id: int) -> None:
+    """A live item shows the texts its approvals covered: they change with a new revision."""
+    live = session.scalar(
+        select(Article.status)
+        .join(MediaUse, MediaUse.article_id == Article.id)
+        .where(MediaUse.asset_id == asset_id, Article.status.not_in(MEDIA_EDITABLE))
+        .limit(1)
+    )
+    if live is not None:
+        raise InvalidTransition(f"this media is shown by an article that is {live}")
+
+
+def _in_album(session: Session, asset_id: int) -> bool:
+    found = session.scalar(
+        select(MediaAlbumItem.album_id).where(MediaAlbumItem.asset_id == asset_id)
+    )
+    return found is not None
+
+
+def _require_clean_texts(session: Session, asset: MediaAsset) -> None:
+    """An album is public at once: its texts must pass moderation outright (no hold waits)."""
+    from core.errors import ModerationBlocked, ModerationHeld
+    from core.moderation import Decision
+    from core.screening.articles import judge, summary
+    from core.screening.lexicons import unit_lexicon
+
+    texts = {"media.alt": asset.alt, "media.caption": asset.caption, "media.title": asset.title}
+    decision, spans = judge(unit_lexicon(session, asset.unit_id), texts)
+    if decision == Decision.BLOCK:
+        raise ModerationBlocked(f"moderation blocks this text: {summary(spans)}", spans)
+    if decision == Decision.REVIEW:
+        raise ModerationHeld(f"moderation holds this text: {summary(spans)}", spans)
 
 
 def _require_described(session: Session, asset: MediaAsset, texts: dict[str, str]) -> None:
@@ -468,6 +506,7 @@ def add_to_album(ctx: Context, actor: Actor, album_id: int, asset_id: int) -> Me
             raise ValidationFailed({"media": "albums hold photos and videos"})
         if asset.kind == MediaKind.IMAGE and not asset.alt:
             raise ValidationFailed({"alt": "required: describe the image before publishing it"})
+        _require_clean_texts(session, asset)
         if session.get(MediaAlbumItem, (album.id, asset.id)) is None:
             last = session.scalar(
                 select(func.max(MediaAlbumItem.position)).where(MediaAlbumItem.album_id == album.id)

@@ -70,7 +70,10 @@ async def serve_media(request: Request) -> Response:
         if not signature_valid(ctx.sealer, key, params.get("exp", ""), params.get("sig", "")):
             return _not_found()  # a draft's file is not there for whoever guesses its key
     store = media_store(ctx)
-    size = await run_in_threadpool(store.size, key)
+    try:
+        size = await run_in_threadpool(store.size, key)
+    except LookupError:  # MediaMissing: a row whose file went (a failed cleanup); none to serve
+        return _not_found()
     headers = _headers(served, size, signed)
     given = request.headers.get("if-none-match", "")
     if headers["ETag"] in (tag.strip().removeprefix("W/") for tag in given.split(",")):

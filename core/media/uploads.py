@@ -144,7 +144,10 @@ def unlock(ctx: Context, upload_id: str) -> None:
 def complete(ctx: Context, actor: Actor, upload_id: str) -> MediaAsset:
     """Check and store the assembled file; the session and its part go whatever the outcome."""
     session = load(ctx, actor, upload_id)
+    if not lock(ctx, upload_id):
+        raise Conflict("this upload is being written or completed by another request")
     if session.received != session.size:
+        unlock(ctx, upload_id)
         raise ValidationFailed(
             {"file": f"incomplete: {session.received} of {session.size} bytes arrived"}
         )
@@ -163,6 +166,7 @@ def complete(ctx: Context, actor: Actor, upload_id: str) -> MediaAsset:
     finally:
         ctx.redis.delete(PREFIX + upload_id)
         path.unlink(missing_ok=True)
+        unlock(ctx, upload_id)
 
 
 __all__ = [

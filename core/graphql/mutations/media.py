@@ -26,6 +26,7 @@ from core.graphql.mutations.articles import _pk, _run
 from core.graphql.request import RequestContext
 from core.graphql.types.media import Album, Urls
 from core.graphql.types.media_item import MediaItem, album_of, media_item
+from core.graphql.types.moderation import ModerationBlockedError, ModerationHeldError
 from core.graphql.types.payloads import (
     ArticlePayload,
     ForbiddenError,
@@ -58,11 +59,23 @@ class Deleted:
 
 
 MediaPayload = Annotated[
-    MediaResult | ValidationError | NotFoundError | ForbiddenError | TransitionError,
+    MediaResult
+    | ValidationError
+    | NotFoundError
+    | ForbiddenError
+    | TransitionError
+    | ModerationBlockedError
+    | ModerationHeldError,
     strawberry.union("MediaPayload"),
 ]
 AlbumPayload = Annotated[
-    AlbumResult | ValidationError | NotFoundError | ForbiddenError,
+    AlbumResult
+    | ValidationError
+    | NotFoundError
+    | ForbiddenError
+    | TransitionError
+    | ModerationBlockedError
+    | ModerationHeldError,
     strawberry.union("AlbumPayload"),
 ]
 DeletePayload = Annotated[
@@ -92,7 +105,7 @@ def _media(rc: RequestContext, act: Callable[[], MediaAsset]) -> MediaPayload:
     try:
         asset = act()
     except LoaError as exc:
-        return failure(exc)  # type: ignore[return-value]
+        return failure(exc)
     with rc.read() as session:  # fresh, with its renditions
         row = session.get(MediaAsset, asset.id)
         assert row is not None
@@ -103,7 +116,7 @@ def _album(rc: RequestContext, act: Callable[[], MediaAlbum]) -> AlbumPayload:
     try:
         album = act()
     except LoaError as exc:
-        return failure(exc)  # type: ignore[return-value]
+        return failure(exc)
     with rc.read() as session:
         assets = list(
             session.scalars(
@@ -141,7 +154,7 @@ class MediaMutation:
         assert rc.actor is not None
         actor = rc.actor
         if not hasattr(file, "file"):
-            return failure(media.MediaRejected("no_file", "send the file as a multipart part"))  # type: ignore[return-value]
+            return failure(media.MediaRejected("no_file", "send the file as a multipart part"))
 
         def act() -> MediaPayload:
             path = _save_upload(file)

@@ -264,3 +264,32 @@ class _WithCaps:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._channel, name)
+
+
+def test_a_live_items_media_texts_are_fixed_too(ctx, tree, tmp_path):
+    article = _draft(ctx)
+    asset = media.upload(
+        ctx, editor(tree), "14932", png(tmp_path / "a.png"), "a.png", alt="a", caption="c"
+    )
+    media.attach(ctx, editor(tree), article, asset.id, "cover")
+    content.approve(ctx, SYSTEM, article)
+    with pytest.raises(InvalidTransition):  # the public caption would change unapproved
+        media.set_alt_caption(ctx, editor(tree), asset.id, caption="Chú thích mới")
+    with ctx.sessions() as session:
+        row = session.get(MediaAsset, asset.id)
+        assert row is not None and row.caption == "c"
+
+
+def test_album_texts_must_pass_moderation(ctx, tree, tmp_path):
+    from core.errors import ModerationBlocked
+
+    asset = media.upload(
+        ctx, editor(tree), "14932", png(tmp_path / "a.png"), "a.png", alt="đồ vcl", caption="c"
+    )
+    album = media.create_album(ctx, editor(tree), "14932", "Hội xuân")
+    with pytest.raises(ModerationBlocked):
+        media.add_to_album(ctx, editor(tree), album.id, asset.id)
+    media.set_alt_caption(ctx, editor(tree), asset.id, alt="Hội xuân")
+    media.add_to_album(ctx, editor(tree), album.id, asset.id)
+    with pytest.raises(ModerationBlocked):  # once public, a change is judged before it shows
+        media.set_alt_caption(ctx, editor(tree), asset.id, caption="vcl")
