@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -53,6 +54,7 @@ class LocalStore:
                 out.flush()
                 os.fsync(out.fileno())
             os.replace(temp_name, target)
+            _sync_directory(target.parent)
         except BaseException:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(temp_name)
@@ -63,21 +65,26 @@ class LocalStore:
 
     def size(self, key: str) -> int:
         try:
-            return self._path(key).stat().st_size
-        except FileNotFoundError:
+            found = self._path(key).stat()
+        except (FileNotFoundError, NotADirectoryError):
             raise MediaMissing(key) from None
+        if not stat.S_ISREG(found.st_mode):
+            raise MediaMissing(key)  # a directory of keys ("sha256/ab") is not an object
+        return found.st_size
 
     def read_range(self, key: str, start: int = 0, end: int | None = None) -> Iterator[bytes]:
         checked_range(start, end)
         try:
             handle = self._path(key).open("rb")
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
             raise MediaMissing(key) from None
         return _chunks(handle, start, end)
 
     def delete(self, key: str) -> None:
         """Remove the file; empty directories stay (removing them would race a concurrent put)."""
-        self._path(key).unlink(missing_ok=True)
+        path = self._path(key)
+        if path.is_file():
+            path.unlink(missing_ok=True)
 
     def keys(self, prefix: str = "") -> Iterator[str]:
         checked_prefix(prefix)
@@ -93,6 +100,15 @@ class LocalStore:
                 key = (relative / name).as_posix()
                 if key.startswith(prefix):
                     yield key
+
+
+def _sync_directory(folder: Path) -> None:
+    """Make the rename itself durable: a crash right after must not lose the new entry."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _chunks(handle: BinaryIO, start: int, end: int | None) -> Iterator[bytes]:

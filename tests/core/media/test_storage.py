@@ -169,6 +169,7 @@ def test_keys_by_prefix(media_store: MediaStore, tmp_path: Path) -> None:
 
     assert set(media_store.keys()) == stored
     assert set(media_store.keys("sha256/")) == stored
+    assert list(media_store.keys(some[:8])) == [k for k in sorted(stored) if k[:8] == some[:8]]
     assert list(media_store.keys(some[:9])) == [k for k in sorted(stored) if k[:9] == some[:9]]
     assert list(media_store.keys(some[:10])) == [k for k in sorted(stored) if k[:10] == some[:10]]
     assert list(media_store.keys(some)) == [some]
@@ -186,6 +187,22 @@ def test_a_missing_key_raises_media_missing(media_store: MediaStore) -> None:
         media_store.read_range(key)  # raised by the call, before any iteration
     with pytest.raises(MediaMissing):
         media_store.read_range(key, 5, 10)
+
+
+def test_a_key_that_names_a_folder_of_keys_is_no_object(
+    media_store: MediaStore, tmp_path: Path
+) -> None:
+    key = content_key(_file(tmp_path, DATA), "bin")
+    media_store.put_file(key, tmp_path / "upload.bin", "application/octet-stream")
+
+    for folder in ("sha256", key.rpartition("/")[0], key + "/below"):
+        assert not media_store.exists(folder)
+        with pytest.raises(MediaMissing):
+            media_store.size(folder)
+        with pytest.raises(MediaMissing):
+            media_store.read_range(folder)
+        media_store.delete(folder)
+    assert list(media_store.keys()) == [key]
 
 
 ESCAPING_KEYS = [
@@ -310,6 +327,27 @@ def test_make_store_follows_the_setting(settings: Settings) -> None:
     local = make_store(settings)
     assert isinstance(local, LocalStore)
     assert local.root == settings.var_dir / "media"
+
+
+def test_s3_objects_carry_their_type_and_large_ones_go_up_in_parts(
+    s3_settings: Settings, tmp_path: Path
+) -> None:
+    store = make_store(s3_settings)
+    assert isinstance(store, S3Store)
+    source = tmp_path / "big.bin"
+    _big_file(source, 12 * MiB)
+    parts: list[int] = []
+    store._client.meta.events.register(
+        "before-call.s3.UploadPart", lambda **kwargs: parts.append(1)
+    )
+
+    key = content_key(source, "mp4")
+    store.put_file(key, source, "video/mp4")
+
+    head = store._client.head_object(Bucket=store.bucket, Key=key)
+    assert head["ContentType"] == "video/mp4"
+    assert head["ContentLength"] == 12 * MiB
+    assert len(parts) == 2  # 8 MiB parts
 
 
 def test_the_s3_secret_is_never_logged(
