@@ -36,6 +36,8 @@ _TRANSFER = TransferConfig(
     max_concurrency=2,
 )
 _MISSING = {"404", "NoSuchKey", "NotFound"}
+#: Keys per ListObjectsV2 page (S3's own maximum); ``keys`` follows the continuation tokens.
+_PAGE_SIZE = 1000
 
 
 class S3Store:
@@ -106,7 +108,9 @@ class S3Store:
 
     def keys(self, prefix: str = "") -> Iterator[str]:
         pages = self._client.get_paginator("list_objects_v2").paginate(
-            Bucket=self.bucket, Prefix=checked_prefix(prefix)
+            Bucket=self.bucket,
+            Prefix=checked_prefix(prefix),
+            PaginationConfig={"PageSize": _PAGE_SIZE},
         )
         for page in pages:
             for entry in page.get("Contents", ()):

@@ -350,6 +350,28 @@ def test_s3_objects_carry_their_type_and_large_ones_go_up_in_parts(
     assert len(parts) == 2  # 8 MiB parts
 
 
+def test_s3_keys_follow_every_page_of_the_listing(
+    s3_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import core.media.storage.s3 as s3
+
+    monkeypatch.setattr(s3, "_PAGE_SIZE", 2)
+    store = make_store(s3_settings)
+    assert isinstance(store, S3Store)
+    stored = set()
+    for n in range(5):
+        source = _file(tmp_path, f"object {n}".encode(), f"f{n}.txt")
+        stored.add(key := content_key(source, "txt"))
+        store.put_file(key, source, "text/plain")
+    listings: list[int] = []
+    store._client.meta.events.register(
+        "before-call.s3.ListObjectsV2", lambda **kwargs: listings.append(1)
+    )
+
+    assert set(store.keys("sha256/")) == stored
+    assert len(listings) == 3
+
+
 def test_the_s3_secret_is_never_logged(
     s3_settings: Settings, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
