@@ -335,8 +335,15 @@ def _media_store(env_map: Mapping[str, str]) -> dict[str, Any]:
     }
     if store not in ("file", "s3"):
         raise SettingsError(f"LOA_MEDIA_STORE must be 'file' or 's3', not {store!r}")
+    if (url := values["s3_endpoint_url"]) and not _is_http_url(url):
+        raise SettingsError(f"LOA_S3_ENDPOINT_URL must be an http(s) URL, not {_masked(url)!r}")
     if store == "s3" and not values["s3_bucket"]:
         raise SettingsError("LOA_MEDIA_STORE=s3 needs LOA_S3_BUCKET")
     if (values["s3_access_key_id"] is None) != (secret is None):
         raise SettingsError("LOA_S3_ACCESS_KEY_ID and LOA_S3_SECRET_ACCESS_KEY go together")
     return values
+
+
+def _is_http_url(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.hostname)

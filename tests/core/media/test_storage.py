@@ -409,6 +409,8 @@ def test_settings_choose_and_check_the_store(tmp_path: Path) -> None:
     for wrong in (
         {"LOA_MEDIA_STORE": "ftp"},
         {"LOA_MEDIA_STORE": "s3"},  # no bucket
+        {"LOA_MEDIA_STORE": "s3", "LOA_S3_BUCKET": "b", "LOA_S3_ENDPOINT_URL": "minio:9000"},
+        {"LOA_MEDIA_STORE": "s3", "LOA_S3_BUCKET": "b", "LOA_S3_ENDPOINT_URL": "file:///tmp"},
         {"LOA_MEDIA_STORE": "s3", "LOA_S3_BUCKET": "b", "LOA_S3_ACCESS_KEY_ID": "only-the-id"},
         {"LOA_MEDIA_STORE": "s3", "LOA_S3_BUCKET": "b", "LOA_S3_SECRET_ACCESS_KEY": "only"},
     ):
