@@ -89,6 +89,9 @@ class Settings:
     graphql_rate_limit: int = 600
     #: Empty: the host of ``base_url``, plus localhost outside production (:attr:`allowed_hosts`).
     trusted_hosts: tuple[str, ...] = ()
+    # Media checked by content (core/media/inspect): the bounds of what is decoded.
+    media_max_pixels: int = 50_000_000
+    media_max_video_seconds: int = 1800
     extra: Mapping[str, str] = field(default_factory=dict)
 
     def __repr__(self) -> str:
@@ -207,6 +210,11 @@ VARIABLES: dict[str, tuple[str, str]] = {
         "(host of LOA_BASE_URL; dev adds localhost)",
         "Comma-separated Host header values Loa answers; any other gets a 400.",
     ),
+    "LOA_MEDIA_MAX_PIXELS": (
+        "50000000",
+        "Most pixels (width × height) an uploaded picture may have; checked before decoding.",
+    ),
+    "LOA_MEDIA_MAX_VIDEO_SECONDS": ("1800", "Longest video (seconds) an upload may be."),
 }
 
 
@@ -284,6 +292,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         trusted_hosts=tuple(
             h.strip() for h in env_map.get("LOA_TRUSTED_HOSTS", "").split(",") if h.strip()
         ),
+        media_max_pixels=int(env_map.get("LOA_MEDIA_MAX_PIXELS", "50000000")),
+        media_max_video_seconds=int(env_map.get("LOA_MEDIA_MAX_VIDEO_SECONDS", "1800")),
     )
 
 

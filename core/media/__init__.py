@@ -1,0 +1,1 @@
+"""Media: pictures, videos and documents, checked by content, stored, served as renditions."""
