@@ -3,9 +3,9 @@
 A PDF can carry programs and payloads that a reader runs or opens: JavaScript (document-level
 names, ``/OpenAction``, ``/AA`` triggers, actions on links and form fields), ``/Launch`` of a
 program, attached files, Flash/RichMedia and XFA forms. Loa keeps the pages and plain links,
-and drops all of those from a copy it writes with pypdf (then drops the objects nothing refers
-to any more, so the script's text is not in the file either). Encrypted PDFs are refused:
-their contents cannot be checked.
+and drops all of those from a copy it writes with pypdf (which copies only what is still
+referred to, so the script's text and the attachment's bytes are not in the file either).
+Encrypted PDFs are refused: their contents cannot be checked.
 
 The thumbnail is drawn by poppler's ``pdftoppm`` from the cleaned copy, in its own process with
 a time limit (a renderer is a large parser of hostile input: a crash or a hang there costs a
@@ -87,9 +87,10 @@ def inspect_pdf(
             if pages == 0:
                 raise MediaRefused("corrupt", "no pages")
             text = _text(reader, text_pages, text_bytes)
+            # Strip the parsed objects, then copy what is still reachable: what was cut off
+            # (a script's stream, an attachment's bytes) is never copied, let alone written.
+            has_javascript = _strip_active_content(reader.trailer)
             writer = PdfWriter(clone_from=reader)
-            has_javascript = _strip_active_content(writer.root_object)
-            writer.compress_identical_objects(remove_identicals=False, remove_orphans=True)
             clean = made.new("clean.pdf")
             with clean.open("wb") as out:
                 writer.write(out)
@@ -133,29 +134,35 @@ def _text(reader: PdfReader, max_pages: int, max_bytes: int) -> str:
 
 def _strip_active_content(root: DictionaryObject) -> bool:
     """Remove every script, trigger, launch, attachment and embedded player reachable from
-    ``root``, in place; True when scripts were among them. Walks iteratively (a hostile file
-    may nest deeper than Python's stack) and visits each indirect object once."""
+    ``root`` (the trailer: catalog and document info), in place; True when scripts were among
+    them. Walks iteratively (a hostile file may nest deeper than Python's stack) over the
+    unresolved values, visiting each object once: the page tree and the outline are full of
+    cycles (``/Parent``, ``/Prev``, ``/Next``), and a crafted file can add its own."""
     found_script = False
-    seen: set[tuple[int, int]] = set()
+    seen_refs: set[tuple[int, int]] = set()
+    seen: set[int] = set()
     stack: list[PdfObject | None] = [root]
     while stack:
-        item = stack.pop()
-        if isinstance(item, IndirectObject):
-            if (item.idnum, item.generation) in seen:
+        raw = stack.pop()
+        if isinstance(raw, IndirectObject):
+            if (raw.idnum, raw.generation) in seen_refs:
                 continue
-            seen.add((item.idnum, item.generation))
-            item = item.get_object()
+            seen_refs.add((raw.idnum, raw.generation))
+        item = _resolved(raw)
+        if id(item) in seen or not isinstance(item, (DictionaryObject, ArrayObject)):
+            continue
+        seen.add(id(item))
         if isinstance(item, DictionaryObject):
             for key in list(item.keys()):
                 if key in _SCRIPT_KEYS:
                     found_script = True
-                value = item[key]
+                value = item.raw_get(key)
                 if key in _DROP_KEYS or _dangerous(value):
                     found_script |= _is_script_action(value)
                     del item[key]
                 else:
                     stack.append(value)
-        elif isinstance(item, ArrayObject):
+        else:
             kept = [value for value in item if not _dangerous(value)]
             found_script |= any(_is_script_action(value) for value in item)
             item[:] = kept
@@ -163,7 +170,8 @@ def _strip_active_content(root: DictionaryObject) -> bool:
     return found_script
 
 
-def _resolved(value: PdfObject) -> PdfObject | None:
+def _resolved(value: PdfObject | None) -> PdfObject | None:
+    """The object ``value`` refers to; the reader caches it, so its identity is stable."""
     return value.get_object() if isinstance(value, IndirectObject) else value
 
 
