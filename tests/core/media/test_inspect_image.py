@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PIL import Image, ImageCms, ImageFile
+from PIL import ExifTags, Image, ImageCms, ImageFile
 
 from core.media.inspect import MediaRefused, clean_image
-from tests.support.media_files import RED, phone_photo, png_bomb
+from tests.support.media_files import GPS, RED, phone_photo, png_bomb
 
 
 def _empty(workdir: Path) -> bool:
@@ -42,6 +42,25 @@ def test_phone_photo_is_turned_upright_and_loses_exif_gps_and_every_comment(tmp_
     raw = clean.read_bytes()
     for leak in (b"LoaPhone", b"Secret Model", b"taken at home", b"where: home", b"Exif"):
         assert leak not in raw
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "WEBP", "AVIF", "GIF"])
+def test_other_formats_lose_their_metadata_too(tmp_path, fmt) -> None:
+    src = tmp_path / "upload.bin"
+    exif = Image.Exif()
+    exif[ExifTags.IFD.GPSInfo] = GPS
+    exif[ExifTags.Base.Make] = "LoaPhone"
+    extra = {} if fmt == "GIF" else {"exif": exif}
+    Image.new("RGB", (60, 40), (30, 60, 90)).save(src, fmt, comment=b"LoaPhone", **extra)
+    if fmt != "GIF":
+        assert Image.open(src).getexif().get_ifd(0x8825)
+
+    info, clean = clean_image(src, tmp_path / "work")
+
+    assert (info.width, info.height, info.format) == (60, 40, "jpeg")
+    with Image.open(clean) as picture:
+        assert dict(picture.getexif()) == {} and "comment" not in picture.info
+    assert b"LoaPhone" not in clean.read_bytes()
 
 
 def test_png_bomb_is_refused_from_its_header_without_decoding(tmp_path, monkeypatch) -> None:
