@@ -14,6 +14,7 @@ refusal, not the worker), the same way video is handled by ffmpeg.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +30,9 @@ TEXT_PAGES = 200
 TEXT_BYTES = 1_000_000
 THUMBNAIL_WIDTH = 640
 THUMBNAIL_TIMEOUT = 30.0
+
+#: Control characters and lone surrogates: a database refuses NUL, no encoder takes a surrogate.
+_UNSTORABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
 
 _SCRIPT_KEYS = {"/JS", "/JavaScript"}
 #: Keys whose values run, open or embed something: removed wherever they appear.
@@ -114,13 +118,14 @@ def _check_kind(src: Path) -> None:
 
 
 def _text(reader: PdfReader, max_pages: int, max_bytes: int) -> str:
-    """Text of the first ``max_pages`` pages, cut at ``max_bytes`` of UTF-8; a page whose text
-    cannot be extracted is skipped (the document is still good to publish)."""
+    """Text of the first ``max_pages`` pages, cut at ``max_bytes`` of UTF-8, without characters
+    no database stores; a page whose text cannot be extracted is skipped (the document is
+    still good to publish)."""
     parts: list[str] = []
     used = 0
     for page in reader.pages[:max_pages]:
         try:
-            page_text = page.extract_text() or ""
+            page_text = _UNSTORABLE.sub(" ", page.extract_text() or "")
         except Exception:  # noqa: S112 - one unreadable page leaves the others searchable
             continue
         encoded = page_text.encode("utf-8")

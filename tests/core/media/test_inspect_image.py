@@ -204,3 +204,18 @@ def test_refusal_codes_are_known_and_messages_bilingual() -> None:
     with pytest.raises(ValueError):
         MediaRefused("no_such_code")
     assert all(" / " in message for message in MESSAGES.values())
+
+
+def test_multi_picture_jpeg_keeps_only_its_first_picture(tmp_path) -> None:
+    # Phones write MPO: a JPEG followed by more pictures (depth maps, other exposures).
+    src = tmp_path / "IMG_0002.jpg"
+    first, hidden = Image.new("RGB", (80, 60), "red"), Image.new("RGB", (40, 30), "blue")
+    first.save(src, "MPO", save_all=True, append_images=[hidden])
+    assert Image.open(src).format == "MPO"
+
+    info, clean = clean_image(src, tmp_path / "work")
+
+    assert (info.width, info.height) == (80, 60)
+    with Image.open(clean) as picture:
+        assert picture.format == "JPEG" and getattr(picture, "n_frames", 1) == 1
+    assert clean.read_bytes().count(b"\xff\xd8") == 1  # one picture in the file

@@ -12,6 +12,7 @@ from pypdf.actions import JavaScript
 from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
 
 from core.media.inspect import MediaRefused, inspect_pdf
+from core.text import storable
 from tests.support.media_files import action, link, need, text_page
 
 SCRIPT = "var loaMarker = 1; app.alert(loaMarker)"
@@ -147,3 +148,13 @@ def test_undrawable_first_page_leaves_nothing(tmp_path, monkeypatch) -> None:
     writer.write(tmp_path / "ok.pdf")
     monkeypatch.setattr(pdf_module, "THUMBNAIL_WIDTH", -5)  # pdftoppm refuses to draw
     assert _refused(tmp_path / "ok.pdf", tmp_path / "work").code == "corrupt"
+
+
+def test_extracted_text_holds_only_storable_characters(tmp_path) -> None:
+    writer = PdfWriter()
+    text_page(writer, "Thong\\000bao\\001so")  # PDF octal escapes: a NUL and a control char
+    writer.write(tmp_path / "nul.pdf")
+    assert "\x00" in PdfReader(tmp_path / "nul.pdf").pages[0].extract_text()
+    info, _, _ = inspect_pdf(tmp_path / "nul.pdf", tmp_path / "work")
+    assert info.text == "Thong bao so"
+    assert storable(info.text)
