@@ -90,7 +90,7 @@ def video_poster(src: Path, workdir: Path, *, timeout: float = POSTER_TIMEOUT) -
         poster = made.new("poster.jpg")
         for at in (info.duration * 0.1, 0.0):
             poster.unlink(missing_ok=True)
-            run_tool(
+            done = run_tool(
                 [
                     "ffmpeg",
                     "-nostdin",
@@ -128,7 +128,7 @@ def video_poster(src: Path, workdir: Path, *, timeout: float = POSTER_TIMEOUT) -
                 ],
                 timeout=timeout,
             )
-            if poster.exists() and poster.stat().st_size > 0:
+            if done.returncode == 0 and poster.exists() and poster.stat().st_size > 0:
                 return poster
         raise MediaRefused("corrupt", "no frame could be read")
 

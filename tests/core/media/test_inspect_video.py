@@ -159,3 +159,18 @@ def test_phone_video_filmed_upright_is_reported_and_postered_upright(tmp_path) -
     assert (info.width, info.height) == (240, 320)
     with Image.open(video_poster(turned, tmp_path / "work")) as frame:
         assert frame.size == (240, 320)
+
+
+def test_failed_poster_run_leaves_no_half_written_frame(tmp_path, monkeypatch) -> None:
+    clip = mp4(tmp_path / "clip.mp4", seconds=1, audio=False)
+    real_run = subprocess.run
+
+    def crash_midway(args, **kwargs):  # type: ignore[no-untyped-def]
+        if args[0] != "ffmpeg":
+            return real_run(args, **kwargs)
+        Path(args[-1].removeprefix("file:")).write_bytes(b"\xff\xd8\xff half a frame")
+        return subprocess.CompletedProcess(args, 1, b"", b"decoder crashed")
+
+    monkeypatch.setattr(tools_module.subprocess, "run", crash_midway)
+    work = tmp_path / "work"
+    assert _refused(lambda: video_poster(clip, work), work).code == "corrupt"
