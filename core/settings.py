@@ -212,7 +212,8 @@ VARIABLES: dict[str, tuple[str, str]] = {
     ),
     "LOA_MEDIA_MAX_PIXELS": (
         "50000000",
-        "Most pixels (width × height) an uploaded picture may have; checked before decoding.",
+        "Most pixels (width × height) an uploaded picture may have; checked before decoding "
+        "(Pillow refuses above 178956970 whatever this says).",
     ),
     "LOA_MEDIA_MAX_VIDEO_SECONDS": ("1800", "Longest video (seconds) an upload may be."),
 }
