@@ -219,3 +219,10 @@ def test_multi_picture_jpeg_keeps_only_its_first_picture(tmp_path) -> None:
     with Image.open(clean) as picture:
         assert picture.format == "JPEG" and getattr(picture, "n_frames", 1) == 1
     assert clean.read_bytes().count(b"\xff\xd8") == 1  # one picture in the file
+
+
+def test_gif_javascript_polyglot_is_refused(tmp_path) -> None:
+    # Valid JavaScript that starts with a GIF signature: loaded as a script, it runs.
+    src = tmp_path / "avatar.gif"
+    src.write_bytes(b"GIF89a/*\x0a\x00\x0a\x00\x00\x00\x00*/=alert(document.domain)//;")
+    assert _refused(src, tmp_path / "work").code == "corrupt"
