@@ -97,6 +97,9 @@ class Settings:
     s3_region: str = "us-east-1"
     s3_access_key_id: str | None = None
     s3_secret_access_key: Secret | None = None
+    # Media checked by content (core/media/inspect): the bounds of what is decoded.
+    media_max_pixels: int = 50_000_000
+    media_max_video_seconds: int = 1800
     extra: Mapping[str, str] = field(default_factory=dict)
 
     def __repr__(self) -> str:
@@ -231,6 +234,12 @@ VARIABLES: dict[str, tuple[str, str]] = {
         "Access key of the bucket's account; set with the secret below, or neither.",
     ),
     "LOA_S3_SECRET_ACCESS_KEY": ("(unset)", "Its secret key; never logged."),
+    "LOA_MEDIA_MAX_PIXELS": (
+        "50000000",
+        "Most pixels (width × height) an uploaded picture may have; checked before decoding "
+        "(Pillow refuses above 178956970 whatever this says).",
+    ),
+    "LOA_MEDIA_MAX_VIDEO_SECONDS": ("1800", "Longest video (seconds) an upload may be."),
 }
 
 
@@ -309,6 +318,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             h.strip() for h in env_map.get("LOA_TRUSTED_HOSTS", "").split(",") if h.strip()
         ),
         **_media_store(env_map),
+        media_max_pixels=int(env_map.get("LOA_MEDIA_MAX_PIXELS", "50000000")),
+        media_max_video_seconds=int(env_map.get("LOA_MEDIA_MAX_VIDEO_SECONDS", "1800")),
     )
 
 
