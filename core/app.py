@@ -69,6 +69,7 @@ def create_app(
     from admin.app import admin_app
     from core.graphql import ide, management_app, public_app
     from core.interactions.routes import feedback_routes
+    from core.media.routes import edge_limits, media_routes
     from core.reports.routes import report_routes
 
     context = ctx or build_context(settings)
@@ -86,6 +87,7 @@ def create_app(
         Mount("/admin", app=admin_app(context)),
         *report_routes(),  # GET /api/reports/{kind}.csv
         *feedback_routes(),  # POST /api/feedback (citizens, through portals)
+        *media_routes(),  # POST /api/media[/uploads…] (uploads), GET /media/{key} (files)
     ]
     for batch in context.pm.hook.loa_routes(settings=settings):
         routes.extend(batch)
@@ -113,7 +115,7 @@ def create_app(
     app.state.loa = context
     app.add_middleware(SecurityHeaders, hsts=settings.is_prod)
     # The edge, outermost last: Host checked first, then private answers, then every body bounded.
-    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes, limits=edge_limits(settings))
     app.add_middleware(NoStore)
     app.add_middleware(
         TrustedHostMiddleware, allowed_hosts=list(settings.allowed_hosts), www_redirect=False

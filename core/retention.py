@@ -1,4 +1,5 @@
-"""Once a day, from the sweeper: disable inactive accounts, prune and anchor the audit log.
+"""Once a day, from the sweeper: disable inactive accounts, prune and anchor the audit log,
+and remove media uploads nothing used (``LOA_MEDIA_UNUSED_DAYS``).
 
 Decree 85/2016 level 2 (and TCVN 14423:2026) require disabling accounts unused for
 45 days (``LOA_INACTIVE_DAYS``) and keeping logs; Loa keeps 12 months by default
@@ -19,6 +20,7 @@ from core import audit, audit_anchor
 from core.auth.actions import disable_inactive
 from core.context import Context
 from core.db import utcnow
+from core.media.cleanup import cleanup_unused
 
 log = logging.getLogger("loa.retention")
 CLAIM = "loa:daily:"
@@ -34,8 +36,14 @@ def daily(ctx: Context, now: dt.datetime | None = None, force: bool = False) -> 
     with ctx.transaction() as session:
         anchor = audit_anchor.make(session, now=now)
     log.info("audit anchor %s", anchor.line())
+    media_cleaned = cleanup_unused(ctx, now)
     if ctx.settings.audit_anchor_file is not None:
         audit_anchor.append(ctx.settings.audit_anchor_file, anchor)
-    report = {"disabled": len(disabled), "audit_pruned": pruned, "audit_anchored": anchor.seq}
+    report = {
+        "disabled": len(disabled),
+        "audit_pruned": pruned,
+        "audit_anchored": anchor.seq,
+        "media_cleaned": media_cleaned,
+    }
     log.info("daily maintenance: %s", report)
     return report

@@ -90,6 +90,11 @@ class Settings:
     graphql_rate_limit: int = 600
     #: Empty: the host of ``base_url``, plus localhost outside production (:attr:`allowed_hosts`).
     trusted_hosts: tuple[str, ...] = ()
+    # Media (core.media): the largest upload of each kind, and how long unused uploads stay.
+    media_max_image_bytes: int = 25_000_000
+    media_max_video_bytes: int = 1_000_000_000
+    media_max_document_bytes: int = 50_000_000
+    media_unused_days: int = 7
     # Media storage (core/media/storage): ``file`` under var_dir/media, or an S3-compatible bucket.
     media_store: str = "file"
     s3_endpoint_url: str | None = None
@@ -218,6 +223,13 @@ VARIABLES: dict[str, tuple[str, str]] = {
         "(host of LOA_BASE_URL; dev adds localhost)",
         "Comma-separated Host header values Loa answers; any other gets a 400.",
     ),
+    "LOA_MEDIA_MAX_IMAGE_BYTES": ("25000000", "Largest image upload (bytes), refused while read."),
+    "LOA_MEDIA_MAX_VIDEO_BYTES": ("1000000000", "Largest video upload (bytes), chunked or not."),
+    "LOA_MEDIA_MAX_DOCUMENT_BYTES": ("50000000", "Largest document (PDF) upload (bytes)."),
+    "LOA_MEDIA_UNUSED_DAYS": (
+        "7",
+        "Days an upload no article or album uses is kept before the daily cleanup removes it.",
+    ),
     "LOA_MEDIA_STORE": (
         "file",
         "Where media bytes are kept: `file` (under `LOA_VAR_DIR/media`, one machine) or `s3` "
@@ -317,6 +329,10 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         trusted_hosts=tuple(
             h.strip() for h in env_map.get("LOA_TRUSTED_HOSTS", "").split(",") if h.strip()
         ),
+        media_max_image_bytes=int(env_map.get("LOA_MEDIA_MAX_IMAGE_BYTES", "25000000")),
+        media_max_video_bytes=int(env_map.get("LOA_MEDIA_MAX_VIDEO_BYTES", "1000000000")),
+        media_max_document_bytes=int(env_map.get("LOA_MEDIA_MAX_DOCUMENT_BYTES", "50000000")),
+        media_unused_days=int(env_map.get("LOA_MEDIA_UNUSED_DAYS", "7")),
         **_media_store(env_map),
         media_max_pixels=int(env_map.get("LOA_MEDIA_MAX_PIXELS", "50000000")),
         media_max_video_seconds=int(env_map.get("LOA_MEDIA_MAX_VIDEO_SECONDS", "1800")),

@@ -9,6 +9,7 @@ handler nor a parser ever holds more than the limit (plus one chunk) in memory.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from starlette.requests import Request
@@ -60,15 +61,25 @@ class BodyLimit:
     exception stops here rather than reaching the server's error log.
     """
 
-    def __init__(self, app: ASGIApp, *, limit: int) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        limit: int,
+        limits: Callable[[Scope], int | None] | None = None,
+    ) -> None:
         self.app = app
         self.limit = limit
+        #: A request's own limit where it has one (media uploads: the limit of their kind).
+        self.limits = limits
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         limit = self.limit
+        if self.limits is not None:
+            limit = self.limits(scope) or limit
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
         declared = declared_length(headers)
         exceeded = declared is not None and declared > limit

@@ -61,8 +61,11 @@ class LoaView(GraphQL[RequestContext, None]):
         ide: bool,
         cache: ResponseCache | None = None,
         rate_limit: int = 0,
+        uploads: bool = False,
     ) -> None:
-        super().__init__(schema, graphql_ide="graphiql" if ide else None)
+        super().__init__(
+            schema, graphql_ide="graphiql" if ide else None, multipart_uploads_enabled=uploads
+        )
         self.ctx = ctx
         self.authenticated = authenticated
         self.cache = cache
@@ -190,4 +193,5 @@ def public_app(ctx: Context) -> ASGIApp:
 def management_app(ctx: Context) -> ASGIApp:
     """``/api/graphql``: a session with both factors or an API token (see :func:`authenticate`)."""
     schema = management_schema(ctx.settings)
-    return LoaView(schema, ctx, authenticated=True, ide=False)
+    # The GraphQL multipart request spec (uploadMedia); session callers still need CSRF.
+    return LoaView(schema, ctx, authenticated=True, ide=False, uploads=True)

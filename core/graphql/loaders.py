@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from strawberry.dataloader import DataLoader
 
 from core.content.models import Agency, Article, Category
+from core.media.reads import Used, media_of_articles
 from core.units.models import Unit
 
 M = TypeVar("M", Agency, Category, Unit)
@@ -56,6 +57,8 @@ class Loaders:
     category: DataLoader[int, Category | None]
     unit: DataLoader[int, Unit | None]
     agency: DataLoader[int, Agency | None]
+    #: Media each article uses (core.media.reads.Used), by article id.
+    media: DataLoader[int, list[Used]]
 
     @classmethod
     def build(cls, read: Reader) -> Loaders:
@@ -64,6 +67,7 @@ class Loaders:
             category=DataLoader(load_fn=_by_id(read, Category)),
             unit=DataLoader(load_fn=_by_id(read, Unit)),
             agency=DataLoader(load_fn=_by_id(read, Agency)),
+            media=DataLoader(load_fn=_media(read)),
         )
 
     def prefetch(self, articles: Collection[Article], wanted: Collection[str]) -> None:
@@ -74,6 +78,15 @@ class Loaders:
             _prime(self.unit, self.read, Unit, (a.unit_id for a in articles))
         if "agency" in wanted:
             _prime(self.agency, self.read, Agency, (a.agency_id for a in articles))
+
+
+def _media(read: Reader) -> Callable[[list[int]], Awaitable[list[list[Used]]]]:
+    async def load(ids: list[int]) -> list[list[Used]]:
+        with read() as session:
+            found = media_of_articles(session, set(ids))
+        return [found.get(i, []) for i in ids]
+
+    return load
 
 
 def resolve(loader: DataLoader[int, M | None], key: int | None, shape: Callable[[M], T]) -> Any:

@@ -19,6 +19,7 @@ from core.graphql.mutations.articles import (
     update_article,
 )
 from core.graphql.mutations.channel_targets import create_channel_target, update_channel_target
+from core.graphql.mutations.media import MediaMutation
 from core.graphql.mutations.moderation import ModerationMutation
 from core.graphql.mutations.workflow import WorkflowMutation
 from core.graphql.queries import managed_articles
@@ -26,6 +27,7 @@ from core.graphql.queries.accounts import AccountQuery
 from core.graphql.queries.categories import categories
 from core.graphql.queries.channel_targets import channel_targets
 from core.graphql.queries.feedback import FeedbackMutation, FeedbackQuery
+from core.graphql.queries.media_items import MediaItemsQuery
 from core.graphql.queries.moderation import ModerationQuery
 from core.graphql.queries.reports import periodic_report, quota_report
 from core.graphql.queries.units import units
@@ -41,7 +43,7 @@ from core.settings import Settings
 
 
 @strawberry.type
-class Query(AccountQuery, WorkflowQuery, FeedbackQuery, ModerationQuery):
+class Query(AccountQuery, WorkflowQuery, FeedbackQuery, ModerationQuery, MediaItemsQuery):
     article: ManagedArticle | None = strawberry.field(
         resolver=managed_articles.article, description="An article in any status, by id."
     )
@@ -56,7 +58,9 @@ class Query(AccountQuery, WorkflowQuery, FeedbackQuery, ModerationQuery):
 
 
 @strawberry.type
-class Mutation(AccountMutation, WorkflowMutation, FeedbackMutation, ModerationMutation):
+class Mutation(
+    AccountMutation, WorkflowMutation, FeedbackMutation, ModerationMutation, MediaMutation
+):
     create_article: ArticlePayload = strawberry.mutation(resolver=create_article)
     update_article: ArticlePayload = strawberry.mutation(resolver=update_article)
     approve_article: ArticlePayload = strawberry.mutation(resolver=approve_article)

@@ -10,6 +10,7 @@ from core.graphql.limits import extensions
 from core.graphql.queries.article import article
 from core.graphql.queries.articles import articles
 from core.graphql.queries.categories import categories
+from core.graphql.queries.media_library import MediaLibraryQuery
 from core.graphql.queries.units import units
 from core.graphql.storable_text import RefuseUnstorableText
 from core.graphql.types.article import Article
@@ -20,7 +21,7 @@ from core.settings import Settings
 
 
 @strawberry.type(description="Published, in-window content of Loa.")
-class Query:
+class Query(MediaLibraryQuery):
     articles: ArticleConnection = strawberry.field(
         resolver=articles, description="Published articles, newest first."
     )

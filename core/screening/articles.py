@@ -53,8 +53,11 @@ def judge(lexicon: Lexicon, texts: dict[str, str]) -> tuple[Decision, list[dict[
 
 
 def screen(session: Session, article: Article) -> Decision:
-    """Judge the article as it now stands and store the verdict on it."""
-    decision, spans = judge(unit_lexicon(session, article.unit_id), article_texts(article))
+    """Judge the article as it now stands (with its media's alt text and captions); store it."""
+    from core.media.texts import media_texts
+
+    texts = {**article_texts(article), **media_texts(session, article.id)}
+    decision, spans = judge(unit_lexicon(session, article.unit_id), texts)
     article.moderation = decision.value
     article.moderation_spans = spans
     return decision

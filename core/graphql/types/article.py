@@ -17,16 +17,35 @@ from core.graphql.loaders import Loaders, resolve
 from core.graphql.request import RequestContext
 from core.graphql.types.agency import Agency
 from core.graphql.types.category import Category
+from core.graphql.types.media import (
+    Document,
+    Image,
+    Urls,
+    Video,
+    document_of,
+    image_of,
+    page,
+    video_of,
+)
 from core.graphql.types.unit import Unit
+from core.media.models import MediaAsset
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 Info = strawberry.Info[RequestContext, Any]
 
 
-@strawberry.type
+@strawberry.type(description="The item's representative image.")
 class Cover:
-    url: str
     caption: str
+    alt: str
+    image: Image | None = strawberry.field(
+        description="The image from the media library; null for a cover given by URL."
+    )
+    given_url: strawberry.Private[str]
+
+    @strawberry.field(description="The cover's URL; with `width`, the size nearest above it.")
+    def url(self, width: int | None = None) -> str:
+        return self.image.url(width) if self.image is not None else self.given_url
 
 
 @strawberry.type(description="A published article. Times are ISO 8601 in UTC.")
@@ -36,7 +55,6 @@ class Article:
     title: str
     summary: str
     body_html: str = strawberry.field(description="Sanitised HTML.")
-    cover: Cover | None
     source: str
     author: str
     published_at: dt.datetime | None
@@ -48,6 +66,9 @@ class Article:
     unit_id: strawberry.Private[int]
     agency_id: strawberry.Private[int | None]
     loaders: strawberry.Private[Loaders]
+    row_id: strawberry.Private[int]
+    given_cover: strawberry.Private[Cover | None]
+    urls: strawberry.Private[Urls]
 
     @strawberry.field(description="publishedAt in Asia/Ho_Chi_Minh, ISO 8601 with offset.")
     def published_at_local(self) -> str | None:
@@ -67,20 +88,48 @@ class Article:
     def agency(self) -> Agency | None:
         return resolve(self.loaders.agency, self.agency_id, Agency.of)
 
+    async def _uses(self, role: str) -> list[MediaAsset]:
+        return [u.asset for u in await self.loaders.media.load(self.row_id) if u.role == role]
+
+    @strawberry.field(description="The representative image (S0.5); null if there is none.")
+    async def cover(self) -> Cover | None:
+        for asset in await self._uses("cover"):
+            image = image_of(asset, self.urls)
+            return Cover(caption=asset.caption, alt=asset.alt, image=image, given_url="")
+        return self.given_cover
+
+    # Each list takes ``first`` (its size in the public query cost, core.graphql.limits).
+    @strawberry.field(description="The article's photos, in order.")
+    async def gallery(self, first: int = 20) -> list[Image]:
+        found = await self._uses("gallery")
+        return [image_of(a, self.urls) for a in found[: page(first)]]
+
+    @strawberry.field(description="The article's video clips, in order.")
+    async def videos(self, first: int = 5) -> list[Video]:
+        return [video_of(a, self.urls) for a in (await self._uses("video"))[: page(first)]]
+
+    @strawberry.field(description="Documents attached to the article (PDF, read inline).")
+    async def attachments(self, first: int = 10) -> list[Document]:
+        found = await self._uses("attachment")
+        return [document_of(a, self.urls) for a in found[: page(first)]]
+
 
 def article_fields(article: ArticleModel, rc: RequestContext) -> dict[str, Any]:
     """The constructor arguments of :class:`Article`, shared by the management type."""
     audience = article.audience
     cover = (
-        Cover(url=article.cover_url, caption=article.cover_caption) if article.cover_url else None
+        Cover(caption=article.cover_caption, alt="", image=None, given_url=article.cover_url)
+        if article.cover_url
+        else None
     )
+    # The management API shows drafts: their media only through signed, expiring URLs.
+    signer = rc.ctx.sealer if rc.actor is not None else None
     return {
         "id": strawberry.ID(article.uid),
         "slug": article.slug,
         "title": article.title,
         "summary": article.summary,
         "body_html": article.body_html,
-        "cover": cover,
         "source": article.source,
         "author": article.author_name,
         "published_at": article.published_at,
@@ -92,6 +141,9 @@ def article_fields(article: ArticleModel, rc: RequestContext) -> dict[str, Any]:
         "unit_id": article.unit_id,
         "agency_id": article.agency_id,
         "loaders": rc.loaders,
+        "row_id": article.id,
+        "given_cover": cover,
+        "urls": Urls(rc.ctx.settings.base_url, signer),
     }
 
 

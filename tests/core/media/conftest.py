@@ -22,6 +22,7 @@ from typing import Any
 
 import pytest
 
+from core.context import Context
 from core.media.storage import MediaStore, make_store
 from core.settings import Secret, Settings
 
@@ -102,3 +103,27 @@ def _client(settings: Settings) -> Any:
         aws_access_key_id=settings.s3_access_key_id,
         aws_secret_access_key=settings.s3_secret_access_key.reveal(),
     )
+
+
+# --- the media library's tests: a context keeping its media in ``media_store`` -----------------
+@pytest.fixture
+def library(ctx: Context, tree: dict[str, Any], media_store: MediaStore) -> MediaStore:
+    """``ctx`` (with the test tree) keeping its media in ``media_store``: both backends."""
+    from core.media.current_store import EXTRA
+
+    ctx.extras[EXTRA] = media_store
+    return media_store
+
+
+@pytest.fixture
+def web(ctx: Context, library: MediaStore) -> Iterator[Any]:
+    """The whole app (edge included) on ``ctx``, with the media store of ``library``."""
+    from starlette.testclient import TestClient
+
+    from core.app import create_app
+
+    app = create_app(ctx.settings, ctx=ctx, embedded_worker=False)
+    with TestClient(
+        app, base_url="http://loa.test", raise_server_exceptions=False, follow_redirects=False
+    ) as client:
+        yield client

@@ -1,0 +1,58 @@
+"""Reading the library for an interface: media of articles, albums of a unit (no permission
+needed: what reaches a public interface is public by :mod:`core.media.access`'s rule)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.media.models import MediaAlbum, MediaAlbumItem, MediaAsset, MediaUse
+
+
+@dataclass(frozen=True)
+class Used:
+    role: str
+    position: int
+    asset: MediaAsset
+
+
+def media_of_articles(session: Session, article_ids: Collection[int]) -> dict[int, list[Used]]:
+    """Every use of media by these articles, in role and position order, assets loaded."""
+    out: dict[int, list[Used]] = defaultdict(list)
+    if not article_ids:
+        return out
+    rows = session.execute(
+        select(MediaUse.article_id, MediaUse.role, MediaUse.position, MediaAsset)
+        .join(MediaAsset, MediaAsset.id == MediaUse.asset_id)
+        .where(MediaUse.article_id.in_(article_ids))
+        .order_by(MediaUse.article_id, MediaUse.role, MediaUse.position, MediaUse.id)
+    ).all()
+    for article_id, role, position, asset in rows:
+        out[article_id].append(Used(role, position, asset))
+    return out
+
+
+def albums_of_unit(session: Session, unit_id: int) -> list[tuple[MediaAlbum, list[MediaAsset]]]:
+    """The unit's albums, newest first, each with its media in order."""
+    albums = list(
+        session.scalars(
+            select(MediaAlbum)
+            .where(MediaAlbum.unit_id == unit_id)
+            .order_by(MediaAlbum.created_at.desc(), MediaAlbum.id.desc())
+        )
+    )
+    items: dict[int, list[MediaAsset]] = defaultdict(list)
+    if albums:
+        rows = session.execute(
+            select(MediaAlbumItem.album_id, MediaAsset)
+            .join(MediaAsset, MediaAsset.id == MediaAlbumItem.asset_id)
+            .where(MediaAlbumItem.album_id.in_([a.id for a in albums]))
+            .order_by(MediaAlbumItem.album_id, MediaAlbumItem.position)
+        ).all()
+        for album_id, asset in rows:
+            items[album_id].append(asset)
+    return [(album, items[album.id]) for album in albums]
