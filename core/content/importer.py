@@ -216,17 +216,32 @@ def _fetch_covers(
     with ctx.sessions() as session:
         wanted = [d["slug"] for _, d in batch if d["cover_url"]]
         existing = set(session.scalars(select(Article.slug).where(Article.slug.in_(wanted))))
+        codes = {d["unit_code"] for _, d in batch if d["cover_url"]}
+        writable = {
+            u.code
+            for u in session.scalars(
+                select(Unit).where(Unit.scheme == CURRENT_SCHEME, Unit.code.in_(codes))
+            )
+            if actor.can(Permission.WRITE_CONTENT, u.path)
+        }
     kept = []
     for number, data in batch:
-        if data["cover_url"] and data["slug"] not in existing:
+        # A line refused for its unit is reported by _load; only lines to store are fetched.
+        if data["cover_url"] and data["slug"] not in existing and data["unit_code"] in writable:
             try:
                 data["cover_asset_id"] = import_cover(ctx, actor, data)
             except ValidationFailed as exc:
-                report.errors.append((number, f"cover_image_url: {exc.message}"))
+                report.errors.append((number, _cover_reason(exc)))
                 continue
             data["cover_url"] = ""  # the library's copy is the cover now
         kept.append((number, data))
     return kept
+
+
+def _cover_reason(exc: ValidationFailed) -> str:
+    """``cover_image_url: why`` (the upload's ``file`` is the cover; alt and caption keep names)."""
+    named = {"file": "cover_image_url"}
+    return "; ".join(f"{named.get(k, k)}: {v}" for k, v in exc.fields.items())
 
 
 def import_cover(ctx: Context, actor: Actor, data: dict[str, Any]) -> int:

@@ -148,3 +148,21 @@ def test_an_inward_cover_url_is_refused_by_the_outbound_client(importing, origin
     with importing.sessions() as session:
         assert session.scalar(select(func.count()).select_from(Article)) == 0
         assert session.scalar(select(func.count()).select_from(MediaAsset)) == 0
+
+
+def test_loa_import_prints_the_line_of_a_cover_not_fetched(importing, origin, tmp_path):
+    from click.testing import CliRunner
+
+    from core.cli import main
+    from tests.core.test_audit import cli_env
+
+    path = tmp_path / "posts.jsonl"
+    lines = [_line("tot", f"{origin}/anh.jpg")]
+    lines.append(_line("noi-bo", f"{origin}/anh.jpg"))
+    path.write_text("\n".join(lines), encoding="utf-8")
+    env = {**cli_env(importing), "LOA_OUTBOUND_ALLOW_NETWORKS": ""}
+    result = CliRunner().invoke(main, ["import", str(path)], env=env)
+    assert result.exit_code == 1
+    assert "line 1: cover_image_url: not fetched" in result.output
+    assert "line 2: cover_image_url: not fetched" in result.output
+    assert "imported 0, already present 0, bad 2" in result.output
