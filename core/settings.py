@@ -13,6 +13,7 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 
@@ -94,6 +95,13 @@ class Settings:
     media_max_video_bytes: int = 1_000_000_000
     media_max_document_bytes: int = 50_000_000
     media_unused_days: int = 7
+    # Media storage (core/media/storage): ``file`` under var_dir/media, or an S3-compatible bucket.
+    media_store: str = "file"
+    s3_endpoint_url: str | None = None
+    s3_bucket: str = ""
+    s3_region: str = "us-east-1"
+    s3_access_key_id: str | None = None
+    s3_secret_access_key: Secret | None = None
     extra: Mapping[str, str] = field(default_factory=dict)
 
     def __repr__(self) -> str:
@@ -219,6 +227,22 @@ VARIABLES: dict[str, tuple[str, str]] = {
         "7",
         "Days an upload no article or album uses is kept before the daily cleanup removes it.",
     ),
+    "LOA_MEDIA_STORE": (
+        "file",
+        "Where media bytes are kept: `file` (under `LOA_VAR_DIR/media`, one machine) or `s3` "
+        "(an S3-compatible bucket every web process and worker shares).",
+    ),
+    "LOA_S3_ENDPOINT_URL": (
+        "(unset: AWS)",
+        "URL of the S3-compatible service (MinIO, Ceph RADOS Gateway, a government cloud).",
+    ),
+    "LOA_S3_BUCKET": ("(unset)", "Bucket media objects are kept in; required with `s3`."),
+    "LOA_S3_REGION": ("us-east-1", "Region the requests are signed for (MinIO: `us-east-1`)."),
+    "LOA_S3_ACCESS_KEY_ID": (
+        "(unset: boto3's own chain)",
+        "Access key of the bucket's account; set with the secret below, or neither.",
+    ),
+    "LOA_S3_SECRET_ACCESS_KEY": ("(unset)", "Its secret key; never logged."),
 }
 
 
@@ -300,6 +324,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         media_max_video_bytes=int(env_map.get("LOA_MEDIA_MAX_VIDEO_BYTES", "1000000000")),
         media_max_document_bytes=int(env_map.get("LOA_MEDIA_MAX_DOCUMENT_BYTES", "50000000")),
         media_unused_days=int(env_map.get("LOA_MEDIA_UNUSED_DAYS", "7")),
+        **_media_store(env_map),
     )
 
 
@@ -310,3 +335,31 @@ def _networks(text: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network,
         return parse_networks(text)
     except ValueError as exc:
         raise SettingsError(f"LOA_OUTBOUND_ALLOW_NETWORKS: {exc}") from None
+
+
+def _media_store(env_map: Mapping[str, str]) -> dict[str, Any]:
+    """The ``media_store`` and ``s3_*`` settings, refused whole when they cannot work."""
+    store = env_map.get("LOA_MEDIA_STORE", "file")
+    secret = env_map.get("LOA_S3_SECRET_ACCESS_KEY") or None
+    values: dict[str, Any] = {
+        "media_store": store,
+        "s3_endpoint_url": env_map.get("LOA_S3_ENDPOINT_URL") or None,
+        "s3_bucket": env_map.get("LOA_S3_BUCKET", ""),
+        "s3_region": env_map.get("LOA_S3_REGION") or "us-east-1",
+        "s3_access_key_id": env_map.get("LOA_S3_ACCESS_KEY_ID") or None,
+        "s3_secret_access_key": Secret(secret) if secret else None,
+    }
+    if store not in ("file", "s3"):
+        raise SettingsError(f"LOA_MEDIA_STORE must be 'file' or 's3', not {store!r}")
+    if (url := values["s3_endpoint_url"]) and not _is_http_url(url):
+        raise SettingsError(f"LOA_S3_ENDPOINT_URL must be an http(s) URL, not {_masked(url)!r}")
+    if store == "s3" and not values["s3_bucket"]:
+        raise SettingsError("LOA_MEDIA_STORE=s3 needs LOA_S3_BUCKET")
+    if (values["s3_access_key_id"] is None) != (secret is None):
+        raise SettingsError("LOA_S3_ACCESS_KEY_ID and LOA_S3_SECRET_ACCESS_KEY go together")
+    return values
+
+
+def _is_http_url(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.hostname)

@@ -1,14 +1,13 @@
 """Media for tests: real files made here (never committed binaries), accounts, and stand-ins.
 
-``png``, ``pdf`` and ``mp4`` write real files. Until the storage and inspection slices land
-on this branch, :func:`install_stand_ins` puts minimal stand-ins for ``core.media.storage``
-and ``core.media.inspect`` into ``sys.modules`` (tests only; the real ones win when present).
+``png``, ``pdf`` and ``mp4`` write real files. Until the inspection slice lands on this
+branch, :func:`install_stand_ins` puts a minimal stand-in for ``core.media.inspect`` into
+``sys.modules`` (tests only; the real one wins when present).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import importlib.util
 import shutil
 import struct
@@ -16,7 +15,6 @@ import subprocess
 import sys
 import types
 import zlib
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -128,61 +126,6 @@ def token_for(ctx: Context, username: str, unit_id: int, role: str = "editor") -
 
 
 # --- stand-ins until the storage and inspection slices land ------------------------------------
-class MemoryStore:
-    """A MediaStore in memory: what the storage slice's interface promises, nothing more."""
-
-    def __init__(self) -> None:
-        self.objects: dict[str, bytes] = {}
-        self.types: dict[str, str] = {}
-
-    def put_file(self, key: str, path: Path, content_type: str) -> None:
-        self.objects[key] = path.read_bytes()
-        self.types[key] = content_type
-
-    def exists(self, key: str) -> bool:
-        return key in self.objects
-
-    def size(self, key: str) -> int:
-        return len(self._get(key))
-
-    def read_range(self, key: str, start: int = 0, end: int | None = None) -> Iterator[bytes]:
-        data = self._get(key)
-        stop = len(data) if end is None else end + 1
-        for i in range(start, stop, 1 << 20):
-            yield data[i : min(stop, i + (1 << 20))]
-
-    def delete(self, key: str) -> None:
-        self.objects.pop(key, None)
-
-    def keys(self, prefix: str = "") -> Iterator[str]:
-        return iter(sorted(k for k in self.objects if k.startswith(prefix)))
-
-    def _get(self, key: str) -> bytes:
-        try:
-            return self.objects[key]
-        except KeyError:
-            raise sys.modules["core.media.storage"].MediaMissing(key) from None
-
-
-def _storage_stand_in() -> types.ModuleType:
-    module = types.ModuleType("core.media.storage")
-
-    class MediaMissing(LookupError):
-        pass
-
-    def content_key(path: Path, suffix: str) -> str:
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        return f"sha256/{digest[:2]}/{digest[2:4]}/{digest}.{suffix}"
-
-    def make_store(settings: Any) -> MemoryStore:
-        return MemoryStore()
-
-    module.MediaMissing = MediaMissing  # type: ignore[attr-defined]
-    module.content_key = content_key  # type: ignore[attr-defined]
-    module.make_store = make_store  # type: ignore[attr-defined]
-    return module
-
-
 def _inspect_stand_in() -> types.ModuleType:
     module = types.ModuleType("core.media.inspect")
 
@@ -255,11 +198,8 @@ def _inspect_stand_in() -> types.ModuleType:
 
 
 def install_stand_ins() -> None:
-    """Stand-ins for the media slices not on this branch yet (the real modules win)."""
-    for name, make in (
-        ("core.media.storage", _storage_stand_in),
-        ("core.media.inspect", _inspect_stand_in),
-    ):
+    """A stand-in for the inspection slice until it is on this branch (the real one wins)."""
+    for name, make in (("core.media.inspect", _inspect_stand_in),):
         if name not in sys.modules and importlib.util.find_spec(name) is None:
             sys.modules[name] = make()
 

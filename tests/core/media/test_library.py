@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -108,9 +107,17 @@ def test_a_refused_file_leaves_nothing_behind(ctx, tree, tmp_path, monkeypatch):
 
 
 def test_a_failure_after_storing_deletes_what_it_stored(ctx, tree, tmp_path, monkeypatch):
+    import tempfile
+
+    import core.audit
+
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
     kept = media.upload(ctx, editor(tree), "14932", png(tmp_path / "k.png", seed=1), "k.png")
     before = sorted(_keys(ctx))
-    import core.audit
+
+    real_record = core.audit.record
 
     def broken(*args, **kwargs):
         raise RuntimeError("database went away")
@@ -118,11 +125,10 @@ def test_a_failure_after_storing_deletes_what_it_stored(ctx, tree, tmp_path, mon
     monkeypatch.setattr(core.audit, "record", broken)
     with pytest.raises(RuntimeError):
         media.upload(ctx, editor(tree), "14932", png(tmp_path / "n.png", seed=2), "n.png")
-    monkeypatch.undo()
+    monkeypatch.setattr(core.audit, "record", real_record)
     assert sorted(_keys(ctx)) == before  # the new files went, the old ones stayed
     assert [a for a in _assets(ctx)] == [kept.id]
-    temp = Path(__import__("tempfile").gettempdir())
-    assert not list(temp.glob("loa-media-*"))
+    assert list(scratch.iterdir()) == []  # the scratch directories went too
 
 
 def _assets(ctx: Context) -> list[int]:
