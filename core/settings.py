@@ -102,6 +102,9 @@ class Settings:
     s3_region: str = "us-east-1"
     s3_access_key_id: str | None = None
     s3_secret_access_key: Secret | None = None
+    # Media checked by content (core/media/inspect): the bounds of what is decoded.
+    media_max_pixels: int = 50_000_000
+    media_max_video_seconds: int = 1800
     extra: Mapping[str, str] = field(default_factory=dict)
 
     def __repr__(self) -> str:
@@ -243,6 +246,12 @@ VARIABLES: dict[str, tuple[str, str]] = {
         "Access key of the bucket's account; set with the secret below, or neither.",
     ),
     "LOA_S3_SECRET_ACCESS_KEY": ("(unset)", "Its secret key; never logged."),
+    "LOA_MEDIA_MAX_PIXELS": (
+        "50000000",
+        "Most pixels (width × height) an uploaded picture may have; checked before decoding "
+        "(Pillow refuses above 178956970 whatever this says).",
+    ),
+    "LOA_MEDIA_MAX_VIDEO_SECONDS": ("1800", "Longest video (seconds) an upload may be."),
 }
 
 
@@ -325,6 +334,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         media_max_document_bytes=int(env_map.get("LOA_MEDIA_MAX_DOCUMENT_BYTES", "50000000")),
         media_unused_days=int(env_map.get("LOA_MEDIA_UNUSED_DAYS", "7")),
         **_media_store(env_map),
+        media_max_pixels=int(env_map.get("LOA_MEDIA_MAX_PIXELS", "50000000")),
+        media_max_video_seconds=int(env_map.get("LOA_MEDIA_MAX_VIDEO_SECONDS", "1800")),
     )
 
 

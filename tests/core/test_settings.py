@@ -46,3 +46,25 @@ def test_secret_never_shows_itself() -> None:
     s = Secret("hunter2-very-secret")
     assert "hunter2" not in repr(s) and "hunter2" not in str(s) and "hunter2" not in f"{s}"
     assert s.reveal() == "hunter2-very-secret"
+
+
+def test_media_limits_are_read_and_default_to_what_the_checks_assume(tmp_path) -> None:
+    import inspect
+
+    from core.media.inspect import clean_image, probe_video
+
+    default = load_settings({"LOA_VAR_DIR": str(tmp_path)})
+    assert inspect.signature(clean_image).parameters["max_pixels"].default == (
+        default.media_max_pixels
+    )
+    assert inspect.signature(probe_video).parameters["max_seconds"].default == (
+        default.media_max_video_seconds
+    )
+    chosen = load_settings(
+        {
+            "LOA_VAR_DIR": str(tmp_path),
+            "LOA_MEDIA_MAX_PIXELS": "1000",
+            "LOA_MEDIA_MAX_VIDEO_SECONDS": "60",
+        }
+    )
+    assert (chosen.media_max_pixels, chosen.media_max_video_seconds) == (1000, 60)
