@@ -48,7 +48,7 @@ def seeded(ctx, web, tree) -> Any:
     return web
 
 
-def test_the_demo_articles_have_library_covers_in_the_public_graphql(ctx, seeded):
+def test_the_demo_has_library_covers_and_an_album_in_the_public_graphql(ctx, seeded):
     with ctx.sessions() as session:
         kinds = dict(
             session.execute(select(MediaAsset.kind, func.count()).group_by(MediaAsset.kind)).all()
@@ -67,16 +67,13 @@ def test_the_demo_articles_have_library_covers_in_the_public_graphql(ctx, seeded
     assert any(n["gallery"] for n in nodes)
     assert any(n["attachments"] and n["attachments"][0]["pages"] == 1 for n in nodes)
     assert any(n["videos"] and n["videos"][0]["duration"] > 2 for n in nodes)
-
-
-def test_the_demo_album_is_in_the_public_media_library(seeded):
     [album] = _gql(seeded, LIBRARY)["mediaLibrary"]["albums"]
     assert album["title"] == "Hình ảnh quê hương"
     assert len(album["images"]) == 4 and all(i["alt"] for i in album["images"])
     assert len(album["videos"]) == 1
 
 
-def test_the_demo_feeds_enclose_the_cover_image(seeded):
+def test_the_demo_feeds_enclose_the_cover_image_and_a_rerun_adds_no_media(ctx, seeded):
     rss = ET.fromstring(seeded.get("/feeds/14932/rss.xml").content)
     items = rss.findall("channel/item")
     assert items
@@ -95,9 +92,6 @@ def test_the_demo_feeds_enclose_the_cover_image(seeded):
         assert link is not None and link.get("type") == "image/jpeg" and int(link.get("length"))
     feed = json.loads(seeded.get("/feeds/14932/feed.json").content)
     assert all(i["image"].startswith("http://loa.test/media/sha256/") for i in feed["items"])
-
-
-def test_seeding_twice_adds_no_media(ctx, seeded):
     with ctx.sessions() as session:
         before = session.scalar(select(func.count()).select_from(MediaAsset))
     assert seed(ctx)["articles"] == 0
