@@ -1,12 +1,13 @@
 """``python -m bench media``: upload-to-ready time and the web process's memory for media.
 
-A ``loa serve`` subprocess (SQLite, local media store) receives, through the real
+A fresh ``loa serve`` subprocess per file (SQLite, local media store) receives, through the real
 ``POST /api/media`` endpoint with an API token, a 12-megapixel photo with EXIF (Pillow) and a
 ~50 MB video (ffmpeg's test pattern with noise, so it does not compress away), each beside a
 smaller one of its kind. The request returns when the file is checked, cleaned, sized and
 stored, so its duration is upload-to-ready. Memory is the web process's own: its peak RSS
 (``VmHWM``, reset through ``/proc/<pid>/clear_refs`` before each upload) against its RSS at
-rest after a warm-up upload. ffprobe/ffmpeg run as children and are not counted.
+rest after a warm-up upload (a fresh process each, so one file's freed-but-kept heap does not
+hide the next one's). ffprobe/ffmpeg run as children and are not counted.
 Writes ``bench/out/media.json`` and only its own section of ``bench/RESULTS.md``.
 """
 
@@ -143,7 +144,7 @@ def _upload(base: str, token: str, path: Path, pid: int, **texts: str) -> dict[s
         "file": path.name,
         "bytes": path.stat().st_size,
         "seconds": round(seconds, 2),
-        "rss_before": rest,
+        "rss_at_rest": rest,
         "peak_rss": _status(pid, "VmHWM"),
     }
 
@@ -159,6 +160,12 @@ def run() -> dict[str, Any]:
         (video(work / "video-small.mp4", 4), {}),
         (video(work / "video-50mb.mp4", 20), {}),
     ]
+    rows = [_measure(path, texts, work) for path, texts in files]
+    return {"machine": machine(), "uploads": rows}
+
+
+def _measure(path: Path, texts: dict[str, str], work: Path) -> dict[str, Any]:
+    """One file in a fresh ``loa serve``: its RSS at rest after a warm-up, then the upload."""
     url = sqlite_url("media", fresh=True)
     shutil.rmtree(OUT / "media", ignore_errors=True)
     token = _token(url)
@@ -170,14 +177,10 @@ def run() -> dict[str, Any]:
         wait_http(proc, f"{base}/healthz")
         warm = photo(work / "warm.jpg", (640, 480))
         _upload(base, token, warm, proc.pid, alt="Ảnh", caption="Ảnh")
-        rest = _status(proc.pid, "VmRSS")
-        rows = []
-        for path, texts in files:
-            log(f"uploading {path.name} ({path.stat().st_size / 1e6:.1f} MB)")
-            rows.append(_upload(base, token, path, proc.pid, **texts))
+        log(f"uploading {path.name} ({path.stat().st_size / 1e6:.1f} MB)")
+        return _upload(base, token, path, proc.pid, **texts)
     finally:
         proc.stop()
-    return {"machine": machine(), "rss_at_rest": rest, "uploads": rows}
 
 
 def _mb(n: int) -> str:
@@ -188,19 +191,20 @@ def section(result: dict[str, Any]) -> str:
     lines = [
         HEADING,
         "",
-        f"`{result.get('command', 'python -m bench media')}` — one `loa serve` process (SQLite, "
-        "local store), files sent as the body of `POST /api/media` with an API token; the "
-        "request returns when the file is checked, cleaned, sized and stored (upload-to-ready). "
-        "RSS is the web process's own (ffprobe/ffmpeg run as children and are not counted); "
-        f"at rest after a warm-up upload: {_mb(result['rss_at_rest'])}.",
+        f"`{result.get('command', 'python -m bench media')}` — each file in a fresh `loa serve` "
+        "process (SQLite, local store), sent as the body of `POST /api/media` with an API "
+        "token; the request returns when the file is checked, cleaned, sized and stored "
+        "(upload-to-ready). RSS is the web process's own (ffprobe/ffmpeg run as children and "
+        "are not counted): at rest after a warm-up upload of a small photo, and its peak "
+        "(`VmHWM`, reset just before the upload) while the file is received and processed.",
         "",
-        "| file | size | upload-to-ready | RSS before | peak RSS while processing |",
+        "| file | size | upload-to-ready | RSS at rest | peak RSS while processing |",
         "|---|---:|---:|---:|---:|",
     ]
     for row in result["uploads"]:
         lines.append(
             f"| {row['file']} | {row['bytes'] / 1e6:.1f} MB | {row['seconds']:.2f} s "
-            f"| {_mb(row['rss_before'])} | {_mb(row['peak_rss'])} |"
+            f"| {_mb(row['rss_at_rest'])} | {_mb(row['peak_rss'])} |"
         )
     lines += [
         "",

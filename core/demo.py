@@ -68,7 +68,10 @@ def demo_settings(settings: Settings) -> Settings:
 
 
 def seed(ctx: Context, *, photo_size: tuple[int, int] = (1600, 900)) -> dict[str, int]:
-    """Seed everything once; ``photo_size`` lets tests draw smaller photos."""
+    """Seed everything once; ``photo_size`` lets tests draw smaller photos.
+
+    ``notes`` counts what the demo had to leave out (logged: the video without ffmpeg).
+    """
     with ctx.transaction() as session:
         have_units = session.scalar(
             select(func.count()).select_from(Unit).where(Unit.scheme == CURRENT_SCHEME)
@@ -134,4 +137,4 @@ def seed(ctx: Context, *, photo_size: tuple[int, int] = (1600, 900)) -> dict[str
             created += 1
     for note in notes:
         log.warning("demo: %s", note)
-    return {"articles": created}
+    return {"articles": created, "notes": len(notes)}

@@ -50,6 +50,8 @@ PHOTOS = [
         "Đồi chè trong sương sớm",
     ),
 ]
+#: The program the clip is made with (a test names a missing one).
+FFMPEG = "ffmpeg"
 VIDEO_TITLE = "Phóng sự: ngày hội chuyển đổi số"
 PDF_TITLE = "Quyết định ban hành kế hoạch chuyển đổi số năm 2026"
 ALBUM_TITLE = "Hình ảnh quê hương"
@@ -94,7 +96,7 @@ def photo(path: Path, colours: tuple[tuple[int, int, int], ...], size: tuple[int
 
 def video(path: Path) -> Path | None:
     """Three seconds of ffmpeg's test pattern with a tone, or None without ffmpeg."""
-    ffmpeg = shutil.which("ffmpeg")
+    ffmpeg = shutil.which(FFMPEG)
     if ffmpeg is None:
         return None
     subprocess.run(  # noqa: S603 - a fixed program and our own arguments, no shell

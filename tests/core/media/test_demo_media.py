@@ -44,7 +44,7 @@ def _gql(web: Any, query: str) -> dict[str, Any]:
 @pytest.fixture
 def seeded(ctx, web, tree) -> Any:
     report = seed(ctx, photo_size=(480, 270))
-    assert report["articles"] == 30
+    assert report == {"articles": 30, "notes": 0}
     return web
 
 
@@ -97,3 +97,15 @@ def test_the_demo_feeds_enclose_the_cover_image_and_a_rerun_adds_no_media(ctx, s
     assert seed(ctx)["articles"] == 0
     with ctx.sessions() as session:
         assert session.scalar(select(func.count()).select_from(MediaAsset)) == before
+
+
+def test_without_ffmpeg_the_demo_says_so_and_has_no_video(ctx, library, tree, monkeypatch, caplog):
+    monkeypatch.setattr("core.demo_media.FFMPEG", "no-such-ffmpeg-here")
+    with caplog.at_level("WARNING", logger="loa.demo"):
+        report = seed(ctx, photo_size=(320, 180))
+    assert report == {"articles": 30, "notes": 1}
+    assert "ffmpeg is not installed: the demo has no video" in caplog.text
+    with ctx.sessions() as session:
+        kinds = set(session.scalars(select(MediaAsset.kind)))
+        covers = session.scalar(select(func.count()).where(MediaUse.role == "cover"))
+    assert kinds == {MediaKind.IMAGE, MediaKind.DOCUMENT} and covers == 30
