@@ -41,7 +41,8 @@ def _jpeg() -> bytes:
 
 @pytest.fixture
 def origin(serve: Any) -> str:
-    """The old portal: ``/anh.jpg``, ``/trang.html``, ``/lon.jpg`` (past the limit)."""
+    """The old portal: ``/anh.jpg``, ``/trang.html``, ``/lon.jpg`` (past the limit), and
+    ``/chuyen``, a redirect to another loopback address."""
     photo = _jpeg()
     assert b"Loa test camera" in photo
 
@@ -59,8 +60,17 @@ def origin(serve: Any) -> str:
 
         return StreamingResponse(body(), media_type="image/jpeg")  # no Content-Length
 
+    async def chuyen(request: Request) -> Response:
+        port = request.url.port
+        return Response(status_code=302, headers={"Location": f"http://127.0.0.2:{port}/anh.jpg"})
+
     app = Starlette(
-        routes=[Route("/anh.jpg", anh), Route("/trang.html", trang), Route("/lon.jpg", lon)]
+        routes=[
+            Route("/anh.jpg", anh),
+            Route("/trang.html", trang),
+            Route("/lon.jpg", lon),
+            Route("/chuyen", chuyen),
+        ]
     )
     return serve(app).url
 
@@ -166,3 +176,16 @@ def test_loa_import_prints_the_line_of_a_cover_not_fetched(importing, origin, tm
     assert "line 1: cover_image_url: not fetched" in result.output
     assert "line 2: cover_image_url: not fetched" in result.output
     assert "imported 0, already present 0, bad 2" in result.output
+
+
+def test_a_redirect_to_an_address_not_allowed_is_refused(importing, origin):
+    """Only 127.0.0.1 is opened: the first hop is fetched, the redirect's 127.0.0.2 refused."""
+    import ipaddress
+
+    allow = (ipaddress.ip_network("127.0.0.1/32"),)
+    importing.settings = dataclasses.replace(importing.settings, outbound_allow_networks=allow)
+    report = import_jsonl(importing, SYSTEM, [_line("chuyen", f"{origin}/chuyen")])
+    [(number, message)] = report.errors
+    assert number == 1 and "not fetched" in message and "127.0.0.2" in message
+    with importing.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Article)) == 0
