@@ -129,8 +129,7 @@ def upload(
     title: str = "",
 ) -> MediaAsset:
     """Check, clean and store one uploaded file for ``unit_code``; the caller owns ``path``."""
-    import core.media.inspect as inspect
-    from core.media import processing
+    from core.media import inspect, processing
     from core.media.storage import content_key
 
     with ctx.sessions() as session:
@@ -148,7 +147,7 @@ def upload(
             kind = MediaKind(inspect.sniff(path))
             if size > size_limit(ctx.settings, kind):
                 raise too_large(kind, size_limit(ctx.settings, kind))
-            prepared = processing.prepare(path, work)
+            prepared = processing.prepare(path, work, ctx.settings)
         except inspect.MediaRefused as exc:
             raise MediaRejected(exc.code, exc.message) from None
         keyed = []

@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import core.media.inspect as inspect
+from core.media import inspect
 from core.media.models import MediaKind
+from core.settings import Settings
 from core.text import fold
 
 #: Suffix of a stored file by its content type (keys say what the bytes are).
@@ -80,11 +81,11 @@ def _sized(prefix: str, image: Path, work: Path) -> list[File]:
     ]
 
 
-def prepare(path: Path, work: Path) -> Prepared:
+def prepare(path: Path, work: Path, settings: Settings) -> Prepared:
     """Check ``path`` by its bytes and make every file to keep; MediaRefused if it is refused."""
     kind = MediaKind(inspect.sniff(path))
     if kind is MediaKind.IMAGE:
-        info, clean = inspect.clean_image(path, work)
+        info, clean = inspect.clean_image(path, work, max_pixels=settings.media_max_pixels)
         content_type = IMAGE_FORMATS.get(info.format.upper(), "image/jpeg")
         files = [File("original", clean, content_type, info.width, info.height)]
         files += [
@@ -93,7 +94,11 @@ def prepare(path: Path, work: Path) -> Prepared:
         ]
         return Prepared(kind, content_type, width=info.width, height=info.height, files=files)
     if kind is MediaKind.VIDEO:
-        video = inspect.probe_video(path)
+        video = inspect.probe_video(
+            path,
+            max_seconds=settings.media_max_video_seconds,
+            max_pixels=settings.media_max_pixels,
+        )
         content_type = video_type(video.container)
         poster = inspect.video_poster(path, work)
         files = [

@@ -1,21 +1,15 @@
 """Media for tests: real files made here (never committed binaries), accounts, and stand-ins.
 
-``png``, ``pdf`` and ``mp4`` write real files. Until the inspection slice lands on this
-branch, :func:`install_stand_ins` puts a minimal stand-in for ``core.media.inspect`` into
-``sys.modules`` (tests only; the real one wins when present).
+``png``, ``pdf`` and ``mp4`` write real files; ``token_for`` and ``session_for`` make callers
+of the management API.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
-import shutil
 import struct
 import subprocess
-import sys
-import types
 import zlib
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -70,9 +64,10 @@ def pdf(path: Path, text: str = "Quyet dinh so 12") -> Path:
 
 
 def mp4(path: Path, seconds: float = 1.0) -> Path:
-    """A real short H.264 MP4 (ffmpeg's test pattern); ffmpeg is required where CI runs."""
-    if shutil.which("ffmpeg") is None:
-        raise AssertionError("ffmpeg is required for the video tests (apt-get install ffmpeg)")
+    """A real short H.264 MP4 (ffmpeg's test pattern); without ffmpeg, skipped (failed in CI)."""
+    from tests.support.media_files import need
+
+    need("ffmpeg")
     subprocess.run(
         [
             "ffmpeg", "-v", "error", "-y", "-f", "lavfi",
@@ -123,85 +118,6 @@ def token_for(ctx: Context, username: str, unit_id: int, role: str = "editor") -
             )
         )
     return token
-
-
-# --- stand-ins until the storage and inspection slices land ------------------------------------
-def _inspect_stand_in() -> types.ModuleType:
-    module = types.ModuleType("core.media.inspect")
-
-    class MediaRefused(ValueError):
-        def __init__(self, code: str) -> None:
-            super().__init__(code)
-            self.code = code
-            self.message = f"refused: {code}"
-
-    @dataclass(frozen=True)
-    class Info:
-        width: int = 0
-        height: int = 0
-        format: str = "PNG"
-        duration: float = 1.0
-        codec: str = "h264"
-        audio_codec: str | None = None
-        container: str = "mov,mp4,m4a,3gp,3g2,mj2"
-        pages: int = 1
-        text: str = "Quyết định số 12"
-        has_javascript: bool = False
-
-    @dataclass(frozen=True)
-    class Rendition:
-        name: str
-        path: Path
-        content_type: str
-        width: int
-        height: int
-        size: int
-
-    def sniff(path: Path) -> str:
-        head = path.read_bytes()[:12]
-        if head.startswith(b"\x89PNG"):
-            return "image"
-        if head.startswith(b"%PDF"):
-            return "document"
-        if head[4:8] == b"ftyp":
-            return "video"
-        raise MediaRefused("unknown_type")
-
-    def copy(src: Path, dst: Path, extra: bytes = b"") -> Path:
-        dst.write_bytes(src.read_bytes() + extra)
-        return dst
-
-    def clean_image(src: Path, workdir: Path) -> tuple[Info, Path]:
-        width, height = struct.unpack(">II", src.read_bytes()[16:24])
-        return Info(width, height, "PNG"), copy(src, workdir / "clean.png")
-
-    def image_renditions(clean: Path, workdir: Path) -> list[Rendition]:
-        out = []
-        for fmt, ctype in (("webp", "image/webp"), ("jpg", "image/jpeg")):
-            path = copy(clean, workdir / f"{clean.stem}-w320.{fmt}", fmt.encode())
-            out.append(Rendition(f"w320.{fmt}", path, ctype, 320, 240, path.stat().st_size))
-        return out
-
-    def probe_video(src: Path) -> Info:
-        return Info(160, 120)
-
-    def video_poster(src: Path, workdir: Path) -> Path:
-        return png(workdir / "poster.png", 160, 120, seed=9)
-
-    def inspect_pdf(src: Path, workdir: Path) -> tuple[Info, Path, Path]:
-        return Info(), copy(src, workdir / "clean.pdf"), png(workdir / "thumb.png", 60, 80, 7)
-
-    for name, value in dict(locals()).items():
-        if not name.startswith("_") and name != "module":
-            setattr(module, name, value)
-    return module
-
-
-def install_stand_ins() -> None:
-    """A stand-in for the inspection slice until it is on this branch (the real one wins)."""
-    for name, make in (("core.media.inspect", _inspect_stand_in),):
-        if name not in sys.modules and importlib.util.find_spec(name) is None:
-            sys.modules[name] = make()
 
 
 def session_for(ctx: Context, username: str) -> tuple[str, str]:

@@ -25,7 +25,6 @@ import pytest
 from core.context import Context
 from core.media.storage import MediaStore, make_store
 from core.settings import Secret, Settings
-from tests.support.media import install_stand_ins
 
 S3_ACCESS_KEY_ID = "loa-test-access-key"
 S3_SECRET = "loa-test-SECRET-never-logged"
@@ -110,7 +109,6 @@ def _client(settings: Settings) -> Any:
 @pytest.fixture
 def library(ctx: Context, tree: dict[str, Any], media_store: MediaStore) -> MediaStore:
     """``ctx`` (with the test tree) keeping its media in ``media_store``: both backends."""
-    install_stand_ins()  # the inspection slice, until it is merged
     from core.media.current_store import EXTRA
 
     ctx.extras[EXTRA] = media_store

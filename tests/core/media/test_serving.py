@@ -119,3 +119,12 @@ def test_documents_are_inline_and_sandboxed(ctx, tree, web, tmp_path):
 def test_unknown_keys_are_404(ctx, tree, web):
     assert web.get("/media/sha256/00/00/" + "0" * 64 + ".jpg").status_code == 404
     assert web.get("/media/../../etc/passwd").status_code == 404
+
+
+def test_head_answers_the_headers_without_the_body(ctx, tree, web, tmp_path):
+    asset = _photo(ctx, tree, tmp_path)
+    key = _original(asset)
+    _published_with(ctx, asset)
+    r = web.head(f"/media/{key}")
+    assert r.status_code == 200 and r.content == b""
+    assert int(r.headers["content-length"]) == media_store(ctx).size(key)

@@ -238,3 +238,50 @@ def test_an_upload_may_not_announce_more_than_the_largest_kind(ctx, web, editor_
         headers=_auth(editor_token),
     )
     assert r.status_code == 413
+
+
+def test_a_phone_photo_is_served_without_its_metadata_and_upright(ctx, web, editor_token, tmp_path):
+    from tests.support.media_files import phone_photo
+
+    photo = phone_photo(tmp_path / "home.jpg")  # 400×300 stored, EXIF orientation 6, GPS
+    assert b"LoaPhone" in photo.read_bytes()
+    r = web.post(
+        "/api/media",
+        params={"unit": "14932", "filename": "home.jpg", "alt": "Nhà văn hoá"},
+        content=photo.read_bytes(),
+        headers=_auth(editor_token),
+    )
+    assert r.status_code == 201, r.text
+    asset = r.json()
+    assert (asset["width"], asset["height"]) == (300, 400)  # the orientation applied
+    for rendition in asset["renditions"]:
+        served = web.get(rendition["url"].removeprefix("http://loa.test")).content
+        for secret in (b"LoaPhone", b"Secret Model", b"taken at home", b"where: home", b"Exif"):
+            assert secret not in served, (rendition["name"], secret)
+
+
+def test_a_decompression_bomb_is_refused_and_leaves_nothing(ctx, web, editor_token, tmp_path):
+    from tests.support.media_files import png_bomb
+
+    r = web.post(
+        "/api/media",
+        params={"unit": "14932", "filename": "bomb.png"},
+        content=png_bomb(tmp_path / "bomb.png").read_bytes(),
+        headers=_auth(editor_token),
+    )
+    assert r.status_code == 422 and r.json()["error"]["reason"] == "too_many_pixels"
+    assert _assets(ctx) == 0 and list(media_store(ctx).keys()) == []
+
+
+def test_a_jpeg_html_polyglot_is_refused(ctx, web, editor_token, tmp_path):
+    from tests.support.media_files import phone_photo
+
+    polyglot = phone_photo(tmp_path / "p.jpg").read_bytes() + b"<html><script>alert(1)</script>"
+    r = web.post(
+        "/api/media",
+        params={"unit": "14932", "filename": "p.jpg"},
+        content=polyglot,
+        headers=_auth(editor_token),
+    )
+    assert r.status_code == 422, r.text
+    assert _assets(ctx) == 0 and list(media_store(ctx).keys()) == []
