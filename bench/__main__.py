@@ -2,7 +2,8 @@
 
 Options are passed through: ``--runs``/``--duration`` to the read path,
 ``--targets``/``--concurrency``/``--timeout`` to the fan-out; ``--only`` picks parts.
-``python -m bench chaos [options]`` runs the delivery chaos run alone (``bench.chaos``).
+``python -m bench chaos [options]`` runs the delivery chaos run alone (``bench.chaos``);
+``python -m bench media`` the media uploads (``bench.media``), each writing its own section.
 """
 
 from __future__ import annotations
@@ -23,6 +24,11 @@ def main() -> None:
 
         sys.argv = [f"{sys.argv[0]} chaos", *sys.argv[2:]]
         chaos.main()
+        return
+    if sys.argv[1:2] == ["media"]:
+        from bench import media
+
+        media.main()
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", nargs="+", choices=PARTS, default=list(PARTS))

@@ -153,6 +153,11 @@ def compose() -> str:
         from bench.chaos import section
 
         parts.append(section(chaos))
+    uploads = load("media")
+    if uploads:
+        from bench.media import section as media_section
+
+        parts.append(media_section(uploads))
     if MODERATION_MD.exists():
         parts += [MODERATION_MD.read_text(encoding="utf-8").rstrip() + "\n"]
     return "\n".join(parts).rstrip() + "\n"

@@ -68,6 +68,22 @@ class Audience:
 
 
 @dataclass(frozen=True)
+class ItemImage:
+    """An item's cover image from the media library, as one public file (a JPEG rendition).
+
+    Feeds and channels that attach or enclose the bytes need their URL, type and size;
+    ``alt`` is the text for readers who cannot see it.
+    """
+
+    url: str
+    content_type: str
+    size: int
+    width: int | None
+    height: int | None
+    alt: str = ""
+
+
+@dataclass(frozen=True)
 class Item:
     """An item as channels see it: published content, ready to render."""
 
@@ -89,6 +105,8 @@ class Item:
     published_at: dt.datetime | None
     updated_at: dt.datetime
     audience: Audience = field(default_factory=Audience)
+    #: The cover image from the media library (None: no cover, or only ``cover_url``).
+    cover_image: ItemImage | None = None
 
 
 @dataclass(frozen=True)

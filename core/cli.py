@@ -348,10 +348,11 @@ def demo(port: int, host: str) -> None:
     upgrade(settings)
     ctx = build_context(settings)
     report = seed(ctx)
+    skipped = " (some media left out: see the warnings above)" if report.get("notes") else ""
     base = settings.base_url
     click.echo(
         f"""
-Loa demo — {report["articles"]} new articles seeded
+Loa demo — {report["articles"]} new articles seeded{skipped}
   GraphiQL (public API)     {base}/graphql
   Portal sandbox (received) {base}/sandbox/portal/
   RSS of Thanh Hóa          {base}/feeds/38/rss.xml

@@ -1,5 +1,9 @@
 """Demo content for ``loa demo``: a province, three communes, 30 articles, portal targets.
 
+Each commune's library gets photos, a video and a PDF made at seed time
+(:mod:`core.demo_media`); every article has a library cover, some a gallery, the video or
+the PDF, and each commune an album.
+
 Seeding is idempotent: running the demo twice keeps one copy of everything.
 """
 
@@ -8,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import ipaddress
+import logging
 from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
@@ -19,11 +24,14 @@ from core.context import Context
 from core.db import utcnow
 from core.delivery import targets
 from core.delivery.models import ChannelTarget
+from core.demo_media import dress, seed_library
 from core.outbound import LOOPBACK
 from core.outbound.addresses import literal_host
 from core.settings import Settings
 from core.units.models import CURRENT_SCHEME, Unit
 from core.units.sync import sync
+
+log = logging.getLogger("loa.demo")
 
 PROVINCE = "38"  # Thanh Hóa
 COMMUNES = ("14932", "14950", "15112")
@@ -59,7 +67,11 @@ def demo_settings(settings: Settings) -> Settings:
     return dataclasses.replace(settings, outbound_allow_networks=tuple(allow))
 
 
-def seed(ctx: Context) -> dict[str, int]:
+def seed(ctx: Context, *, photo_size: tuple[int, int] = (1600, 900)) -> dict[str, int]:
+    """Seed everything once; ``photo_size`` lets tests draw smaller photos.
+
+    ``notes`` counts what the demo had to leave out (logged: the video without ffmpeg).
+    """
     with ctx.transaction() as session:
         have_units = session.scalar(
             select(func.count()).select_from(Unit).where(Unit.scheme == CURRENT_SCHEME)
@@ -90,8 +102,11 @@ def seed(ctx: Context) -> dict[str, int]:
                 if target["name"] not in existing_targets:
                     targets.create_target(ctx, SYSTEM, {**target, "unit_code": code})
     created = 0
+    notes: list[str] = []
     if not already:
         now = utcnow()
+        libraries = {code: seed_library(ctx, code, photo_size) for code in COMMUNES}
+        notes = sorted({note for lib in libraries.values() for note in lib.notes})
         for i in range(30):
             code = COMMUNES[i % 3]
             title, category = TOPICS[i % len(TOPICS)]
@@ -104,8 +119,6 @@ def seed(ctx: Context) -> dict[str, int]:
                     "summary": f"{unit.name} thông tin đến người dân: {title.lower()}.",
                     "body_html": f"<p>{title}.</p><p>Người dân {unit.name} vui lòng theo dõi "
                     "và thực hiện theo hướng dẫn của cơ quan chức năng.</p>",
-                    "cover_url": "https://picsum.photos/seed/loa/800/450",
-                    "cover_caption": f"Ảnh minh họa: {title}",
                     "source": f"Cổng thông tin điện tử {unit.name}",
                     "author_name": "Ban Biên tập",
                     "agency_id": agencies.get(unit.id),
@@ -119,6 +132,9 @@ def seed(ctx: Context) -> dict[str, int]:
                     },
                 },
             )
+            dress(ctx, libraries[code], article.id, i // len(COMMUNES))
             actions.approve(ctx, SYSTEM, article.id)
             created += 1
-    return {"articles": created}
+    for note in notes:
+        log.warning("demo: %s", note)
+    return {"articles": created, "notes": len(notes)}

@@ -17,6 +17,13 @@ under the slug it was given and changes nothing.
 
 A post that would be live at national reach is refused: only the national approval chain
 may publish to the nation (S0.4), so such a post comes in as a draft.
+
+Covers: a line's ``cover_image_url`` is fetched (:mod:`core.media.fetch`: the channels' safe
+outbound client, the image size limit, ``LOA_HTTP_TIMEOUT``) and goes through the library's
+upload action, checked and cleaned like any upload, with ``cover_alt`` (else the caption) as
+its alt text; the post's cover is then that library image. A cover that cannot be fetched or
+is refused makes the line bad (reported by number, not imported), like any other fault.
+Only posts not yet imported are fetched, so a rerun fetches and changes nothing.
 """
 
 from __future__ import annotations
@@ -25,10 +32,13 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import tempfile
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
@@ -46,6 +56,7 @@ from core.content.validation import (
 )
 from core.context import Context
 from core.errors import ValidationFailed
+from core.media.models import MediaRole, MediaUse
 from core.text import fold, has_word, slugify, storable
 from core.units.models import CURRENT_SCHEME, Unit
 from core.workflow.reach import NATIONAL, reach
@@ -129,6 +140,8 @@ def _parse(number: int, line: str) -> dict[str, Any]:
     data["status"] = status
     data["published_at"] = when
     data["category_ref"] = category
+    data["cover_alt"] = str(raw.get("cover_alt") or "").strip()
+    data["cover_asset_id"] = None
     return data
 
 
@@ -196,9 +209,78 @@ def _dedupe_slug(
     report.renamed.append((number, asked, candidate))
 
 
+def _fetch_covers(
+    ctx: Context, actor: Actor, batch: list[tuple[int, dict[str, Any]]], report: ImportReport
+) -> list[tuple[int, dict[str, Any]]]:
+    """Bring the covers of posts not yet imported into their unit's library; drop failed lines."""
+    with ctx.sessions() as session:
+        wanted = [d["slug"] for _, d in batch if d["cover_url"]]
+        existing = set(session.scalars(select(Article.slug).where(Article.slug.in_(wanted))))
+        codes = {d["unit_code"] for _, d in batch if d["cover_url"]}
+        writable = {
+            u.code
+            for u in session.scalars(
+                select(Unit).where(Unit.scheme == CURRENT_SCHEME, Unit.code.in_(codes))
+            )
+            if actor.can(Permission.WRITE_CONTENT, u.path)
+        }
+    kept = []
+    for number, data in batch:
+        # A line refused for its unit is reported by _load; only lines to store are fetched.
+        if data["cover_url"] and data["slug"] not in existing and data["unit_code"] in writable:
+            try:
+                data["cover_asset_id"] = import_cover(ctx, actor, data)
+            except ValidationFailed as exc:
+                report.errors.append((number, _cover_reason(exc)))
+                continue
+            data["cover_url"] = ""  # the library's copy is the cover now
+        kept.append((number, data))
+    return kept
+
+
+def _cover_reason(exc: ValidationFailed) -> str:
+    """``cover_image_url: why`` (the upload's ``file`` is the cover; alt and caption keep names)."""
+    named = {"file": "cover_image_url"}
+    return "; ".join(f"{named.get(k, k)}: {v}" for k, v in exc.fields.items())
+
+
+def import_cover(ctx: Context, actor: Actor, data: dict[str, Any]) -> int:
+    """Fetch a post's cover into its unit's library; the new asset's id (ValidationFailed)."""
+    import core.media.inspect as inspect
+    from core.media.actions import size_limit, upload
+    from core.media.fetch import FetchFailed, fetch_to_file
+    from core.media.models import MediaKind
+
+    url = data["cover_url"]
+    with tempfile.TemporaryDirectory(prefix="loa-import-") as work:
+        path = Path(work) / "cover"
+        try:
+            fetch_to_file(ctx.settings, url, path, size_limit(ctx.settings, MediaKind.IMAGE))
+        except FetchFailed as exc:
+            raise ValidationFailed({"cover_image_url": f"not fetched: {exc}"}) from None
+        try:
+            kind = inspect.sniff(path)
+        except inspect.MediaRefused as exc:
+            raise ValidationFailed({"cover_image_url": exc.message}) from None
+        if kind != MediaKind.IMAGE:
+            raise ValidationFailed({"cover_image_url": f"not an image (a {kind})"})
+        name = urlsplit(url).path.rsplit("/", 1)[-1] or "cover"
+        asset = upload(
+            ctx,
+            actor,
+            data["unit_code"],
+            path,
+            name,
+            alt=data["cover_alt"] or data["cover_caption"],
+            caption=data["cover_caption"],
+        )
+    return asset.id
+
+
 def _load(
     ctx: Context, actor: Actor, batch: list[tuple[int, dict[str, Any]]], report: ImportReport
 ) -> None:
+    batch = _fetch_covers(ctx, actor, batch, report)
     with ctx.transaction() as session:
         slugs = [d["slug"] for _, d in batch]
         existing = set(session.scalars(select(Article.slug).where(Article.slug.in_(slugs))))
@@ -300,6 +382,10 @@ def _store(
         article.created_at = article.updated_at = data["published_at"]
     session.add(article)
     session.flush()
+    if data["cover_asset_id"] is not None:
+        session.add(
+            MediaUse(asset_id=data["cover_asset_id"], article_id=article.id, role=MediaRole.COVER)
+        )
     snap = snapshot(article)
     article.content_hash = content_hash(snap)
     session.add(

@@ -16,10 +16,11 @@ from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from core.channels import Audience as AudienceView
-from core.channels import Item
+from core.channels import Item, ItemImage
 from core.content.models import Agency, Article, Audience, Category, Status
 from core.db import utcnow
 from core.errors import ValidationFailed
+from core.media.covers import cover_images
 from core.text import fold
 from core.units.models import CURRENT_SCHEME, Unit
 
@@ -158,7 +159,13 @@ def get_published(session: Session, slug: str, now: dt.datetime | None = None) -
 
 
 def to_item(
-    article: Article, *, unit: Unit, category: Category | None, agency: Agency | None, base_url: str
+    article: Article,
+    *,
+    unit: Unit,
+    category: Category | None,
+    agency: Agency | None,
+    base_url: str,
+    cover_image: ItemImage | None = None,
 ) -> Item:
     a = article.audience
     return Item(
@@ -191,6 +198,7 @@ def to_item(
         )
         if a
         else AudienceView(),
+        cover_image=cover_image,
     )
 
 
@@ -199,7 +207,15 @@ def item_for(session: Session, article: Article, base_url: str) -> Item:
     assert unit is not None
     category = session.get(Category, article.category_id) if article.category_id else None
     agency = session.get(Agency, article.agency_id) if article.agency_id else None
-    return to_item(article, unit=unit, category=category, agency=agency, base_url=base_url)
+    cover = cover_images(session, [article.id], base_url).get(article.id)
+    return to_item(
+        article,
+        unit=unit,
+        category=category,
+        agency=agency,
+        base_url=base_url,
+        cover_image=cover,
+    )
 
 
 def published_items(
@@ -225,6 +241,7 @@ def published_items(
     units = {u.id: u for u in session.scalars(select(Unit).where(Unit.id.in_(unit_ids)))}
     cats = {c.id: c for c in session.scalars(select(Category).where(Category.id.in_(cat_ids)))}
     agencies = {g.id: g for g in session.scalars(select(Agency).where(Agency.id.in_(agency_ids)))}
+    covers = cover_images(session, [a.id for a in page.articles], base_url)
     return [
         to_item(
             a,
@@ -232,6 +249,7 @@ def published_items(
             category=cats.get(a.category_id) if a.category_id else None,
             agency=agencies.get(a.agency_id) if a.agency_id else None,
             base_url=base_url,
+            cover_image=covers.get(a.id),
         )
         for a in page.articles
     ]

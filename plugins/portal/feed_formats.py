@@ -16,6 +16,11 @@ Plain text stays plain text in every format, because readers render some element
 HTML fields (RSS ``content:encoded``, Atom ``content``, JSON Feed ``content_html``) carry the
 body sanitised again here (core's nh3 allowlist): it was sanitised when saved, and a feed is
 the wrong place to trust that every path that wrote the row did so.
+
+A cover image from the media library travels as the file itself, so readers and portals
+need not scrape the page: an RSS ``enclosure`` (and Media RSS ``media:content`` with its
+size and alt text), an Atom ``link rel="enclosure"`` and JSON Feed's ``image``, all naming
+its public JPEG rendition (:class:`core.ItemImage`).
 """
 
 from __future__ import annotations
@@ -31,18 +36,20 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from core import Item, sanitise_html
+from core import Item, ItemImage, sanitise_html
 from plugins.portal.dates import rfc822, rfc3339, utc
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
 DC_NS = "http://purl.org/dc/elements/1.1/"
+MEDIA_NS = "http://search.yahoo.com/mrss/"
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 JSONFEED_VERSION = "https://jsonfeed.org/version/1.1"
 
 ET.register_namespace("atom", ATOM_NS)
 ET.register_namespace("content", CONTENT_NS)
 ET.register_namespace("dc", DC_NS)
+ET.register_namespace("media", MEDIA_NS)
 
 _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
@@ -135,7 +142,26 @@ def rss(info: FeedInfo, items: Sequence[Item]) -> bytes:
             _sub(entry, "category", html_text(item.category))
         if item.author or item.agency:
             _sub(entry, f"{{{DC_NS}}}creator", html_text(item.author or item.agency))
+        if item.cover_image:
+            _rss_cover(entry, info, item.cover_image)
     return _xml(root)
+
+
+def _rss_cover(entry: ET.Element, info: FeedInfo, image: ItemImage) -> None:
+    url = absolute(info.base_url, image.url)
+    _sub(entry, "enclosure", url=url, length=str(image.size), type=image.content_type)
+    sizes = {k: str(v) for k, v in (("width", image.width), ("height", image.height)) if v}
+    media = _sub(
+        entry,
+        f"{{{MEDIA_NS}}}content",
+        url=url,
+        type=image.content_type,
+        medium="image",
+        fileSize=str(image.size),
+        **sizes,
+    )
+    if image.alt:
+        _sub(media, f"{{{MEDIA_NS}}}description", image.alt, type="plain")
 
 
 def _tag_uri(info: FeedInfo, uid: str) -> str:
@@ -167,6 +193,15 @@ def atom(info: FeedInfo, items: Sequence[Item]) -> bytes:
             a(a(entry, "author"), "name", item.author or item.agency)
         if item.category:
             a(entry, "category", term=item.category)
+        if item.cover_image:
+            a(
+                entry,
+                "link",
+                href=absolute(info.base_url, item.cover_image.url),
+                rel="enclosure",
+                type=item.cover_image.content_type,
+                length=str(item.cover_image.size),
+            )
         a(entry, "summary", item.summary, type="text")
         a(entry, "content", safe_html(item.body_html), type="html")
     return _xml(root)
@@ -193,7 +228,9 @@ def json_feed(info: FeedInfo, items: Sequence[Item]) -> bytes:
             "date_published": rfc3339(_date(item)),
             "date_modified": rfc3339(item.updated_at),
         }
-        if item.cover_url:
+        if item.cover_image:
+            entry["image"] = absolute(info.base_url, item.cover_image.url)
+        elif item.cover_url:
             entry["image"] = absolute(info.base_url, item.cover_url)
         if item.author or item.agency:
             entry["authors"] = [{"name": clean(item.author or item.agency)}]

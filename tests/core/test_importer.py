@@ -20,7 +20,6 @@ GOOD = {
     "published_at": "2025-03-01T08:00:00+07:00",
     "category": "Văn bản pháp luật",
     "unit_code": "14932",
-    "cover_image_url": "https://example.org/a.jpg",
     "cover_caption": "Trụ sở UBND xã",
     "source": "Cổng TTĐT xã Cẩm Thủy",
 }
@@ -40,7 +39,7 @@ def test_import_reports_bad_lines_and_is_safe_to_rerun(ctx, tree, tmp_path) -> N
         "{not json",
         {**GOOD, "slug": "x", "title": ""},
         {**GOOD, "slug": "y", "unit_code": "99999"},
-        {**GOOD, "slug": "z", "cover_caption": ""},
+        {**GOOD, "slug": "z", "cover_image_url": "https://example.org/a.jpg", "cover_caption": ""},
         second,
     ]
     path = tmp_path / "posts.jsonl"

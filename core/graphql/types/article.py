@@ -20,6 +20,7 @@ from core.graphql.types.category import Category
 from core.graphql.types.media import (
     Document,
     Image,
+    ImageFormat,
     Urls,
     Video,
     document_of,
@@ -46,6 +47,12 @@ class Cover:
     @strawberry.field(description="The cover's URL; with `width`, the size nearest above it.")
     def url(self, width: int | None = None) -> str:
         return self.image.url(width) if self.image is not None else self.given_url
+
+    @strawberry.field(
+        description="`url width` pairs for an img srcset (the image's); empty for a URL cover."
+    )
+    def srcset(self, format: ImageFormat = ImageFormat.WEBP) -> str:
+        return self.image.srcset(format) if self.image is not None else ""
 
 
 @strawberry.type(description="A published article. Times are ISO 8601 in UTC.")
