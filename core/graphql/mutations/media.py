@@ -254,15 +254,7 @@ class MediaMutation:
         album: strawberry.ID,
         media_id: Annotated[strawberry.ID, strawberry.argument(name="media")],
     ) -> AlbumPayload:
-        rc = info.context
-        assert rc.actor is not None
-        actor = rc.actor
-        return _album(
-            rc,
-            lambda: media.add_to_album(
-                rc.ctx, actor, _row(rc, _Kind.ALBUM, album), _row(rc, _Kind.MEDIA, media_id)
-            ),
-        )
+        return _album_member(info, album, media_id, media.add_to_album)
 
     @strawberry.mutation(description="Take a photo or video out of an album.")
     def remove_from_album(
@@ -271,15 +263,7 @@ class MediaMutation:
         album: strawberry.ID,
         media_id: Annotated[strawberry.ID, strawberry.argument(name="media")],
     ) -> AlbumPayload:
-        rc = info.context
-        assert rc.actor is not None
-        actor = rc.actor
-        return _album(
-            rc,
-            lambda: media.remove_from_album(
-                rc.ctx, actor, _row(rc, _Kind.ALBUM, album), _row(rc, _Kind.MEDIA, media_id)
-            ),
-        )
+        return _album_member(info, album, media_id, media.remove_from_album)
 
     @strawberry.mutation(description="Delete an album (its media stay in the library).")
     def delete_album(self, info: Info, id: strawberry.ID) -> DeletePayload:
@@ -290,6 +274,21 @@ class MediaMutation:
         except LoaError as exc:
             return failure(exc)  # type: ignore[return-value]
         return Deleted(id=id)
+
+
+def _album_member(
+    info: Info, album: strawberry.ID, media_id: strawberry.ID, change: Callable[..., Any]
+) -> AlbumPayload:
+    """Add a library item to an album or take it out: ``change(ctx, actor, album, media)``."""
+    rc = info.context
+    assert rc.actor is not None
+    actor = rc.actor
+    return _album(
+        rc,
+        lambda: change(
+            rc.ctx, actor, _row(rc, _Kind.ALBUM, album), _row(rc, _Kind.MEDIA, media_id)
+        ),
+    )
 
 
 def _reload(rc: RequestContext, pk: int) -> Any:
