@@ -39,10 +39,15 @@ def uvicorn_config(
     port: int,
     log_level: str,
     lifespan: Literal["auto", "on", "off"] = "auto",
+    workers: int = 1,
+    factory: bool = False,
 ) -> Any:
     """The uvicorn config of ``loa serve`` and ``loa demo``: its access log never shows a secret.
 
-    Tests serve apps through this same function (``serve`` in tests/conftest.py).
+    Tests serve apps through this same function (``serve`` in tests/conftest.py). uvloop and
+    httptools (pinned dependencies) serve about three times the requests of asyncio + h11.
+    Several ``workers`` need ``app`` as an import string of a factory (each process builds its
+    own app), e.g. ``"core.cli:web_app"`` with ``factory=True``.
     """
     import uvicorn
 
@@ -55,7 +60,24 @@ def uvicorn_config(
         log_level=log_level.lower(),
         log_config=uvicorn_log_config(),
         lifespan=lifespan,
+        loop="uvloop",
+        http="httptools",
+        workers=workers,
+        factory=factory,
     )
+
+
+def web_app() -> Any:
+    """The app of one ``loa serve`` process, built from the environment.
+
+    uvicorn calls it in each worker process (``factory=True``): settings, logging with its
+    secret redaction and the app are made there, as ``loa serve`` makes them in one process.
+    """
+    from core.app import create_app
+
+    settings = _settings()
+    _logging(settings)
+    return create_app(settings)
 
 
 @click.group()
@@ -66,16 +88,32 @@ def main() -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-def serve(host: str, port: int) -> None:
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Web processes (default LOA_WEB_WORKERS, 1).",
+)
+def serve(host: str, port: int, workers: int | None) -> None:
     """Serve the public and management APIs (uvicorn)."""
     import uvicorn
-
-    from core.app import create_app
+    from uvicorn.supervisors import Multiprocess
 
     settings = _settings()
     _logging(settings)
-    app = create_app(settings)
-    uvicorn.Server(uvicorn_config(app, host=host, port=port, log_level=settings.log_level)).run()
+    config = uvicorn_config(
+        "core.cli:web_app",
+        host=host,
+        port=port,
+        log_level=settings.log_level,
+        workers=workers or settings.web_workers,
+        factory=True,
+    )
+    if config.workers > 1:
+        # uvicorn's supervisor: one socket, N processes each calling web_app(); SIGTERM stops all.
+        Multiprocess(config, sockets=[config.bind_socket()]).run()
+    else:
+        uvicorn.Server(config).run()
 
 
 @main.command()

@@ -59,6 +59,7 @@ class Settings:
     base_url: str = "http://127.0.0.1:8000"
     var_dir: Path = Path("var")
     worker_concurrency: int = 8
+    web_workers: int = 1  # processes of `loa serve` (uvicorn workers)
     queue_name: str = "loa-delivery"
     http_timeout: float = 10.0
     job_timeout: int = 60
@@ -155,6 +156,11 @@ VARIABLES: dict[str, tuple[str, str]] = {
     ),
     "LOA_BASE_URL": ("http://127.0.0.1:8000", "Public URL used in feeds, sitemaps and links."),
     "LOA_VAR_DIR": ("var", "Directory for the SQLite file and the dev key file."),
+    "LOA_WEB_WORKERS": (
+        "1",
+        "Processes of `loa serve` (uvicorn workers on uvloop + httptools); `--workers N` "
+        "overrides. `loa demo` is always one.",
+    ),
     "LOA_WORKER_CONCURRENCY": ("8", "Deliveries each `loa worker` keeps in flight (processes)."),
     "LOA_QUEUE": ("loa-delivery", "Name of the rq queue the delivery workers listen on."),
     "LOA_HTTP_TIMEOUT": ("10", "Seconds before a channel call is abandoned (outcome unknown)."),
@@ -268,6 +274,17 @@ def _dev_key(var_dir: Path) -> Secret:
     return Secret(path.read_text().strip())
 
 
+def _web_workers(raw: str) -> int:
+    """``LOA_WEB_WORKERS``: at least one process, or `loa serve` would serve nothing."""
+    try:
+        workers = int(raw)
+    except ValueError:
+        raise SettingsError(f"LOA_WEB_WORKERS must be a whole number, not {raw!r}") from None
+    if workers < 1:
+        raise SettingsError(f"LOA_WEB_WORKERS must be at least 1, not {workers}")
+    return workers
+
+
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     """Build :class:`Settings` from ``environ`` (the process environment by default)."""
     env_map = os.environ if environ is None else environ
@@ -300,6 +317,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         base_url=env_map.get("LOA_BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
         var_dir=var_dir,
         worker_concurrency=int(env_map.get("LOA_WORKER_CONCURRENCY", "8")),
+        web_workers=_web_workers(env_map.get("LOA_WEB_WORKERS", "1")),
         queue_name=env_map.get("LOA_QUEUE", "loa-delivery"),
         http_timeout=float(env_map.get("LOA_HTTP_TIMEOUT", "10")),
         job_timeout=int(env_map.get("LOA_JOB_TIMEOUT", "60")),

@@ -297,3 +297,26 @@ def test_loa_serve_and_demo_run_uvicorn_with_the_redacting_config(
     )
     assert all(f.filter(record) for f in access.filters)
     assert "s3cr3t-link" not in record.getMessage()
+
+
+def test_loa_serve_with_workers_gives_every_process_the_redacting_config(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    """``--workers N``: each process imports ``core.cli:web_app`` under this same config."""
+    import uvicorn
+    from uvicorn.supervisors import Multiprocess
+
+    supervised: list[Any] = []
+    monkeypatch.setattr(uvicorn.Config, "bind_socket", lambda self: None)
+    # Not the real supervisor: its __init__ takes over this process's signal handlers.
+    monkeypatch.setattr(
+        Multiprocess, "__init__", lambda self, config, sockets: supervised.append(config)
+    )
+    monkeypatch.setattr(Multiprocess, "run", lambda self: None)
+    env = {"LOA_VAR_DIR": str(tmp_path), "LOA_DATABASE_URL": f"sqlite:///{tmp_path}/l.db"}
+    result = CliRunner().invoke(main, ["serve", "--port", "8123", "--workers", "3"], env=env)
+    assert result.exit_code == 0, result.output
+    [config] = supervised
+    assert (config.workers, config.app, config.factory) == (3, "core.cli:web_app", True)
+    assert config.log_config["loggers"]["uvicorn.access"]["filters"] == ["loa_access"]
+    assert config.log_config["handlers"]["default"]["filters"] == ["loa_secrets"]
