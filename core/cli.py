@@ -101,6 +101,13 @@ def serve(host: str, port: int, workers: int | None) -> None:
 
     settings = _settings()
     _logging(settings)
+    if (workers or settings.web_workers) > 1 and settings.embedded_redis:
+        # Each process would run its own in-process queue, worker and sweeper on one database:
+        # the sweepers would race each other and could deliver an item twice.
+        raise click.UsageError(
+            "several web processes need a shared Redis (LOA_REDIS_URL); "
+            "the embedded defaults serve with one process"
+        )
     config = uvicorn_config(
         "core.cli:web_app",
         host=host,

@@ -159,7 +159,7 @@ VARIABLES: dict[str, tuple[str, str]] = {
     "LOA_WEB_WORKERS": (
         "1",
         "Processes of `loa serve` (uvicorn workers on uvloop + httptools); `--workers N` "
-        "overrides. `loa demo` is always one.",
+        "overrides. More than one needs `LOA_REDIS_URL`; `loa demo` is always one.",
     ),
     "LOA_WORKER_CONCURRENCY": ("8", "Deliveries each `loa worker` keeps in flight (processes)."),
     "LOA_QUEUE": ("loa-delivery", "Name of the rq queue the delivery workers listen on."),

@@ -77,6 +77,25 @@ def _children(pid: int) -> set[int]:
     return found
 
 
+def test_several_workers_on_the_embedded_defaults_are_refused(tmp_path: Path) -> None:
+    # Each process would run its own embedded queue and sweeper on one database.
+    result = CliRunner().invoke(
+        main, ["serve", "--workers", "2"], env={"LOA_VAR_DIR": str(tmp_path)}
+    )
+    assert result.exit_code == 2
+    assert "LOA_REDIS_URL" in result.output
+
+
+def _real_redis() -> str:
+    """The Redis the run names (CI always names one); several web processes need it."""
+    url = os.environ.get("LOA_TEST_REDIS_URL") or os.environ.get("LOA_TEST_REDIS_FOR_PROCESSES")
+    if not url:
+        if os.environ.get("CI"):
+            raise AssertionError("CI must name a real Redis for the multi-process test")
+        pytest.skip("several web processes need a real Redis: set LOA_TEST_REDIS_URL")
+    return url
+
+
 def test_serve_with_two_workers_answers_from_two_processes_and_stops_on_sigterm(
     tmp_path: Path,
 ) -> None:
@@ -84,10 +103,10 @@ def test_serve_with_two_workers_answers_from_two_processes_and_stops_on_sigterm(
         **os.environ,
         "LOA_VAR_DIR": str(tmp_path),
         "LOA_DATABASE_URL": f"sqlite:///{tmp_path}/loa.db",
+        "LOA_REDIS_URL": _real_redis(),
         "LOA_LOG_LEVEL": "INFO",
         "PYTHONPATH": str(ROOT),
     }
-    env.pop("LOA_REDIS_URL", None)
     loa = [sys.executable, "-m", "core.cli"]
     subprocess.run([*loa, "db", "upgrade"], env=env, cwd=ROOT, check=True, capture_output=True)
     port = _free_port()

@@ -313,7 +313,11 @@ def test_loa_serve_with_workers_gives_every_process_the_redacting_config(
         Multiprocess, "__init__", lambda self, config, sockets: supervised.append(config)
     )
     monkeypatch.setattr(Multiprocess, "run", lambda self: None)
-    env = {"LOA_VAR_DIR": str(tmp_path), "LOA_DATABASE_URL": f"sqlite:///{tmp_path}/l.db"}
+    env = {
+        "LOA_VAR_DIR": str(tmp_path),
+        "LOA_DATABASE_URL": f"sqlite:///{tmp_path}/l.db",
+        "LOA_REDIS_URL": "redis://127.0.0.1:6379/0",  # several processes need one; never reached
+    }
     result = CliRunner().invoke(main, ["serve", "--port", "8123", "--workers", "3"], env=env)
     assert result.exit_code == 0, result.output
     [config] = supervised
