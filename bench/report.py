@@ -153,14 +153,32 @@ def compose() -> str:
         from bench.chaos import section
 
         parts.append(section(chaos))
+    else:  # `make bench` does not run the chaos run: keep its last recorded section
+        parts += kept("## Delivery under chaos")
     uploads = load("media")
     if uploads:
         from bench.media import section as media_section
 
         parts.append(media_section(uploads))
+    else:
+        parts += kept("## Media uploads")
     if MODERATION_MD.exists():
         parts += [MODERATION_MD.read_text(encoding="utf-8").rstrip() + "\n"]
+    parts += kept("## Web workers")
     return "\n".join(parts).rstrip() + "\n"
+
+
+def kept(heading: str) -> list[str]:
+    """The section of the current RESULTS.md under ``heading``: figures from runs that
+    ``make bench`` does not repeat (chaos, media, web workers) survive a regeneration."""
+    if not RESULTS_MD.exists():
+        return []
+    text = RESULTS_MD.read_text(encoding="utf-8")
+    start = text.find("\n" + heading)
+    if start < 0:
+        return []
+    end = text.find("\n## ", start + 1)
+    return [text[start + 1 : end if end >= 0 else len(text)].rstrip() + "\n"]
 
 
 def write() -> None:
