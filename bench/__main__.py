@@ -3,7 +3,8 @@
 Options are passed through: ``--runs``/``--duration`` to the read path,
 ``--targets``/``--concurrency``/``--timeout`` to the fan-out; ``--only`` picks parts.
 ``python -m bench chaos [options]`` runs the delivery chaos run alone (``bench.chaos``);
-``python -m bench media`` the media uploads (``bench.media``), each writing its own section.
+``python -m bench media`` the media uploads (``bench.media``), ``python -m bench idle`` the
+CPU of an idle ``loa demo`` and ``loa worker`` (``bench.idle``), each writing its own section.
 """
 
 from __future__ import annotations
@@ -24,6 +25,11 @@ def main() -> None:
 
         sys.argv = [f"{sys.argv[0]} chaos", *sys.argv[2:]]
         chaos.main()
+        return
+    if sys.argv[1:2] == ["idle"]:
+        from bench import idle
+
+        idle.main()
         return
     if sys.argv[1:2] == ["media"]:
         from bench import media

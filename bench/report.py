@@ -165,12 +165,13 @@ def compose() -> str:
     if MODERATION_MD.exists():
         parts += [MODERATION_MD.read_text(encoding="utf-8").rstrip() + "\n"]
     parts += kept("## Web workers")
+    parts += kept("## Idle CPU")
     return "\n".join(parts).rstrip() + "\n"
 
 
 def kept(heading: str) -> list[str]:
     """The section of the current RESULTS.md under ``heading``: figures from runs that
-    ``make bench`` does not repeat (chaos, media, web workers) survive a regeneration."""
+    ``make bench`` does not repeat (chaos, media, web workers, idle CPU) survive a regeneration."""
     if not RESULTS_MD.exists():
         return []
     text = RESULTS_MD.read_text(encoding="utf-8")
