@@ -278,7 +278,26 @@ def _record_success(ctx: Context, work: _Work, outcome: Outcome, remote: Remote 
         article = session.get(Article, d.article_id)
         if d.action != Action.RETRACT and article is not None and article.status not in PUBLIC:
             session.flush()
-            work.follow_ups = outbox.add(session, article, [d.target_id], Action.RETRACT)
+            if not _retract_waiting(session, d):
+                work.follow_ups = outbox.add(session, article, [d.target_id], Action.RETRACT)
+
+
+def _retract_waiting(session: Session, d: Delivery) -> bool:
+    """Whether a take-down already queued a retract of this item on this target that has not
+    been sent yet: it goes after this attempt and removes what it just placed, so a second
+    retract would only tell the channel twice."""
+    waiting = session.scalar(
+        select(Delivery.id)
+        .where(
+            Delivery.article_id == d.article_id,
+            Delivery.target_id == d.target_id,
+            Delivery.action == Action.RETRACT,
+            # Not "unknown": its reconcile may find it landed before this attempt did.
+            Delivery.state.in_([DeliveryState.PENDING, DeliveryState.RETRYING]),
+        )
+        .limit(1)
+    )
+    return waiting is not None
 
 
 def _record_failure(ctx: Context, work: _Work | None, d: Delivery, error: Exception) -> Outcome:

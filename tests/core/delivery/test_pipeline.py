@@ -129,3 +129,31 @@ def test_edit_updates_and_expiry_takes_down(ctx, portal_target, sandbox, worker)
         from core.content.models import Article
 
         assert session.get(Article, article.id).status == "expired"
+
+
+def test_a_take_down_during_an_update_withdraws_once(ctx, portal_target, sandbox, monkeypatch):
+    """The item expires (or is retracted) while its update is in flight: the take-down already
+    queued a retract for the live placement, so the update's success must not queue another
+    (two "article.withdrawn" messages for one take-down)."""
+    from core.delivery.models import Action
+
+    article = new_article(ctx)
+    actions.approve(ctx, SYSTEM, article.id)
+    [publish] = deliveries(ctx)
+    assert asyncio.run(dispatcher.run(ctx, publish.id, 1)) is dispatcher.Outcome.DELIVERED
+    actions.update(ctx, SYSTEM, article.id, {"title": "Thông báo lịch tiêm chủng (cập nhật)"})
+    actions.approve(ctx, SYSTEM, article.id)
+    [update] = [d for d in deliveries(ctx) if d.action == Action.UPDATE]
+    portal = ctx.channel("portal")
+    real_update = portal.update
+
+    async def taken_down_meanwhile(remote, rendered, target, *, key):
+        actions.retract(ctx, SYSTEM, article.id, "withdrawn while the update was on its way")
+        return await real_update(remote, rendered, target, key=key)
+
+    monkeypatch.setattr(portal, "update", taken_down_meanwhile)
+    assert asyncio.run(dispatcher.run(ctx, update.id, 1)) is dispatcher.Outcome.DELIVERED
+    retracts = [d for d in deliveries(ctx) if d.action == Action.RETRACT]
+    assert len(retracts) == 1
+    assert asyncio.run(dispatcher.run(ctx, retracts[0].id, 1)) is dispatcher.Outcome.DELIVERED
+    assert site_articles(sandbox) == []
