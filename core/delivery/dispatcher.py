@@ -283,21 +283,30 @@ def _record_success(ctx: Context, work: _Work, outcome: Outcome, remote: Remote 
 
 
 def _retract_waiting(session: Session, d: Delivery) -> bool:
-    """Whether a take-down already queued a retract of this item on this target that has not
-    been sent yet: it goes after this attempt and removes what it just placed, so a second
-    retract would only tell the channel twice."""
-    waiting = session.scalar(
+    """Whether a take-down that came after this delivery already queued a retract of the item
+    on this target (waiting, on its way or done). It removes whatever this attempt placed: a
+    channel refuses an update of a post it no longer holds, so an update that succeeded
+    landed before that retract. A second retract would only tell the channel twice."""
+    later = session.scalar(
         select(Delivery.id)
         .where(
             Delivery.article_id == d.article_id,
             Delivery.target_id == d.target_id,
             Delivery.action == Action.RETRACT,
-            # Not "unknown": its reconcile may find it landed before this attempt did.
-            Delivery.state.in_([DeliveryState.PENDING, DeliveryState.RETRYING]),
+            Delivery.id > d.id,
+            Delivery.state.in_(
+                [
+                    DeliveryState.PENDING,
+                    DeliveryState.RETRYING,
+                    DeliveryState.IN_FLIGHT,
+                    DeliveryState.UNKNOWN,
+                    DeliveryState.DELIVERED,
+                ]
+            ),
         )
         .limit(1)
     )
-    return waiting is not None
+    return later is not None
 
 
 def _record_failure(ctx: Context, work: _Work | None, d: Delivery, error: Exception) -> Outcome:
