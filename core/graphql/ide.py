@@ -1,8 +1,8 @@
 """GraphiQL, served whole by Loa: strawberry's page loads it from a CDN with inline script.
 
-Strawberry's template pulls React and GraphiQL from unpkg and starts them with an
-inline ``<script>``: it never loads on an office network without internet, and it
-needs ``script-src 'unsafe-inline' https://unpkg.com``. This page loads the pinned
+Strawberry's template pulls React and GraphiQL from a public CDN and starts them with
+an inline ``<script>``: it never loads on an office network without internet, and its
+policy would need inline script and that CDN's host. This page loads the pinned
 copies in ``static/vendor`` (``SOURCES.md`` names each with its version, licence and
 sha256) and Loa's own ``static/graphiql.js``, from Loa's origin at versioned URLs;
 its settings travel as inert JSON. Its policy is the house one plus ``data:`` fonts
