@@ -7,7 +7,7 @@ content written before the reform keeps its meaning.
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import Base
@@ -30,7 +30,14 @@ class UnitLevel(Base):
 
 class Unit(Base):
     __tablename__ = "units"
-    __table_args__ = (UniqueConstraint("scheme", "code"),)
+    __table_args__ = (
+        UniqueConstraint("scheme", "code"),
+        # "This unit and its descendants" is ``path LIKE '/1/5/%'``. PostgreSQL can answer a
+        # prefix LIKE from a b-tree only under the C collation or with the pattern operator
+        # class; databases are usually created in C.UTF-8 or a language collation, where a
+        # plain index is skipped and every list request scanned the whole units table.
+        Index("ix_units_path", "path", postgresql_ops={"path": "varchar_pattern_ops"}),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     scheme: Mapped[str] = mapped_column(String(16), index=True)
@@ -42,7 +49,7 @@ class Unit(Base):
     name_folded: Mapped[str] = mapped_column(String(200), default="")
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
     #: Materialised path of ids, "/1/5/77/", so "this unit and its descendants" is one LIKE.
-    path: Mapped[str] = mapped_column(String(200), index=True, default="/")
+    path: Mapped[str] = mapped_column(String(200), default="/")
     active: Mapped[bool] = mapped_column(default=True)
 
     parent: Mapped[Unit | None] = relationship(remote_side=[id])

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
+
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy import select, text
+from sqlalchemy.engine import make_url
 
 from core.db import Base, make_engine
 from core.migrate import upgrade
@@ -24,15 +30,10 @@ def test_upgrade_on_fresh_sqlite_matches_models(tmp_path) -> None:
     assert diff == []
 
 
-def test_upgrade_on_fresh_postgresql_matches_models() -> None:
-    """Runs where CI names a PostgreSQL server; a fresh database is made for it."""
-    import os
-
-    import pytest
-    from sqlalchemy import text
-    from sqlalchemy.engine import make_url
-
-    # The embedded run of CI names its PostgreSQL for this test alone, so it never skips there.
+@pytest.fixture
+def fresh_postgresql() -> Iterator[str]:
+    """A new, empty PostgreSQL database upgraded to head; dropped afterwards."""
+    # The embedded run of CI names its PostgreSQL for these tests alone, so they never skip there.
     base = os.environ.get("LOA_TEST_DATABASE_URL") or os.environ.get("LOA_TEST_PG_FOR_MIGRATIONS")
     if not base:
         if os.environ.get("CI"):
@@ -48,12 +49,35 @@ def test_upgrade_on_fresh_postgresql_matches_models() -> None:
     try:
         upgrade(load_settings({"LOA_DATABASE_URL": url, "LOA_SECRET_KEYS": "k" * 43 + "="}))
         load_all()
-        engine = make_engine(url)
-        with engine.connect() as conn:
-            diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
-        engine.dispose()
-        assert diff == []
+        yield url
     finally:
         with admin.connect() as conn:
             conn.execute(text(f"DROP DATABASE IF EXISTS {name}"))
         admin.dispose()
+
+
+def test_upgrade_on_fresh_postgresql_matches_models(fresh_postgresql: str) -> None:
+    engine = make_engine(fresh_postgresql)
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    engine.dispose()
+    assert diff == []
+
+
+def test_unit_subtree_lookup_uses_an_index_on_postgresql(fresh_postgresql: str) -> None:
+    """ "A commune and its descendants" is a prefix LIKE on ``units.path``; under the database's
+    usual collation (C.UTF-8 here) only the pattern operator class lets PostgreSQL use an index
+    for it instead of scanning every unit on every list request."""
+    from core.units.models import Unit
+
+    engine = make_engine(fresh_postgresql)
+    with engine.begin() as conn:
+        collation = conn.scalar(
+            text("SELECT datcollate FROM pg_database WHERE datname = current_database()")
+        )
+        conn.execute(text("SET LOCAL enable_seqscan = off"))
+        stmt = select(Unit.id).where(Unit.path.startswith("/1/5/", autoescape=True))
+        compiled = stmt.compile(engine)
+        plan = "\n".join(r[0] for r in conn.exec_driver_sql(f"EXPLAIN {compiled}", compiled.params))
+    engine.dispose()
+    assert "ix_units_path" in plan, (collation, plan)
