@@ -11,9 +11,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import JSON, DateTime, Engine, MetaData, Table, create_engine, event, false, update
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, ORMExecuteState, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 NAMING = {
@@ -102,6 +102,27 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     kwargs.setdefault("max_overflow", 20)
     kwargs.setdefault("pool_pre_ping", True)
     return create_engine(url, hide_parameters=True, **kwargs)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _sqlite_for_update(state: ORMExecuteState) -> None:
+    """Give ``SELECT … FOR UPDATE`` its meaning on SQLite: hold the write lock from here on.
+
+    SQLite drops ``FOR UPDATE``, and its driver opens a transaction only at the first write,
+    so two workers could both read an article as published and both take it down (two
+    retracts sent). A write that changes nothing, issued first, takes the database's write
+    lock for the rest of the transaction: the second worker waits, then reads what the first
+    committed, as it would behind a row lock on PostgreSQL.
+    """
+    if not state.is_select or state.statement._for_update_arg is None:  # type: ignore[attr-defined]
+        return
+    connection = state.session.connection()
+    mapper = state.bind_mapper
+    if connection.dialect.name != "sqlite" or mapper is None:
+        return
+    table: Table = mapper.local_table  # type: ignore[assignment]
+    [key, *_] = table.primary_key.columns
+    connection.execute(update(table).where(false()).values({key.name: key}))
 
 
 def make_sessionmaker(engine: Engine, info: dict[str, Any] | None = None) -> sessionmaker[Session]:
