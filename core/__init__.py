@@ -26,6 +26,17 @@ from core.channels import (
     TransientError,
 )
 from core.content.validation import sanitise_html
+from core.contract.fit import MediaUnfit
+from core.contract.media import (
+    ItemMedia,
+    MediaAccepts,
+    MediaFile,
+    MediaProblem,
+    MediaRule,
+    MediaUnavailable,
+    Rendition,
+)
+from core.contract.preview import Preview
 from core.hookspecs import hookimpl
 from core.outbound import outbound_client
 from core.settings import Secret, Settings
@@ -43,11 +54,20 @@ __all__ = [
     "Interactions",
     "Item",
     "ItemImage",
+    "ItemMedia",
+    "MediaAccepts",
+    "MediaFile",
+    "MediaProblem",
+    "MediaRule",
+    "MediaUnavailable",
+    "MediaUnfit",
     "OutcomeUnknown",
     "PermanentError",
+    "Preview",
     "RateLimited",
     "Remote",
     "Rendered",
+    "Rendition",
     "Secret",
     "Settings",
     "Target",

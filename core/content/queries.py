@@ -18,9 +18,11 @@ from sqlalchemy.orm import Session
 from core.channels import Audience as AudienceView
 from core.channels import Item, ItemImage
 from core.content.models import Agency, Article, Audience, Category, Status
+from core.contract.media import ItemMedia, MediaSource
 from core.db import utcnow
 from core.errors import ValidationFailed
 from core.media.covers import cover_images
+from core.media.item_media import item_media
 from core.text import fold
 from core.units.models import CURRENT_SCHEME, Unit
 
@@ -166,6 +168,7 @@ def to_item(
     agency: Agency | None,
     base_url: str,
     cover_image: ItemImage | None = None,
+    media: tuple[ItemMedia, ...] = (),
 ) -> Item:
     a = article.audience
     return Item(
@@ -199,10 +202,14 @@ def to_item(
         if a
         else AudienceView(),
         cover_image=cover_image,
+        media=media,
     )
 
 
-def item_for(session: Session, article: Article, base_url: str) -> Item:
+def item_for(
+    session: Session, article: Article, base_url: str, source: MediaSource | None = None
+) -> Item:
+    """The article as a channel sees it; with ``source`` its media's bytes can be streamed."""
     unit = session.get(Unit, article.unit_id)
     assert unit is not None
     category = session.get(Category, article.category_id) if article.category_id else None
@@ -215,6 +222,7 @@ def item_for(session: Session, article: Article, base_url: str) -> Item:
         agency=agency,
         base_url=base_url,
         cover_image=cover,
+        media=item_media(session, [article.id], source).get(article.id, ()),
     )
 
 
@@ -242,6 +250,7 @@ def published_items(
     cats = {c.id: c for c in session.scalars(select(Category).where(Category.id.in_(cat_ids)))}
     agencies = {g.id: g for g in session.scalars(select(Agency).where(Agency.id.in_(agency_ids)))}
     covers = cover_images(session, [a.id for a in page.articles], base_url)
+    media = item_media(session, [a.id for a in page.articles])
     return [
         to_item(
             a,
@@ -250,6 +259,7 @@ def published_items(
             agency=agencies.get(a.agency_id) if a.agency_id else None,
             base_url=base_url,
             cover_image=covers.get(a.id),
+            media=media.get(a.id, ()),
         )
         for a in page.articles
     ]

@@ -7,33 +7,20 @@ the editor, never silently dropped (DESIGN: Channels).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
 from core.channels import Capabilities
-from core.content.models import Article, Audience
+from core.content.models import Article
 from core.context import Context
+from core.contract.fit import media_fit
+from core.contract.media import ItemMedia
+from core.contract.preview import requested
 from core.delivery import outbox
 from core.delivery.models import ChannelTarget
-
-
-def requested(audience: Audience | None, own_unit_code: str = "") -> set[str]:
-    """The audience fields (core.channels.AUDIENCE_FIELDS) this item actually restricts."""
-    if audience is None:
-        return set()
-    asks: set[str] = set()
-    if audience.age_min is not None or audience.age_max is not None:
-        asks.add("age")
-    if audience.genders and set(audience.genders) != {"male", "female", "other"}:
-        asks.add("gender")
-    if audience.scope_level != "national" and set(audience.scope_units or []) - {own_unit_code}:
-        asks.add("scope")
-    if audience.visible_from is not None or audience.visible_until is not None:
-        asks.add("window")
-    if not audience.interactions_allowed:
-        asks.add("interactions")
-    return asks
+from core.media.item_media import item_media
 
 
 @dataclass(frozen=True)
@@ -43,10 +30,10 @@ class TargetPlan:
     problems: tuple[str, ...]
 
 
-def problems(article: Article, caps: Capabilities) -> list[str]:
-    found = []
-    if caps.requires_cover and not article.cover_url:
-        found.append("this channel requires a cover image")
+def problems(article: Article, caps: Capabilities, media: Sequence[ItemMedia] = ()) -> list[str]:
+    """Why this channel would refuse the item as it stands (its media included)."""
+    refusals, _ = media_fit(media, caps)
+    found = [p.message for p in refusals]
     if caps.max_title_chars is not None and len(article.title) > caps.max_title_chars:
         found.append(f"the title is longer than {caps.max_title_chars} characters")
     return found
@@ -54,6 +41,7 @@ def problems(article: Article, caps: Capabilities) -> list[str]:
 
 def plan(ctx: Context, session: Session, article: Article, unit_code: str = "") -> list[TargetPlan]:
     asks = requested(article.audience, unit_code)
+    media = item_media(session, [article.id]).get(article.id, ())
     plans = []
     for target in outbox.targets_for(session, article):
         try:
@@ -65,7 +53,7 @@ def plan(ctx: Context, session: Session, article: Article, unit_code: str = "") 
             TargetPlan(
                 target,
                 tuple(sorted(asks - caps.audience)),
-                tuple(problems(article, caps)),
+                tuple(problems(article, caps, media)),
             )
         )
     return plans

@@ -29,6 +29,7 @@ from core.graphql.queries.channel_targets import channel_targets
 from core.graphql.queries.feedback import FeedbackMutation, FeedbackQuery
 from core.graphql.queries.media_items import MediaItemsQuery
 from core.graphql.queries.moderation import ModerationQuery
+from core.graphql.queries.previews import PreviewQuery
 from core.graphql.queries.reports import periodic_report, quota_report
 from core.graphql.queries.units import units
 from core.graphql.queries.workflow import WorkflowQuery
@@ -43,7 +44,9 @@ from core.settings import Settings
 
 
 @strawberry.type
-class Query(AccountQuery, WorkflowQuery, FeedbackQuery, ModerationQuery, MediaItemsQuery):
+class Query(
+    AccountQuery, WorkflowQuery, FeedbackQuery, ModerationQuery, MediaItemsQuery, PreviewQuery
+):
     article: ManagedArticle | None = strawberry.field(
         resolver=managed_articles.article, description="An article in any status, by id."
     )

@@ -32,7 +32,7 @@ from core.delivery.models import (
     Placement,
 )
 from core.errors import InvalidTransition, NotFound, ValidationFailed
-from core.media.requirements import require_cover_image
+from core.media.requirements import require_media_fit
 from core.screening.articles import require_publishable, screen
 from core.workflow import steps as steps_mod
 from core.workflow.models import ApprovalStep, StepState
@@ -243,7 +243,7 @@ def approve(
         data = current_data(session, article)
         targets = chosen_targets(session, article)
         require_reach(session, actor, data, targets)
-        require_cover_image(ctx, session, article)
+        require_media_fit(ctx, session, article)
         steps_mod.sync(session, article, targets, data, reopen=False)
         all_steps = steps_mod.steps_of(session, article_id)
         paths = _unit_paths(session, {s.unit_id for s in all_steps})

@@ -246,7 +246,7 @@ def test_cover_image_required_by_a_channel_is_checked_before_approval(ctx, tree,
     from core.delivery.models import ChannelTarget
 
     portal = ctx.channel("portal")
-    caps = replace(portal.capabilities, requires_cover_image=True)
+    caps = replace(portal.capabilities, requires_cover=True)
     ctx.channels = {**ctx.channels, "portal": _WithCaps(portal, caps)}
     with ctx.transaction() as session:
         session.add(

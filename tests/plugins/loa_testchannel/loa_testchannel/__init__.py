@@ -50,4 +50,6 @@ class TestChannel:
 
 @hookimpl
 def loa_channels() -> list[Any]:
-    return [TestChannel()]
+    from loa_testchannel.media import MediaTestChannel
+
+    return [TestChannel(), MediaTestChannel()]
