@@ -83,6 +83,9 @@ def web_app() -> Any:
 @click.group()
 def main() -> None:
     """Loa: write once, approve, publish to every channel."""
+    from core.wiring import wire
+
+    wire()  # jobs and sweeps call up into content and workflow through these
 
 
 @main.command()
@@ -130,7 +133,7 @@ def serve(host: str, port: int, workers: int | None) -> None:
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
 def worker(concurrency: int | None, burst: bool) -> None:
     """Deliver to channels: rq workers on LOA_REDIS_URL, plus the sweeper."""
-    from core.delivery.jobs import run_worker
+    from core.delivery.worker import run_worker
 
     settings = _settings()
     if settings.embedded_redis:

@@ -90,6 +90,10 @@ from core.outbound import LOOPBACK  # noqa: E402
 from core.secrets import new_key  # noqa: E402
 from core.settings import Secret, Settings  # noqa: E402
 from core.units.sync import Row, sync  # noqa: E402
+from core.wiring import wire  # noqa: E402
+
+# Jobs and sweeps call up into content and workflow through the upcalls the app wires at start.
+wire()
 
 TEST_DATABASE_URL = os.environ.get("LOA_TEST_DATABASE_URL")
 TEST_REDIS_URL = os.environ.get("LOA_TEST_REDIS_URL")

@@ -25,7 +25,7 @@ from core.content.queries import unit_by_code
 from core.content.validation import clean_article, plain_text
 from core.context import Context
 from core.db import utcnow
-from core.delivery import jobs, outbox
+from core.delivery import outbox, queue
 from core.delivery.models import ChannelTarget
 from core.errors import InvalidTransition, ValidationFailed
 from core.screening.articles import screen
@@ -356,7 +356,7 @@ def _take_down(
             subject_id=article.id,
             data={"reason": reason, "deliveries": ids},
         )
-    jobs.enqueue_deliveries(ctx, ids)
+    queue.enqueue_deliveries(ctx, ids)
     ctx.emit(f"article.{status.value}", {"id": article.id})
     return article
 

@@ -39,7 +39,7 @@ from core.content.models import Article, Status
 from core.content.queries import item_for
 from core.context import Context
 from core.db import rowcount, utcnow
-from core.delivery import backoff, jobs, outbox
+from core.delivery import backoff, outbox, queue
 from core.delivery.models import (
     OPEN_STATES,
     Action,
@@ -368,7 +368,7 @@ def _record_failure(ctx: Context, work: _Work | None, d: Delivery, error: Except
             data={"kind": kind, "state": state, "attempt": d.attempt, "message": message},
         )
     if state in OPEN_STATES:
-        jobs.enqueue_attempts(ctx, [(d.id, d.attempt + 1)], at=due)
+        queue.enqueue_attempts(ctx, [(d.id, d.attempt + 1)], at=due)
     return outcome
 
 
@@ -397,5 +397,5 @@ async def run(ctx: Context, delivery_id: int, attempt: int) -> Outcome:
         )
         return _record_failure(ctx, work, delivery, exc)
     _record_success(ctx, work, outcome, remote)
-    jobs.enqueue_deliveries(ctx, work.follow_ups)
+    queue.enqueue_deliveries(ctx, work.follow_ups)
     return outcome

@@ -17,7 +17,7 @@ from core.auth.permissions import Actor, Permission, require
 from core.content.models import Article, Revision, Status
 from core.content.queries import unit_by_code
 from core.context import Context
-from core.delivery import jobs, outbox
+from core.delivery import outbox, queue
 from core.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
 from core.moderation import Category, Decision, Entry
 from core.moderation.lexicon import FLAGS
@@ -175,5 +175,5 @@ def clear_moderation(ctx: Context, actor: Actor, article_id: int) -> Article:
                 "deliveries": ids,
             },
         )
-    jobs.enqueue_deliveries(ctx, ids)
+    queue.enqueue_deliveries(ctx, ids)
     return article

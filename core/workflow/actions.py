@@ -22,7 +22,7 @@ from core.content.models import Article, ArticleTarget, Revision, Status
 from core.content.queries import lock_article as _load
 from core.context import Context
 from core.db import utcnow
-from core.delivery import jobs, outbox
+from core.delivery import outbox, queue
 from core.delivery.models import (
     OPEN_STATES,
     Action,
@@ -394,12 +394,12 @@ def _after_commit(ctx: Context, outcome: Outcome) -> None:
     article = outcome.article
     if outcome.released:
         at = article.audience.visible_from if article.status == Status.SCHEDULED else None
-        jobs.enqueue_deliveries(ctx, outcome.released, at=at)
+        queue.enqueue_deliveries(ctx, outcome.released, at=at)
         ctx.emit("article.released", {"id": article.id, "deliveries": outcome.released})
     if article.status == Status.SCHEDULED and article.audience.visible_from is not None:
-        jobs.schedule_publish(ctx, article.id, article.audience.visible_from)
+        queue.schedule_publish(ctx, article.id, article.audience.visible_from)
     if article.status in (Status.PUBLISHED, Status.SCHEDULED) and article.audience.visible_until:
-        jobs.schedule_expiry(ctx, article.id, article.audience.visible_until)
+        queue.schedule_expiry(ctx, article.id, article.audience.visible_until)
     ctx.emit("article.decided", {"id": article.id, "status": article.status})
 
 

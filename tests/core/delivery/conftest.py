@@ -9,7 +9,7 @@ import pytest
 
 from core.auth.permissions import SYSTEM
 from core.delivery import targets
-from core.delivery.jobs import EmbeddedWorker
+from core.delivery.worker import EmbeddedWorker
 from plugins.portal.sandbox import create_sandbox
 from tests.support.pipeline import COMMUNE, SECRET
 

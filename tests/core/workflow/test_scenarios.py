@@ -209,7 +209,7 @@ def test_changes_requested_then_only_touched_approvals_are_voided(
 def test_a_banner_takes_itself_down_at_its_end_also_across_downtime(
     ctx, people, portal_target, sandbox
 ):
-    from core.delivery.jobs import EmbeddedWorker
+    from core.delivery.worker import EmbeddedWorker
 
     ends = utcnow() + dt.timedelta(seconds=3)
     banner = actions.create(
