@@ -48,6 +48,9 @@ from core.delivery.models import (
     DeliveryState,
     Placement,
 )
+from core.delivery.previews import render_checked
+from core.media.current_store import media_store
+from core.media.item_media import StoreSource
 from core.moderation import Lexicon
 from core.screening.lexicons import unit_lexicon
 from core.screening.payloads import check_rendered
@@ -135,7 +138,7 @@ def _prepare(ctx: Context, delivery: Delivery, previous: str) -> _Work | str:
                 Placement.article_id == article.id, Placement.target_id == target_row.id
             )
         )
-        item = item_for(session, article, ctx.settings.base_url)
+        item = item_for(session, article, ctx.settings.base_url, StoreSource(media_store(ctx)))
         lexicon = unit_lexicon(session, article.unit_id)
     target = Target(
         id=target_row.id,
@@ -160,9 +163,10 @@ def _prepare(ctx: Context, delivery: Delivery, previous: str) -> _Work | str:
 
 
 def _render(work: _Work) -> Rendered:
-    """The channel's payload, judged by moderation before anything is sent (always on)."""
+    """The channel's payload, its media judged against what the channel accepts first
+    (MediaUnfit), then judged by moderation before anything is sent (always on)."""
     try:
-        rendered = work.channel.render(work.item, work.target)
+        rendered = render_checked(work.channel, work.item, work.target)
     except (ValueError, KeyError, TypeError) as exc:
         raise PermanentError(f"the item cannot be rendered for this channel: {exc}") from None
     check_rendered(rendered.text, work.lexicon, work.article)

@@ -3,17 +3,24 @@ with a reason before approval, and the bytes of the chosen rendition reach the c
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
 from typing import Any
 
 import pytest
+from loa_testchannel.media import STREAMED
+from sqlalchemy import select
 
 from core import Capabilities, ItemMedia, MediaAccepts, MediaRule, MediaUnavailable, Rendition
 from core.auth.permissions import SYSTEM
 from core.content import actions as content
+from core.content.models import Article
 from core.contract.fit import media_fit
-from core.delivery import targets
+from core.delivery import dispatcher, outbox, targets
+from core.delivery.models import Action, Delivery, DeliveryState
 from core.errors import ValidationFailed
 from core.media import actions as media
+from core.media.current_store import media_store
 from tests.support.media import editor, png
 from tests.support.pipeline import COMMUNE, new_article
 
@@ -160,3 +167,43 @@ def test_approval_waits_for_media_the_channel_accepts(ctx, tree, tmp_path) -> No
     with pytest.raises(ValidationFailed) as refused:
         content.approve(ctx, SYSTEM, article.id)
     assert "tối đa 2" in refused.value.fields["media"] and "cover" not in refused.value.fields
+
+
+def test_the_channel_gets_the_bytes_of_the_rendition_it_chose(ctx, tree, tmp_path) -> None:
+    STREAMED.clear()
+    target = _target(ctx)
+    article = new_article(ctx)
+    photo = _photo(ctx, tree, tmp_path, 7, width=96)
+    media.attach(ctx, SYSTEM, article.id, photo.id, "cover")
+    content.approve(ctx, SYSTEM, article.id)
+    with ctx.sessions() as session:
+        delivery = session.scalar(select(Delivery).where(Delivery.target_id == target.id))
+    assert delivery is not None
+    asyncio.run(dispatcher.run(ctx, delivery.id, 1))
+    with ctx.sessions() as session:
+        assert session.get(Delivery, delivery.id).state == DeliveryState.DELIVERED
+    [(uid, name, size, digest)] = STREAMED[delivery.idempotency_key]
+    chosen = next(r for r in photo.renditions if r.name == name)
+    assert uid == photo.uid and chosen.content_type == "image/jpeg"  # the channel takes JPEG
+    assert name == "w96.jpg" or chosen.width == max(
+        r.width or 0 for r in photo.renditions if r.content_type == "image/jpeg"
+    )
+    stored = b"".join(media_store(ctx).read_range(chosen.key))
+    assert size == len(stored) and digest == hashlib.sha256(stored).hexdigest()
+
+
+def test_media_that_do_not_fit_at_render_fail_the_delivery_without_a_send(ctx, tree) -> None:
+    STREAMED.clear()
+    article = new_article(ctx)
+    content.approve(ctx, SYSTEM, article.id)  # no target needed a cover then
+    target = _target(ctx)  # a channel that requires one, added after approval
+    with ctx.transaction() as session:
+        row = session.get(Article, article.id)
+        assert row is not None
+        [delivery_id] = outbox.add(session, row, [target.id], Action.PUBLISH)
+    asyncio.run(dispatcher.run(ctx, delivery_id, 1))
+    with ctx.sessions() as session:
+        done = session.get(Delivery, delivery_id)
+    assert done is not None and done.state == DeliveryState.FAILED
+    assert done.error_kind == "media" and "ảnh bìa" in done.error_message
+    assert STREAMED == {}  # publish never ran
