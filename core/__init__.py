@@ -26,6 +26,8 @@ from core.channels import (
     TransientError,
 )
 from core.content.validation import sanitise_html
+from core.contract.assisted import AssistedTask, AssistRequired, KitFile
+from core.contract.costs import Allowance, Cost, Costed
 from core.contract.fit import MediaUnfit
 from core.contract.media import (
     ItemMedia,
@@ -43,6 +45,9 @@ from core.settings import Secret, Settings
 
 __all__ = [
     "AUDIENCE_FIELDS",
+    "Allowance",
+    "AssistRequired",
+    "AssistedTask",
     "Audience",
     "AuthError",
     "Capabilities",
@@ -50,11 +55,14 @@ __all__ = [
     "ChannelError",
     "CitizenComment",
     "ContentRefused",
+    "Cost",
+    "Costed",
     "DestinationRefused",
     "Interactions",
     "Item",
     "ItemImage",
     "ItemMedia",
+    "KitFile",
     "MediaAccepts",
     "MediaFile",
     "MediaProblem",

@@ -7,6 +7,7 @@ def load_all() -> None:
     import core.audit
     import core.auth.models
     import core.content.models
+    import core.delivery.assisted.models
     import core.delivery.models
     import core.interactions.models
     import core.media.models

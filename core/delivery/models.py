@@ -33,10 +33,17 @@ class DeliveryState(enum.StrEnum):
     FAILED = "failed"  # the channel refused the content for good
     NEEDS_ATTENTION = "needs_attention"  # credentials or repeated failures: a human must act
     CANCELLED = "cancelled"  # superseded (e.g. retracted before it was published)
+    ASSISTED = "assisted"  # an operator must carry it out (core.delivery.assisted): a task is open
+    WAITING = "waiting"  # over the channel's allowance: due again when it resets (error_message)
 
 
 #: States from which a worker may take a delivery.
-OPEN_STATES = (DeliveryState.PENDING, DeliveryState.RETRYING, DeliveryState.UNKNOWN)
+OPEN_STATES = (
+    DeliveryState.PENDING,
+    DeliveryState.RETRYING,
+    DeliveryState.UNKNOWN,
+    DeliveryState.WAITING,
+)
 FINAL_STATES = (
     DeliveryState.DELIVERED,
     DeliveryState.FAILED,
@@ -87,6 +94,12 @@ class Delivery(Base):
     remote_url: Mapped[str] = mapped_column(String(1000), default="")
     error_kind: Mapped[str] = mapped_column(String(32), default="")
     error_message: Mapped[str] = mapped_column(Text, default="")
+    #: What the delivery used up on the channel (``core.contract.costs``): the ledger that
+    #: allowances with ``since`` are counted against. None: nothing was counted.
+    cost: Mapped[dict[str, float] | None] = mapped_column(JSON)
+    #: Attempts that found the allowance spent and waited: not failures, so they do not
+    #: count towards LOA_MAX_ATTEMPTS.
+    waits: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 

@@ -7,7 +7,9 @@ runs twice), turns deliveries stuck in flight past their lease into
 closed while nothing was running. It also has every target that can read comments read
 again once its interval has passed. What belongs above delivery (expiry, scheduled
 publication, expiry warnings, the daily retention, which targets are due a read) it asks
-through the wired :mod:`core.delivery.upcalls`.
+through the wired :mod:`core.delivery.upcalls`. Operators' tasks past their due time go to
+the unit above (:func:`core.delivery.assisted.actions.escalate_due`); deliveries waiting for
+an allowance are open and due at its reset, so they are found like any other.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from sqlalchemy import select, update
 from core.context import Context
 from core.db import rowcount, utcnow
 from core.delivery import queue, upcalls
+from core.delivery.assisted import actions as assisted
 from core.delivery.models import OPEN_STATES, Delivery, DeliveryState
 
 log = logging.getLogger("loa.sweeper")
@@ -85,6 +88,7 @@ def sweep(ctx: Context, now: dt.datetime | None = None, batch: int = 5000) -> di
     published = above.publish_due_all(ctx, now)
     warned = above.warn_expiring(ctx, now)
     reads = queue.enqueue_interactions(ctx, above.due_reads(ctx, now))
+    escalated = assisted.escalate_due(ctx, now)
     report = {
         "due": len(due),
         "enqueued": enqueued,
@@ -95,6 +99,8 @@ def sweep(ctx: Context, now: dt.datetime | None = None, batch: int = 5000) -> di
     }
     if reads:
         report["comment_reads"] = reads
-    if enqueued or stuck or expired:
+    if escalated:
+        report["tasks_escalated"] = escalated
+    if enqueued or stuck or expired or escalated:
         log.info("sweep: %s", report)
     return report

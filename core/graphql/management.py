@@ -24,6 +24,7 @@ from core.graphql.mutations.moderation import ModerationMutation
 from core.graphql.mutations.workflow import WorkflowMutation
 from core.graphql.queries import managed_articles
 from core.graphql.queries.accounts import AccountQuery
+from core.graphql.queries.assisted import AssistMutation, AssistQuery
 from core.graphql.queries.categories import categories
 from core.graphql.queries.channel_targets import channel_targets
 from core.graphql.queries.feedback import FeedbackMutation, FeedbackQuery
@@ -45,7 +46,13 @@ from core.settings import Settings
 
 @strawberry.type
 class Query(
-    AccountQuery, WorkflowQuery, FeedbackQuery, ModerationQuery, MediaItemsQuery, PreviewQuery
+    AccountQuery,
+    WorkflowQuery,
+    FeedbackQuery,
+    ModerationQuery,
+    MediaItemsQuery,
+    PreviewQuery,
+    AssistQuery,
 ):
     article: ManagedArticle | None = strawberry.field(
         resolver=managed_articles.article, description="An article in any status, by id."
@@ -62,7 +69,12 @@ class Query(
 
 @strawberry.type
 class Mutation(
-    AccountMutation, WorkflowMutation, FeedbackMutation, ModerationMutation, MediaMutation
+    AccountMutation,
+    WorkflowMutation,
+    FeedbackMutation,
+    ModerationMutation,
+    MediaMutation,
+    AssistMutation,
 ):
     create_article: ArticlePayload = strawberry.mutation(resolver=create_article)
     update_article: ArticlePayload = strawberry.mutation(resolver=update_article)

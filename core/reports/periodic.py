@@ -38,6 +38,8 @@ PENDING_STATES = (
     DeliveryState.IN_FLIGHT,
     DeliveryState.RETRYING,
     DeliveryState.UNKNOWN,
+    DeliveryState.WAITING,
+    DeliveryState.ASSISTED,
 )
 SUBMIT_ACTION = "article.submit"
 

@@ -367,7 +367,14 @@ def release(
         select(Delivery).where(
             Delivery.article_id == article.id,
             Delivery.action.in_([Action.PUBLISH, Action.UPDATE]),
-            Delivery.state.in_([*OPEN_STATES, DeliveryState.IN_FLIGHT, DeliveryState.DELIVERED]),
+            Delivery.state.in_(
+                [
+                    *OPEN_STATES,
+                    DeliveryState.IN_FLIGHT,
+                    DeliveryState.ASSISTED,
+                    DeliveryState.DELIVERED,
+                ]
+            ),
         )
     ):
         ops.setdefault(d.target_id, []).append(d)

@@ -50,6 +50,7 @@ class TestChannel:
 
 @hookimpl
 def loa_channels() -> list[Any]:
+    from loa_testchannel.assisted import AssistedTestChannel
     from loa_testchannel.media import MediaTestChannel
 
-    return [TestChannel(), MediaTestChannel()]
+    return [TestChannel(), MediaTestChannel(), AssistedTestChannel()]
