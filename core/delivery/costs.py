@@ -8,9 +8,11 @@ which amounts would be exceeded. The ledger is the ``cost`` recorded on delivere
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections import Counter
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -77,6 +79,12 @@ def left_after_ledger(session: Session, target_id: int, allowance: Allowance) ->
     return left
 
 
+def compare(session: Session, target_id: int, cost: Cost, allowance: Allowance) -> Weighed:
+    left = left_after_ledger(session, target_id, allowance)
+    over = tuple(k for k, v in cost.amounts.items() if k in left and v > left[k])
+    return Weighed(cost, left, allowance.resets_at, over)
+
+
 async def weigh(
     channel: Channel, rendered: Rendered, target: Target, session: Session
 ) -> Weighed | None:
@@ -84,7 +92,20 @@ async def weigh(
     if not isinstance(channel, Costed):
         return None
     cost = channel.estimate_cost(rendered, target)
-    allowance = await channel.allowance(target)
-    left = left_after_ledger(session, target.id, allowance)
-    over = tuple(k for k, v in cost.amounts.items() if k in left and v > left[k])
-    return Weighed(cost, left, allowance.resets_at, over)
+    return compare(session, target.id, cost, await channel.allowance(target))
+
+
+def weigh_now(
+    channel: Channel, rendered: Rendered, target: Target, session: Session, timeout: float
+) -> Weighed | None:
+    """:func:`weigh` for synchronous callers (the channel plan): the channel's ``allowance``
+    runs on an event loop of its own thread, at most ``timeout`` seconds."""
+    if not isinstance(channel, Costed):
+        return None
+    cost = channel.estimate_cost(rendered, target)
+    pool = ThreadPoolExecutor(max_workers=1)
+    try:  # a channel that hangs past the timeout is left behind, not waited for
+        allowance = pool.submit(asyncio.run, channel.allowance(target)).result(timeout)
+    finally:
+        pool.shutdown(wait=False)
+    return compare(session, target.id, cost, allowance)

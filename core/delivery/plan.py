@@ -2,7 +2,9 @@
 
 An audience asks for things (an age band, a window, no comments…); a channel
 declares which of them it can enforce. Whatever it cannot is listed here for
-the editor, never silently dropped (DESIGN: Channels).
+the editor, never silently dropped (DESIGN: Channels). A rationed channel
+(``core.contract.costs``) also says what the item will cost and what is left,
+so the editor knows before approving that a delivery would have to wait.
 """
 
 from __future__ import annotations
@@ -12,15 +14,20 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from core.channels import Capabilities
+from core.channels import Capabilities, Channel, ChannelError, Item, Target
 from core.content.models import Article
+from core.content.queries import item_for
 from core.context import Context
+from core.contract.costs import Costed
 from core.contract.fit import media_fit
 from core.contract.media import ItemMedia
 from core.contract.preview import requested
-from core.delivery import outbox
+from core.delivery import costs, outbox
+from core.delivery.costs import Weighed
 from core.delivery.models import ChannelTarget
+from core.delivery.previews import render_checked
 from core.media.item_media import item_media
+from core.secrets import SecretError, redact
 
 
 @dataclass(frozen=True)
@@ -28,6 +35,34 @@ class TargetPlan:
     target: ChannelTarget
     unenforceable: tuple[str, ...]
     problems: tuple[str, ...]
+    #: A rationed channel's cost of the item against what is left (None: not rationed).
+    cost: Weighed | None = None
+    #: Why the cost could not be told (the item cannot be rendered, the channel did not say).
+    cost_note: str = ""
+
+
+def _cost(
+    ctx: Context, session: Session, channel: Channel, item: Item, row: ChannelTarget
+) -> tuple[Weighed | None, str]:
+    if not isinstance(channel, Costed):
+        return None, ""
+    secrets: dict[str, str] = {}
+    try:
+        secrets = ctx.sealer.open(row.secrets_sealed)
+        target = Target(
+            row.id,
+            row.name,
+            dict(row.settings or {}),
+            secrets,
+            timeout=ctx.settings.http_timeout,
+            allow_networks=ctx.settings.outbound_allow_networks,
+        )
+        rendered = render_checked(channel, item, target)
+        timeout = ctx.settings.http_timeout * 3
+        return costs.weigh_now(channel, rendered, target, session, timeout), ""
+    except (ChannelError, SecretError, ValueError, KeyError, TypeError, TimeoutError) as exc:
+        said = redact(str(exc) or type(exc).__name__, secrets)[:500]
+        return None, f"chưa tính được chi phí (the cost could not be told): {said}"
 
 
 def problems(article: Article, caps: Capabilities, media: Sequence[ItemMedia] = ()) -> list[str]:
@@ -42,18 +77,25 @@ def problems(article: Article, caps: Capabilities, media: Sequence[ItemMedia] = 
 def plan(ctx: Context, session: Session, article: Article, unit_code: str = "") -> list[TargetPlan]:
     asks = requested(article.audience, unit_code)
     media = item_media(session, [article.id]).get(article.id, ())
+    item: Item | None = None
     plans = []
     for target in outbox.targets_for(session, article):
         try:
-            caps = ctx.channel(target.plugin).capabilities
+            channel = ctx.channel(target.plugin)
         except LookupError:
             plans.append(TargetPlan(target, (), ("no installed plugin provides this channel",)))
             continue
+        caps = channel.capabilities
+        if item is None and isinstance(channel, Costed):
+            item = item_for(session, article, ctx.settings.base_url)
+        cost, note = _cost(ctx, session, channel, item, target) if item else (None, "")
         plans.append(
             TargetPlan(
                 target,
                 tuple(sorted(asks - caps.audience)),
                 tuple(problems(article, caps, media)),
+                cost,
+                note,
             )
         )
     return plans

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from core.content.models import Article as ArticleModel
 from core.content.models import Status
+from core.delivery.costs import Weighed
 from core.delivery.models import ChannelTarget as TargetModel
 from core.delivery.models import Delivery as DeliveryModel
 from core.graphql.errors import argument_id, names_something
@@ -40,6 +41,37 @@ class Audience:
 
 
 @strawberry.type
+class CostLine:
+    """One rationed amount: what the item will use and what the channel has left."""
+
+    name: str = strawberry.field(description="quota_units, broadcasts…: the channel's names.")
+    amount: float
+    left: float | None = strawberry.field(description="None: the channel does not limit it.")
+
+
+@strawberry.type
+class ChannelCost:
+    lines: list[CostLine]
+    would_wait: bool = strawberry.field(
+        description="Sending now would exceed what is left: the delivery would wait for the reset."
+    )
+    resets_at: dt.datetime | None
+    note: str
+
+    @classmethod
+    def of(cls, w: Weighed) -> ChannelCost:
+        return cls(
+            lines=[
+                CostLine(name=k, amount=float(v), left=w.left.get(k))
+                for k, v in w.cost.amounts.items()
+            ],
+            would_wait=bool(w.over),
+            resets_at=w.resets_at,
+            note=w.cost.note,
+        )
+
+
+@strawberry.type
 class ChannelPlan:
     """What one chosen channel will not enforce or accept, shown before approval."""
 
@@ -50,6 +82,10 @@ class ChannelPlan:
         description="Audience fields this item restricts that the channel cannot enforce."
     )
     problems: list[str]
+    cost: ChannelCost | None = strawberry.field(
+        description="A rationed channel's cost of this item and what is left (else null)."
+    )
+    cost_note: str = strawberry.field(description="Why the cost could not be told, if so.")
 
 
 @strawberry.type(name="Article")
@@ -168,6 +204,8 @@ class ManagedArticle(Article):
                 plugin=p.target.plugin,
                 unenforceable=list(p.unenforceable),
                 problems=list(p.problems),
+                cost=ChannelCost.of(p.cost) if p.cost else None,
+                cost_note=p.cost_note,
             )
             for p in plans
         ]

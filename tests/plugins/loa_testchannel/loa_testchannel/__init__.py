@@ -52,5 +52,6 @@ class TestChannel:
 def loa_channels() -> list[Any]:
     from loa_testchannel.assisted import AssistedTestChannel
     from loa_testchannel.media import MediaTestChannel
+    from loa_testchannel.quota import QuotaTestChannel
 
-    return [TestChannel(), MediaTestChannel(), AssistedTestChannel()]
+    return [TestChannel(), MediaTestChannel(), AssistedTestChannel(), QuotaTestChannel()]
