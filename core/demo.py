@@ -22,12 +22,12 @@ from core.content import actions
 from core.content.models import Agency, Article, Category
 from core.context import Context
 from core.db import utcnow
-from core.delivery import targets
-from core.delivery.models import ChannelTarget
 from core.demo_media import dress, seed_library
 from core.outbound import LOOPBACK
 from core.outbound.addresses import literal_host
 from core.settings import Settings
+from core.targets import actions as targets
+from core.targets.models import ChannelTarget
 from core.units.models import CURRENT_SCHEME, Unit
 from core.units.sync import sync
 

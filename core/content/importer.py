@@ -46,8 +46,8 @@ from sqlalchemy.orm import Session
 
 from core import audit
 from core.auth.permissions import Actor, Permission
-from core.content.actions import content_hash, snapshot
 from core.content.models import Article, Audience, Category, Revision, Status
+from core.content.snapshots import content_hash, snapshot
 from core.content.validation import (
     CATEGORY_NAME_LIMIT,
     CATEGORY_SLUG_LIMIT,

@@ -40,18 +40,12 @@ from core.content.queries import item_for
 from core.context import Context
 from core.db import rowcount, utcnow
 from core.delivery import backoff, outbox, queue
-from core.delivery.models import (
-    OPEN_STATES,
-    Action,
-    ChannelTarget,
-    Delivery,
-    DeliveryState,
-    Placement,
-)
+from core.delivery.models import OPEN_STATES, Action, Delivery, DeliveryState, Placement
 from core.moderation import Lexicon
 from core.screening.lexicons import unit_lexicon
 from core.screening.payloads import check_rendered
 from core.secrets import SecretError, redact
+from core.targets.models import ChannelTarget
 
 log = logging.getLogger("loa.delivery")
 

@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 
 from core.content.models import Article, ArticleTarget
 from core.db import utcnow
-from core.delivery.models import Action, ChannelTarget, Delivery, DeliveryState, Placement
+from core.delivery.models import Action, Delivery, DeliveryState, Placement
+from core.targets.models import ChannelTarget
 from core.units.models import Unit
 
 

@@ -15,7 +15,7 @@ from core.channels import Capabilities
 from core.content.models import Article, Audience
 from core.context import Context
 from core.delivery import outbox
-from core.delivery.models import ChannelTarget
+from core.targets.models import ChannelTarget
 
 
 def requested(audience: Audience | None, own_unit_code: str = "") -> set[str]:

@@ -18,24 +18,22 @@ from sqlalchemy.orm import Session
 
 from core import audit
 from core.auth.permissions import Actor, Permission, require, require_step_up
-from core.content.models import Article, ArticleTarget, Revision, Status
+from core.content.models import Article, ArticleTarget, Audience, Status
 from core.content.queries import lock_article as _load
+from core.content.reads import readable
+from core.content.snapshots import apply_snapshot, content_hash, current_data
 from core.context import Context
 from core.db import utcnow
 from core.delivery import outbox, queue
-from core.delivery.models import (
-    OPEN_STATES,
-    Action,
-    ChannelTarget,
-    Delivery,
-    DeliveryState,
-    Placement,
-)
+from core.delivery.models import OPEN_STATES, Action, Delivery, DeliveryState, Placement
 from core.errors import InvalidTransition, NotFound, ValidationFailed
 from core.media.requirements import require_cover_image
 from core.screening.articles import require_publishable, screen
+from core.targets.models import ChannelTarget
+from core.units.models import CURRENT_SCHEME, Unit
 from core.workflow import steps as steps_mod
-from core.workflow.models import ApprovalStep, StepState
+from core.workflow.models import ApprovalRule, ApprovalStep, StepState
+from core.workflow.policy import parse_steps
 from core.workflow.reach import NATIONAL, reach
 from core.workflow.states import Move, move
 from core.workflow.topics import justification_needed
@@ -63,21 +61,6 @@ class Outcome:
 
 def chosen_targets(session: Session, article: Article) -> list[ChannelTarget]:
     return outbox.targets_for(session, article)
-
-
-def current_data(session: Session, article: Article) -> dict[str, Any]:
-    """The snapshot reviewers judge: the pending revision of a live item, else the row."""
-    from core.content.actions import snapshot
-
-    if article.pending_revision is not None:
-        pending = session.scalar(
-            select(Revision).where(
-                Revision.article_id == article.id, Revision.number == article.pending_revision
-            )
-        )
-        if pending is not None:
-            return dict(pending.data)
-    return snapshot(article)
 
 
 def require_justification(
@@ -289,8 +272,6 @@ def approve(
 
 
 def _unit_paths(session: Session, unit_ids: set[int]) -> dict[int, str]:
-    from core.units.models import Unit
-
     rows = session.execute(select(Unit.id, Unit.path).where(Unit.id.in_(unit_ids))).all()
     return {uid: path for uid, path in rows}
 
@@ -334,8 +315,6 @@ def _after_decision(
 
 def _apply_pending(session: Session, article: Article) -> None:
     """The approved edit of a live item becomes its live content."""
-    from core.content.actions import apply_snapshot, content_hash
-
     data = current_data(session, article)
     apply_snapshot(session, article, data)
     article.revision = article.pending_revision or article.revision
@@ -426,8 +405,6 @@ def publish_due(ctx: Context, article_id: int, now: dt.datetime | None = None) -
 
 
 def publish_due_all(ctx: Context, now: dt.datetime | None = None) -> list[int]:
-    from core.content.models import Audience
-
     now = now or utcnow()
     with ctx.sessions() as session:
         due = session.scalars(
@@ -444,8 +421,6 @@ EXPIRY_WARNING = dt.timedelta(hours=48)
 
 def warn_expiring(ctx: Context, now: dt.datetime | None = None) -> list[int]:
     """Tell editors, once per end date, that a live item is about to come down."""
-    from core.content.models import Audience
-
     now = now or utcnow()
     warned: list[int] = []
     with ctx.transaction() as session:
@@ -478,10 +453,6 @@ def warn_expiring(ctx: Context, now: dt.datetime | None = None) -> list[int]:
 
 def expiring(ctx: Context, actor: Actor, within: dt.timedelta = EXPIRY_WARNING) -> list[Article]:
     """Live items (banners, campaign sections, posts) whose window closes soon, for this actor."""
-    from core.content.models import Audience
-    from core.content.reads import readable
-    from core.units.models import Unit
-
     now = utcnow()
     with ctx.sessions() as session:
         return list(
@@ -507,9 +478,6 @@ def set_rule(ctx: Context, actor: Actor, applies_to: str, raw_steps: list[Any]) 
     whole tree (a national channel admin). A target's own gates are changed
     on the target, by the channel admin of its unit.
     """
-    from core.workflow.models import ApprovalRule
-    from core.workflow.policy import parse_steps
-
     kind, _, name = applies_to.partition(":")
     if kind not in ("scope", "plugin") or not name:
         raise ValidationFailed({"appliesTo": "must be scope:<level> or plugin:<name>"})
@@ -537,33 +505,9 @@ def set_rule(ctx: Context, actor: Actor, applies_to: str, raw_steps: list[Any]) 
 
 
 def _root_id(session: Session) -> int:
-    from core.units.models import CURRENT_SCHEME, Unit
-
     root = session.scalar(
         select(Unit.id).where(Unit.scheme == CURRENT_SCHEME, Unit.parent_id.is_(None))
     )
     if root is None:
         raise NotFound("no administrative units: run `loa units sync`")
     return root
-
-
-def restore(ctx: Context, actor: Actor, article_id: int, number: int) -> Article:
-    """Bring back an old revision's content as a new revision (history is never rewritten)."""
-    from core.content import actions as content
-    from core.content.models import Category
-    from core.content.revisions import revision
-
-    with ctx.sessions() as session:
-        old = dict(revision(session, article_id, number).data)
-        category = session.get(Category, old["category_id"]) if old.get("category_id") else None
-    fields: dict[str, Any] = {
-        k: old.get(k)
-        for k in (
-            "title", "summary", "body_html", "cover_url", "cover_caption", "source",
-            "author_name", "kind", "topic", "justification",
-        )
-        if k in old
-    }  # fmt: skip
-    fields["category"] = category.slug if category else None
-    fields["audience"] = old.get("audience") or {}
-    return content.update(ctx, actor, article_id, fields)

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.delivery.models import ChannelTarget
+from core.targets.models import ChannelTarget
 from core.units.models import Unit
 
 #: Scope levels from narrowest to widest (``core.content.validation.SCOPE_LEVELS``).
@@ -39,7 +39,7 @@ def _province_path(session: Session, unit: Unit) -> str | None:
 
 
 def reach(session: Session, data: Mapping[str, Any], targets: Sequence[ChannelTarget] = ()) -> str:
-    """The scope level a revision snapshot (``core.content.actions.snapshot``) really reaches,
+    """The scope level a revision snapshot (``core.content.snapshots.snapshot``) really reaches,
     sent to ``targets``."""
     audience = data.get("audience") or {}
     declared = str(audience.get("scope_level") or "commune")

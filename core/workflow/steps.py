@@ -18,10 +18,11 @@ from sqlalchemy.orm import Session
 
 from core.auth.models import Role
 from core.auth.permissions import Actor, Permission
+from core.content.fields import Aspect, of_aspect
 from core.content.models import Article
 from core.db import utcnow
-from core.delivery.models import ChannelTarget
 from core.errors import Forbidden, InvalidTransition
+from core.targets.models import ChannelTarget
 from core.units.models import Unit
 from core.workflow.models import ApprovalStep, StepState
 from core.workflow.policy import ASPECTS, StepSpec, parse_steps, rule_steps
@@ -29,24 +30,22 @@ from core.workflow.reach import reach
 
 SCOPE = "scope"
 
-CONTENT_FIELDS = (
-    "title", "summary", "body_html", "cover_url", "cover_caption", "source", "author_name",
-    "category_id", "agency_id",
-)  # fmt: skip
-
 
 def target_source(target_id: int) -> str:
     return f"target:{target_id}"
 
 
 def aspect_hashes(data: Mapping[str, Any]) -> dict[str, str]:
-    """One hash per aspect of a revision snapshot (see core.content.actions.snapshot)."""
+    """One hash per aspect of a revision snapshot (see core.content.snapshots.snapshot).
+
+    Each article field counts towards its declared aspect (core.content.fields); the audience
+    aspect also holds the snapshot's whole ``audience``.
+    """
     parts = {
-        "content": {k: data.get(k) for k in CONTENT_FIELDS},
-        "audience": {
+        Aspect.CONTENT.value: {k: data.get(k) for k in of_aspect(Aspect.CONTENT)},
+        Aspect.AUDIENCE.value: {
             "audience": data.get("audience"),
-            "topic": data.get("topic"),
-            "justification": data.get("justification"),
+            **{k: data.get(k) for k in of_aspect(Aspect.AUDIENCE)},
         },
     }
     return {

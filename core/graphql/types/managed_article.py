@@ -13,7 +13,6 @@ from sqlalchemy import select
 
 from core.content.models import Article as ArticleModel
 from core.content.models import Status
-from core.delivery.models import ChannelTarget as TargetModel
 from core.delivery.models import Delivery as DeliveryModel
 from core.graphql.errors import argument_id, names_something
 from core.graphql.request import RequestContext
@@ -21,6 +20,7 @@ from core.graphql.types.article import Article, article_fields
 from core.graphql.types.delivery import Delivery
 from core.graphql.types.moderation import ArticleModeration, article_moderation
 from core.graphql.types.workflow import ApprovalStep, FieldChange, RevisionInfo
+from core.targets.models import ChannelTarget as TargetModel
 from core.units.models import Unit as UnitModel
 
 #: Registers the enum with strawberry (in place) under its GraphQL name.

@@ -21,9 +21,9 @@ from core.channels import Channel
 from core.content.queries import unit_by_code
 from core.context import Context
 from core.db import utcnow
-from core.delivery.models import ChannelTarget
 from core.errors import NotFound, ValidationFailed
 from core.outbound import check_url
+from core.targets.models import ChannelTarget
 
 DROPPED = "a new destination needs new secrets: the stored ones belong to the old one"
 
