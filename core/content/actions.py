@@ -35,10 +35,7 @@ from core.units.models import Unit
 from core.workflow import actions as workflow
 from core.workflow import steps as approval
 from core.workflow.models import ApprovalStep
-
-APPROVABLE = (Status.DRAFT, Status.SUBMITTED, Status.IN_REVIEW)
-EDITABLE = (*APPROVABLE, Status.CHANGES_REQUESTED, Status.PUBLISHED, Status.SCHEDULED)
-PUBLIC = (Status.PUBLISHED, Status.SCHEDULED)
+from core.workflow.states import EDITABLE, INITIAL, PUBLIC, WRITING, Move, advance
 
 
 def _unit_path(session: Session, unit_id: int) -> str:
@@ -135,7 +132,7 @@ def create(ctx: Context, actor: Actor, data: Mapping[str, Any]) -> Article:
             uid=str(uuid.uuid4()),
             slug=_unique_slug(session, clean.get("slug") or slugify(clean["title"])),
             unit_id=unit.id,
-            status=Status.DRAFT,
+            status=INITIAL,
             audience=Audience(genders=[], scope_units=[unit.code]),
         )
         session.add(article)
@@ -229,7 +226,7 @@ def _replan(session: Session, article: Article, *, live: bool) -> list[ApprovalS
         return []  # planned at submission, where S0.4 is checked
     data = current_data(session, article)
     targets = workflow.chosen_targets(session, article)
-    if article.status not in (Status.DRAFT, Status.CHANGES_REQUESTED):
+    if article.status not in WRITING:
         workflow.require_justification(session, data, targets)
     report = approval.sync(session, article, targets, data, reopen=False)
     if live:  # an edit answers the changes asked for: those steps are open again
@@ -292,7 +289,7 @@ def _take_down(
             ends = article.audience.visible_until
             if article.status not in PUBLIC or ends is None or ends > now:
                 return None  # not due: an early or repeated expiry job is a no-op
-        article.status = status
+        advance(article, Move.RETRACT if status is Status.RETRACTED else Move.EXPIRE)
         ids = outbox.take_down(session, article)
         audit.record(
             session,
@@ -327,7 +324,7 @@ def expire_due(ctx: Context, now: dt.datetime | None = None) -> list[int]:
         due = session.scalars(
             select(Article.id)
             .join(Audience, Audience.article_id == Article.id)
-            .where(Article.status.in_(PUBLIC), Audience.visible_until <= now)
+            .where(Article.status.in_(tuple(PUBLIC)), Audience.visible_until <= now)
         ).all()
     return [a for a in due if expire(ctx, a, now) is not None]
 

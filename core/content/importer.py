@@ -60,10 +60,9 @@ from core.media.models import MediaRole, MediaUse
 from core.text import fold, has_word, slugify, storable
 from core.units.models import CURRENT_SCHEME, Unit
 from core.workflow.reach import NATIONAL, reach
+from core.workflow.states import IMPORTABLE
 
 log = logging.getLogger("loa.import")
-
-STATUSES = {Status.DRAFT.value, Status.PUBLISHED.value}
 
 
 @dataclass
@@ -107,8 +106,8 @@ def _parse(number: int, line: str) -> dict[str, Any]:
     if not isinstance(raw, dict):
         raise ValidationFailed({"line": "must be a JSON object"})
     status = raw.get("status", "published")
-    if status not in STATUSES:
-        raise ValidationFailed({"status": f"must be one of {sorted(STATUSES)}"})
+    if status not in IMPORTABLE:
+        raise ValidationFailed({"status": f"must be one of {sorted(s.value for s in IMPORTABLE)}"})
     category = str(raw.get("category") or "").strip()
     if len(category) > CATEGORY_NAME_LIMIT:
         raise ValidationFailed({"category": f"at most {CATEGORY_NAME_LIMIT} characters"})

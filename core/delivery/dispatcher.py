@@ -35,7 +35,7 @@ from core.channels import (
     Rendered,
     Target,
 )
-from core.content.models import Article, Status
+from core.content.models import Article
 from core.content.queries import item_for
 from core.context import Context
 from core.db import rowcount, utcnow
@@ -46,10 +46,9 @@ from core.screening.lexicons import unit_lexicon
 from core.screening.payloads import check_rendered
 from core.secrets import SecretError, redact
 from core.targets.models import ChannelTarget
+from core.workflow.states import PUBLIC
 
 log = logging.getLogger("loa.delivery")
-
-PUBLIC = (Status.PUBLISHED, Status.SCHEDULED)
 
 
 class Outcome(enum.StrEnum):

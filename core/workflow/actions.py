@@ -35,13 +35,9 @@ from core.workflow import steps as steps_mod
 from core.workflow.models import ApprovalRule, ApprovalStep, StepState
 from core.workflow.policy import parse_steps
 from core.workflow.reach import NATIONAL, reach
-from core.workflow.states import Move, move
+from core.workflow.states import DECIDABLE, PUBLIC, REVIEWING, WRITING, Move, advance, move
 from core.workflow.topics import justification_needed
 
-#: States in which steps may be decided: a live item may still wait for a channel's gate.
-UNDER_REVIEW = frozenset(
-    {Status.SUBMITTED, Status.IN_REVIEW, Status.APPROVED, Status.SCHEDULED, Status.PUBLISHED}
-)
 DECISIONS = {
     "approve": StepState.APPROVED,
     "request_changes": StepState.CHANGES_REQUESTED,
@@ -110,7 +106,7 @@ def submit(
         article = _load(session, article_id)
         path = outbox.unit_path(session, article.unit_id)
         require(actor, Permission.WRITE_CONTENT, path)
-        new_status = move(article.status, Move.SUBMIT)
+        move(article.status, Move.SUBMIT)  # refused before anything else is checked
         if justification is not None:
             article.justification = justification.strip()
         targets = chosen_targets(session, article)
@@ -121,7 +117,7 @@ def submit(
             require_publishable(article)  # a block stops submission, with the spans
         _freeze_targets(session, article, targets)
         report = steps_mod.sync(session, article, targets, data)
-        article.status = new_status
+        advance(article, Move.SUBMIT)
         audit.record(
             session,
             actor=actor.name,
@@ -166,7 +162,7 @@ def decide(
     with ctx.transaction() as session:
         step = _step(session, step_id)
         article = _load(session, step.article_id)
-        if article.status not in UNDER_REVIEW:
+        if article.status not in DECIDABLE:
             raise InvalidTransition(f"an article that is {article.status} is not under review")
         data = current_data(session, article)
         if state == StepState.APPROVED:
@@ -213,7 +209,7 @@ def approve(
         if article is None:
             raise NotFound(f"no article with id {article_id}")
         status = article.status
-    if status in (Status.DRAFT, Status.CHANGES_REQUESTED):
+    if status in WRITING:
         with ctx.sessions() as session:
             path = outbox.unit_path(session, article.unit_id)
         if not actor.can(Permission.WRITE_CONTENT, path):
@@ -221,7 +217,7 @@ def approve(
         submit(ctx, actor, article_id)
     with ctx.transaction() as session:
         article = _load(session, article_id)
-        if article.status not in UNDER_REVIEW:
+        if article.status not in DECIDABLE:
             raise InvalidTransition(f"an article that is {article.status} cannot be approved")
         data = current_data(session, article)
         targets = chosen_targets(session, article)
@@ -279,20 +275,20 @@ def _unit_paths(session: Session, unit_ids: set[int]) -> dict[int, str]:
 def _after_decision(
     ctx: Context, session: Session, article: Article, state: StepState, now: dt.datetime
 ) -> list[int]:
-    reviewing = article.status in (Status.SUBMITTED, Status.IN_REVIEW)
+    reviewing = article.status in REVIEWING
     if state == StepState.REJECTED:
         if article.pending_revision is not None:
             article.pending_revision = None  # the edit is refused; the live revision stays
             replan(session, article, restore=True)  # and the plan its approvals were for
         elif reviewing:
-            article.status = move(article.status, Move.REJECT)
+            advance(article, Move.REJECT)
         return []  # on a live item, a refused gate only keeps that channel out
     if state == StepState.CHANGES_REQUESTED:
         if reviewing:
-            article.status = move(article.status, Move.REQUEST_CHANGES)
+            advance(article, Move.REQUEST_CHANGES)
         return []
     if article.status == Status.SUBMITTED:
-        article.status = move(article.status, Move.START_REVIEW)
+        advance(article, Move.START_REVIEW)
     all_steps = steps_mod.steps_of(session, article.id)
     if not steps_mod.scope_passed(all_steps):
         return []
@@ -301,14 +297,14 @@ def _after_decision(
     screen(session, article)
     require_publishable(article)
     if article.status == Status.IN_REVIEW:
-        article.status = move(article.status, Move.APPROVE)
+        advance(article, Move.APPROVE)
     if article.status == Status.APPROVED:
         starts = article.audience.visible_from
         ends = article.audience.visible_until
         if ends is not None and ends <= now:
             raise ValidationFailed({"audience.visible_until": "is already in the past"})
         scheduled = starts is not None and starts > now
-        article.status = move(article.status, Move.SCHEDULE if scheduled else Move.PUBLISH)
+        advance(article, Move.SCHEDULE if scheduled else Move.PUBLISH)
         article.published_at = starts if scheduled else now
     return release(ctx, session, article, all_steps, now)
 
@@ -334,7 +330,7 @@ def release(
 
     Reads placements and deliveries of the item once: an item may go to thousands of targets.
     """
-    if article.status not in (Status.PUBLISHED, Status.SCHEDULED):
+    if article.status not in PUBLIC:
         return []
     due = article.audience.visible_from if article.status == Status.SCHEDULED else now
     placements = {
@@ -377,7 +373,7 @@ def _after_commit(ctx: Context, outcome: Outcome) -> None:
         ctx.emit("article.released", {"id": article.id, "deliveries": outcome.released})
     if article.status == Status.SCHEDULED and article.audience.visible_from is not None:
         queue.schedule_publish(ctx, article.id, article.audience.visible_from)
-    if article.status in (Status.PUBLISHED, Status.SCHEDULED) and article.audience.visible_until:
+    if article.status in PUBLIC and article.audience.visible_until:
         queue.schedule_expiry(ctx, article.id, article.audience.visible_until)
     ctx.emit("article.decided", {"id": article.id, "status": article.status})
 
@@ -390,7 +386,7 @@ def publish_due(ctx: Context, article_id: int, now: dt.datetime | None = None) -
         starts = article.audience.visible_from
         if article.status != Status.SCHEDULED or starts is None or starts > now:
             return False
-        article.status = move(article.status, Move.PUBLISH)
+        advance(article, Move.PUBLISH)
         lateness = max(0.0, (now - starts).total_seconds())
         audit.record(
             session,
@@ -428,7 +424,7 @@ def warn_expiring(ctx: Context, now: dt.datetime | None = None) -> list[int]:
             select(Article, Audience)
             .join(Audience, Audience.article_id == Article.id)
             .where(
-                Article.status.in_([Status.PUBLISHED, Status.SCHEDULED]),
+                Article.status.in_(tuple(PUBLIC)),
                 Audience.visible_until > now,
                 Audience.visible_until <= now + EXPIRY_WARNING,
             )
@@ -462,7 +458,7 @@ def expiring(ctx: Context, actor: Actor, within: dt.timedelta = EXPIRY_WARNING) 
                 .join(Unit, Unit.id == Article.unit_id)
                 .where(
                     readable(actor),
-                    Article.status.in_([Status.PUBLISHED, Status.SCHEDULED]),
+                    Article.status.in_(tuple(PUBLIC)),
                     Audience.visible_until > now,
                     Audience.visible_until <= now + within,
                 )
