@@ -21,7 +21,7 @@ from core.auth.models import Role, RoleMembership, User
 from core.context import Context
 from core.db import utcnow
 from core.errors import Conflict
-from core.units.models import CURRENT_SCHEME, Unit
+from core.units.lookups import find_unit
 
 
 def token_digest(token: str) -> str:
@@ -39,9 +39,7 @@ def create_user(
 ) -> User:
     """The account with a fresh enrolment link; :class:`Conflict` if enrolled and not ``reset``."""
     with ctx.transaction() as session:
-        unit = session.scalar(
-            select(Unit).where(Unit.scheme == CURRENT_SCHEME, Unit.code == unit_code)
-        )
+        unit = find_unit(session, unit_code)
         if unit is None:
             raise LookupError(f"no unit {unit_code!r}: run `loa units sync` first")
         user = session.scalar(select(User).where(User.username == username))

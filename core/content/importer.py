@@ -58,7 +58,8 @@ from core.context import Context
 from core.errors import ValidationFailed
 from core.media.models import MediaRole, MediaUse
 from core.text import fold, has_word, slugify, storable
-from core.units.models import CURRENT_SCHEME, Unit
+from core.units.lookups import units_by_code
+from core.units.models import Unit
 from core.workflow.reach import NATIONAL, reach
 from core.workflow.states import IMPORTABLE
 
@@ -217,10 +218,8 @@ def _fetch_covers(
         existing = set(session.scalars(select(Article.slug).where(Article.slug.in_(wanted))))
         codes = {d["unit_code"] for _, d in batch if d["cover_url"]}
         writable = {
-            u.code
-            for u in session.scalars(
-                select(Unit).where(Unit.scheme == CURRENT_SCHEME, Unit.code.in_(codes))
-            )
+            code
+            for code, u in units_by_code(session, codes).items()
             if actor.can(Permission.WRITE_CONTENT, u.path)
         }
     kept = []
@@ -284,12 +283,7 @@ def _load(
         slugs = [d["slug"] for _, d in batch]
         existing = set(session.scalars(select(Article.slug).where(Article.slug.in_(slugs))))
         codes = {d["unit_code"] for _, d in batch}
-        units = {
-            u.code: u
-            for u in session.scalars(
-                select(Unit).where(Unit.scheme == CURRENT_SCHEME, Unit.code.in_(codes))
-            )
-        }
+        units = units_by_code(session, codes)
         categories = {c.slug: c for c in session.scalars(select(Category))}
         by_name = {fold(c.name): c for c in categories.values()}
         created = 0

@@ -22,7 +22,9 @@ from core.db import utcnow
 from core.errors import ValidationFailed
 from core.media.covers import cover_images
 from core.text import fold
-from core.units.models import CURRENT_SCHEME, Unit
+from core.units.lookups import unit_by_code as unit_by_code  # where older code looks
+from core.units.lookups import units_by_id
+from core.units.models import Unit
 
 
 def published_clause(now: dt.datetime) -> ColumnElement[bool]:
@@ -43,13 +45,6 @@ def lock_article(session: Session, article_id: int) -> Article:
     if article is None:
         raise NotFound(f"no article with id {article_id}")
     return article
-
-
-def unit_by_code(session: Session, code: str, scheme: str = CURRENT_SCHEME) -> Unit:
-    unit = session.scalar(select(Unit).where(Unit.scheme == scheme, Unit.code == code))
-    if unit is None:
-        raise LookupError(f"no administrative unit with code {code!r}")
-    return unit
 
 
 @dataclass(frozen=True)
@@ -238,7 +233,7 @@ def published_items(
     unit_ids = {a.unit_id for a in page.articles}
     cat_ids = {a.category_id for a in page.articles if a.category_id}
     agency_ids = {a.agency_id for a in page.articles if a.agency_id}
-    units = {u.id: u for u in session.scalars(select(Unit).where(Unit.id.in_(unit_ids)))}
+    units = units_by_id(session, unit_ids)
     cats = {c.id: c for c in session.scalars(select(Category).where(Category.id.in_(cat_ids)))}
     agencies = {g.id: g for g in session.scalars(select(Agency).where(Agency.id.in_(agency_ids)))}
     covers = cover_images(session, [a.id for a in page.articles], base_url)

@@ -30,7 +30,8 @@ from core.errors import InvalidTransition, NotFound, ValidationFailed
 from core.media.requirements import require_cover_image
 from core.screening.articles import require_publishable, screen
 from core.targets.models import ChannelTarget
-from core.units.models import CURRENT_SCHEME, Unit
+from core.units.lookups import root_unit_id, unit_paths
+from core.units.models import Unit
 from core.workflow import steps as steps_mod
 from core.workflow.models import ApprovalRule, ApprovalStep, StepState
 from core.workflow.policy import parse_steps
@@ -268,8 +269,7 @@ def approve(
 
 
 def _unit_paths(session: Session, unit_ids: set[int]) -> dict[int, str]:
-    rows = session.execute(select(Unit.id, Unit.path).where(Unit.id.in_(unit_ids))).all()
-    return {uid: path for uid, path in rows}
+    return unit_paths(session, unit_ids)
 
 
 def _after_decision(
@@ -501,9 +501,7 @@ def set_rule(ctx: Context, actor: Actor, applies_to: str, raw_steps: list[Any]) 
 
 
 def _root_id(session: Session) -> int:
-    root = session.scalar(
-        select(Unit.id).where(Unit.scheme == CURRENT_SCHEME, Unit.parent_id.is_(None))
-    )
+    root = root_unit_id(session)
     if root is None:
         raise NotFound("no administrative units: run `loa units sync`")
     return root

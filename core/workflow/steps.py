@@ -23,6 +23,7 @@ from core.content.models import Article
 from core.db import utcnow
 from core.errors import Forbidden, InvalidTransition
 from core.targets.models import ChannelTarget
+from core.units.lookups import ancestor_ids, province_of
 from core.units.models import Unit
 from core.workflow.models import ApprovalStep, StepState
 from core.workflow.policy import ASPECTS, StepSpec, parse_steps, rule_steps
@@ -71,11 +72,10 @@ def _place(session: Session, at: str, unit_id: int, target: ChannelTarget | None
     assert unit is not None
     if at in ("item_unit", "target_unit"):
         return unit.id
-    ids = [int(i) for i in unit.path.strip("/").split("/") if i]
     if at == "national":
-        return ids[0]
-    province = session.scalar(select(Unit.id).where(Unit.id.in_(ids), Unit.level == "province"))
-    return province if province is not None else unit.id
+        return ancestor_ids(unit)[0]
+    province = province_of(session, unit)
+    return province.id if province is not None else unit.id
 
 
 def target_specs(session: Session, target: ChannelTarget) -> list[StepSpec]:

@@ -41,9 +41,12 @@ def test_no_module_but_states_assigns_a_status() -> None:
                 targets = node.targets
             elif isinstance(node, ast.AugAssign | ast.AnnAssign):
                 targets = [node.target]
-            elif isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "values":
-                if any(k.arg == "status" for k in node.keywords):  # update(Article).values(…)
-                    offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+            elif (  # update(Article).values(status=…)
+                isinstance(node, ast.Call)
+                and getattr(node.func, "attr", "") == "values"
+                and any(k.arg == "status" for k in node.keywords)
+            ):
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
             for target in targets:
                 if isinstance(target, ast.Attribute) and target.attr == "status":
                     offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
