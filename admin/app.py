@@ -22,6 +22,7 @@ from starlette.routing import Route
 
 from admin import assets
 from core.auth import actions, tokens, totp
+from core.auth.accounts import username_of
 from core.auth.errors import LockedOut, SignInFailed
 from core.auth.models import Role
 from core.auth.permissions import Actor, watch_refusals
@@ -278,10 +279,7 @@ async def enrol(request: Request) -> Response:
 
     def name() -> str:
         with page.ctx.sessions() as db:
-            from core.auth.models import User
-
-            user = db.get(User, session.user_id)
-            return user.username if user else ""
+            return username_of(db, session.user_id)
 
     username = await run_in_threadpool(name)
     uri = totp.provisioning_uri(secret, username)

@@ -15,6 +15,7 @@ import datetime as dt
 import hashlib
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from core import audit
 from core.auth.models import Role, RoleMembership, User
@@ -90,3 +91,9 @@ def create_user(
             unit_path=unit.path,
         )
     return user
+
+
+def username_of(session: Session, user_id: int | None) -> str:
+    """The account's username ("" when there is no such account)."""
+    user = session.get(User, user_id) if user_id is not None else None
+    return user.username if user else ""

@@ -47,6 +47,11 @@ def lock_article(session: Session, article_id: int) -> Article:
     return article
 
 
+def article_by_id(session: Session, article_id: int) -> Article | None:
+    """The article ``article_id``, or None (a read; ``lock_article`` locks it for a change)."""
+    return session.get(Article, article_id)
+
+
 @dataclass(frozen=True)
 class Cursor:
     published_at: dt.datetime

@@ -16,6 +16,7 @@ from core.content.models import Article, Audience
 from core.context import Context
 from core.delivery import outbox
 from core.targets.models import ChannelTarget
+from core.units.lookups import unit_codes
 
 
 def requested(audience: Audience | None, own_unit_code: str = "") -> set[str]:
@@ -69,3 +70,13 @@ def plan(ctx: Context, session: Session, article: Article, unit_code: str = "") 
             )
         )
     return plans
+
+
+def plan_for(ctx: Context, session: Session, article_id: int) -> list[TargetPlan]:
+    """:func:`plan` for the article ``article_id`` (none when there is no such article)."""
+    article = session.get(Article, article_id)
+    if article is None:
+        return []
+    return plan(
+        ctx, session, article, unit_codes(session, [article.unit_id]).get(article.unit_id, "")
+    )

@@ -88,3 +88,9 @@ def any_national_among(session: Session, ids: Iterable[int]) -> bool:
         )
         is not None
     )
+
+
+def unit_codes(session: Session, ids: Iterable[int]) -> dict[int, str]:
+    """The codes of the units ``ids``, by id."""
+    rows = session.execute(select(Unit.id, Unit.code).where(Unit.id.in_(list(ids)))).all()
+    return {uid: code for uid, code in rows}

@@ -127,6 +127,12 @@ def required(
     return needed
 
 
+def step_of(session: Session, article_id: int, step_id: int) -> ApprovalStep | None:
+    """The step ``step_id`` if it is one of the article's."""
+    step = session.get(ApprovalStep, step_id)
+    return step if step is not None and step.article_id == article_id else None
+
+
 def steps_of(
     session: Session, article_id: int, *, include_void: bool = False
 ) -> list[ApprovalStep]:
