@@ -338,6 +338,21 @@ def import_(path: Path) -> None:
 
 
 @main.command()
+@click.option(
+    "--markdown", is_flag=True, help="The README's settings table, from core/settings.py."
+)
+def settings(markdown: bool) -> None:
+    """Every setting Loa reads: its variable, default and meaning (declared once)."""
+    from core.settings import VARIABLES, markdown_table
+
+    if markdown:
+        click.echo(markdown_table(), nl=False)
+        return
+    for env, (shown, doc) in VARIABLES.items():
+        click.echo(f"{env}={shown}\n    {doc}")
+
+
+@main.command()
 def moderate() -> None:
     """Read text lines on stdin, write one JSON verdict per line."""
     import io

@@ -12,5 +12,6 @@ def load_all() -> None:
     import core.interactions.models
     import core.media.models
     import core.screening.models
+    import core.targets.models
     import core.units.models
     import core.workflow.models  # noqa: F401

@@ -24,7 +24,9 @@ from core.errors import ValidationFailed
 from core.media.covers import cover_images
 from core.media.item_media import item_media
 from core.text import fold
-from core.units.models import CURRENT_SCHEME, Unit
+from core.units.lookups import unit_by_code as unit_by_code  # where older code looks
+from core.units.lookups import units_by_id
+from core.units.models import Unit
 
 
 def published_clause(now: dt.datetime) -> ColumnElement[bool]:
@@ -47,11 +49,9 @@ def lock_article(session: Session, article_id: int) -> Article:
     return article
 
 
-def unit_by_code(session: Session, code: str, scheme: str = CURRENT_SCHEME) -> Unit:
-    unit = session.scalar(select(Unit).where(Unit.scheme == scheme, Unit.code == code))
-    if unit is None:
-        raise LookupError(f"no administrative unit with code {code!r}")
-    return unit
+def article_by_id(session: Session, article_id: int) -> Article | None:
+    """The article ``article_id``, or None (a read; ``lock_article`` locks it for a change)."""
+    return session.get(Article, article_id)
 
 
 @dataclass(frozen=True)
@@ -246,7 +246,7 @@ def published_items(
     unit_ids = {a.unit_id for a in page.articles}
     cat_ids = {a.category_id for a in page.articles if a.category_id}
     agency_ids = {a.agency_id for a in page.articles if a.agency_id}
-    units = {u.id: u for u in session.scalars(select(Unit).where(Unit.id.in_(unit_ids)))}
+    units = units_by_id(session, unit_ids)
     cats = {c.id: c for c in session.scalars(select(Category).where(Category.id.in_(cat_ids)))}
     agencies = {g.id: g for g in session.scalars(select(Agency).where(Agency.id.in_(agency_ids)))}
     covers = cover_images(session, [a.id for a in page.articles], base_url)

@@ -42,15 +42,7 @@ from core.contract.assisted import AssistedTask, AssistRequired
 from core.db import rowcount, utcnow
 from core.delivery import backoff, costs, outcomes, queue
 from core.delivery.assisted import actions as assisted
-from core.delivery.models import (
-    OPEN_STATES,
-    Action,
-    ChannelTarget,
-    Delivery,
-    DeliveryState,
-    Placement,
-)
-from core.delivery.outcomes import PUBLIC
+from core.delivery.models import OPEN_STATES, Action, Delivery, DeliveryState, Placement
 from core.delivery.previews import render_checked
 from core.media.current_store import media_store
 from core.media.item_media import StoreSource
@@ -58,6 +50,8 @@ from core.moderation import Lexicon
 from core.screening.lexicons import unit_lexicon
 from core.screening.payloads import check_rendered
 from core.secrets import SecretError, redact
+from core.targets.models import ChannelTarget
+from core.workflow.states import PUBLIC
 
 log = logging.getLogger("loa.delivery")
 

@@ -15,8 +15,9 @@ from sqlalchemy.orm import Session
 from core.content.models import Article, ArticleTarget
 from core.db import utcnow
 from core.delivery.assisted.models import AssistTask, TaskState
-from core.delivery.models import Action, ChannelTarget, Delivery, DeliveryState, Placement
-from core.units.models import Unit
+from core.delivery.models import Action, Delivery, DeliveryState, Placement
+from core.targets.models import ChannelTarget
+from core.units.lookups import unit_path as unit_path  # where older code looks
 
 
 def targets_for(session: Session, article: Article) -> list[ChannelTarget]:
@@ -103,8 +104,3 @@ def take_down(session: Session, article: Article) -> list[int]:
         select(Placement.target_id).where(Placement.article_id == article.id, Placement.live)
     ).all()
     return add(session, article, list(live), Action.RETRACT)
-
-
-def unit_path(session: Session, unit_id: int) -> str:
-    path = session.scalar(select(Unit.path).where(Unit.id == unit_id))
-    return path or "/"

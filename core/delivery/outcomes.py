@@ -16,12 +16,11 @@ from sqlalchemy.orm import Session
 
 from core import audit
 from core.channels import Remote
-from core.content.models import Article, Status
+from core.content.models import Article
 from core.delivery import outbox
-from core.delivery.models import Action, ChannelTarget, Delivery, DeliveryState, Placement
-
-#: States in which an item may be on channels (the dispatcher's test too).
-PUBLIC = (Status.PUBLISHED, Status.SCHEDULED)
+from core.delivery.models import Action, Delivery, DeliveryState, Placement
+from core.targets.models import ChannelTarget
+from core.workflow.states import PUBLIC
 
 
 def delivered(

@@ -24,10 +24,11 @@ from core.contract.media import ItemMedia
 from core.contract.preview import requested
 from core.delivery import costs, outbox
 from core.delivery.costs import Weighed
-from core.delivery.models import ChannelTarget
 from core.delivery.previews import render_checked
 from core.media.item_media import item_media
 from core.secrets import SecretError, redact
+from core.targets.models import ChannelTarget
+from core.units.lookups import unit_codes
 
 
 @dataclass(frozen=True)
@@ -99,3 +100,13 @@ def plan(ctx: Context, session: Session, article: Article, unit_code: str = "") 
             )
         )
     return plans
+
+
+def plan_for(ctx: Context, session: Session, article_id: int) -> list[TargetPlan]:
+    """:func:`plan` for the article ``article_id`` (none when there is no such article)."""
+    article = session.get(Article, article_id)
+    if article is None:
+        return []
+    return plan(
+        ctx, session, article, unit_codes(session, [article.unit_id]).get(article.unit_id, "")
+    )

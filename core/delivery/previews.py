@@ -14,17 +14,17 @@ import html
 
 from core.auth.permissions import Actor
 from core.channels import Capabilities, Channel, Item, Rendered, Target
-from core.content.actions import apply_snapshot
 from core.content.queries import item_for
 from core.content.reads import get_article
 from core.content.revisions import revision as revision_of
+from core.content.snapshots import apply_snapshot
 from core.content.validation import sanitise_html
 from core.context import Context
 from core.contract.fit import media_fit, require_fit
 from core.contract.preview import ChannelPreview, Fidelity, Preview, requested
 from core.delivery import outbox
-from core.delivery.models import ChannelTarget
 from core.errors import NotFound, ValidationFailed
+from core.targets.models import ChannelTarget
 
 
 def render_checked(channel: Channel, item: Item, target: Target) -> Rendered:

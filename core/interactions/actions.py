@@ -17,9 +17,9 @@ from core.auth.permissions import Actor, Permission, require
 from core.context import Context
 from core.db import utcnow
 from core.delivery import queue as delivery_queue
-from core.delivery.models import ChannelTarget
 from core.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from core.interactions.models import AuthorBlock, Comment, CommentState
+from core.targets.models import ChannelTarget
 from core.units.models import Unit
 
 #: Longest author block a moderator may set in one go.

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from core import audit
 from core.auth.permissions import Actor, Permission, require
-from core.content.models import Article, Revision, Status
+from core.content.models import Article, Revision
 from core.content.queries import unit_by_code
 from core.context import Context
 from core.delivery import outbox, queue
@@ -24,9 +24,9 @@ from core.moderation.lexicon import FLAGS
 from core.screening.models import TermKind, UnitTerm
 from core.text import nfc
 from core.units.models import Unit
+from core.workflow.states import PUBLIC
 
 MAX_TERM = 200
-PUBLIC = (Status.PUBLISHED, Status.SCHEDULED)
 
 
 def _clean_term(data: Mapping[str, Any]) -> dict[str, Any]:

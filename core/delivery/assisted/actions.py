@@ -32,8 +32,10 @@ from core.db import rowcount, utcnow
 from core.delivery import outcomes, queue
 from core.delivery.assisted import kit
 from core.delivery.assisted.models import AssistTask, TaskState
-from core.delivery.models import Action, ChannelTarget, Delivery, DeliveryState, Placement
+from core.delivery.models import Action, Delivery, DeliveryState, Placement
 from core.errors import InvalidTransition, NotFound, ValidationFailed
+from core.targets.models import ChannelTarget
+from core.units.lookups import unit_path, units_by_id
 from core.units.models import Unit
 
 
@@ -73,13 +75,9 @@ def open_task(
         subject_type="assist_task",
         subject_id=row.id,
         data={"delivery": d.id, "role": task.role, "unit": target.unit_id, "action": d.action},
-        unit_path=_path(session, target.unit_id),
+        unit_path=unit_path(session, target.unit_id),
     )
     return row
-
-
-def _path(session: Session, unit_id: int) -> str:
-    return session.scalar(select(Unit.path).where(Unit.id == unit_id)) or "/"
 
 
 def escalate_due(ctx: Context, now: dt.datetime | None = None) -> int:
@@ -94,7 +92,8 @@ def escalate_due(ctx: Context, now: dt.datetime | None = None) -> int:
             .with_for_update(skip_locked=True)
         ).all()
         for task in overdue:
-            parent = session.scalar(select(Unit.parent_id).where(Unit.id == task.unit_id))
+            unit = units_by_id(session, [task.unit_id]).get(task.unit_id)
+            parent = unit.parent_id if unit is not None else None
             came_from = task.unit_id
             if parent is not None:
                 task.unit_id = parent
@@ -108,7 +107,7 @@ def escalate_due(ctx: Context, now: dt.datetime | None = None) -> int:
                 subject_type="assist_task",
                 subject_id=task.id,
                 data={"from_unit": came_from, "to_unit": task.unit_id, "role": task.role},
-                unit_path=_path(session, task.unit_id),
+                unit_path=unit_path(session, task.unit_id),
             )
     return moved
 
@@ -179,7 +178,7 @@ def complete(
         task = session.get(AssistTask, task_id, with_for_update=True)
         if task is None:
             raise NotFound(f"no task {task_id}")
-        require_role(actor, task.role, _path(session, task.origin_unit_id))
+        require_role(actor, task.role, unit_path(session, task.origin_unit_id))
         if task.state != TaskState.OPEN:
             raise InvalidTransition(f"this task is {task.state}")
         d = session.get(Delivery, task.delivery_id)
@@ -217,7 +216,7 @@ def complete(
             subject_type="assist_task",
             subject_id=task.id,
             data={"delivery": d.id, "remote_id": remote_id, "remote_url": remote_url},
-            unit_path=_path(session, task.origin_unit_id),
+            unit_path=unit_path(session, task.origin_unit_id),
         )
         follow_ups = outcomes.delivered(session, d, remote, actor=actor.name, now=now)
         [(view, _)] = _views(session, AssistTask.id == task.id)

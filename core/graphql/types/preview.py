@@ -6,7 +6,7 @@ import strawberry
 
 from core.contract.media import MediaProblem
 from core.contract.preview import ChannelPreview as PreviewValue
-from core.delivery.models import ChannelTarget
+from core.targets.models import ChannelTarget
 
 
 @strawberry.type

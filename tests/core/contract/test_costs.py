@@ -14,9 +14,10 @@ from starlette.testclient import TestClient
 
 from core.auth.permissions import SYSTEM
 from core.content import actions as content
-from core.delivery import dispatcher, targets
+from core.delivery import dispatcher
 from core.delivery.models import Delivery, DeliveryState
 from core.graphql import management_app
+from core.targets import actions as targets
 from tests.conftest import API_TOKEN
 from tests.support.pipeline import COMMUNE, new_article
 

@@ -13,7 +13,8 @@ from core.db import utcnow
 from core.delivery import dispatcher
 from core.delivery import queue as delivery_queue
 from core.delivery import worker as workers
-from core.delivery.models import ChannelTarget, Delivery, DeliveryState
+from core.delivery.models import Delivery, DeliveryState
+from core.targets.models import ChannelTarget
 from tests.support.pipeline import new_article, sandbox_get, sandbox_post, wait_for
 
 

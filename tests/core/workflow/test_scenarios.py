@@ -17,9 +17,9 @@ from core.auth.permissions import SYSTEM
 from core.content import actions
 from core.content.models import Article, Status
 from core.db import utcnow
-from core.delivery import targets
 from core.delivery.models import Delivery, DeliveryState
 from core.errors import Forbidden, InvalidTransition, ValidationFailed
+from core.targets import actions as targets
 from core.workflow import actions as workflow
 from core.workflow.models import StepState
 from core.workflow.policy import DEFAULT_RULES
