@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import select
 from starlette.testclient import TestClient
 
+from core.app import create_app
 from core.audit import AuditEntry
 from core.auth.models import Role
 from core.auth.permissions import SYSTEM, Actor, Grant
@@ -25,8 +26,10 @@ from core.delivery.models import Delivery, DeliveryState, Placement
 from core.delivery.sweeper import sweep
 from core.errors import Forbidden, InvalidTransition, ValidationFailed
 from core.graphql import management_app
+from core.media import actions as media
 from core.targets import actions as targets
 from tests.conftest import API_TOKEN
+from tests.support.media import editor, png
 from tests.support.pipeline import COMMUNE, new_article
 
 TASKS = """query { assistTasks { id state action role unitCode escalations targetName plugin
@@ -60,13 +63,15 @@ def _run_open(ctx: Any) -> list[dispatcher.Outcome]:
     return [asyncio.run(dispatcher.run(ctx, d_id, n + 1)) for d_id, n in rows]
 
 
-def _published_to_a_task(ctx: Any) -> tuple[Any, Any]:
+def _published_to_a_task(ctx: Any, cover: Any = None) -> tuple[Any, Any]:
     target = targets.create_target(
         ctx,
         SYSTEM,
         {"name": "Loa phường (thử)", "plugin": "testassisted", "unit_code": COMMUNE},
     )
     article = new_article(ctx)
+    if cover is not None:
+        media.attach(ctx, SYSTEM, article.id, cover.id, "cover")
     content.approve(ctx, SYSTEM, article.id)
     assert _run_open(ctx) == [dispatcher.Outcome.ASSISTED]
     return target, article
@@ -79,8 +84,11 @@ def _delivery(ctx: Any, action: str) -> Delivery:
     return found
 
 
-def test_a_channel_without_an_api_gets_an_operator_task_with_a_kit(ctx, tree) -> None:
-    _, article = _published_to_a_task(ctx)
+def test_a_channel_without_an_api_gets_an_operator_task_with_a_kit(ctx, tree, tmp_path) -> None:
+    photo = media.upload(
+        ctx, editor(tree), COMMUNE, png(tmp_path / "a.png"), "a.png", alt="Trạm", caption="Trạm"
+    )
+    _, article = _published_to_a_task(ctx, cover=photo)
     d = _delivery(ctx, "publish")
     assert d.state == DeliveryState.ASSISTED and d.error_kind == "assisted"
     [task] = _gql(ctx, TASKS)["data"]["assistTasks"]
@@ -95,6 +103,12 @@ def test_a_channel_without_an_api_gets_an_operator_task_with_a_kit(ctx, tree) ->
     assert set(files) == {"huong-dan.txt", "payload.json", "text.txt"}
     assert json.loads(files["payload.json"]["text"])["title"] == article.title
     assert files["text.txt"]["text"].startswith(article.title)
+    [kit_photo] = task["media"]  # the rendition the channel chose, served by Loa
+    chosen = next(r for r in photo.renditions if r.name == kit_photo["rendition"])
+    assert kit_photo["url"].endswith(chosen.key)
+    with TestClient(create_app(ctx.settings, ctx=ctx, embedded_worker=False)) as web:
+        served = web.get(kit_photo["url"].removeprefix(ctx.settings.base_url))
+    assert served.status_code == 200 and len(served.content) == chosen.size
     # Only the role it is assigned to, on that unit or above, sees it.
     assert [v.task.id for v in assisted.tasks_for(ctx, police(tree, COMMUNE))] == [int(task["id"])]
     assert assisted.tasks_for(ctx, police(tree, "38")) != []
