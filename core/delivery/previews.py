@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 
 from core.auth.permissions import Actor
-from core.channels import Capabilities, Channel, Item, Rendered, Target
+from core.channels import Capabilities, Channel, ChannelError, Item, Rendered, Target
 from core.content.queries import item_for
 from core.content.reads import get_article
 from core.content.revisions import revision as revision_of
@@ -53,8 +53,8 @@ def preview_of(channel: Channel, item: Item, target: Target) -> ChannelPreview:
         return ChannelPreview(Preview(), fidelity, refused=tuple(p.message for p in refusals))
     try:
         rendered = channel.render(item, target)
-    except (ValueError, KeyError, TypeError) as exc:
-        return ChannelPreview(Preview(), fidelity, refused=(str(exc),))
+    except (ChannelError, ValueError, KeyError, TypeError) as exc:  # what a delivery would fail on
+        return ChannelPreview(Preview(), fidelity, refused=(str(exc) or type(exc).__name__,))
     given = rendered.preview or _plain(rendered)
     shown = Preview(sanitise_html(given.html), dict(given.fields), tuple(given.notes))
     return ChannelPreview(
