@@ -28,6 +28,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy core
+	$(BIN)/lint-imports --no-cache
 
 clean:
 	rm -rf $(VENV) var bench/out

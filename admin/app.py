@@ -22,6 +22,7 @@ from starlette.routing import Route
 
 from admin import assets
 from core.auth import actions, tokens, totp
+from core.auth.accounts import username_of
 from core.auth.errors import LockedOut, SignInFailed
 from core.auth.models import Role
 from core.auth.permissions import Actor, watch_refusals
@@ -30,6 +31,7 @@ from core.auth.web import CSRF_FIELD, clear_cookie, client_address, csrf_ok, ses
 from core.context import Context
 from core.errors import LoaError, ValidationFailed
 from core.secrets import SecretError
+from core.units.lookups import units_by_path
 
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -277,10 +279,7 @@ async def enrol(request: Request) -> Response:
 
     def name() -> str:
         with page.ctx.sessions() as db:
-            from core.auth.models import User
-
-            user = db.get(User, session.user_id)
-            return user.username if user else ""
+            return username_of(db, session.user_id)
 
     username = await run_in_threadpool(name)
     uri = totp.provisioning_uri(secret, username)
@@ -336,18 +335,13 @@ async def home(request: Request, new_token: str = "", error: str = "") -> Respon
 async def _home(
     page: Page, actor: Actor, *, new_token: str = "", error: str = "", status: int = 200
 ) -> Response:
-    from core.units.models import Unit
 
     def load() -> tuple[list[Any], list[dict[str, Any]]]:
         rows = tokens.list_tokens(page.ctx, actor)
         with page.ctx.sessions() as db:
-            from sqlalchemy import select
-
             names = {
-                u.path: u.name
-                for u in db.scalars(
-                    select(Unit).where(Unit.path.in_([g.unit_path for g in actor.grants]))
-                )
+                path: u.name
+                for path, u in units_by_path(db, [g.unit_path for g in actor.grants]).items()
             }
         grants = [
             {"role": Role(g.role), "unit": names.get(g.unit_path, g.unit_path)}

@@ -38,7 +38,8 @@ from bench.harness import (
 from core.auth.permissions import SYSTEM
 from core.content import actions
 from core.context import Context, build_context
-from core.delivery.models import ChannelTarget, Delivery, DeliveryState
+from core.delivery.models import Delivery, DeliveryState
+from core.targets.models import ChannelTarget
 from core.units.sync import Row, sync
 
 REDIS_URL = "redis://127.0.0.1:6379/13"

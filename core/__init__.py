@@ -26,12 +26,28 @@ from core.channels import (
     TransientError,
 )
 from core.content.validation import sanitise_html
+from core.contract.assisted import AssistedTask, AssistRequired, KitFile
+from core.contract.costs import Allowance, Cost, Costed
+from core.contract.fit import MediaUnfit
+from core.contract.media import (
+    ItemMedia,
+    MediaAccepts,
+    MediaFile,
+    MediaProblem,
+    MediaRule,
+    MediaUnavailable,
+    Rendition,
+)
+from core.contract.preview import Preview
 from core.hookspecs import hookimpl
 from core.outbound import outbound_client
 from core.settings import Secret, Settings
 
 __all__ = [
     "AUDIENCE_FIELDS",
+    "Allowance",
+    "AssistRequired",
+    "AssistedTask",
     "Audience",
     "AuthError",
     "Capabilities",
@@ -39,15 +55,27 @@ __all__ = [
     "ChannelError",
     "CitizenComment",
     "ContentRefused",
+    "Cost",
+    "Costed",
     "DestinationRefused",
     "Interactions",
     "Item",
     "ItemImage",
+    "ItemMedia",
+    "KitFile",
+    "MediaAccepts",
+    "MediaFile",
+    "MediaProblem",
+    "MediaRule",
+    "MediaUnavailable",
+    "MediaUnfit",
     "OutcomeUnknown",
     "PermanentError",
+    "Preview",
     "RateLimited",
     "Remote",
     "Rendered",
+    "Rendition",
     "Secret",
     "Settings",
     "Target",

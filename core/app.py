@@ -71,7 +71,9 @@ def create_app(
     from core.interactions.routes import feedback_routes
     from core.media.routes import edge_limits, media_routes
     from core.reports.routes import report_routes
+    from core.wiring import wire
 
+    wire()  # before the embedded worker or any sweep runs
     context = ctx or build_context(settings)
     run_worker = settings.embedded_redis if embedded_worker is None else embedded_worker
 
@@ -99,7 +101,7 @@ def create_app(
     async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
         worker = None
         if run_worker:
-            from core.delivery.jobs import EmbeddedWorker
+            from core.delivery.worker import EmbeddedWorker
 
             worker = EmbeddedWorker(context, threads=settings.worker_concurrency)
             worker.start()

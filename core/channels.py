@@ -24,6 +24,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
+from core.contract.media import ItemMedia, MediaAccepts, MediaFile
+from core.contract.preview import Preview
+
 #: Audience fields (S0.2) a channel may be able to enforce.
 AUDIENCE_FIELDS = frozenset({"age", "gender", "scope", "window", "interactions"})
 
@@ -39,12 +42,12 @@ class Capabilities:
     audience: frozenset[str] = frozenset()
     max_title_chars: int | None = None
     max_text_chars: int | None = None
-    max_media_bytes: int | None = None
-    media_types: frozenset[str] = frozenset({"image/jpeg", "image/png"})
-    requires_cover: bool = False
     #: Every item needs a representative image from the media library (VNeID, S0.5):
-    #: an item without a cover image is refused before approval.
-    requires_cover_image: bool = False
+    #: an item without a cover image is refused before approval. The one cover flag.
+    requires_cover: bool = False
+    #: The media the channel accepts, role by role (types, sizes, counts, duration, aspect);
+    #: what does not fit is refused with a reason before approval and again at render.
+    media: MediaAccepts = field(default_factory=MediaAccepts)
     can_update: bool = True
     can_retract: bool = True
     can_read_interactions: bool = False
@@ -107,6 +110,13 @@ class Item:
     audience: Audience = field(default_factory=Audience)
     #: The cover image from the media library (None: no cover, or only ``cover_url``).
     cover_image: ItemImage | None = None
+    #: Every medium the item uses (cover, gallery, video, attachments), in role and
+    #: position order; :meth:`ItemMedia.stream` gives a rendition's bytes.
+    media: tuple[ItemMedia, ...] = ()
+
+    def media_in(self, role: str) -> tuple[ItemMedia, ...]:
+        """The item's media in one role (``cover``, ``gallery``, ``video``, ``attachment``)."""
+        return tuple(m for m in self.media if m.role == role)
 
 
 @dataclass(frozen=True)
@@ -115,6 +125,10 @@ class Rendered:
 
     payload: Mapping[str, Any]
     text: str
+    #: How the payload will show, for the admin's side-by-side view (optional).
+    preview: Preview | None = None
+    #: The media files ``publish``/``update`` will send (chosen renditions), streamed then.
+    files: tuple[MediaFile, ...] = ()
 
 
 @dataclass(frozen=True)

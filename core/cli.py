@@ -83,6 +83,9 @@ def web_app() -> Any:
 @click.group()
 def main() -> None:
     """Loa: write once, approve, publish to every channel."""
+    from core.wiring import wire
+
+    wire()  # jobs and sweeps call up into content and workflow through these
 
 
 @main.command()
@@ -130,7 +133,7 @@ def serve(host: str, port: int, workers: int | None) -> None:
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
 def worker(concurrency: int | None, burst: bool) -> None:
     """Deliver to channels: rq workers on LOA_REDIS_URL, plus the sweeper."""
-    from core.delivery.jobs import run_worker
+    from core.delivery.worker import run_worker
 
     settings = _settings()
     if settings.embedded_redis:
@@ -332,6 +335,21 @@ def import_(path: Path) -> None:
     )
     if report.errors:
         sys.exit(1)
+
+
+@main.command()
+@click.option(
+    "--markdown", is_flag=True, help="The README's settings table, from core/settings.py."
+)
+def settings(markdown: bool) -> None:
+    """Every setting Loa reads: its variable, default and meaning (declared once)."""
+    from core.settings import VARIABLES, markdown_table
+
+    if markdown:
+        click.echo(markdown_table(), nl=False)
+        return
+    for env, (shown, doc) in VARIABLES.items():
+        click.echo(f"{env}={shown}\n    {doc}")
 
 
 @main.command()

@@ -22,13 +22,13 @@ from core.content import actions
 from core.content.models import Agency, Article, Category
 from core.context import Context
 from core.db import utcnow
-from core.delivery import targets
-from core.delivery.models import ChannelTarget
 from core.demo_media import dress, seed_library
 from core.outbound import LOOPBACK
 from core.outbound.addresses import literal_host
 from core.settings import Settings
-from core.units.models import CURRENT_SCHEME, Unit
+from core.targets import actions as targets
+from core.targets.models import ChannelTarget
+from core.units.lookups import root_unit_id, units_by_code
 from core.units.sync import sync
 
 log = logging.getLogger("loa.demo")
@@ -73,22 +73,12 @@ def seed(ctx: Context, *, photo_size: tuple[int, int] = (1600, 900)) -> dict[str
     ``notes`` counts what the demo had to leave out (logged: the video without ffmpeg).
     """
     with ctx.transaction() as session:
-        have_units = session.scalar(
-            select(func.count()).select_from(Unit).where(Unit.scheme == CURRENT_SCHEME)
-        )
-        if not have_units:
+        if root_unit_id(session) is None:
             sync(session)
         for slug, name in CATEGORIES:
             if session.scalar(select(Category.id).where(Category.slug == slug)) is None:
                 session.add(Category(slug=slug, name=name))
-        units = {
-            u.code: u
-            for u in session.scalars(
-                select(Unit).where(
-                    Unit.scheme == CURRENT_SCHEME, Unit.code.in_((PROVINCE, *COMMUNES))
-                )
-            )
-        }
+        units = units_by_code(session, (PROVINCE, *COMMUNES))
         for code in COMMUNES:
             name = f"UBND {units[code].name}"
             if session.scalar(select(Agency.id).where(Agency.name == name)) is None:

@@ -18,8 +18,8 @@ from core import audit
 from core.auth import recovery
 from core.auth.models import RecoveryCode, User
 from core.context import Context
-from core.delivery.models import ChannelTarget
 from core.models import load_all
+from core.targets.models import ChannelTarget
 
 #: (model, sealed column) pairs: everything Loa keeps encrypted at rest.
 SEALED = ((ChannelTarget, "secrets_sealed"), (User, "totp_sealed"))

@@ -7,9 +7,11 @@ def load_all() -> None:
     import core.audit
     import core.auth.models
     import core.content.models
+    import core.delivery.assisted.models
     import core.delivery.models
     import core.interactions.models
     import core.media.models
     import core.screening.models
+    import core.targets.models
     import core.units.models
     import core.workflow.models  # noqa: F401

@@ -78,10 +78,12 @@ from sqlalchemy import text  # noqa: E402
 import core.audit  # noqa: E402  (registers the audit table)
 import core.auth.models  # noqa: E402
 import core.content.models  # noqa: E402
+import core.delivery.assisted.models  # noqa: E402
 import core.delivery.models  # noqa: E402
 import core.interactions.models  # noqa: E402
 import core.media.models  # noqa: E402
 import core.screening.models  # noqa: E402
+import core.targets.models  # noqa: E402
 import core.workflow.models  # noqa: E402,F401
 from core.context import Context, build_context  # noqa: E402
 from core.db import Base, make_engine  # noqa: E402
@@ -90,6 +92,10 @@ from core.outbound import LOOPBACK  # noqa: E402
 from core.secrets import new_key  # noqa: E402
 from core.settings import Secret, Settings  # noqa: E402
 from core.units.sync import Row, sync  # noqa: E402
+from core.wiring import wire  # noqa: E402
+
+# Jobs and sweeps call up into content and workflow through the upcalls the app wires at start.
+wire()
 
 TEST_DATABASE_URL = os.environ.get("LOA_TEST_DATABASE_URL")
 TEST_REDIS_URL = os.environ.get("LOA_TEST_REDIS_URL")

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import re
+from dataclasses import fields
 from pathlib import Path
 
-from core.settings import VARIABLES
+from click.testing import CliRunner
+
+from core.cli import main
+from core.settings import VARIABLES, Settings, load_settings, markdown_table
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -14,6 +18,34 @@ def test_every_setting_is_in_the_readme_table() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     missing = [name for name in VARIABLES if f"| `{name}` |" not in readme]
     assert missing == []
+
+
+def test_the_readme_table_is_the_one_the_declarations_make() -> None:
+    """Regenerate it with ``loa settings --markdown`` when a setting changes."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = CliRunner().invoke(main, ["settings", "--markdown"]).output
+    assert table == markdown_table() and table.count("\n") == len(VARIABLES) + 2
+    assert table in readme
+
+
+def test_each_setting_is_read_as_declared(tmp_path: Path) -> None:
+    """One declaration gives the default, the type and the variable read."""
+    plain = load_settings({"LOA_VAR_DIR": str(tmp_path)})
+    for f in fields(Settings):
+        if "env" in f.metadata and f.name not in ("database_url", "secret_keys", "var_dir"):
+            assert getattr(plain, f.name) == f.default, f.name
+    chosen = load_settings(
+        {
+            "LOA_VAR_DIR": str(tmp_path),
+            "LOA_HTTP_TIMEOUT": "2.5",
+            "LOA_MAX_ATTEMPTS": "3",
+            "LOA_TRUSTED_HOSTS": "a.gov.vn, b.gov.vn",
+            "LOA_S3_REGION": "",
+        }
+    )
+    assert (chosen.http_timeout, chosen.max_attempts) == (2.5, 3)
+    assert chosen.trusted_hosts == ("a.gov.vn", "b.gov.vn")
+    assert chosen.s3_region == "us-east-1"  # blank reads as unset
 
 
 def test_only_settings_reads_the_environment() -> None:

@@ -15,13 +15,14 @@ import datetime as dt
 import hashlib
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from core import audit
 from core.auth.models import Role, RoleMembership, User
 from core.context import Context
 from core.db import utcnow
 from core.errors import Conflict
-from core.units.models import CURRENT_SCHEME, Unit
+from core.units.lookups import find_unit
 
 
 def token_digest(token: str) -> str:
@@ -39,9 +40,7 @@ def create_user(
 ) -> User:
     """The account with a fresh enrolment link; :class:`Conflict` if enrolled and not ``reset``."""
     with ctx.transaction() as session:
-        unit = session.scalar(
-            select(Unit).where(Unit.scheme == CURRENT_SCHEME, Unit.code == unit_code)
-        )
+        unit = find_unit(session, unit_code)
         if unit is None:
             raise LookupError(f"no unit {unit_code!r}: run `loa units sync` first")
         user = session.scalar(select(User).where(User.username == username))
@@ -92,3 +91,9 @@ def create_user(
             unit_path=unit.path,
         )
     return user
+
+
+def username_of(session: Session, user_id: int | None) -> str:
+    """The account's username ("" when there is no such account)."""
+    user = session.get(User, user_id) if user_id is not None else None
+    return user.username if user else ""

@@ -25,7 +25,8 @@ from core.context import Context
 from core.db import utcnow
 from core.errors import Forbidden, NotFound, ValidationFailed
 from core.secrets import SecretError
-from core.units.models import CURRENT_SCHEME, Unit
+from core.units.lookups import find_unit
+from core.units.models import Unit
 
 RECOVERY_CODES = recovery.COUNT
 
@@ -542,7 +543,7 @@ def sign_out(ctx: Context, user_id: int, address: str = "") -> None:
 
 
 def _unit(session: Session, code: str) -> Unit:
-    unit = session.scalar(select(Unit).where(Unit.scheme == CURRENT_SCHEME, Unit.code == code))
+    unit = find_unit(session, code)
     if unit is None:
         raise ValidationFailed({"unit_code": f"no unit {code!r}"})
     return unit

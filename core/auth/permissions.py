@@ -115,6 +115,25 @@ def require(actor: Actor, permission: Permission, unit_path: str) -> None:
         )
 
 
+def acts_as(actor: Actor, role: str, unit_path: str) -> bool:
+    """Whether the actor holds ``role`` (or is an admin) on this unit or one above it.
+
+    For work a role does outside the permission table (an operator carrying out an assisted
+    delivery); a token needs the publish scope (``approve``), as publishing is what it does.
+    """
+    if actor.scopes is not None and Permission.APPROVE not in actor.scopes:
+        return False
+    return any(
+        g.role in (role, Role.ADMIN) and unit_path.startswith(g.unit_path) for g in actor.grants
+    )
+
+
+def require_role(actor: Actor, role: str, unit_path: str) -> None:
+    """:func:`acts_as`, or Forbidden (collected like every refusal, so it is audited)."""
+    if not acts_as(actor, role, unit_path):
+        raise _refuse(actor, f"role:{role}", unit_path, f"{actor.name} does not act as {role} here")
+
+
 def require_session(actor: Actor, what: str, unit_path: str) -> None:
     """Refuse an API token (whatever its scopes) and the system: ``what`` needs a person.
 

@@ -8,82 +8,34 @@ deliveries to the queue and tells plugins.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import uuid
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from core import audit
 from core.auth.permissions import SYSTEM, Actor, Permission, require
+from core.content.fields import ALWAYS_WRITTEN, RESTORED_FIELDS
 from core.content.models import Article, ArticleTarget, Audience, Category, Revision, Status
 from core.content.queries import lock_article as _load
 from core.content.queries import unit_by_code
-from core.content.validation import clean_article, plain_text
+from core.content.revisions import revision
+from core.content.snapshots import apply_snapshot, content_hash, current_data, refold, snapshot
+from core.content.validation import clean_article
 from core.context import Context
 from core.db import utcnow
-from core.delivery import jobs, outbox
-from core.delivery.models import ChannelTarget
+from core.delivery import outbox, queue
 from core.errors import InvalidTransition, ValidationFailed
 from core.screening.articles import screen
-from core.text import fold, slugify
-
-if TYPE_CHECKING:
-    from core.workflow.models import ApprovalStep
-
-CONTENT_FIELDS = (
-    "title", "slug", "summary", "body_html", "cover_url", "cover_caption", "source", "author_name",
-)  # fmt: skip
-AUDIENCE_FIELDS = (
-    "age_min", "age_max", "genders", "scope_level", "scope_units", "visible_from",
-    "visible_until", "interactions_allowed",
-)  # fmt: skip
-APPROVABLE = (Status.DRAFT, Status.SUBMITTED, Status.IN_REVIEW)
-EDITABLE = (*APPROVABLE, Status.CHANGES_REQUESTED, Status.PUBLISHED, Status.SCHEDULED)
-PUBLIC = (Status.PUBLISHED, Status.SCHEDULED)
-
-
-def snapshot(article: Article) -> dict[str, Any]:
-    data: dict[str, Any] = {f: getattr(article, f) for f in CONTENT_FIELDS}
-    data.update(
-        category_id=article.category_id,
-        unit_id=article.unit_id,
-        agency_id=article.agency_id,
-        kind=article.kind,
-        topic=article.topic,
-        justification=article.justification,
-    )
-    a = article.audience
-    data["audience"] = {f: getattr(a, f) for f in AUDIENCE_FIELDS}
-    return json.loads(json.dumps(data, default=lambda v: v.isoformat()))
-
-
-def apply_snapshot(session: Session, article: Article, data: Mapping[str, Any]) -> None:
-    """Put a revision's content back on the row (restoring, or releasing a pending edit)."""
-    for field in CONTENT_FIELDS:
-        if field in data:
-            setattr(article, field, data[field])
-    for field in ("category_id", "agency_id", "unit_id", "kind", "topic", "justification"):
-        if field in data and data[field] is not None:
-            setattr(article, field, data[field])
-    for field, value in (data.get("audience") or {}).items():
-        if field in ("visible_from", "visible_until") and isinstance(value, str):
-            value = dt.datetime.fromisoformat(value)
-        setattr(article.audience, field, value)
-    _refold(article)
-
-
-def _refold(article: Article) -> None:
-    article.search_text = fold(
-        " ".join((article.title or "", article.summary or "", plain_text(article.body_html or "")))
-    )
-
-
-def content_hash(data: Mapping[str, Any]) -> str:
-    return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+from core.targets.models import ChannelTarget
+from core.text import slugify
+from core.units.models import Unit
+from core.workflow import actions as workflow
+from core.workflow import steps as approval
+from core.workflow.models import ApprovalStep
+from core.workflow.states import EDITABLE, INITIAL, PUBLIC, WRITING, Move, advance
 
 
 def _unit_path(session: Session, unit_id: int) -> str:
@@ -91,7 +43,7 @@ def _unit_path(session: Session, unit_id: int) -> str:
 
 
 def _apply(session: Session, article: Article, data: Mapping[str, Any]) -> None:
-    for field in CONTENT_FIELDS:
+    for field in ALWAYS_WRITTEN:
         if field in data and field != "slug":
             setattr(article, field, data[field])
     if data.get("slug"):
@@ -105,7 +57,7 @@ def _apply(session: Session, article: Article, data: Mapping[str, Any]) -> None:
             setattr(article, field, data[field])
     for field, value in (data.get("audience") or {}).items():
         setattr(article.audience, field, value)
-    _refold(article)
+    refold(article)
 
 
 def _category_id(session: Session, ref: str | None) -> int | None:
@@ -134,8 +86,6 @@ def _set_targets(session: Session, article: Article, target_ids: list[int]) -> N
 
     Another commune's channel is refused as unknown, so ids of other units leak nothing.
     """
-    from core.units.models import Unit
-
     item_path = _unit_path(session, article.unit_id)
     rows = session.execute(
         select(ChannelTarget.id, Unit.path)
@@ -182,7 +132,7 @@ def create(ctx: Context, actor: Actor, data: Mapping[str, Any]) -> Article:
             uid=str(uuid.uuid4()),
             slug=_unique_slug(session, clean.get("slug") or slugify(clean["title"])),
             unit_id=unit.id,
-            status=Status.DRAFT,
+            status=INITIAL,
             audience=Audience(genders=[], scope_units=[unit.code]),
         )
         session.add(article)
@@ -272,14 +222,11 @@ def _replan(session: Session, article: Article, *, live: bool) -> list[ApprovalS
     go back to pending. S0.4 holds here too: the edit that makes the item national
     or off-topic must carry its justification. Returns the approvals voided.
     """
-    from core.workflow import actions as workflow
-    from core.workflow import steps as approval
-
     if article.status == Status.DRAFT and not approval.steps_of(session, article.id):
         return []  # planned at submission, where S0.4 is checked
-    data = workflow.current_data(session, article)
+    data = current_data(session, article)
     targets = workflow.chosen_targets(session, article)
-    if article.status not in (Status.DRAFT, Status.CHANGES_REQUESTED):
+    if article.status not in WRITING:
         workflow.require_justification(session, data, targets)
     report = approval.sync(session, article, targets, data, reopen=False)
     if live:  # an edit answers the changes asked for: those steps are open again
@@ -291,8 +238,6 @@ def _propose(
     session: Session, article: Article, actor: Actor, clean: Mapping[str, Any]
 ) -> int | None:
     """Record an edit of a live item as a pending revision; the row keeps the live content."""
-    from core.workflow.actions import current_data
-
     live = snapshot(article)
     base = current_data(session, article)
     apply_snapshot(session, article, base)
@@ -328,8 +273,6 @@ def _propose(
 
 def approve(ctx: Context, actor: Actor, article_id: int, now: dt.datetime | None = None) -> Article:
     """Approve every open step this actor may decide (see core.workflow.actions.approve)."""
-    from core.workflow import actions as workflow
-
     return workflow.approve(ctx, actor, article_id, now=now).article
 
 
@@ -346,7 +289,7 @@ def _take_down(
             ends = article.audience.visible_until
             if article.status not in PUBLIC or ends is None or ends > now:
                 return None  # not due: an early or repeated expiry job is a no-op
-        article.status = status
+        advance(article, Move.RETRACT if status is Status.RETRACTED else Move.EXPIRE)
         ids = outbox.take_down(session, article)
         audit.record(
             session,
@@ -356,7 +299,7 @@ def _take_down(
             subject_id=article.id,
             data={"reason": reason, "deliveries": ids},
         )
-    jobs.enqueue_deliveries(ctx, ids)
+    queue.enqueue_deliveries(ctx, ids)
     ctx.emit(f"article.{status.value}", {"id": article.id})
     return article
 
@@ -381,6 +324,17 @@ def expire_due(ctx: Context, now: dt.datetime | None = None) -> list[int]:
         due = session.scalars(
             select(Article.id)
             .join(Audience, Audience.article_id == Article.id)
-            .where(Article.status.in_(PUBLIC), Audience.visible_until <= now)
+            .where(Article.status.in_(tuple(PUBLIC)), Audience.visible_until <= now)
         ).all()
     return [a for a in due if expire(ctx, a, now) is not None]
+
+
+def restore(ctx: Context, actor: Actor, article_id: int, number: int) -> Article:
+    """Bring back an old revision's content as a new revision (history is never rewritten)."""
+    with ctx.sessions() as session:
+        old = dict(revision(session, article_id, number).data)
+        category = session.get(Category, old["category_id"]) if old.get("category_id") else None
+    fields: dict[str, Any] = {k: old.get(k) for k in RESTORED_FIELDS if k in old}
+    fields["category"] = category.slug if category else None
+    fields["audience"] = old.get("audience") or {}
+    return update(ctx, actor, article_id, fields)

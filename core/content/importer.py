@@ -46,8 +46,8 @@ from sqlalchemy.orm import Session
 
 from core import audit
 from core.auth.permissions import Actor, Permission
-from core.content.actions import content_hash, snapshot
 from core.content.models import Article, Audience, Category, Revision, Status
+from core.content.snapshots import content_hash, snapshot
 from core.content.validation import (
     CATEGORY_NAME_LIMIT,
     CATEGORY_SLUG_LIMIT,
@@ -58,12 +58,12 @@ from core.context import Context
 from core.errors import ValidationFailed
 from core.media.models import MediaRole, MediaUse
 from core.text import fold, has_word, slugify, storable
-from core.units.models import CURRENT_SCHEME, Unit
+from core.units.lookups import units_by_code
+from core.units.models import Unit
 from core.workflow.reach import NATIONAL, reach
+from core.workflow.states import IMPORTABLE
 
 log = logging.getLogger("loa.import")
-
-STATUSES = {Status.DRAFT.value, Status.PUBLISHED.value}
 
 
 @dataclass
@@ -107,8 +107,8 @@ def _parse(number: int, line: str) -> dict[str, Any]:
     if not isinstance(raw, dict):
         raise ValidationFailed({"line": "must be a JSON object"})
     status = raw.get("status", "published")
-    if status not in STATUSES:
-        raise ValidationFailed({"status": f"must be one of {sorted(STATUSES)}"})
+    if status not in IMPORTABLE:
+        raise ValidationFailed({"status": f"must be one of {sorted(s.value for s in IMPORTABLE)}"})
     category = str(raw.get("category") or "").strip()
     if len(category) > CATEGORY_NAME_LIMIT:
         raise ValidationFailed({"category": f"at most {CATEGORY_NAME_LIMIT} characters"})
@@ -218,10 +218,8 @@ def _fetch_covers(
         existing = set(session.scalars(select(Article.slug).where(Article.slug.in_(wanted))))
         codes = {d["unit_code"] for _, d in batch if d["cover_url"]}
         writable = {
-            u.code
-            for u in session.scalars(
-                select(Unit).where(Unit.scheme == CURRENT_SCHEME, Unit.code.in_(codes))
-            )
+            code
+            for code, u in units_by_code(session, codes).items()
             if actor.can(Permission.WRITE_CONTENT, u.path)
         }
     kept = []
@@ -285,12 +283,7 @@ def _load(
         slugs = [d["slug"] for _, d in batch]
         existing = set(session.scalars(select(Article.slug).where(Article.slug.in_(slugs))))
         codes = {d["unit_code"] for _, d in batch}
-        units = {
-            u.code: u
-            for u in session.scalars(
-                select(Unit).where(Unit.scheme == CURRENT_SCHEME, Unit.code.in_(codes))
-            )
-        }
+        units = units_by_code(session, codes)
         categories = {c.slug: c for c in session.scalars(select(Category))}
         by_name = {fold(c.name): c for c in categories.values()}
         created = 0

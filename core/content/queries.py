@@ -18,11 +18,15 @@ from sqlalchemy.orm import Session
 from core.channels import Audience as AudienceView
 from core.channels import Item, ItemImage
 from core.content.models import Agency, Article, Audience, Category, Status
+from core.contract.media import ItemMedia, MediaSource
 from core.db import utcnow
 from core.errors import ValidationFailed
 from core.media.covers import cover_images
+from core.media.item_media import item_media
 from core.text import fold
-from core.units.models import CURRENT_SCHEME, Unit
+from core.units.lookups import unit_by_code as unit_by_code  # where older code looks
+from core.units.lookups import units_by_id
+from core.units.models import Unit
 
 
 def published_clause(now: dt.datetime) -> ColumnElement[bool]:
@@ -45,11 +49,9 @@ def lock_article(session: Session, article_id: int) -> Article:
     return article
 
 
-def unit_by_code(session: Session, code: str, scheme: str = CURRENT_SCHEME) -> Unit:
-    unit = session.scalar(select(Unit).where(Unit.scheme == scheme, Unit.code == code))
-    if unit is None:
-        raise LookupError(f"no administrative unit with code {code!r}")
-    return unit
+def article_by_id(session: Session, article_id: int) -> Article | None:
+    """The article ``article_id``, or None (a read; ``lock_article`` locks it for a change)."""
+    return session.get(Article, article_id)
 
 
 @dataclass(frozen=True)
@@ -166,6 +168,7 @@ def to_item(
     agency: Agency | None,
     base_url: str,
     cover_image: ItemImage | None = None,
+    media: tuple[ItemMedia, ...] = (),
 ) -> Item:
     a = article.audience
     return Item(
@@ -199,10 +202,14 @@ def to_item(
         if a
         else AudienceView(),
         cover_image=cover_image,
+        media=media,
     )
 
 
-def item_for(session: Session, article: Article, base_url: str) -> Item:
+def item_for(
+    session: Session, article: Article, base_url: str, source: MediaSource | None = None
+) -> Item:
+    """The article as a channel sees it; with ``source`` its media's bytes can be streamed."""
     unit = session.get(Unit, article.unit_id)
     assert unit is not None
     category = session.get(Category, article.category_id) if article.category_id else None
@@ -215,6 +222,7 @@ def item_for(session: Session, article: Article, base_url: str) -> Item:
         agency=agency,
         base_url=base_url,
         cover_image=cover,
+        media=item_media(session, [article.id], source).get(article.id, ()),
     )
 
 
@@ -238,10 +246,11 @@ def published_items(
     unit_ids = {a.unit_id for a in page.articles}
     cat_ids = {a.category_id for a in page.articles if a.category_id}
     agency_ids = {a.agency_id for a in page.articles if a.agency_id}
-    units = {u.id: u for u in session.scalars(select(Unit).where(Unit.id.in_(unit_ids)))}
+    units = units_by_id(session, unit_ids)
     cats = {c.id: c for c in session.scalars(select(Category).where(Category.id.in_(cat_ids)))}
     agencies = {g.id: g for g in session.scalars(select(Agency).where(Agency.id.in_(agency_ids)))}
     covers = cover_images(session, [a.id for a in page.articles], base_url)
+    media = item_media(session, [a.id for a in page.articles])
     return [
         to_item(
             a,
@@ -250,6 +259,7 @@ def published_items(
             agency=agencies.get(a.agency_id) if a.agency_id else None,
             base_url=base_url,
             cover_image=covers.get(a.id),
+            media=media.get(a.id, ()),
         )
         for a in page.articles
     ]

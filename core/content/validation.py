@@ -17,6 +17,7 @@ import nh3
 from sqlalchemy import String
 
 from core.content.models import Article, Category
+from core.content.topics import TOPICS
 from core.errors import ValidationFailed
 from core.text import nfc, slugify, storable
 
@@ -157,8 +158,6 @@ def clean_article(data: Mapping[str, Any], *, partial: bool = False) -> dict[str
             errors["kind"] = f"must be one of {sorted(KINDS)}"
         out["kind"] = data["kind"]
     if data.get("topic") is not None:
-        from core.workflow.topics import TOPICS
-
         if data["topic"] not in TOPICS:
             errors["topic"] = f"must be one of {sorted(TOPICS)}"
         out["topic"] = data["topic"]

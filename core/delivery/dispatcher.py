@@ -35,32 +35,32 @@ from core.channels import (
     Rendered,
     Target,
 )
-from core.content.models import Article, Status
+from core.content.models import Article
 from core.content.queries import item_for
 from core.context import Context
+from core.contract.assisted import AssistedTask, AssistRequired
 from core.db import rowcount, utcnow
-from core.delivery import backoff, jobs, outbox
-from core.delivery.models import (
-    OPEN_STATES,
-    Action,
-    ChannelTarget,
-    Delivery,
-    DeliveryState,
-    Placement,
-)
+from core.delivery import backoff, costs, outcomes, queue
+from core.delivery.assisted import actions as assisted
+from core.delivery.models import OPEN_STATES, Action, Delivery, DeliveryState, Placement
+from core.delivery.previews import render_checked
+from core.media.current_store import media_store
+from core.media.item_media import StoreSource
 from core.moderation import Lexicon
 from core.screening.lexicons import unit_lexicon
 from core.screening.payloads import check_rendered
 from core.secrets import SecretError, redact
+from core.targets.models import ChannelTarget
+from core.workflow.states import PUBLIC
 
 log = logging.getLogger("loa.delivery")
-
-PUBLIC = (Status.PUBLISHED, Status.SCHEDULED)
 
 
 class Outcome(enum.StrEnum):
     SKIPPED = "skipped"  # not ours to run (already claimed, finished or superseded)
     DELIVERED = "delivered"
+    ASSISTED = "assisted"  # handed to an operator as a task
+    WAITING = "waiting"  # over the channel's allowance: tried again when it resets
     CANCELLED = "cancelled"
     RETRY = "retry"
     UNKNOWN = "unknown"
@@ -82,6 +82,9 @@ class _Work:
     follow_ups: list[int] = field(default_factory=list)
     #: False while an earlier attempt's outcome is unknown and no reconcile has answered.
     settled: bool = True
+    #: What was rendered and what sending it costs (``core.contract.costs``), once known.
+    rendered: Rendered | None = None
+    cost: dict[str, float] | None = None
 
 
 def _claim(ctx: Context, delivery_id: int, attempt: int) -> tuple[Delivery, str] | None:
@@ -135,7 +138,7 @@ def _prepare(ctx: Context, delivery: Delivery, previous: str) -> _Work | str:
                 Placement.article_id == article.id, Placement.target_id == target_row.id
             )
         )
-        item = item_for(session, article, ctx.settings.base_url)
+        item = item_for(session, article, ctx.settings.base_url, StoreSource(media_store(ctx)))
         lexicon = unit_lexicon(session, article.unit_id)
     target = Target(
         id=target_row.id,
@@ -160,13 +163,26 @@ def _prepare(ctx: Context, delivery: Delivery, previous: str) -> _Work | str:
 
 
 def _render(work: _Work) -> Rendered:
-    """The channel's payload, judged by moderation before anything is sent (always on)."""
+    """The channel's payload, its media judged against what the channel accepts first
+    (MediaUnfit), then judged by moderation before anything is sent (always on)."""
     try:
-        rendered = work.channel.render(work.item, work.target)
+        rendered = render_checked(work.channel, work.item, work.target)
     except (ValueError, KeyError, TypeError) as exc:
         raise PermanentError(f"the item cannot be rendered for this channel: {exc}") from None
     check_rendered(rendered.text, work.lexicon, work.article)
+    work.rendered = rendered
     return rendered
+
+
+async def _within_allowance(ctx: Context, work: _Work, rendered: Rendered) -> None:
+    """OverAllowance when sending would exceed what the channel has left; else note the cost."""
+    with ctx.sessions() as session:
+        weighed = await costs.weigh(work.channel, rendered, work.target, session)
+    if weighed is None:
+        return
+    if weighed.over:
+        raise costs.OverAllowance(weighed)
+    work.cost = {k: float(v) for k, v in weighed.cost.amounts.items()}
 
 
 async def _perform(ctx: Context, work: _Work) -> tuple[Outcome, Remote | None]:
@@ -183,12 +199,14 @@ async def _perform(ctx: Context, work: _Work) -> tuple[Outcome, Remote | None]:
         if work.article.status not in PUBLIC:
             return Outcome.CANCELLED, None
         rendered = _render(work)
+        await _within_allowance(ctx, work, rendered)
         return Outcome.DELIVERED, await channel.publish(rendered, target, key=key)
     if d.action == Action.UPDATE:
         if work.placement is None or not work.placement.live:
             return Outcome.CANCELLED, None
         remote = Remote(work.placement.remote_id, work.placement.remote_url)
         rendered = _render(work)
+        await _within_allowance(ctx, work, rendered)
         return Outcome.DELIVERED, await channel.update(remote, rendered, target, key=key)
     if work.placement is None or not work.placement.live:
         return Outcome.DELIVERED, None  # nothing there to take down
@@ -236,77 +254,11 @@ def _record_success(ctx: Context, work: _Work, outcome: Outcome, remote: Remote 
             updated_at=now,
             error_kind="",
             error_message="",
+            cost=work.cost if outcome is Outcome.DELIVERED else None,
         )
         if not done or outcome is not Outcome.DELIVERED:
             return
-        placement = session.scalar(
-            select(Placement).where(
-                Placement.article_id == d.article_id, Placement.target_id == d.target_id
-            )
-        )
-        if d.action == Action.RETRACT:
-            if placement is not None:
-                placement.live = False
-                placement.updated_at = now
-        elif remote is not None:
-            if placement is None:
-                placement = Placement(article_id=d.article_id, target_id=d.target_id, remote_id="")
-                session.add(placement)
-            placement.remote_id = remote.remote_id
-            placement.remote_url = remote.url or placement.remote_url
-            placement.live = True
-            placement.revision = d.revision
-            placement.updated_at = now
-        session.execute(
-            update(ChannelTarget)
-            .where(ChannelTarget.id == d.target_id)
-            .values(health="ok", health_detail="")
-        )
-        audit.record(
-            session,
-            actor="system",
-            action=f"delivery.{d.action}",
-            subject_type="delivery",
-            subject_id=d.id,
-            data={
-                "article": d.article_id,
-                "target": d.target_id,
-                "remote_id": placement.remote_id if placement else "",
-                "attempt": d.attempt,
-            },
-        )
-        article = session.get(Article, d.article_id)
-        if d.action != Action.RETRACT and article is not None and article.status not in PUBLIC:
-            session.flush()
-            if not _retract_waiting(session, d):
-                work.follow_ups = outbox.add(session, article, [d.target_id], Action.RETRACT)
-
-
-def _retract_waiting(session: Session, d: Delivery) -> bool:
-    """Whether a take-down that came after this delivery already queued a retract of the item
-    on this target (waiting, on its way or done). It removes whatever this attempt placed: a
-    channel refuses an update of a post it no longer holds, so an update that succeeded
-    landed before that retract. A second retract would only tell the channel twice."""
-    later = session.scalar(
-        select(Delivery.id)
-        .where(
-            Delivery.article_id == d.article_id,
-            Delivery.target_id == d.target_id,
-            Delivery.action == Action.RETRACT,
-            Delivery.id > d.id,
-            Delivery.state.in_(
-                [
-                    DeliveryState.PENDING,
-                    DeliveryState.RETRYING,
-                    DeliveryState.IN_FLIGHT,
-                    DeliveryState.UNKNOWN,
-                    DeliveryState.DELIVERED,
-                ]
-            ),
-        )
-        .limit(1)
-    )
-    return later is not None
+        work.follow_ups = outcomes.delivered(session, d, remote, actor="system", now=now)
 
 
 def _record_failure(ctx: Context, work: _Work | None, d: Delivery, error: Exception) -> Outcome:
@@ -323,7 +275,7 @@ def _record_failure(ctx: Context, work: _Work | None, d: Delivery, error: Except
         state, outcome, due, health = DeliveryState.NEEDS_ATTENTION, Outcome.ATTENTION, now, "auth"
     elif isinstance(error, PermanentError):
         state, outcome, due = DeliveryState.FAILED, Outcome.FAILED, now
-    elif d.attempt >= ctx.settings.max_attempts:
+    elif d.attempt - d.waits >= ctx.settings.max_attempts:
         state, outcome, due = DeliveryState.NEEDS_ATTENTION, Outcome.ATTENTION, now
         message = f"gave up after {d.attempt} attempts: {message}"
     elif work is not None and not work.settled:  # the reconcile itself failed: ask again
@@ -368,8 +320,57 @@ def _record_failure(ctx: Context, work: _Work | None, d: Delivery, error: Except
             data={"kind": kind, "state": state, "attempt": d.attempt, "message": message},
         )
     if state in OPEN_STATES:
-        jobs.enqueue_attempts(ctx, [(d.id, d.attempt + 1)], at=due)
+        queue.enqueue_attempts(ctx, [(d.id, d.attempt + 1)], at=due)
     return outcome
+
+
+def _record_assisted(ctx: Context, work: _Work, task: AssistedTask) -> Outcome:
+    """The channel needs an operator: the delivery waits in ``assisted`` on a new task."""
+    d, now = work.delivery, utcnow()
+    with ctx.transaction() as session:
+        written = _finish_attempt(
+            session,
+            d,
+            state=DeliveryState.ASSISTED,
+            error_kind="assisted",
+            error_message=redact(task.title, work.target.secrets)[:2000],
+            updated_at=now,
+        )
+        if not written:
+            return Outcome.SKIPPED
+        assisted.open_task(
+            session, d, work.target_row, task, work.rendered, ctx.settings.base_url, now
+        )
+    return Outcome.ASSISTED
+
+
+def _record_waiting(ctx: Context, work: _Work, weighed: costs.Weighed) -> Outcome:
+    """Over the allowance: wait, with the reason, until it resets (not a failed attempt)."""
+    d, now = work.delivery, utcnow()
+    due = max(weighed.resets_at or now + costs.RECHECK, now + dt.timedelta(seconds=1))
+    with ctx.transaction() as session:
+        written = _finish_attempt(
+            session,
+            d,
+            state=DeliveryState.WAITING,
+            due_at=due,
+            waits=d.waits + 1,
+            error_kind="allowance",
+            error_message=weighed.reason()[:2000],
+            updated_at=now,
+        )
+        if not written:
+            return Outcome.SKIPPED
+        audit.record(
+            session,
+            actor="system",
+            action="delivery.waiting",
+            subject_type="delivery",
+            subject_id=d.id,
+            data={"over": list(weighed.over), "until": due.isoformat()},
+        )
+    queue.enqueue_attempts(ctx, [(d.id, d.attempt + 1)], at=due)
+    return Outcome.WAITING
 
 
 async def run(ctx: Context, delivery_id: int, attempt: int) -> Outcome:
@@ -386,6 +387,10 @@ async def run(ctx: Context, delivery_id: int, attempt: int) -> Outcome:
         )
     except TimeoutError:
         return _record_failure(ctx, work, delivery, OutcomeUnknown("the channel did not answer"))
+    except AssistRequired as exc:
+        return _record_assisted(ctx, work, exc.task)
+    except costs.OverAllowance as exc:
+        return _record_waiting(ctx, work, exc.weighed)
     except ChannelError as exc:
         return _record_failure(ctx, work, delivery, exc)
     except Exception as exc:
@@ -397,5 +402,5 @@ async def run(ctx: Context, delivery_id: int, attempt: int) -> Outcome:
         )
         return _record_failure(ctx, work, delivery, exc)
     _record_success(ctx, work, outcome, remote)
-    jobs.enqueue_deliveries(ctx, work.follow_ups)
+    queue.enqueue_deliveries(ctx, work.follow_ups)
     return outcome

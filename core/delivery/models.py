@@ -1,4 +1,4 @@
-"""Channel targets, the delivery outbox and what each channel holds.
+"""The delivery outbox and what each channel holds (channel targets: ``core.targets.models``).
 
 A :class:`Delivery` is one operation (publish, update, retract) of one item on
 one target; its row is the truth, the rq job only carries it. A
@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from typing import Any
 
 from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db import Base, utcnow
+from core.targets.models import ChannelTarget as ChannelTarget  # where older code looks
 
 
 class Action(enum.StrEnum):
@@ -33,37 +33,23 @@ class DeliveryState(enum.StrEnum):
     FAILED = "failed"  # the channel refused the content for good
     NEEDS_ATTENTION = "needs_attention"  # credentials or repeated failures: a human must act
     CANCELLED = "cancelled"  # superseded (e.g. retracted before it was published)
+    ASSISTED = "assisted"  # an operator must carry it out (core.delivery.assisted): a task is open
+    WAITING = "waiting"  # over the channel's allowance: due again when it resets (error_message)
 
 
 #: States from which a worker may take a delivery.
-OPEN_STATES = (DeliveryState.PENDING, DeliveryState.RETRYING, DeliveryState.UNKNOWN)
+OPEN_STATES = (
+    DeliveryState.PENDING,
+    DeliveryState.RETRYING,
+    DeliveryState.UNKNOWN,
+    DeliveryState.WAITING,
+)
 FINAL_STATES = (
     DeliveryState.DELIVERED,
     DeliveryState.FAILED,
     DeliveryState.NEEDS_ATTENTION,
     DeliveryState.CANCELLED,
 )
-
-
-class ChannelTarget(Base):
-    """One destination: a plugin, the unit that owns it, settings and sealed secrets."""
-
-    __tablename__ = "channel_targets"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(200))
-    plugin: Mapped[str] = mapped_column(String(64), index=True)
-    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
-    settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    #: Channel credentials, encrypted (core.secrets); never returned by any interface.
-    secrets_sealed: Mapped[str] = mapped_column(Text, default="")
-    enabled: Mapped[bool] = mapped_column(default=True)
-    health: Mapped[str] = mapped_column(String(32), default="unknown")
-    health_detail: Mapped[str] = mapped_column(Text, default="")
-    #: Approval steps this target requires (policy step specs); None: its plugin's rule.
-    gates: Mapped[list[Any] | None] = mapped_column(JSON)
-    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
 class Delivery(Base):
@@ -87,6 +73,12 @@ class Delivery(Base):
     remote_url: Mapped[str] = mapped_column(String(1000), default="")
     error_kind: Mapped[str] = mapped_column(String(32), default="")
     error_message: Mapped[str] = mapped_column(Text, default="")
+    #: What the delivery used up on the channel (``core.contract.costs``): the ledger that
+    #: allowances with ``since`` are counted against. None: nothing was counted.
+    cost: Mapped[dict[str, float] | None] = mapped_column(JSON)
+    #: Attempts that found the allowance spent and waited: not failures, so they do not
+    #: count towards LOA_MAX_ATTEMPTS.
+    waits: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 

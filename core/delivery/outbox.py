@@ -14,8 +14,10 @@ from sqlalchemy.orm import Session
 
 from core.content.models import Article, ArticleTarget
 from core.db import utcnow
-from core.delivery.models import Action, ChannelTarget, Delivery, DeliveryState, Placement
-from core.units.models import Unit
+from core.delivery.assisted.models import AssistTask, TaskState
+from core.delivery.models import Action, Delivery, DeliveryState, Placement
+from core.targets.models import ChannelTarget
+from core.units.lookups import unit_path as unit_path  # where older code looks
 
 
 def targets_for(session: Session, article: Article) -> list[ChannelTarget]:
@@ -70,24 +72,35 @@ def update_live(session: Session, article: Article) -> list[int]:
 def take_down(session: Session, article: Article) -> list[int]:
     """Cancel what has not been sent; tell every channel that holds the item to remove it.
 
-    Deliveries whose outcome is unknown stay open: once reconciled, the
+    Deliveries waiting for an allowance or an operator are cancelled too (with the operator's
+    task). Deliveries whose outcome is unknown stay open: once reconciled, the
     dispatcher sees the item is no longer public and takes it down.
     """
-    session.execute(
+    unsent = [
+        DeliveryState.PENDING,
+        DeliveryState.RETRYING,
+        DeliveryState.WAITING,
+        DeliveryState.ASSISTED,
+    ]
+    cancelled = session.scalars(
         update(Delivery)
         .where(
             Delivery.article_id == article.id,
             Delivery.action.in_([Action.PUBLISH, Action.UPDATE]),
-            Delivery.state.in_([DeliveryState.PENDING, DeliveryState.RETRYING]),
+            Delivery.state.in_(unsent),
         )
         .values(state=DeliveryState.CANCELLED, finished_at=utcnow(), updated_at=utcnow())
-    )
+        .returning(Delivery.id)
+        .execution_options(synchronize_session=False)
+    ).all()
+    if cancelled:  # an operator's task for one of them is no longer to be done
+        session.execute(
+            update(AssistTask)
+            .where(AssistTask.delivery_id.in_(cancelled), AssistTask.state == TaskState.OPEN)
+            .values(state=TaskState.CANCELLED, completed_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
     live = session.scalars(
         select(Placement.target_id).where(Placement.article_id == article.id, Placement.live)
     ).all()
     return add(session, article, list(live), Action.RETRACT)
-
-
-def unit_path(session: Session, unit_id: int) -> str:
-    path = session.scalar(select(Unit.path).where(Unit.id == unit_id))
-    return path or "/"

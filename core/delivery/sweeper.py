@@ -5,7 +5,11 @@ that is due (a job id that is still queued is refused by Redis, so nothing
 runs twice), turns deliveries stuck in flight past their lease into
 "unknown" (reconciled before any retry), and takes down items whose window
 closed while nothing was running. It also has every target that can read comments read
-again once its interval has passed (``core.interactions.reading``).
+again once its interval has passed. What belongs above delivery (expiry, scheduled
+publication, expiry warnings, the daily retention, which targets are due a read) it asks
+through the wired :mod:`core.delivery.upcalls`. Operators' tasks past their due time go to
+the unit above (:func:`core.delivery.assisted.actions.escalate_due`); deliveries waiting for
+an allowance are open and due at its reset, so they are found like any other.
 """
 
 from __future__ import annotations
@@ -15,13 +19,11 @@ import logging
 
 from sqlalchemy import select, update
 
-from core.content import actions
 from core.context import Context
 from core.db import rowcount, utcnow
-from core.delivery import jobs
+from core.delivery import queue, upcalls
+from core.delivery.assisted import actions as assisted
 from core.delivery.models import OPEN_STATES, Delivery, DeliveryState
-from core.interactions import reading
-from core.workflow import actions as workflow
 
 log = logging.getLogger("loa.sweeper")
 
@@ -78,25 +80,27 @@ def sweep(ctx: Context, now: dt.datetime | None = None, batch: int = 5000) -> di
             .limit(batch)
         ).all()
     held: list[int] = []
-    enqueued = jobs.enqueue_attempts(ctx, [(d_id, n + 1) for d_id, n, _ in due], held=held)
+    enqueued = queue.enqueue_attempts(ctx, [(d_id, n + 1) for d_id, n, _ in due], held=held)
     _say_overdue(ctx, now, {d_id: due_at for d_id, _, due_at in due}, held)
-    expired = actions.expire_due(ctx, now)
-    from core.retention import daily
-
-    daily(ctx, now)  # once per day across all sweepers: inactive accounts, audit retention
-    published = workflow.publish_due_all(ctx, now)
-    warned = workflow.warn_expiring(ctx, now)
-    reads = jobs.enqueue_interactions(ctx, reading.due_targets(ctx, now))
+    above = upcalls.current()
+    expired = above.expire_due(ctx, now)
+    above.daily(ctx, now)  # once per day across all sweepers: inactive accounts, audit retention
+    published = above.publish_due_all(ctx, now)
+    warned = above.warn_expiring(ctx, now)
+    reads = queue.enqueue_interactions(ctx, above.due_reads(ctx, now))
+    escalated = assisted.escalate_due(ctx, now)
     report = {
         "due": len(due),
         "enqueued": enqueued,
         "stuck": stuck or 0,
-        "expired": len(expired),
-        "published": len(published),
-        "expiry_warnings": len(warned),
+        "expired": expired,
+        "published": published,
+        "expiry_warnings": warned,
     }
     if reads:
         report["comment_reads"] = reads
-    if enqueued or stuck or expired:
+    if escalated:
+        report["tasks_escalated"] = escalated
+    if enqueued or stuck or expired or escalated:
         log.info("sweep: %s", report)
     return report

@@ -24,11 +24,13 @@ from core.graphql.mutations.moderation import ModerationMutation
 from core.graphql.mutations.workflow import WorkflowMutation
 from core.graphql.queries import managed_articles
 from core.graphql.queries.accounts import AccountQuery
+from core.graphql.queries.assisted import AssistMutation, AssistQuery
 from core.graphql.queries.categories import categories
 from core.graphql.queries.channel_targets import channel_targets
 from core.graphql.queries.feedback import FeedbackMutation, FeedbackQuery
 from core.graphql.queries.media_items import MediaItemsQuery
 from core.graphql.queries.moderation import ModerationQuery
+from core.graphql.queries.previews import PreviewQuery
 from core.graphql.queries.reports import periodic_report, quota_report
 from core.graphql.queries.units import units
 from core.graphql.queries.workflow import WorkflowQuery
@@ -43,7 +45,15 @@ from core.settings import Settings
 
 
 @strawberry.type
-class Query(AccountQuery, WorkflowQuery, FeedbackQuery, ModerationQuery, MediaItemsQuery):
+class Query(
+    AccountQuery,
+    WorkflowQuery,
+    FeedbackQuery,
+    ModerationQuery,
+    MediaItemsQuery,
+    PreviewQuery,
+    AssistQuery,
+):
     article: ManagedArticle | None = strawberry.field(
         resolver=managed_articles.article, description="An article in any status, by id."
     )
@@ -59,7 +69,12 @@ class Query(AccountQuery, WorkflowQuery, FeedbackQuery, ModerationQuery, MediaIt
 
 @strawberry.type
 class Mutation(
-    AccountMutation, WorkflowMutation, FeedbackMutation, ModerationMutation, MediaMutation
+    AccountMutation,
+    WorkflowMutation,
+    FeedbackMutation,
+    ModerationMutation,
+    MediaMutation,
+    AssistMutation,
 ):
     create_article: ArticlePayload = strawberry.mutation(resolver=create_article)
     update_article: ArticlePayload = strawberry.mutation(resolver=update_article)

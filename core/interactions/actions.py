@@ -16,10 +16,10 @@ from core import audit
 from core.auth.permissions import Actor, Permission, require
 from core.context import Context
 from core.db import utcnow
-from core.delivery import jobs
-from core.delivery.models import ChannelTarget
+from core.delivery import queue as delivery_queue
 from core.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from core.interactions.models import AuthorBlock, Comment, CommentState
+from core.targets.models import ChannelTarget
 from core.units.models import Unit
 
 #: Longest author block a moderator may set in one go.
@@ -104,7 +104,7 @@ def hide(ctx: Context, actor: Actor, comment_id: int) -> Comment:
         comment.decided_at = utcnow()
         comment.decided_by = actor.name
         _audit(session, actor, "hide", comment)
-    jobs.enqueue_interactions(ctx, [comment.target_id])
+    delivery_queue.enqueue_interactions(ctx, [comment.target_id])
     return comment
 
 
@@ -143,5 +143,5 @@ def block_author(
         )
         session.flush()
         _audit(session, actor, "block_author", comment, until=block.until.isoformat(), hours=hours)
-    jobs.enqueue_interactions(ctx, [comment.target_id])
+    delivery_queue.enqueue_interactions(ctx, [comment.target_id])
     return block

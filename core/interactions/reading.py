@@ -22,12 +22,13 @@ from sqlalchemy.orm import Session
 from core.channels import ChannelError, CitizenComment, Interactions, Target
 from core.context import Context
 from core.db import utcnow
-from core.delivery.models import ChannelTarget, Placement
+from core.delivery.models import Placement
 from core.interactions.models import AuthorBlock, Comment, CommentState, InteractionCursor
 from core.interactions.pseudonyms import pseudonyms
 from core.moderation import Decision, moderate
 from core.screening.lexicons import unit_lexicon
 from core.secrets import SecretError, redact
+from core.targets.models import ChannelTarget
 
 log = logging.getLogger("loa.interactions")
 

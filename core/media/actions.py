@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from core import audit
 from core.auth.permissions import Actor, Permission, require
-from core.content.models import Article, Status
+from core.content.models import Article
 from core.content.queries import lock_article, unit_by_code
 from core.context import Context
 from core.delivery.outbox import unit_path
@@ -42,6 +42,7 @@ from core.media.models import (
 from core.media.texts import clean_texts
 from core.settings import Settings
 from core.units.models import Unit
+from core.workflow.states import MEDIA_EDITABLE
 
 __all__ = [
     "MediaRejected",
@@ -60,9 +61,6 @@ __all__ = [
 ]
 
 log = logging.getLogger("loa.media")
-#: Media of an item may change while nobody has decided on it yet; a live item's media
-#: would bypass its approvals, so it waits for media in revisions (a later slice).
-MEDIA_EDITABLE = (Status.DRAFT, Status.SUBMITTED, Status.CHANGES_REQUESTED)
 #: Roles whose images need a caption as well as alt text (S3.4: article images).
 CAPTIONED = (MediaRole.COVER, MediaRole.GALLERY)
 FILENAME_LIMIT = 255
@@ -277,7 +275,7 @@ def _require_unpublished_uses(session: Session, asset_id: int) -> None:
     live = session.scalar(
         select(Article.status)
         .join(MediaUse, MediaUse.article_id == Article.id)
-        .where(MediaUse.asset_id == asset_id, Article.status.not_in(MEDIA_EDITABLE))
+        .where(MediaUse.asset_id == asset_id, Article.status.not_in(tuple(MEDIA_EDITABLE)))
         .limit(1)
     )
     if live is not None:

@@ -1,41 +1,45 @@
 """What channels require of an item's media, checked before anyone approves it.
 
-A channel declares ``requires_cover_image`` in its Capabilities (VNeID: every post needs a
-representative image, S0.5); core never names the channel.
+Each chosen channel declares in its Capabilities what media it accepts (``media``) and
+whether every item needs a cover image (``requires_cover``: VNeID, S0.5); core never names
+the channel. :func:`core.contract.fit.media_fit` judges, this module asks it for every
+target the item is bound for.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.content.models import Article
 from core.context import Context
+from core.contract.fit import MediaProblem, media_fit
 from core.delivery import outbox
 from core.errors import ValidationFailed
-from core.media.models import MediaRole, MediaUse
+from core.media.item_media import item_media
 
 
-def has_cover_image(session: Session, article_id: int) -> bool:
-    found = session.scalar(
-        select(MediaUse.id)
-        .where(MediaUse.article_id == article_id, MediaUse.role == MediaRole.COVER)
-        .limit(1)
-    )
-    return found is not None
-
-
-def require_cover_image(ctx: Context, session: Session, article: Article) -> None:
-    """Refuse an item bound for a channel that requires a cover image and has none."""
-    needing = []
+def media_refusals(
+    ctx: Context, session: Session, article: Article
+) -> list[tuple[str, MediaProblem]]:
+    """``(target name, problem)`` for every medium a chosen channel refuses."""
+    media = item_media(session, [article.id]).get(article.id, ())
+    found = []
     for target in outbox.targets_for(session, article):
         try:
             caps = ctx.channel(target.plugin).capabilities
         except LookupError:
             continue
-        if caps.requires_cover_image:
-            needing.append(target.name)
-    if needing and not has_cover_image(session, article.id):
-        raise ValidationFailed(
-            {"cover": f"a representative image is required by {', '.join(sorted(needing))}"}
-        )
+        refusals, _ = media_fit(media, caps)
+        found += [(target.name, p) for p in refusals]
+    return found
+
+
+def require_media_fit(ctx: Context, session: Session, article: Article) -> None:
+    """Refuse an item whose media a chosen channel cannot take (a missing cover under
+    ``cover``, everything else under ``media``), each reason naming its channel."""
+    errors: dict[str, list[str]] = {}
+    for name, problem in media_refusals(ctx, session, article):
+        field = "cover" if problem.role == "cover" and problem.code == "missing" else "media"
+        errors.setdefault(field, []).append(f"{name}: {problem.message}")
+    if errors:
+        raise ValidationFailed({field: "; ".join(sorted(set(v))) for field, v in errors.items()})

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.auth.permissions import Actor, Permission, require
@@ -18,7 +17,8 @@ from core.errors import NotFound, ValidationFailed
 from core.reports.periodic import PeriodicReport, periodic
 from core.reports.periods import Period, last_quarters, parse_period, quarter_of
 from core.reports.quota import QuotaQuarter, quota
-from core.units.models import CURRENT_SCHEME, Unit
+from core.units.lookups import find_unit
+from core.units.models import Unit
 
 #: What reading a unit's reports needs: the counts are of items the reader may already see.
 REPORTS_PERMISSION = Permission.READ_DRAFTS
@@ -27,9 +27,7 @@ MAX_QUARTERS = 20
 
 
 def _unit(session: Session, actor: Actor, unit_code: str) -> Unit:
-    unit = session.scalar(
-        select(Unit).where(Unit.scheme == CURRENT_SCHEME, Unit.code == (unit_code or "").strip())
-    )
+    unit = find_unit(session, (unit_code or "").strip())
     if unit is None:
         raise NotFound(f"no administrative unit with code {unit_code!r}")
     require(actor, REPORTS_PERMISSION, unit.path)

@@ -28,8 +28,9 @@ from sqlalchemy.orm import Session
 
 from core.audit import AuditEntry
 from core.content.models import Article, Status
-from core.delivery.models import Action, ChannelTarget, Delivery, DeliveryState
+from core.delivery.models import Action, Delivery, DeliveryState
 from core.reports.periods import Period
+from core.targets.models import ChannelTarget
 from core.units.models import Unit
 
 #: Delivery states reported as still pending: a worker has yet to finish them.
@@ -38,6 +39,8 @@ PENDING_STATES = (
     DeliveryState.IN_FLIGHT,
     DeliveryState.RETRYING,
     DeliveryState.UNKNOWN,
+    DeliveryState.WAITING,
+    DeliveryState.ASSISTED,
 )
 SUBMIT_ACTION = "article.submit"
 

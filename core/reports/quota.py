@@ -13,12 +13,10 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.content.models import Agency, Article, Status
+from core.content.models import Agency, Article
 from core.reports.periods import Period
 from core.units.models import Unit
-
-#: An item that went out counts, even if it later expired or was taken down.
-WENT_OUT = (Status.PUBLISHED, Status.EXPIRED, Status.RETRACTED)
+from core.workflow.states import WENT_OUT
 
 
 @dataclass(frozen=True)
@@ -68,7 +66,8 @@ def _published_counts(session: Session, unit: Unit, period: Period) -> dict[int,
         .join(Unit, Unit.id == Agency.unit_id)
         .where(
             Unit.path.startswith(unit.path, autoescape=True),
-            Article.status.in_([s.value for s in WENT_OUT]),
+            # An item that went out counts, even if it later expired or was taken down.
+            Article.status.in_(sorted(s.value for s in WENT_OUT)),
             Article.published_at >= period.start,
             Article.published_at < period.end,
         )

@@ -14,19 +14,19 @@ from sqlalchemy import select
 
 from core import audit
 from core.auth.permissions import Actor, Permission, require
-from core.content.models import Article, Revision, Status
+from core.content.models import Article, Revision
 from core.content.queries import unit_by_code
 from core.context import Context
-from core.delivery import jobs, outbox
+from core.delivery import outbox, queue
 from core.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
 from core.moderation import Category, Decision, Entry
 from core.moderation.lexicon import FLAGS
 from core.screening.models import TermKind, UnitTerm
 from core.text import nfc
 from core.units.models import Unit
+from core.workflow.states import PUBLIC
 
 MAX_TERM = 200
-PUBLIC = (Status.PUBLISHED, Status.SCHEDULED)
 
 
 def _clean_term(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -175,5 +175,5 @@ def clear_moderation(ctx: Context, actor: Actor, article_id: int) -> Article:
                 "deliveries": ids,
             },
         )
-    jobs.enqueue_deliveries(ctx, ids)
+    queue.enqueue_deliveries(ctx, ids)
     return article

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from core.content.models import Article
 from core.content.validation import plain_text
 from core.errors import ModerationBlocked, ModerationHeld
+from core.media.texts import media_texts
 from core.moderation import Decision, Lexicon, Span, decide, moderate
 from core.screening.lexicons import unit_lexicon
 
@@ -54,8 +55,6 @@ def judge(lexicon: Lexicon, texts: dict[str, str]) -> tuple[Decision, list[dict[
 
 def screen(session: Session, article: Article) -> Decision:
     """Judge the article as it now stands (with its media's alt text and captions); store it."""
-    from core.media.texts import media_texts
-
     texts = {**article_texts(article), **media_texts(session, article.id)}
     decision, spans = judge(unit_lexicon(session, article.unit_id), texts)
     article.moderation = decision.value

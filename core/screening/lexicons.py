@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from core.moderation import Category, Entry, Lexicon
 from core.screening.models import TermKind, UnitTerm
-from core.units.models import Unit
+from core.units.lookups import unit_path
 
 
 def path_ids(path: str) -> list[int]:
@@ -38,8 +38,7 @@ def unit_lexicon(session: Session, unit_id: int | None) -> Lexicon:
     base = Lexicon.default()
     if unit_id is None:
         return base
-    path = session.scalar(select(Unit.path).where(Unit.id == unit_id))
-    ids = path_ids(path or "") or [unit_id]
+    ids = path_ids(unit_path(session, unit_id, missing="")) or [unit_id]
     rows = session.scalars(
         select(UnitTerm).where(UnitTerm.unit_id.in_(ids)).order_by(UnitTerm.id)
     ).all()

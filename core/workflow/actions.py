@@ -18,32 +18,27 @@ from sqlalchemy.orm import Session
 
 from core import audit
 from core.auth.permissions import Actor, Permission, require, require_step_up
-from core.content.models import Article, ArticleTarget, Revision, Status
+from core.content.models import Article, ArticleTarget, Audience, Status
 from core.content.queries import lock_article as _load
+from core.content.reads import readable
+from core.content.snapshots import apply_snapshot, content_hash, current_data
 from core.context import Context
 from core.db import utcnow
-from core.delivery import jobs, outbox
-from core.delivery.models import (
-    OPEN_STATES,
-    Action,
-    ChannelTarget,
-    Delivery,
-    DeliveryState,
-    Placement,
-)
+from core.delivery import outbox, queue
+from core.delivery.models import OPEN_STATES, Action, Delivery, DeliveryState, Placement
 from core.errors import InvalidTransition, NotFound, ValidationFailed
-from core.media.requirements import require_cover_image
+from core.media.requirements import require_media_fit
 from core.screening.articles import require_publishable, screen
+from core.targets.models import ChannelTarget
+from core.units.lookups import root_unit_id, unit_paths
+from core.units.models import Unit
 from core.workflow import steps as steps_mod
-from core.workflow.models import ApprovalStep, StepState
+from core.workflow.models import ApprovalRule, ApprovalStep, StepState
+from core.workflow.policy import parse_steps
 from core.workflow.reach import NATIONAL, reach
-from core.workflow.states import Move, move
+from core.workflow.states import DECIDABLE, PUBLIC, REVIEWING, WRITING, Move, advance, move
 from core.workflow.topics import justification_needed
 
-#: States in which steps may be decided: a live item may still wait for a channel's gate.
-UNDER_REVIEW = frozenset(
-    {Status.SUBMITTED, Status.IN_REVIEW, Status.APPROVED, Status.SCHEDULED, Status.PUBLISHED}
-)
 DECISIONS = {
     "approve": StepState.APPROVED,
     "request_changes": StepState.CHANGES_REQUESTED,
@@ -63,21 +58,6 @@ class Outcome:
 
 def chosen_targets(session: Session, article: Article) -> list[ChannelTarget]:
     return outbox.targets_for(session, article)
-
-
-def current_data(session: Session, article: Article) -> dict[str, Any]:
-    """The snapshot reviewers judge: the pending revision of a live item, else the row."""
-    from core.content.actions import snapshot
-
-    if article.pending_revision is not None:
-        pending = session.scalar(
-            select(Revision).where(
-                Revision.article_id == article.id, Revision.number == article.pending_revision
-            )
-        )
-        if pending is not None:
-            return dict(pending.data)
-    return snapshot(article)
 
 
 def require_justification(
@@ -127,7 +107,7 @@ def submit(
         article = _load(session, article_id)
         path = outbox.unit_path(session, article.unit_id)
         require(actor, Permission.WRITE_CONTENT, path)
-        new_status = move(article.status, Move.SUBMIT)
+        move(article.status, Move.SUBMIT)  # refused before anything else is checked
         if justification is not None:
             article.justification = justification.strip()
         targets = chosen_targets(session, article)
@@ -138,7 +118,7 @@ def submit(
             require_publishable(article)  # a block stops submission, with the spans
         _freeze_targets(session, article, targets)
         report = steps_mod.sync(session, article, targets, data)
-        article.status = new_status
+        advance(article, Move.SUBMIT)
         audit.record(
             session,
             actor=actor.name,
@@ -183,7 +163,7 @@ def decide(
     with ctx.transaction() as session:
         step = _step(session, step_id)
         article = _load(session, step.article_id)
-        if article.status not in UNDER_REVIEW:
+        if article.status not in DECIDABLE:
             raise InvalidTransition(f"an article that is {article.status} is not under review")
         data = current_data(session, article)
         if state == StepState.APPROVED:
@@ -230,7 +210,7 @@ def approve(
         if article is None:
             raise NotFound(f"no article with id {article_id}")
         status = article.status
-    if status in (Status.DRAFT, Status.CHANGES_REQUESTED):
+    if status in WRITING:
         with ctx.sessions() as session:
             path = outbox.unit_path(session, article.unit_id)
         if not actor.can(Permission.WRITE_CONTENT, path):
@@ -238,12 +218,12 @@ def approve(
         submit(ctx, actor, article_id)
     with ctx.transaction() as session:
         article = _load(session, article_id)
-        if article.status not in UNDER_REVIEW:
+        if article.status not in DECIDABLE:
             raise InvalidTransition(f"an article that is {article.status} cannot be approved")
         data = current_data(session, article)
         targets = chosen_targets(session, article)
         require_reach(session, actor, data, targets)
-        require_cover_image(ctx, session, article)
+        require_media_fit(ctx, session, article)
         steps_mod.sync(session, article, targets, data, reopen=False)
         all_steps = steps_mod.steps_of(session, article_id)
         paths = _unit_paths(session, {s.unit_id for s in all_steps})
@@ -289,29 +269,26 @@ def approve(
 
 
 def _unit_paths(session: Session, unit_ids: set[int]) -> dict[int, str]:
-    from core.units.models import Unit
-
-    rows = session.execute(select(Unit.id, Unit.path).where(Unit.id.in_(unit_ids))).all()
-    return {uid: path for uid, path in rows}
+    return unit_paths(session, unit_ids)
 
 
 def _after_decision(
     ctx: Context, session: Session, article: Article, state: StepState, now: dt.datetime
 ) -> list[int]:
-    reviewing = article.status in (Status.SUBMITTED, Status.IN_REVIEW)
+    reviewing = article.status in REVIEWING
     if state == StepState.REJECTED:
         if article.pending_revision is not None:
             article.pending_revision = None  # the edit is refused; the live revision stays
             replan(session, article, restore=True)  # and the plan its approvals were for
         elif reviewing:
-            article.status = move(article.status, Move.REJECT)
+            advance(article, Move.REJECT)
         return []  # on a live item, a refused gate only keeps that channel out
     if state == StepState.CHANGES_REQUESTED:
         if reviewing:
-            article.status = move(article.status, Move.REQUEST_CHANGES)
+            advance(article, Move.REQUEST_CHANGES)
         return []
     if article.status == Status.SUBMITTED:
-        article.status = move(article.status, Move.START_REVIEW)
+        advance(article, Move.START_REVIEW)
     all_steps = steps_mod.steps_of(session, article.id)
     if not steps_mod.scope_passed(all_steps):
         return []
@@ -320,22 +297,20 @@ def _after_decision(
     screen(session, article)
     require_publishable(article)
     if article.status == Status.IN_REVIEW:
-        article.status = move(article.status, Move.APPROVE)
+        advance(article, Move.APPROVE)
     if article.status == Status.APPROVED:
         starts = article.audience.visible_from
         ends = article.audience.visible_until
         if ends is not None and ends <= now:
             raise ValidationFailed({"audience.visible_until": "is already in the past"})
         scheduled = starts is not None and starts > now
-        article.status = move(article.status, Move.SCHEDULE if scheduled else Move.PUBLISH)
+        advance(article, Move.SCHEDULE if scheduled else Move.PUBLISH)
         article.published_at = starts if scheduled else now
     return release(ctx, session, article, all_steps, now)
 
 
 def _apply_pending(session: Session, article: Article) -> None:
     """The approved edit of a live item becomes its live content."""
-    from core.content.actions import apply_snapshot, content_hash
-
     data = current_data(session, article)
     apply_snapshot(session, article, data)
     article.revision = article.pending_revision or article.revision
@@ -355,7 +330,7 @@ def release(
 
     Reads placements and deliveries of the item once: an item may go to thousands of targets.
     """
-    if article.status not in (Status.PUBLISHED, Status.SCHEDULED):
+    if article.status not in PUBLIC:
         return []
     due = article.audience.visible_from if article.status == Status.SCHEDULED else now
     placements = {
@@ -367,7 +342,14 @@ def release(
         select(Delivery).where(
             Delivery.article_id == article.id,
             Delivery.action.in_([Action.PUBLISH, Action.UPDATE]),
-            Delivery.state.in_([*OPEN_STATES, DeliveryState.IN_FLIGHT, DeliveryState.DELIVERED]),
+            Delivery.state.in_(
+                [
+                    *OPEN_STATES,
+                    DeliveryState.IN_FLIGHT,
+                    DeliveryState.ASSISTED,
+                    DeliveryState.DELIVERED,
+                ]
+            ),
         )
     ):
         ops.setdefault(d.target_id, []).append(d)
@@ -394,12 +376,12 @@ def _after_commit(ctx: Context, outcome: Outcome) -> None:
     article = outcome.article
     if outcome.released:
         at = article.audience.visible_from if article.status == Status.SCHEDULED else None
-        jobs.enqueue_deliveries(ctx, outcome.released, at=at)
+        queue.enqueue_deliveries(ctx, outcome.released, at=at)
         ctx.emit("article.released", {"id": article.id, "deliveries": outcome.released})
     if article.status == Status.SCHEDULED and article.audience.visible_from is not None:
-        jobs.schedule_publish(ctx, article.id, article.audience.visible_from)
-    if article.status in (Status.PUBLISHED, Status.SCHEDULED) and article.audience.visible_until:
-        jobs.schedule_expiry(ctx, article.id, article.audience.visible_until)
+        queue.schedule_publish(ctx, article.id, article.audience.visible_from)
+    if article.status in PUBLIC and article.audience.visible_until:
+        queue.schedule_expiry(ctx, article.id, article.audience.visible_until)
     ctx.emit("article.decided", {"id": article.id, "status": article.status})
 
 
@@ -411,7 +393,7 @@ def publish_due(ctx: Context, article_id: int, now: dt.datetime | None = None) -
         starts = article.audience.visible_from
         if article.status != Status.SCHEDULED or starts is None or starts > now:
             return False
-        article.status = move(article.status, Move.PUBLISH)
+        advance(article, Move.PUBLISH)
         lateness = max(0.0, (now - starts).total_seconds())
         audit.record(
             session,
@@ -426,8 +408,6 @@ def publish_due(ctx: Context, article_id: int, now: dt.datetime | None = None) -
 
 
 def publish_due_all(ctx: Context, now: dt.datetime | None = None) -> list[int]:
-    from core.content.models import Audience
-
     now = now or utcnow()
     with ctx.sessions() as session:
         due = session.scalars(
@@ -444,8 +424,6 @@ EXPIRY_WARNING = dt.timedelta(hours=48)
 
 def warn_expiring(ctx: Context, now: dt.datetime | None = None) -> list[int]:
     """Tell editors, once per end date, that a live item is about to come down."""
-    from core.content.models import Audience
-
     now = now or utcnow()
     warned: list[int] = []
     with ctx.transaction() as session:
@@ -453,7 +431,7 @@ def warn_expiring(ctx: Context, now: dt.datetime | None = None) -> list[int]:
             select(Article, Audience)
             .join(Audience, Audience.article_id == Article.id)
             .where(
-                Article.status.in_([Status.PUBLISHED, Status.SCHEDULED]),
+                Article.status.in_(tuple(PUBLIC)),
                 Audience.visible_until > now,
                 Audience.visible_until <= now + EXPIRY_WARNING,
             )
@@ -478,10 +456,6 @@ def warn_expiring(ctx: Context, now: dt.datetime | None = None) -> list[int]:
 
 def expiring(ctx: Context, actor: Actor, within: dt.timedelta = EXPIRY_WARNING) -> list[Article]:
     """Live items (banners, campaign sections, posts) whose window closes soon, for this actor."""
-    from core.content.models import Audience
-    from core.content.reads import readable
-    from core.units.models import Unit
-
     now = utcnow()
     with ctx.sessions() as session:
         return list(
@@ -491,7 +465,7 @@ def expiring(ctx: Context, actor: Actor, within: dt.timedelta = EXPIRY_WARNING) 
                 .join(Unit, Unit.id == Article.unit_id)
                 .where(
                     readable(actor),
-                    Article.status.in_([Status.PUBLISHED, Status.SCHEDULED]),
+                    Article.status.in_(tuple(PUBLIC)),
                     Audience.visible_until > now,
                     Audience.visible_until <= now + within,
                 )
@@ -507,9 +481,6 @@ def set_rule(ctx: Context, actor: Actor, applies_to: str, raw_steps: list[Any]) 
     whole tree (a national channel admin). A target's own gates are changed
     on the target, by the channel admin of its unit.
     """
-    from core.workflow.models import ApprovalRule
-    from core.workflow.policy import parse_steps
-
     kind, _, name = applies_to.partition(":")
     if kind not in ("scope", "plugin") or not name:
         raise ValidationFailed({"appliesTo": "must be scope:<level> or plugin:<name>"})
@@ -537,33 +508,7 @@ def set_rule(ctx: Context, actor: Actor, applies_to: str, raw_steps: list[Any]) 
 
 
 def _root_id(session: Session) -> int:
-    from core.units.models import CURRENT_SCHEME, Unit
-
-    root = session.scalar(
-        select(Unit.id).where(Unit.scheme == CURRENT_SCHEME, Unit.parent_id.is_(None))
-    )
+    root = root_unit_id(session)
     if root is None:
         raise NotFound("no administrative units: run `loa units sync`")
     return root
-
-
-def restore(ctx: Context, actor: Actor, article_id: int, number: int) -> Article:
-    """Bring back an old revision's content as a new revision (history is never rewritten)."""
-    from core.content import actions as content
-    from core.content.models import Category
-    from core.content.revisions import revision
-
-    with ctx.sessions() as session:
-        old = dict(revision(session, article_id, number).data)
-        category = session.get(Category, old["category_id"]) if old.get("category_id") else None
-    fields: dict[str, Any] = {
-        k: old.get(k)
-        for k in (
-            "title", "summary", "body_html", "cover_url", "cover_caption", "source",
-            "author_name", "kind", "topic", "justification",
-        )
-        if k in old
-    }  # fmt: skip
-    fields["category"] = category.slug if category else None
-    fields["audience"] = old.get("audience") or {}
-    return content.update(ctx, actor, article_id, fields)

@@ -21,10 +21,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.content.fields import Aspect
 from core.errors import ValidationFailed
 from core.workflow.models import ApprovalRule
 
-ASPECTS = ("content", "audience")
+ASPECTS = tuple(a.value for a in Aspect)  # declared with the fields (core.content.fields)
 PLACES = ("item_unit", "province", "national", "target_unit")
 
 

@@ -16,10 +16,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.delivery.models import ChannelTarget
+from core.targets.models import ChannelTarget
+from core.units.lookups import any_national_among, province_of, units_by_code
 from core.units.models import Unit
 
 #: Scope levels from narrowest to widest (``core.content.validation.SCOPE_LEVELS``).
@@ -33,13 +33,12 @@ def widest(*levels: str) -> str:
 
 def _province_path(session: Session, unit: Unit) -> str | None:
     """The path of the province holding ``unit`` (itself when it is one), None above provinces."""
-    ids = [int(i) for i in unit.path.strip("/").split("/") if i]
-    found = session.scalar(select(Unit.path).where(Unit.id.in_(ids), Unit.level == "province"))
-    return found
+    province = province_of(session, unit)
+    return province.path if province is not None else None
 
 
 def reach(session: Session, data: Mapping[str, Any], targets: Sequence[ChannelTarget] = ()) -> str:
-    """The scope level a revision snapshot (``core.content.actions.snapshot``) really reaches,
+    """The scope level a revision snapshot (``core.content.snapshots.snapshot``) really reaches,
     sent to ``targets``."""
     audience = data.get("audience") or {}
     declared = str(audience.get("scope_level") or "commune")
@@ -48,18 +47,11 @@ def reach(session: Session, data: Mapping[str, Any], targets: Sequence[ChannelTa
         return NATIONAL
     levels = [declared, unit.level if unit.level in ORDER else "commune"]
     channel_units = {t.unit_id for t in targets} - {unit.id}
-    if channel_units and session.scalar(
-        select(Unit.id).where(Unit.id.in_(channel_units), Unit.level == NATIONAL).limit(1)
-    ):
+    if channel_units and any_national_among(session, channel_units):
         levels.append(NATIONAL)
     codes = {str(c) for c in audience.get("scope_units") or ()} - {unit.code}
     if codes:
-        named = {
-            u.code: u
-            for u in session.scalars(
-                select(Unit).where(Unit.scheme == unit.scheme, Unit.code.in_(codes))
-            )
-        }
+        named = units_by_code(session, codes, unit.scheme)
         province = _province_path(session, unit)
         for code in codes:
             other = named.get(code)

@@ -18,10 +18,12 @@ from sqlalchemy.orm import Session
 
 from core.auth.models import Role
 from core.auth.permissions import Actor, Permission
+from core.content.fields import Aspect, of_aspect
 from core.content.models import Article
 from core.db import utcnow
-from core.delivery.models import ChannelTarget
 from core.errors import Forbidden, InvalidTransition
+from core.targets.models import ChannelTarget
+from core.units.lookups import ancestor_ids, province_of
 from core.units.models import Unit
 from core.workflow.models import ApprovalStep, StepState
 from core.workflow.policy import ASPECTS, StepSpec, parse_steps, rule_steps
@@ -29,24 +31,22 @@ from core.workflow.reach import reach
 
 SCOPE = "scope"
 
-CONTENT_FIELDS = (
-    "title", "summary", "body_html", "cover_url", "cover_caption", "source", "author_name",
-    "category_id", "agency_id",
-)  # fmt: skip
-
 
 def target_source(target_id: int) -> str:
     return f"target:{target_id}"
 
 
 def aspect_hashes(data: Mapping[str, Any]) -> dict[str, str]:
-    """One hash per aspect of a revision snapshot (see core.content.actions.snapshot)."""
+    """One hash per aspect of a revision snapshot (see core.content.snapshots.snapshot).
+
+    Each article field counts towards its declared aspect (core.content.fields); the audience
+    aspect also holds the snapshot's whole ``audience``.
+    """
     parts = {
-        "content": {k: data.get(k) for k in CONTENT_FIELDS},
-        "audience": {
+        Aspect.CONTENT.value: {k: data.get(k) for k in of_aspect(Aspect.CONTENT)},
+        Aspect.AUDIENCE.value: {
             "audience": data.get("audience"),
-            "topic": data.get("topic"),
-            "justification": data.get("justification"),
+            **{k: data.get(k) for k in of_aspect(Aspect.AUDIENCE)},
         },
     }
     return {
@@ -72,11 +72,10 @@ def _place(session: Session, at: str, unit_id: int, target: ChannelTarget | None
     assert unit is not None
     if at in ("item_unit", "target_unit"):
         return unit.id
-    ids = [int(i) for i in unit.path.strip("/").split("/") if i]
     if at == "national":
-        return ids[0]
-    province = session.scalar(select(Unit.id).where(Unit.id.in_(ids), Unit.level == "province"))
-    return province if province is not None else unit.id
+        return ancestor_ids(unit)[0]
+    province = province_of(session, unit)
+    return province.id if province is not None else unit.id
 
 
 def target_specs(session: Session, target: ChannelTarget) -> list[StepSpec]:
@@ -126,6 +125,12 @@ def required(
             for spec in specs
         )
     return needed
+
+
+def step_of(session: Session, article_id: int, step_id: int) -> ApprovalStep | None:
+    """The step ``step_id`` if it is one of the article's."""
+    step = session.get(ApprovalStep, step_id)
+    return step if step is not None and step.article_id == article_id else None
 
 
 def steps_of(

@@ -10,16 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from core.delivery.models import ChannelTarget
+from core.content.topics import TOPICS as TOPICS  # the vocabulary lives with the content
+from core.targets.models import ChannelTarget
 
-TOPICS: dict[str, str] = {
-    "project06": "Đề án 06 (Project 06)",
-    "law": "Pháp luật, quy định (laws and regulations)",
-    "local_policy": "Chính sách địa phương (local policies)",
-    "model_site": "Mô hình điển hình (model sites)",
-    "local_promotion": "Quảng bá địa phương (promotion of the locality)",
-    "other": "Khác (other)",
-}
 #: What VNeID accepts without justification (S0.4).
 VNEID_TOPICS = ("project06", "law", "local_policy", "model_site", "local_promotion")
 

@@ -32,11 +32,11 @@ from core.auth.models import RecoveryCode, User
 from core.auth.permissions import SYSTEM, watch_refusals
 from core.cli import main
 from core.context import Context
-from core.delivery import targets
-from core.delivery.models import ChannelTarget
 from core.errors import LoaError, ValidationFailed
 from core.secrets import Sealer, new_key
 from core.settings import Secret
+from core.targets import actions as targets
+from core.targets.models import ChannelTarget
 from tests.core.auth import conftest as auth_fixtures
 from tests.core.auth.conftest import Clock, MakeAccount, audit_rows, csrf_of, sign_in
 

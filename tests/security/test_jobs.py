@@ -18,6 +18,8 @@ from rq.job import JobStatus
 from rq.serializers import JSONSerializer
 
 from core.delivery import jobs
+from core.delivery import queue as delivery_queue
+from core.delivery import worker as workers
 
 
 def _plant(ctx, func: str, *args: str, job_id: str = "planted", **options) -> None:
@@ -31,10 +33,10 @@ def test_worker_refuses_a_job_naming_os_system(ctx, tmp_path, caplog) -> None:
     trace = tmp_path / "pwned"
     _plant(ctx, "os.system", f"touch {trace}")
     caplog.set_level(logging.ERROR, logger="loa.delivery")
-    worker = jobs._simple_worker(ctx, in_thread=True)  # as `loa worker` builds it
+    worker = workers._simple_worker(ctx, in_thread=True)  # as `loa worker` builds it
     worker.work(burst=True, logging_level="WARNING")
     assert not trace.exists(), "the planted job ran"
-    job = jobs.queue(ctx).fetch_job("planted")
+    job = delivery_queue.rq_queue(ctx).fetch_job("planted")
     assert job is not None and job.get_status() == JobStatus.FAILED
     assert "RefusedJob" in (job.latest_result().exc_string or "")
     assert "refused job planted: 'os.system' is not one of Loa's job functions" in caplog.text
@@ -57,7 +59,7 @@ def test_worker_refuses_a_planted_callback(ctx, tmp_path, caplog) -> None:
     caplog.set_level(logging.ERROR, logger="loa.delivery")
     jobs.set_worker_context(ctx)
     try:
-        jobs._simple_worker(ctx, in_thread=True).work(burst=True, logging_level="WARNING")
+        workers._simple_worker(ctx, in_thread=True).work(burst=True, logging_level="WARNING")
     finally:
         jobs.set_worker_context(None)
     assert not trace.exists(), "the planted callback ran"

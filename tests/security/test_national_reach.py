@@ -28,8 +28,8 @@ from core.auth.permissions import SYSTEM
 from core.content.importer import import_jsonl
 from core.content.models import Article
 from core.context import Context
-from core.delivery import targets as target_actions
 from core.delivery.models import Action, Delivery
+from core.targets import actions as target_actions
 from core.workflow.actions import set_rule
 from core.workflow.policy import DEFAULT_RULES
 from tests.core.auth.conftest import (  # noqa: F401  (fixtures)

@@ -31,9 +31,9 @@ from core.auth.permissions import SYSTEM
 from core.cli import main
 from core.content import actions
 from core.context import Context, build_context, make_redis
-from core.delivery import targets
-from core.delivery.jobs import run_worker
 from core.delivery.models import Delivery
+from core.delivery.worker import run_worker
+from core.targets import actions as targets
 from core.workflow import actions as workflow
 from plugins.portal.sandbox import create_sandbox
 from tests.conftest import TEST_REDIS_URL as _TEST_REDIS_URL

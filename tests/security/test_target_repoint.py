@@ -22,9 +22,9 @@ from core.audit import AuditEntry
 from core.auth import totp
 from core.auth.permissions import SYSTEM
 from core.context import Context
-from core.delivery import targets
-from core.delivery.models import ChannelTarget
 from core.graphql import management_app
+from core.targets import actions as targets
+from core.targets.models import ChannelTarget
 from tests.conftest import API_TOKEN, TEST_TOTP_SECRET
 
 OLD_SECRET = "whsec_" + "b2xkLXNlY3JldC1zaGFyZWQtd2l0aC10aGUtcG9ydGFs"

@@ -7,8 +7,6 @@ from typing import Annotated, Any
 
 import strawberry
 
-from core.delivery.models import ChannelTarget as TargetModel
-from core.delivery.targets import create_target, update_target
 from core.errors import LoaError, NotFound
 from core.graphql.errors import row_id
 from core.graphql.mutations.articles import stepped_up
@@ -23,6 +21,8 @@ from core.graphql.types.payloads import (
     failure,
 )
 from core.graphql.types.target import ChannelTarget
+from core.targets.actions import create_target, update_target
+from core.targets.models import ChannelTarget as TargetModel
 
 Info = strawberry.Info[RequestContext, Any]
 

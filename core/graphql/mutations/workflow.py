@@ -8,6 +8,7 @@ from typing import Annotated, Any, cast
 import strawberry
 from strawberry.scalars import JSON
 
+from core.content import actions as content
 from core.content.models import Article as ArticleModel
 from core.errors import LoaError, NotFound, ValidationFailed
 from core.graphql.errors import names_something, row_id
@@ -64,7 +65,7 @@ def restore_revision(info: Info, id: strawberry.ID, number: int) -> ArticlePaylo
         assert rc.actor is not None
         pk = _pk(rc, id)
         with names_something("number"):  # a revision that does not exist: bad input
-            return workflow.restore(rc.ctx, rc.actor, pk, number)
+            return content.restore(rc.ctx, rc.actor, pk, number)
 
     return _run(info, act)
 

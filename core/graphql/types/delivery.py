@@ -6,9 +6,9 @@ import datetime as dt
 
 import strawberry
 
-from core.delivery.models import ChannelTarget as TargetModel
 from core.delivery.models import Delivery as DeliveryModel
 from core.graphql.types.target import ChannelTarget
+from core.targets.models import ChannelTarget as TargetModel
 
 
 @strawberry.type

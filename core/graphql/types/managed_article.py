@@ -9,19 +9,21 @@ import datetime as dt
 from typing import Any
 
 import strawberry
-from sqlalchemy import select
 
 from core.content.models import Article as ArticleModel
 from core.content.models import Status
-from core.delivery.models import ChannelTarget as TargetModel
-from core.delivery.models import Delivery as DeliveryModel
+from core.content.revisions import diff, history, revision
+from core.delivery.costs import Weighed
+from core.delivery.plan import plan_for
+from core.delivery.reads import deliveries_of
 from core.graphql.errors import argument_id, names_something
 from core.graphql.request import RequestContext
 from core.graphql.types.article import Article, article_fields
 from core.graphql.types.delivery import Delivery
 from core.graphql.types.moderation import ArticleModeration, article_moderation
 from core.graphql.types.workflow import ApprovalStep, FieldChange, RevisionInfo
-from core.units.models import Unit as UnitModel
+from core.units.lookups import unit_codes
+from core.workflow import steps as approval
 
 #: Registers the enum with strawberry (in place) under its GraphQL name.
 strawberry.enum(Status, name="ArticleStatus")
@@ -40,6 +42,37 @@ class Audience:
 
 
 @strawberry.type
+class CostLine:
+    """One rationed amount: what the item will use and what the channel has left."""
+
+    name: str = strawberry.field(description="quota_units, broadcasts…: the channel's names.")
+    amount: float
+    left: float | None = strawberry.field(description="None: the channel does not limit it.")
+
+
+@strawberry.type
+class ChannelCost:
+    lines: list[CostLine]
+    would_wait: bool = strawberry.field(
+        description="Sending now would exceed what is left: the delivery would wait for the reset."
+    )
+    resets_at: dt.datetime | None
+    note: str
+
+    @classmethod
+    def of(cls, w: Weighed) -> ChannelCost:
+        return cls(
+            lines=[
+                CostLine(name=k, amount=float(v), left=w.left.get(k))
+                for k, v in w.cost.amounts.items()
+            ],
+            would_wait=bool(w.over),
+            resets_at=w.resets_at,
+            note=w.cost.note,
+        )
+
+
+@strawberry.type
 class ChannelPlan:
     """What one chosen channel will not enforce or accept, shown before approval."""
 
@@ -50,6 +83,10 @@ class ChannelPlan:
         description="Audience fields this item restricts that the channel cannot enforce."
     )
     problems: list[str]
+    cost: ChannelCost | None = strawberry.field(
+        description="A rationed channel's cost of this item and what is left (else null)."
+    )
+    cost_note: str = strawberry.field(description="Why the cost could not be told, if so.")
 
 
 @strawberry.type(name="Article")
@@ -73,26 +110,15 @@ class ManagedArticle(Article):
 
     @strawberry.field(description="The approvals this item needs, and where each stands.")
     def steps(self, info: strawberry.Info[RequestContext, Any]) -> list[ApprovalStep]:
-        from core.units.models import Unit as UnitRow
-        from core.workflow import steps as approval
-
         with info.context.read() as session:
             rows = approval.steps_of(session, self.pk)
-            codes = dict(
-                session.execute(
-                    select(UnitRow.id, UnitRow.code).where(
-                        UnitRow.id.in_({r.unit_id for r in rows})
-                    )
-                ).all()
-            )
+            codes = unit_codes(session, {r.unit_id for r in rows})
         return [
             ApprovalStep.of(r, codes.get(r.unit_id, ""), approval.is_open(r, rows)) for r in rows
         ]
 
     @strawberry.field(description="Every saved revision, oldest first.")
     def revisions(self, info: strawberry.Info[RequestContext, Any]) -> list[RevisionInfo]:
-        from core.content.revisions import history
-
         with info.context.read() as session:
             rows = history(session, self.pk)
         return [
@@ -114,8 +140,6 @@ class ManagedArticle(Article):
         from_revision: int | None = None,
         to_revision: int | None = None,
     ) -> list[FieldChange]:
-        from core.content.revisions import diff, revision
-
         newest = self.pending_revision or self.revision
         with info.context.read() as session:
             with names_something("fromRevision"):
@@ -128,12 +152,9 @@ class ManagedArticle(Article):
     def changes_since_approval(
         self, info: strawberry.Info[RequestContext, Any], step_id: strawberry.ID
     ) -> list[FieldChange]:
-        from core.content.revisions import diff, revision
-        from core.workflow.models import ApprovalStep as StepRow
-
         with info.context.read() as session:
-            step = session.get(StepRow, argument_id(step_id, "stepId"))
-            if step is None or step.article_id != self.pk:
+            step = approval.step_of(session, self.pk, argument_id(step_id, "stepId"))
+            if step is None:
                 return []
             base = step.revision or 1
             before = revision(session, self.pk, base).data
@@ -143,24 +164,13 @@ class ManagedArticle(Article):
     @strawberry.field(description="Every delivery of this article, oldest first.")
     def deliveries(self, info: strawberry.Info[RequestContext, Any]) -> list[Delivery]:
         with info.context.read() as session:
-            rows = session.execute(
-                select(DeliveryModel, TargetModel)
-                .join(TargetModel, TargetModel.id == DeliveryModel.target_id)
-                .where(DeliveryModel.article_id == self.pk)
-                .order_by(DeliveryModel.id)
-            ).all()
+            rows = deliveries_of(session, self.pk)
         return [Delivery.of(d, t) for d, t in rows]
 
     @strawberry.field(description="Each chosen channel, with what it cannot enforce or accept.")
     def channel_plan(self, info: strawberry.Info[RequestContext, Any]) -> list[ChannelPlan]:
-        from core.delivery.plan import plan
-
-        ctx = info.context.ctx
         with info.context.read() as session:
-            article = session.get(ArticleModel, self.pk)
-            assert article is not None
-            unit = session.get(UnitModel, article.unit_id)
-            plans = plan(ctx, session, article, unit.code if unit else "")
+            plans = plan_for(info.context.ctx, session, self.pk)
         return [
             ChannelPlan(
                 target_id=p.target.id,
@@ -168,6 +178,8 @@ class ManagedArticle(Article):
                 plugin=p.target.plugin,
                 unenforceable=list(p.unenforceable),
                 problems=list(p.problems),
+                cost=ChannelCost.of(p.cost) if p.cost else None,
+                cost_note=p.cost_note,
             )
             for p in plans
         ]

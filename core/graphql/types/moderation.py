@@ -7,6 +7,7 @@ from typing import Any
 
 import strawberry
 
+from core.content.queries import article_by_id
 from core.interactions.models import AuthorBlock as AuthorBlockModel
 from core.interactions.models import Comment as CommentModel
 from core.screening.models import UnitTerm as UnitTermModel
@@ -174,10 +175,8 @@ class UnitTermInput:
 
 def article_moderation(rc: Any, pk: int) -> ArticleModeration:
     """The stored verdict of an article (``rc`` is the request's RequestContext)."""
-    from core.content.models import Article as ArticleModel
-
     with rc.read() as session:
-        a = session.get(ArticleModel, pk)
+        a = article_by_id(session, pk)
     if a is None:
         return ArticleModeration(decision="allow", spans=[], cleared=False, cleared_by=None)
     cleared = a.moderation == "review" and a.moderation_cleared_hash == a.content_hash

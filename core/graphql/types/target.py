@@ -8,9 +8,9 @@ from typing import Any, cast
 import strawberry
 from strawberry.scalars import JSON
 
-from core.delivery.models import ChannelTarget as TargetModel
 from core.graphql.request import RequestContext
 from core.graphql.types.unit import Unit
+from core.targets.models import ChannelTarget as TargetModel
 
 
 @strawberry.type

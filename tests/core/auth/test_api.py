@@ -251,8 +251,9 @@ def test_a_failing_channel_call_never_logs_the_secret(
     import asyncio
 
     from core import Capabilities, Item, Rendered, Target, TransientError
-    from core.delivery import dispatcher, targets
+    from core.delivery import dispatcher
     from core.delivery.models import Delivery
+    from core.targets import actions as targets
 
     secret = "EAAG-page-token-ZmFjZWJvb2stc2VjcmV0"
 

@@ -13,11 +13,11 @@ from core.auth.models import User
 from core.auth.permissions import SYSTEM
 from core.cli import main
 from core.context import Context
-from core.delivery import targets
-from core.delivery.models import ChannelTarget
 from core.retention import daily
 from core.secrets import Sealer, new_key
 from core.settings import Secret
+from core.targets import actions as targets
+from core.targets.models import ChannelTarget
 from tests.core.auth.conftest import MakeAccount, audit_rows
 from tests.support.pipeline import new_article
 

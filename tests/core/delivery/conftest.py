@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from core.auth.permissions import SYSTEM
-from core.delivery import targets
-from core.delivery.jobs import EmbeddedWorker
+from core.delivery.worker import EmbeddedWorker
+from core.targets import actions as targets
 from plugins.portal.sandbox import create_sandbox
 from tests.support.pipeline import COMMUNE, SECRET
 

@@ -12,7 +12,7 @@ from starlette.testclient import TestClient
 from core.app import create_app
 from core.auth.permissions import SYSTEM
 from core.db import utcnow
-from core.delivery import targets
+from core.targets import actions as targets
 from tests.conftest import API_TOKEN
 from tests.support.pipeline import sandbox_get, wait_for
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from core.auth.permissions import SYSTEM
 from core.content import actions
-from core.delivery import jobs
+from core.delivery import worker as workers
 from tests.core.delivery.test_pipeline import delivered
 from tests.support.pipeline import new_article, wait_for
 
@@ -33,7 +33,7 @@ class RoundTrips:
 
 def test_an_idle_embedded_worker_barely_talks_to_redis(ctx, monkeypatch):
     trips = RoundTrips(monkeypatch, ctx)
-    w = jobs.EmbeddedWorker(ctx, threads=4)
+    w = workers.EmbeddedWorker(ctx, threads=4)
     w.start()
     try:
         time.sleep(1)  # warm-up: registration, the first sweep
@@ -49,7 +49,7 @@ def test_an_idle_embedded_worker_barely_talks_to_redis(ctx, monkeypatch):
 
 
 def test_an_idle_worker_still_picks_up_a_delivery_at_once(ctx, portal_target, sandbox):
-    w = jobs.EmbeddedWorker(ctx, threads=2)
+    w = workers.EmbeddedWorker(ctx, threads=2)
     w.start()
     try:
         time.sleep(1.5)  # every thread is blocked in its dequeue

@@ -12,9 +12,10 @@ from sqlalchemy import select
 from core.auth.models import Role
 from core.auth.permissions import SYSTEM, Actor, Grant
 from core.content import actions
-from core.delivery import dispatcher, targets
+from core.delivery import dispatcher
 from core.delivery.models import Delivery, DeliveryState
 from core.screening import actions as screening
+from core.targets import actions as targets
 from tests.support.pipeline import COMMUNE, new_article, sandbox_get
 
 

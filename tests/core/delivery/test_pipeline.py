@@ -10,8 +10,11 @@ from sqlalchemy import select
 from core.auth.permissions import SYSTEM
 from core.content import actions
 from core.db import utcnow
-from core.delivery import dispatcher, jobs
-from core.delivery.models import ChannelTarget, Delivery, DeliveryState
+from core.delivery import dispatcher
+from core.delivery import queue as delivery_queue
+from core.delivery import worker as workers
+from core.delivery.models import Delivery, DeliveryState
+from core.targets.models import ChannelTarget
 from tests.support.pipeline import new_article, sandbox_get, sandbox_post, wait_for
 
 
@@ -67,10 +70,10 @@ def test_timeout_after_store_is_reconciled_not_reposted(ctx, portal_target, sand
 def test_redis_flushed_before_work_loses_nothing(ctx, portal_target, sandbox):
     article = new_article(ctx)
     actions.approve(ctx, SYSTEM, article.id)
-    assert jobs.queue(ctx).count == 1
+    assert delivery_queue.rq_queue(ctx).count == 1
     ctx.redis.flushdb()
-    assert jobs.queue(ctx).count == 0
-    w = jobs.EmbeddedWorker(ctx, threads=1, poll=0.05)
+    assert delivery_queue.rq_queue(ctx).count == 0
+    w = workers.EmbeddedWorker(ctx, threads=1, poll=0.05)
     w.start()
     try:
         wait_for(delivered(ctx), what="delivery recovered by the sweeper")
@@ -99,7 +102,7 @@ def test_auth_failure_stops_and_asks_for_a_human(ctx, portal_target, sandbox):
     with ctx.sessions() as session:
         assert session.get(ChannelTarget, portal_target.id).health == "auth"
     # only the first attempt (run by hand above) was ever enqueued: no retry
-    assert jobs.queue(ctx).job_ids == [jobs.delivery_job_id(d.id, 1)]
+    assert delivery_queue.rq_queue(ctx).job_ids == [delivery_queue.delivery_job_id(d.id, 1)]
 
 
 def test_rate_limit_honours_the_channels_delay(ctx, portal_target, sandbox):

@@ -5,8 +5,8 @@ from __future__ import annotations
 from starlette.testclient import TestClient
 
 from core.auth.permissions import SYSTEM
-from core.delivery import targets
 from core.graphql import management_app
+from core.targets import actions as targets
 from tests.conftest import API_TOKEN
 from tests.support.pipeline import new_article
 

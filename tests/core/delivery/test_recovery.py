@@ -20,6 +20,8 @@ from core.channels import TransientError
 from core.content import actions
 from core.db import utcnow
 from core.delivery import dispatcher, jobs, sweeper
+from core.delivery import queue as delivery_queue
+from core.delivery import worker as workers
 from core.delivery.models import Delivery, DeliveryState
 from tests.support.pipeline import new_article, sandbox_get, sandbox_post
 
@@ -49,7 +51,7 @@ def run(ctx, d: Delivery, attempt: int) -> dispatcher.Outcome:
 def burst(ctx) -> None:
     jobs.set_worker_context(ctx)
     try:
-        jobs._simple_worker(ctx, in_thread=True).work(burst=True, logging_level="WARNING")
+        workers._simple_worker(ctx, in_thread=True).work(burst=True, logging_level="WARNING")
     finally:
         jobs.set_worker_context(None)
 
@@ -59,7 +61,7 @@ def burst(ctx) -> None:
 
 def _leave_job(ctx, job_id: str, status: str, worker: str = "dead-worker") -> None:
     """What rq leaves when a worker dequeues a job and then dies (or the job ends unclaimed)."""
-    q = jobs.queue(ctx)
+    q = delivery_queue.rq_queue(ctx)
     job = q.fetch_job(job_id)
     q.remove(job_id)
     if status == "dequeued":  # taken off the queue by a worker that died before starting it
@@ -96,12 +98,12 @@ def test_a_due_delivery_whose_job_died_gets_a_job_that_runs(
     article = new_article(ctx)
     actions.approve(ctx, SYSTEM, article.id)
     d = the_delivery(ctx)
-    job_id = jobs.delivery_job_id(d.id, 1)
+    job_id = delivery_queue.delivery_job_id(d.id, 1)
     _leave_job(ctx, job_id, status)
     caplog.set_level(logging.INFO, logger="loa.delivery")
     report = sweeper.sweep(ctx)
     assert report["due"] == 1 and report["enqueued"] == 1
-    assert jobs.queue(ctx).job_ids == [job_id]
+    assert delivery_queue.rq_queue(ctx).job_ids == [job_id]
     assert f"job {job_id} was " in caplog.text and said in caplog.text
     assert "will never run; replacing it" in caplog.text
     burst(ctx)
@@ -115,13 +117,13 @@ def test_a_job_started_by_a_live_worker_is_left_alone(ctx, portal_target, sandbo
     article = new_article(ctx)
     actions.approve(ctx, SYSTEM, article.id)
     d = the_delivery(ctx)
-    job_id = jobs.delivery_job_id(d.id, 1)
+    job_id = delivery_queue.delivery_job_id(d.id, 1)
     _leave_job(ctx, job_id, JobStatus.STARTED, worker="live-worker")
     ctx.redis.hset("rq:worker:live-worker", "state", "busy")
     report = sweeper.sweep(ctx)
     assert report["enqueued"] == 0
-    assert jobs.queue(ctx).job_ids == []
-    assert jobs.queue(ctx).fetch_job(job_id).get_status() == JobStatus.STARTED
+    assert delivery_queue.rq_queue(ctx).job_ids == []
+    assert delivery_queue.rq_queue(ctx).fetch_job(job_id).get_status() == JobStatus.STARTED
 
 
 def test_a_sweep_says_when_a_due_delivery_waits_on_a_job_too_long(
@@ -131,7 +133,9 @@ def test_a_sweep_says_when_a_due_delivery_waits_on_a_job_too_long(
     article = new_article(ctx)
     actions.approve(ctx, SYSTEM, article.id)
     d = the_delivery(ctx)
-    _leave_job(ctx, jobs.delivery_job_id(d.id, 1), JobStatus.STARTED, worker="stuck-worker")
+    _leave_job(
+        ctx, delivery_queue.delivery_job_id(d.id, 1), JobStatus.STARTED, worker="stuck-worker"
+    )
     ctx.redis.hset("rq:worker:stuck-worker", "state", "busy")
     caplog.set_level(logging.WARNING, logger="loa.sweeper")
     sweeper.sweep(ctx)
@@ -257,7 +261,7 @@ def test_worker_killed_mid_attempt_is_reconciled_not_reposted(
     later = utcnow() + sweeper.lease(ctx) + dt.timedelta(seconds=1)
     report = sweeper.sweep(ctx, now=later)
     assert report["stuck"] == 1 and report["enqueued"] == 1
-    assert jobs.delivery_job_id(d.id, 2) in jobs.queue(ctx).job_ids
+    assert delivery_queue.delivery_job_id(d.id, 2) in delivery_queue.rq_queue(ctx).job_ids
     burst(ctx)
     d = the_delivery(ctx)
     assert (d.state, d.attempt, d.remote_id) == (DeliveryState.DELIVERED, 2, "14932-1")
@@ -295,7 +299,7 @@ def test_publish_job_publishes_a_scheduled_item(ctx, portal_target, sandbox) -> 
     starts = utcnow() + dt.timedelta(hours=1)
     article = new_article(ctx, visible_from=starts.isoformat())
     actions.approve(ctx, SYSTEM, article.id)
-    scheduled = jobs.queue(ctx).scheduled_job_registry.get_job_ids()
+    scheduled = delivery_queue.rq_queue(ctx).scheduled_job_registry.get_job_ids()
     assert f"loa-publish-{article.id}-{int(starts.timestamp())}" in scheduled
     assert workflow.publish_due(ctx, article.id) is False  # not yet
     assert workflow.publish_due(ctx, article.id, now=starts) is True

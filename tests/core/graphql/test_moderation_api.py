@@ -8,8 +8,8 @@ from typing import Any
 from starlette.testclient import TestClient
 
 from core.context import Context
-from core.delivery.models import ChannelTarget
 from core.interactions.models import Comment, CommentState
+from core.targets.models import ChannelTarget
 from tests.conftest import API_TOKEN
 
 Gql = Callable[..., Any]

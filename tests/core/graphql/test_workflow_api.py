@@ -9,7 +9,7 @@ from starlette.testclient import TestClient
 
 from core.auth.permissions import SYSTEM
 from core.db import utcnow
-from core.delivery import targets
+from core.targets import actions as targets
 from core.workflow.policy import DEFAULT_RULES
 from tests.conftest import API_TOKEN
 

@@ -14,7 +14,8 @@ from core.auth.models import Role
 from core.auth.permissions import SYSTEM, Actor, Grant
 from core.content import actions
 from core.db import utcnow
-from core.delivery import dispatcher, jobs, sweeper
+from core.delivery import dispatcher, sweeper
+from core.delivery import queue as delivery_queue
 from core.delivery.models import Delivery
 from core.errors import Forbidden, InvalidTransition, ValidationFailed
 from core.interactions import actions as moderation
@@ -141,7 +142,9 @@ def test_moderator_queue_approve_hide_and_block(
         moderation.approve(ctx, mod, queue[0].id)
     hidden = moderation.hide(ctx, mod, queue[1].id)
     assert hidden.state == CommentState.HIDDEN and hidden.reason == "moderator"
-    assert jobs.interactions_job_id(portal_target.id) in jobs.queue(ctx).job_ids
+    assert (
+        delivery_queue.interactions_job_id(portal_target.id) in delivery_queue.rq_queue(ctx).job_ids
+    )
     assert on_sandbox(sandbox)[second] is False  # pushed by the next read, not in the request
     read(ctx, portal_target)
     assert on_sandbox(sandbox)[second] is True
@@ -193,7 +196,9 @@ def test_the_sweeper_schedules_reads_and_a_channel_error_is_recorded(
 ) -> None:
     assert reading.due_targets(ctx) == [portal_target.id]
     sweeper.sweep(ctx)
-    assert jobs.interactions_job_id(portal_target.id) in jobs.queue(ctx).job_ids
+    assert (
+        delivery_queue.interactions_job_id(portal_target.id) in delivery_queue.rq_queue(ctx).job_ids
+    )
     httpx.post(
         f"{sandbox.url}/__fake/faults",
         json={"status": 503, "count": 1, "path_contains": "/comments"},
@@ -229,7 +234,7 @@ def test_the_worker_runs_the_read_job_end_to_end(
     # The worker's sweeper may hold the target's read job (queued or running, perhaps from
     # before the comment existed): ours is accepted once that run is done, and then reads it.
     wait_for(
-        lambda: jobs.enqueue_interactions(ctx, [portal_target.id]) == 1,
+        lambda: delivery_queue.enqueue_interactions(ctx, [portal_target.id]) == 1,
         what="a read job of our own",
     )
     wait_for(lambda: on_sandbox(sandbox).get(slur), what="the slur hidden by the worker")

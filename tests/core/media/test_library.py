@@ -243,10 +243,10 @@ def test_cleanup_removes_only_unused_old_uploads(ctx, tree, tmp_path):
 def test_cover_image_required_by_a_channel_is_checked_before_approval(ctx, tree, tmp_path):
     from dataclasses import replace
 
-    from core.delivery.models import ChannelTarget
+    from core.targets.models import ChannelTarget
 
     portal = ctx.channel("portal")
-    caps = replace(portal.capabilities, requires_cover_image=True)
+    caps = replace(portal.capabilities, requires_cover=True)
     ctx.channels = {**ctx.channels, "portal": _WithCaps(portal, caps)}
     with ctx.transaction() as session:
         session.add(

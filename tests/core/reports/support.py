@@ -10,7 +10,8 @@ from typing import Any
 from core.audit import AuditEntry
 from core.content.models import Agency, Article, Status
 from core.context import Context
-from core.delivery.models import Action, ChannelTarget, Delivery, DeliveryState
+from core.delivery.models import Action, Delivery, DeliveryState
+from core.targets.models import ChannelTarget
 
 UTC = dt.UTC
 

@@ -118,7 +118,7 @@ def test_a_held_edit_of_a_live_item_goes_out_only_once_cleared(
     article = create(ctx)
     actions.approve(ctx, SYSTEM, article.id)
     with ctx.transaction() as session:  # as if a channel held it (no worker in this test)
-        from core.delivery.models import ChannelTarget
+        from core.targets.models import ChannelTarget
 
         target = ChannelTarget(name="t", plugin="testchannel", unit_id=tree["14932"].id)
         session.add(target)

@@ -71,9 +71,9 @@ def test_policy_and_restore_need_their_permissions(ctx, people) -> None:
         )
     workflow.set_rule(ctx, people("Quản trị kênh", Role.CHANNEL_ADMIN, "VN"), "plugin:x", [])
     with pytest.raises(Forbidden):
-        workflow.restore(ctx, people("Phê duyệt xã", Role.APPROVER, COMMUNE), article.id, 1)
+        actions.restore(ctx, people("Phê duyệt xã", Role.APPROVER, COMMUNE), article.id, 1)
     with pytest.raises(NotFound):
-        workflow.restore(ctx, editor, article.id, 7)
+        actions.restore(ctx, editor, article.id, 7)
 
 
 def test_a_token_without_publish_scope_decides_no_step(ctx, people) -> None:
@@ -91,7 +91,7 @@ def test_a_token_without_publish_scope_decides_no_step(ctx, people) -> None:
 
 def test_an_editor_cannot_send_to_another_communes_channel(ctx, people) -> None:
     from core.auth.permissions import SYSTEM
-    from core.delivery import targets
+    from core.targets import actions as targets
 
     sibling = targets.create_target(
         ctx, SYSTEM, {"name": "Kênh xã khác", "plugin": "testchannel", "unit_code": "14950"}

@@ -17,9 +17,9 @@ from core.auth.permissions import SYSTEM
 from core.content import actions
 from core.content.models import Article, Status
 from core.db import utcnow
-from core.delivery import targets
 from core.delivery.models import Delivery, DeliveryState
 from core.errors import Forbidden, InvalidTransition, ValidationFailed
+from core.targets import actions as targets
 from core.workflow import actions as workflow
 from core.workflow.models import StepState
 from core.workflow.policy import DEFAULT_RULES
@@ -209,7 +209,7 @@ def test_changes_requested_then_only_touched_approvals_are_voided(
 def test_a_banner_takes_itself_down_at_its_end_also_across_downtime(
     ctx, people, portal_target, sandbox
 ):
-    from core.delivery.jobs import EmbeddedWorker
+    from core.delivery.worker import EmbeddedWorker
 
     ends = utcnow() + dt.timedelta(seconds=3)
     banner = actions.create(

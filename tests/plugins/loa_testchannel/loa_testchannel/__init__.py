@@ -50,4 +50,8 @@ class TestChannel:
 
 @hookimpl
 def loa_channels() -> list[Any]:
-    return [TestChannel()]
+    from loa_testchannel.assisted import AssistedTestChannel
+    from loa_testchannel.media import MediaTestChannel
+    from loa_testchannel.quota import QuotaTestChannel
+
+    return [TestChannel(), MediaTestChannel(), AssistedTestChannel(), QuotaTestChannel()]

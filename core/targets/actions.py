@@ -21,9 +21,12 @@ from core.channels import Channel
 from core.content.queries import unit_by_code
 from core.context import Context
 from core.db import utcnow
-from core.delivery.models import ChannelTarget
+from core.delivery.outbox import unit_path
 from core.errors import NotFound, ValidationFailed
 from core.outbound import check_url
+from core.targets.models import ChannelTarget
+from core.units.models import Unit
+from core.workflow.policy import parse_steps
 
 DROPPED = "a new destination needs new secrets: the stored ones belong to the old one"
 
@@ -68,8 +71,6 @@ def _gates(raw: Any) -> list[dict[str, Any]] | None:
     """A target's own approval gates (policy step specs), validated; None: its plugin's rule."""
     if raw is None:
         return None
-    from core.workflow.policy import parse_steps
-
     return [spec.as_dict() for spec in parse_steps(list(raw))]
 
 
@@ -127,8 +128,6 @@ def update_target(
         target = session.get(ChannelTarget, target_id, with_for_update=True)
         if target is None:
             raise NotFound(f"no channel target with id {target_id}")
-        from core.delivery.outbox import unit_path
-
         path = unit_path(session, target.unit_id)
         require(actor, Permission.MANAGE_CHANNELS, path)
         channel = _channel(ctx, target.plugin)
@@ -188,8 +187,6 @@ def update_target(
 
 def list_targets(ctx: Context, actor: Actor) -> list[ChannelTarget]:
     """Targets on units the actor manages channels for."""
-    from core.units.models import Unit
-
     with ctx.sessions() as session:
         rows = session.execute(
             select(ChannelTarget, Unit.path).join(Unit, Unit.id == ChannelTarget.unit_id)

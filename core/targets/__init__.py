@@ -1,0 +1,1 @@
+"""Channel targets: the model (``models``) and its administration (``actions``)."""

@@ -1,0 +1,53 @@
+"""Start-up wiring: the upcalls the delivery queue makes into content, workflow and interactions.
+
+This module sits at the application layer, so it may import every layer; delivery only knows
+the :class:`core.delivery.upcalls.Upcalls` protocol. :func:`wire` is called by ``create_app``,
+the ``loa`` command and the test suite before any worker or sweeper runs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from dataclasses import asdict
+
+from core import retention
+from core.content import actions as content
+from core.context import Context
+from core.delivery import upcalls
+from core.interactions import reading
+from core.workflow import actions as workflow
+
+
+class CoreUpcalls:
+    """:class:`core.delivery.upcalls.Upcalls` over core's own actions."""
+
+    def expire(self, ctx: Context, article_id: int) -> bool:
+        return content.expire(ctx, article_id) is not None
+
+    def expire_due(self, ctx: Context, now: dt.datetime) -> int:
+        return len(content.expire_due(ctx, now))
+
+    def publish_due(self, ctx: Context, article_id: int) -> bool:
+        return workflow.publish_due(ctx, article_id)
+
+    def publish_due_all(self, ctx: Context, now: dt.datetime) -> int:
+        return len(workflow.publish_due_all(ctx, now))
+
+    def warn_expiring(self, ctx: Context, now: dt.datetime) -> int:
+        return len(workflow.warn_expiring(ctx, now))
+
+    def daily(self, ctx: Context, now: dt.datetime) -> None:
+        retention.daily(ctx, now)
+
+    def due_reads(self, ctx: Context, now: dt.datetime) -> list[int]:
+        return reading.due_targets(ctx, now)
+
+    def read_target(self, ctx: Context, target_id: int) -> dict[str, int]:
+        report = asyncio.run(reading.read_target(ctx, target_id))
+        return {k: v for k, v in asdict(report).items() if isinstance(v, int)}
+
+
+def wire() -> None:
+    """Install core's upcalls (idempotent)."""
+    upcalls.wire(CoreUpcalls())
