@@ -26,16 +26,20 @@ from core.channels import (
     TransientError,
 )
 from core.content.validation import sanitise_html
+from core.contract.declarations import AGENCY_LEADER_GATE, ApprovalGate, ChannelDeclaration
 from core.hookspecs import hookimpl
 from core.outbound import outbound_client
 from core.settings import Secret, Settings
 
 __all__ = [
+    "AGENCY_LEADER_GATE",
     "AUDIENCE_FIELDS",
+    "ApprovalGate",
     "Audience",
     "AuthError",
     "Capabilities",
     "Channel",
+    "ChannelDeclaration",
     "ChannelError",
     "CitizenComment",
     "ContentRefused",

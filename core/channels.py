@@ -42,7 +42,7 @@ class Capabilities:
     max_media_bytes: int | None = None
     media_types: frozenset[str] = frozenset({"image/jpeg", "image/png"})
     requires_cover: bool = False
-    #: Every item needs a representative image from the media library (VNeID, S0.5):
+    #: Every item needs a representative image from the media library (S0.5):
     #: an item without a cover image is refused before approval.
     requires_cover_image: bool = False
     can_update: bool = True

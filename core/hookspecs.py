@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from starlette.routing import BaseRoute
 
     from core.channels import Channel
+    from core.contract.declarations import ChannelDeclaration
     from core.settings import Settings
 
 hookspec = pluggy.HookspecMarker("loa")
@@ -47,3 +48,17 @@ def loa_demo_targets(settings: Settings, unit_code: str) -> list[dict[str, Any]]
 @hookspec
 def loa_event(name: str, payload: dict[str, Any]) -> None:
     """Observe a domain event after its transaction committed (``article.published``…)."""
+
+
+# --- The channel contract beyond publishing (core/contract/) -----------------------------
+
+
+@hookspec
+def loa_channel_declarations() -> list[ChannelDeclaration]:  # type: ignore[empty-body]
+    """Return what this plugin's channels bring to the workflow (``core.ChannelDeclaration``).
+
+    Called once when a process builds its context. Each declaration names a channel and
+    carries its default approval gates and the topics it accepts without justification; a
+    plugin whose channel is not built yet may declare it all the same. Two plugins
+    declaring one name stop the process (``RuntimeError``).
+    """

@@ -1,7 +1,7 @@
 """What channels require of an item's media, checked before anyone approves it.
 
-A channel declares ``requires_cover_image`` in its Capabilities (VNeID: every post needs a
-representative image, S0.5); core never names the channel.
+A channel declares ``requires_cover_image`` in its Capabilities (a national news feed whose
+every post needs a representative image, S0.5); core never names the channel.
 """
 
 from __future__ import annotations

@@ -9,7 +9,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from core import Capabilities, Item, PermanentError, Remote, Rendered, Target, hookimpl
+from core import (
+    Capabilities,
+    ChannelDeclaration,
+    Item,
+    PermanentError,
+    Remote,
+    Rendered,
+    Target,
+    hookimpl,
+)
+from loa_testchannel.declarations import declarations
 
 RECEIVED: dict[str, dict[str, Any]] = {}
 
@@ -48,6 +58,18 @@ class TestChannel:
         return Remote(key) if key in RECEIVED else None
 
 
+class GatedTestChannel(TestChannel):
+    """The same channel under another name, whose declaration carries gates and topics."""
+
+    name = "testgated"
+    title = "Test channel with gates"
+
+
 @hookimpl
 def loa_channels() -> list[Any]:
-    return [TestChannel()]
+    return [TestChannel(), GatedTestChannel()]
+
+
+@hookimpl
+def loa_channel_declarations() -> list[ChannelDeclaration]:
+    return declarations(TestChannel.capabilities)
