@@ -27,6 +27,7 @@ from core.channels import (
 )
 from core.content.validation import sanitise_html
 from core.contract.declarations import AGENCY_LEADER_GATE, ApprovalGate, ChannelDeclaration
+from core.contract.plugin_context import PluginContext, PublishedContent
 from core.hookspecs import hookimpl
 from core.outbound import outbound_client
 from core.settings import Secret, Settings
@@ -49,6 +50,8 @@ __all__ = [
     "ItemImage",
     "OutcomeUnknown",
     "PermanentError",
+    "PluginContext",
+    "PublishedContent",
     "RateLimited",
     "Remote",
     "Rendered",

@@ -89,7 +89,8 @@ def create_app(
         *feedback_routes(),  # POST /api/feedback (citizens, through portals)
         *media_routes(),  # POST /api/media[/uploads…] (uploads), GET /media/{key} (files)
     ]
-    for batch in context.pm.hook.loa_routes(settings=settings):
+    plugin_context = context.plugin_context()
+    for batch in context.pm.hook.loa_routes(settings=settings, context=plugin_context):
         routes.extend(batch)
     if sandboxes:
         for batch in context.pm.hook.loa_sandboxes(settings=settings):

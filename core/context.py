@@ -21,6 +21,7 @@ from core.audit_keys import audit_session_info
 from core.channels import Channel, Item
 from core.contract.declarations import INFO_KEY as POLICY_KEY
 from core.contract.declarations import DeclaredPolicy, declared_policy
+from core.contract.plugin_context import PluginContext
 from core.db import make_engine, make_sessionmaker
 from core.plugins import channels as collect_channels
 from core.plugins import make_plugin_manager
@@ -97,6 +98,10 @@ class Context:
             self.pm.hook.loa_event(name=name, payload=payload)
         except Exception:
             log.exception("an observer of %s failed", name)
+
+    def plugin_context(self) -> PluginContext:
+        """The narrow, typed view plugins get of this context (never the context itself)."""
+        return PluginContext(settings=self.settings, content=self, emit=self.emit)
 
     def close(self) -> None:
         self.engine.dispose()

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
     from core.channels import Channel
     from core.contract.declarations import ChannelDeclaration
+    from core.contract.plugin_context import PluginContext
     from core.settings import Settings
 
 hookspec = pluggy.HookspecMarker("loa")
@@ -28,8 +29,13 @@ def loa_channels() -> list[Channel]:  # type: ignore[empty-body]
 
 
 @hookspec
-def loa_routes(settings: Settings) -> list[BaseRoute]:  # type: ignore[empty-body]
-    """Return Starlette routes to mount on the public app (feeds, sitemaps…)."""
+def loa_routes(settings: Settings, context: PluginContext) -> list[BaseRoute]:  # type: ignore[empty-body]
+    """Return Starlette routes to mount on the public app (feeds, sitemaps…).
+
+    Called once when the web app is built. Handlers reach the running Loa through
+    ``context`` (settings, published content, outbound HTTP, events), never through
+    ``request.app.state``.
+    """
 
 
 @hookspec

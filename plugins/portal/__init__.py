@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from core import ApprovalGate, ChannelDeclaration, Settings, hookimpl
+from core import ApprovalGate, ChannelDeclaration, PluginContext, Settings, hookimpl
 from plugins.portal.channel import PortalChannel
 from plugins.portal.feeds import feed_routes
 from plugins.portal.sandbox import create_sandbox
@@ -54,8 +54,8 @@ def loa_channel_declarations() -> list[ChannelDeclaration]:
 
 
 @hookimpl
-def loa_routes(settings: Settings) -> list[BaseRoute]:
-    return feed_routes()
+def loa_routes(settings: Settings, context: PluginContext) -> list[BaseRoute]:
+    return feed_routes(context)
 
 
 @hookimpl

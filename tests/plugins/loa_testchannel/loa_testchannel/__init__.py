@@ -14,11 +14,14 @@ from core import (
     ChannelDeclaration,
     Item,
     PermanentError,
+    PluginContext,
     Remote,
     Rendered,
+    Settings,
     Target,
     hookimpl,
 )
+from loa_testchannel import routes
 from loa_testchannel.declarations import declarations
 
 RECEIVED: dict[str, dict[str, Any]] = {}
@@ -73,3 +76,13 @@ def loa_channels() -> list[Any]:
 @hookimpl
 def loa_channel_declarations() -> list[ChannelDeclaration]:
     return declarations(TestChannel.capabilities)
+
+
+@hookimpl
+def loa_routes(settings: Settings, context: PluginContext) -> list[Any]:
+    return routes.routes(context)
+
+
+@hookimpl
+def loa_event(name: str, payload: dict[str, Any]) -> None:
+    routes.EVENTS.append((name, payload))
