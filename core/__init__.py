@@ -26,8 +26,19 @@ from core.channels import (
     TransientError,
 )
 from core.content.validation import sanitise_html
+from core.contract.credentials import Connectable, Credentials, Health
 from core.contract.declarations import AGENCY_LEADER_GATE, ApprovalGate, ChannelDeclaration
 from core.contract.plugin_context import PluginContext, PublishedContent
+from core.contract.replies import Replies
+from core.contract.webhooks import (
+    CommentEvent,
+    InboundRequest,
+    MessageEvent,
+    StatusEvent,
+    WebhookEvent,
+    WebhookRefused,
+    Webhooks,
+)
 from core.hookspecs import hookimpl
 from core.outbound import outbound_client
 from core.settings import Secret, Settings
@@ -43,11 +54,17 @@ __all__ = [
     "ChannelDeclaration",
     "ChannelError",
     "CitizenComment",
+    "CommentEvent",
+    "Connectable",
     "ContentRefused",
+    "Credentials",
     "DestinationRefused",
+    "Health",
+    "InboundRequest",
     "Interactions",
     "Item",
     "ItemImage",
+    "MessageEvent",
     "OutcomeUnknown",
     "PermanentError",
     "PluginContext",
@@ -55,10 +72,15 @@ __all__ = [
     "RateLimited",
     "Remote",
     "Rendered",
+    "Replies",
     "Secret",
     "Settings",
+    "StatusEvent",
     "Target",
     "TransientError",
+    "WebhookEvent",
+    "WebhookRefused",
+    "Webhooks",
     "hookimpl",
     "outbound_client",
     "sanitise_html",

@@ -12,4 +12,5 @@ def load_all() -> None:
     import core.media.models
     import core.screening.models
     import core.units.models
+    import core.webhooks.models
     import core.workflow.models  # noqa: F401

@@ -45,7 +45,14 @@ FAILURE_TTL = 7 * 24 * 3600
 #: The only functions a Loa worker runs (the job entry points below).
 JOB_FUNCTIONS = frozenset(
     f"core.delivery.jobs.{name}"
-    for name in ("run_delivery", "run_expiry", "run_publish", "run_interactions", "run_sweep")
+    for name in (
+        "run_delivery",
+        "run_expiry",
+        "run_publish",
+        "run_interactions",
+        "run_sweep",
+        "run_reply",
+    )
 )
 
 
@@ -305,6 +312,21 @@ def enqueue_interactions(ctx: Context, target_ids: Iterable[int]) -> int:
     return done
 
 
+def enqueue_reply(ctx: Context, reply_id: int, attempt: int, at: dt.datetime | None = None) -> bool:
+    """Send a citizen reply's attempt (``core.interactions.replies.send``); one job id each."""
+    try:
+        return _enqueue(
+            queue(ctx),
+            "core.delivery.jobs.run_reply",
+            (reply_id, attempt),
+            f"reply-{reply_id}-{attempt}",
+            at,
+        )
+    except RedisError as exc:
+        log.warning("could not enqueue a reply (%s)", type(exc).__name__)
+        return False
+
+
 # --- job entry points: run inside an rq worker -------------------------------------------
 
 _context: Context | None = None
@@ -353,6 +375,12 @@ def run_interactions(target_id: int) -> dict[str, int]:
 
     report = asyncio.run(reading.read_target(worker_context(), target_id))
     return {k: v for k, v in asdict(report).items() if isinstance(v, int)}
+
+
+def run_reply(reply_id: int, attempt: int) -> str:
+    from core.interactions import replies
+
+    return str(asyncio.run(replies.send(worker_context(), reply_id, attempt)))
 
 
 def run_sweep() -> dict[str, int]:

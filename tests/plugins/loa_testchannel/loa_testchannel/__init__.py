@@ -1,7 +1,9 @@
 """A third-party channel that lives only in Loa's tests, installed through an entry point.
 
 It imports nothing but ``core``'s public API, keeps what it receives in
-memory, and can be told (setting ``append``) to add text to what it renders.
+memory, and can be told (setting ``append``) to add text to what it renders. Each optional
+part of the contract is a mixin of its own module (consent and refresh, webhooks, replies),
+the worked example of ``docs/plugins.md``.
 """
 
 from __future__ import annotations
@@ -23,11 +25,14 @@ from core import (
 )
 from loa_testchannel import routes
 from loa_testchannel.declarations import declarations
+from loa_testchannel.oauth import ConnectMixin
+from loa_testchannel.replies import ReplyMixin
+from loa_testchannel.webhooks import WebhookMixin
 
 RECEIVED: dict[str, dict[str, Any]] = {}
 
 
-class TestChannel:
+class TestChannel(ConnectMixin, WebhookMixin, ReplyMixin):
     name = "testchannel"
     title = "Test channel"
     capabilities = Capabilities(audience=frozenset({"window"}), max_title_chars=200)
