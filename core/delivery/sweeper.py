@@ -5,7 +5,8 @@ that is due (a job id that is still queued is refused by Redis, so nothing
 runs twice), turns deliveries stuck in flight past their lease into
 "unknown" (reconciled before any retry), and takes down items whose window
 closed while nothing was running. It also has every target that can read comments read
-again once its interval has passed (``core.interactions.reading``).
+again once its interval has passed (``core.interactions.reading``), and queues again the
+replies to citizens still owed (``core.interactions.replies``).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from core.context import Context
 from core.db import rowcount, utcnow
 from core.delivery import jobs
 from core.delivery.models import OPEN_STATES, Delivery, DeliveryState
-from core.interactions import reading
+from core.interactions import reading, replies
 from core.workflow import actions as workflow
 
 log = logging.getLogger("loa.sweeper")
@@ -87,6 +88,7 @@ def sweep(ctx: Context, now: dt.datetime | None = None, batch: int = 5000) -> di
     published = workflow.publish_due_all(ctx, now)
     warned = workflow.warn_expiring(ctx, now)
     reads = jobs.enqueue_interactions(ctx, reading.due_targets(ctx, now))
+    owed_replies = replies.enqueue_owed(ctx)
     report = {
         "due": len(due),
         "enqueued": enqueued,
@@ -97,6 +99,8 @@ def sweep(ctx: Context, now: dt.datetime | None = None, batch: int = 5000) -> di
     }
     if reads:
         report["comment_reads"] = reads
+    if owed_replies:
+        report["replies"] = owed_replies
     if enqueued or stuck or expired:
         log.info("sweep: %s", report)
     return report

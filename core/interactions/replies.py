@@ -15,7 +15,7 @@ import datetime as dt
 import unicodedata
 import uuid
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from core import audit
 from core.auth.permissions import Actor
@@ -148,3 +148,19 @@ async def send(ctx: Context, reply_id: int, attempt: int) -> str:
         return ReplyState.RETRYING
     _finish(ctx, reply_id, ReplyState.SENT, remote_id=remote.remote_id[:300], sent_at=utcnow())
     return ReplyState.SENT
+
+
+def enqueue_owed(ctx: Context, limit: int = 500) -> int:
+    """Queue again every reply still owed (the sweeper: Redis may have lost its job).
+
+    A job of the same attempt still queued or scheduled keeps its id, so nothing runs twice;
+    a reply a worker holds (``sending``) is left to that worker.
+    """
+    with ctx.sessions() as session:
+        owed = session.execute(
+            select(Reply.id, Reply.attempt)
+            .where(Reply.state.in_([ReplyState.PENDING, ReplyState.RETRYING]))
+            .order_by(Reply.id)
+            .limit(limit)
+        ).all()
+    return sum(jobs.enqueue_reply(ctx, reply_id, attempt + 1) for reply_id, attempt in owed)

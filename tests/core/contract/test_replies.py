@@ -103,3 +103,20 @@ def test_a_refusal_by_the_platform_fails_the_reply(ctx, comment, monkeypatch) ->
     fake.FAIL_NEXT.append(PermanentError("the 7-day window is closed"))
     assert asyncio.run(replies.send(ctx, row.id, 1)) == ReplyState.FAILED
     assert "7-day" in _reply_row(ctx, row.id).error
+
+
+def test_a_reply_whose_job_redis_lost_is_sent_by_the_sweeper(
+    ctx,
+    comment,
+    worker,  # noqa: F811
+    monkeypatch,
+) -> None:
+    from core.delivery import sweeper
+
+    with monkeypatch.context() as lost:
+        lost.setattr("core.delivery.jobs.enqueue_reply", lambda *a, **k: False)
+        row = replies.reply(ctx, SYSTEM, comment.id, "Cảm ơn bạn đã góp ý.")
+    assert _reply_row(ctx, row.id).state == ReplyState.PENDING
+    sweeper.sweep(ctx)  # the worker's own sweeps may get there first: either way, once
+    wait_for(lambda: _reply_row(ctx, row.id).state == ReplyState.SENT, what="the swept reply")
+    assert [row.key] == fake.CALLS
