@@ -1,6 +1,6 @@
 """Refresh a target's credentials: one refresher at a time, stored before they are used.
 
-Zalo's refresh tokens are single-use: two workers refreshing at once would each spend the
+Some platforms' refresh tokens are single-use: two workers refreshing at once would each spend the
 same one and one of them would store a dead pair, and a crash between receiving new
 credentials and storing them would lose them; either way an admin must consent again. So:
 

@@ -7,11 +7,11 @@ stores what comes back, and refreshes under a per-target lock, storing the new c
 consent again; two workers refreshing at once would burn a single-use one). The plugin only
 speaks to its platform: it builds the authorise URL, exchanges the code, refreshes.
 
-Real contracts this fits (``/work/shared/reference/channels.md``): Facebook Login (code →
-long-lived user token → page token, no refresh token: ``refresh`` raises ``AuthError`` when
-the page token dies); Zalo OA v4 (PKCE, a single-use rotating refresh token, ``oa_id`` in
-the callback); Google OAuth for YouTube (``access_type=offline``, a refresh usually returns
-no new refresh token: return only what changed, core keeps the rest).
+The shapes it must fit, from the platforms' real contracts (``docs/plugins.md`` names
+them): a code exchanged for a long-lived token with no refresh token at all (``refresh``
+raises ``AuthError`` when it dies); PKCE with a single-use, rotating refresh token and an
+account id in the callback's query; a refresh that returns no new refresh token (return
+only what changed: core keeps the rest).
 """
 
 from __future__ import annotations
@@ -76,7 +76,7 @@ class Connectable(Protocol):
         redirect_uri: str,
         code_verifier: str | None,
     ) -> Credentials:
-        """Turn the callback's query (``code``, and e.g. Zalo's ``oa_id``) into credentials."""
+        """Turn the callback's query (``code``, and e.g. an account id) into credentials."""
         ...
 
     async def refresh(self, target: Target) -> Credentials:

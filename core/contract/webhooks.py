@@ -5,10 +5,10 @@ bytes (signatures are computed over them, never over re-encoded JSON) and the he
 and records each event once per (target, event id) before acting on it. The plugin checks
 the signature in constant time (``hmac.compare_digest``) and returns typed events.
 
-Fits: Facebook (``X-Hub-Signature-256: sha256=<HMAC-SHA256(app secret, raw body)>``, a
-``hub.challenge`` verification GET, several entries per POST); Zalo (``X-ZEvent-Signature:
-mac=<sha256(app_id + body + timestamp + OA secret)>``, ids as strings); YouTube (no comment
-webhooks: it polls through ``Interactions``).
+The shapes it must fit (``docs/plugins.md`` names the platforms): an HMAC-SHA256 of the raw
+body under the app secret in a header, with a ``hub.challenge`` verification GET and several
+events per POST; a plain SHA-256 over app id, body, timestamp and secret, with every id a
+string; and platforms with no comment webhooks at all, read through ``Interactions``.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ class CommentEvent:
 
 @dataclass(frozen=True)
 class MessageEvent:
-    """A citizen wrote to the account directly (Zalo ``user_send_text``, a page message)."""
+    """A citizen wrote to the account directly (a message to an official account or a page)."""
 
     event_id: str
     remote_id: str

@@ -33,7 +33,7 @@ from core.moderation import Decision, moderate
 from core.screening.lexicons import unit_lexicon
 from core.secrets import SecretError, redact
 
-MAX_REPLY = 2000  # Zalo's consultation messages allow 2,000 characters; others more
+MAX_REPLY = 2000  # the tightest platform's messages allow 2,000 characters; others more
 
 
 def _text(raw: str) -> str:
