@@ -28,6 +28,8 @@ from core.channels import (
 from core.content.validation import sanitise_html
 from core.contract.assisted import AssistedTask, AssistRequired, KitFile
 from core.contract.costs import Allowance, Cost, Costed
+from core.contract.credentials import Connectable, Credentials, Health
+from core.contract.declarations import AGENCY_LEADER_GATE, ApprovalGate, ChannelDeclaration
 from core.contract.fit import MediaUnfit
 from core.contract.media import (
     ItemMedia,
@@ -38,26 +40,45 @@ from core.contract.media import (
     MediaUnavailable,
     Rendition,
 )
+from core.contract.plugin_context import PluginContext, PublishedContent
 from core.contract.preview import Preview
+from core.contract.replies import Replies
+from core.contract.webhooks import (
+    CommentEvent,
+    InboundRequest,
+    MessageEvent,
+    StatusEvent,
+    WebhookEvent,
+    WebhookRefused,
+    Webhooks,
+)
 from core.hookspecs import hookimpl
 from core.outbound import outbound_client
 from core.settings import Secret, Settings
 
 __all__ = [
+    "AGENCY_LEADER_GATE",
     "AUDIENCE_FIELDS",
     "Allowance",
+    "ApprovalGate",
     "AssistRequired",
     "AssistedTask",
     "Audience",
     "AuthError",
     "Capabilities",
     "Channel",
+    "ChannelDeclaration",
     "ChannelError",
     "CitizenComment",
+    "CommentEvent",
+    "Connectable",
     "ContentRefused",
     "Cost",
     "Costed",
+    "Credentials",
     "DestinationRefused",
+    "Health",
+    "InboundRequest",
     "Interactions",
     "Item",
     "ItemImage",
@@ -69,17 +90,25 @@ __all__ = [
     "MediaRule",
     "MediaUnavailable",
     "MediaUnfit",
+    "MessageEvent",
     "OutcomeUnknown",
     "PermanentError",
+    "PluginContext",
     "Preview",
+    "PublishedContent",
     "RateLimited",
     "Remote",
     "Rendered",
     "Rendition",
+    "Replies",
     "Secret",
     "Settings",
+    "StatusEvent",
     "Target",
     "TransientError",
+    "WebhookEvent",
+    "WebhookRefused",
+    "Webhooks",
     "hookimpl",
     "outbound_client",
     "sanitise_html",

@@ -67,10 +67,12 @@ def create_app(
 ) -> Starlette:
     """Build the web app. With no Redis configured, an in-process worker serves the queue."""
     from admin.app import admin_app
+    from core.connections.routes import connect_routes
     from core.graphql import ide, management_app, public_app
     from core.interactions.routes import feedback_routes
     from core.media.routes import edge_limits, media_routes
     from core.reports.routes import report_routes
+    from core.webhooks.routes import webhook_routes
     from core.wiring import wire
 
     wire()  # before the embedded worker or any sweep runs
@@ -90,8 +92,11 @@ def create_app(
         *report_routes(),  # GET /api/reports/{kind}.csv
         *feedback_routes(),  # POST /api/feedback (citizens, through portals)
         *media_routes(),  # POST /api/media[/uploads…] (uploads), GET /media/{key} (files)
+        *connect_routes(),  # /channels/connect/… (OAuth consent for a target's credentials)
+        *webhook_routes(),  # /hooks/{plugin}/{target id} (platforms' webhooks)
     ]
-    for batch in context.pm.hook.loa_routes(settings=settings):
+    plugin_context = context.plugin_context()
+    for batch in context.pm.hook.loa_routes(settings=settings, context=plugin_context):
         routes.extend(batch)
     if sandboxes:
         for batch in context.pm.hook.loa_sandboxes(settings=settings):

@@ -42,7 +42,7 @@ class Capabilities:
     audience: frozenset[str] = frozenset()
     max_title_chars: int | None = None
     max_text_chars: int | None = None
-    #: Every item needs a representative image from the media library (VNeID, S0.5):
+    #: Every item needs a representative image from the media library (S0.5):
     #: an item without a cover image is refused before approval. The one cover flag.
     requires_cover: bool = False
     #: The media the channel accepts, role by role (types, sizes, counts, duration, aspect);

@@ -413,11 +413,17 @@ def demo(port: int, host: str) -> None:
     report = seed(ctx)
     skipped = " (some media left out: see the warnings above)" if report.get("notes") else ""
     base = settings.base_url
+    # Each plugin's emulator, by the path its plugin mounts it at (core names no channel).
+    sandboxes = "".join(
+        f"  Sandbox (received)        {base}{path}/\n"
+        for batch in ctx.pm.hook.loa_sandboxes(settings=settings)
+        for path, _app in batch
+    )
     click.echo(
         f"""
 Loa demo — {report["articles"]} new articles seeded{skipped}
   GraphiQL (public API)     {base}/graphql
-  Portal sandbox (received) {base}/sandbox/portal/
+{sandboxes.rstrip()}
   RSS of Thanh Hóa          {base}/feeds/38/rss.xml
   Sitemap                   {base}/sitemap.xml
   Health                    {base}/healthz

@@ -19,6 +19,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core.audit_keys import audit_session_info
 from core.channels import Channel, Item
+from core.contract.declarations import INFO_KEY as POLICY_KEY
+from core.contract.declarations import DeclaredPolicy, declared_policy
+from core.contract.plugin_context import PluginContext
 from core.db import make_engine, make_sessionmaker
 from core.plugins import channels as collect_channels
 from core.plugins import make_plugin_manager
@@ -38,6 +41,8 @@ class Context:
     redis: Any
     sealer: Sealer
     channels: dict[str, Channel]
+    #: What the installed plugins declare (approval gates, accepted topics).
+    declared: DeclaredPolicy = field(default_factory=DeclaredPolicy)
     #: Called with delivery ids after a transaction that created them has committed.
     extras: dict[str, Any] = field(default_factory=dict)
 
@@ -94,6 +99,10 @@ class Context:
         except Exception:
             log.exception("an observer of %s failed", name)
 
+    def plugin_context(self) -> PluginContext:
+        """The narrow, typed view plugins get of this context (never the context itself)."""
+        return PluginContext(settings=self.settings, content=self, emit=self.emit)
+
     def close(self) -> None:
         self.engine.dispose()
 
@@ -123,12 +132,15 @@ def build_context(
     pm = pm or make_plugin_manager()
     engine = engine or make_engine(settings.database_url)
     sealer = Sealer(settings.secret_keys)
+    declared = declared_policy(pm)
+    info = {**audit_session_info(sealer), POLICY_KEY: declared}
     return Context(
         settings=settings,
         pm=pm,
         engine=engine,
-        sessions=make_sessionmaker(engine, info=audit_session_info(sealer)),
+        sessions=make_sessionmaker(engine, info=info),
         redis=redis if redis is not None else make_redis(settings),
         sealer=sealer,
         channels=collect_channels(pm),
+        declared=declared,
     )

@@ -15,6 +15,8 @@ if TYPE_CHECKING:
     from starlette.routing import BaseRoute
 
     from core.channels import Channel
+    from core.contract.declarations import ChannelDeclaration
+    from core.contract.plugin_context import PluginContext
     from core.settings import Settings
 
 hookspec = pluggy.HookspecMarker("loa")
@@ -27,8 +29,13 @@ def loa_channels() -> list[Channel]:  # type: ignore[empty-body]
 
 
 @hookspec
-def loa_routes(settings: Settings) -> list[BaseRoute]:  # type: ignore[empty-body]
-    """Return Starlette routes to mount on the public app (feeds, sitemaps…)."""
+def loa_routes(settings: Settings, context: PluginContext) -> list[BaseRoute]:  # type: ignore[empty-body]
+    """Return Starlette routes to mount on the public app (feeds, sitemaps…).
+
+    Called once when the web app is built. Handlers reach the running Loa through
+    ``context`` (settings, published content, outbound HTTP, events), never through
+    ``request.app.state``.
+    """
 
 
 @hookspec
@@ -47,3 +54,17 @@ def loa_demo_targets(settings: Settings, unit_code: str) -> list[dict[str, Any]]
 @hookspec
 def loa_event(name: str, payload: dict[str, Any]) -> None:
     """Observe a domain event after its transaction committed (``article.published``…)."""
+
+
+# --- The channel contract beyond publishing (core/contract/) -----------------------------
+
+
+@hookspec
+def loa_channel_declarations() -> list[ChannelDeclaration]:  # type: ignore[empty-body]
+    """Return what this plugin's channels bring to the workflow (``core.ChannelDeclaration``).
+
+    Called once when a process builds its context. Each declaration names a channel and
+    carries its default approval gates and the topics it accepts without justification; a
+    plugin whose channel is not built yet may declare it all the same. Two plugins
+    declaring one name stop the process (``RuntimeError``).
+    """

@@ -14,4 +14,5 @@ def load_all() -> None:
     import core.screening.models
     import core.targets.models
     import core.units.models
+    import core.webhooks.models
     import core.workflow.models  # noqa: F401

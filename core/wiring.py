@@ -15,7 +15,7 @@ from core import retention
 from core.content import actions as content
 from core.context import Context
 from core.delivery import upcalls
-from core.interactions import reading
+from core.interactions import reading, replies
 from core.workflow import actions as workflow
 
 
@@ -46,6 +46,12 @@ class CoreUpcalls:
     def read_target(self, ctx: Context, target_id: int) -> dict[str, int]:
         report = asyncio.run(reading.read_target(ctx, target_id))
         return {k: v for k, v in asdict(report).items() if isinstance(v, int)}
+
+    def send_reply(self, ctx: Context, reply_id: int, attempt: int) -> str:
+        return str(asyncio.run(replies.send(ctx, reply_id, attempt)))
+
+    def enqueue_owed_replies(self, ctx: Context) -> int:
+        return replies.enqueue_owed(ctx)
 
 
 def wire() -> None:

@@ -84,6 +84,7 @@ import core.interactions.models  # noqa: E402
 import core.media.models  # noqa: E402
 import core.screening.models  # noqa: E402
 import core.targets.models  # noqa: E402
+import core.webhooks.models  # noqa: E402
 import core.workflow.models  # noqa: E402,F401
 from core.context import Context, build_context  # noqa: E402
 from core.db import Base, make_engine  # noqa: E402

@@ -1,7 +1,7 @@
 """Assisted delivery: a channel answers "an operator must do this" instead of sending.
 
-Some channels have no API Loa may call (VNeID's news feed: police operators post in the
-government's own system). Such a channel's ``publish``, ``update`` or ``retract`` raises
+Some channels have no API Loa may call (a national app's news feed: police operators post in
+the government's own system). Such a channel's ``publish``, ``update`` or ``retract`` raises
 :class:`AssistRequired` with an :class:`AssistedTask`: the instructions, the files of the
 kit and the role that must act. Core turns it into a task assigned to that role on the
 target's unit (the rendered payload and the chosen media renditions join the kit), escalates

@@ -1,8 +1,9 @@
 """Costs and allowances: what a delivery will use up on a channel, and what is left.
 
-Platforms ration what a channel may do: YouTube counts quota units per day (an upload 1,600
-or one of 100 daily inserts, depending on the model the project is on), Zalo counts
-broadcasts per month and articles per package period. A channel that is rationed implements
+Platforms ration what a channel may do: a video platform counts quota units per day (an
+upload costs many of them, or is one of a few daily inserts, depending on the project's
+model); a chat platform's official account counts broadcasts per month and articles per
+package period. A channel that is rationed implements
 :class:`Costed`; core then
 
 * shows the cost and what is left in the item's channel plan, before approval;
@@ -11,10 +12,10 @@ broadcasts per month and articles per package period. A channel that is rationed
   again when the allowance resets, instead of failing at the platform.
 
 Amounts are named (``quota_units``, ``broadcasts``…); a name the allowance does not list is
-not limited. An allowance may say what is left itself (Zalo's quota endpoint), or give the
+not limited. An allowance may say what is left itself (a platform's quota endpoint), or give the
 period's total with ``since``: core then subtracts what its own deliveries to the target
 spent since then (a ledger of the costs recorded on delivered rows), for platforms with no
-endpoint to ask (YouTube).
+endpoint to ask.
 """
 
 from __future__ import annotations

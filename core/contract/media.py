@@ -4,7 +4,7 @@ A channel never fetches media by URL (offices may have no internet, and a URL is
 someone else can answer): the :class:`~core.channels.Item` carries its media with their
 metadata, and :meth:`ItemMedia.stream` hands the channel the bytes of the rendition it asks
 for, straight from the media store. The channel picks a rendition with
-:meth:`ItemMedia.choose` under its own :class:`MediaRule` (Zalo: a JPEG of at most 1 MB).
+:meth:`ItemMedia.choose` under its own :class:`MediaRule` (say, a JPEG of at most 1 MB).
 
 This module holds data only; :mod:`core.contract.fit` judges an item's media against a
 channel's :class:`MediaAccepts`.
@@ -166,7 +166,7 @@ ANY = MediaRule()
 class MediaAccepts:
     """The media a channel accepts, role by role (the default accepts everything).
 
-    Example, a Zalo-like article channel::
+    Example, an article channel of a chat platform::
 
         MediaAccepts(
             cover=MediaRule(types=frozenset({"image/jpeg", "image/png"}), max_bytes=1_000_000),

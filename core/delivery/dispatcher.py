@@ -35,6 +35,8 @@ from core.channels import (
     Rendered,
     Target,
 )
+from core.connections.health import Health, HealthChange, alert, set_health
+from core.connections.refresh import fresh_target
 from core.content.models import Article
 from core.content.queries import item_for
 from core.context import Context
@@ -186,7 +188,9 @@ async def _within_allowance(ctx: Context, work: _Work, rendered: Rendered) -> No
 
 
 async def _perform(ctx: Context, work: _Work) -> tuple[Outcome, Remote | None]:
-    d, channel, target = work.delivery, work.channel, work.target
+    d, channel = work.delivery, work.channel
+    # Credentials due for refresh are renewed (and stored) before anything is sent.
+    target = work.target = await fresh_target(ctx, channel, work.target)
     key = d.idempotency_key
     if not work.settled:
         found = await channel.reconcile(target, key=key)
@@ -270,9 +274,11 @@ def _record_failure(ctx: Context, work: _Work | None, d: Delivery, error: Except
     said = str(error) if typed else f"the channel plugin failed ({type(error).__name__})"
     message = redact(said or type(error).__name__, secrets)[:2000]
     kind = error.kind if isinstance(error, ChannelError) else "unknown"
-    health: str | None = None
+    health: Health | None = None
+    change: HealthChange | None = None
     if isinstance(error, AuthError):
-        state, outcome, due, health = DeliveryState.NEEDS_ATTENTION, Outcome.ATTENTION, now, "auth"
+        state, outcome, due = DeliveryState.NEEDS_ATTENTION, Outcome.ATTENTION, now
+        health = Health.NEEDS_REAUTHORISATION
     elif isinstance(error, PermanentError):
         state, outcome, due = DeliveryState.FAILED, Outcome.FAILED, now
     elif d.attempt - d.waits >= ctx.settings.max_attempts:
@@ -305,12 +311,9 @@ def _record_failure(ctx: Context, work: _Work | None, d: Delivery, error: Except
         )
         if not written:  # the sweeper declared this attempt lost: its "unknown" stands
             return Outcome.SKIPPED
-        if health:
-            session.execute(
-                update(ChannelTarget)
-                .where(ChannelTarget.id == d.target_id)
-                .values(health=health, health_detail=message)
-            )
+        target_row = session.get(ChannelTarget, d.target_id) if health else None
+        if health and target_row is not None:
+            change = set_health(session, target_row, health, message, actor="system")
         audit.record(
             session,
             actor="system",
@@ -319,6 +322,7 @@ def _record_failure(ctx: Context, work: _Work | None, d: Delivery, error: Except
             subject_id=d.id,
             data={"kind": kind, "state": state, "attempt": d.attempt, "message": message},
         )
+    alert(ctx, change)  # the target's channel admins learn it needs them
     if state in OPEN_STATES:
         queue.enqueue_attempts(ctx, [(d.id, d.attempt + 1)], at=due)
     return outcome

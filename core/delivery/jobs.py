@@ -47,5 +47,9 @@ def run_interactions(target_id: int) -> dict[str, int]:
     return upcalls.current().read_target(worker_context(), target_id)
 
 
+def run_reply(reply_id: int, attempt: int) -> str:
+    return upcalls.current().send_reply(worker_context(), reply_id, attempt)
+
+
 def run_sweep() -> dict[str, int]:
     return sweeper.sweep(worker_context())

@@ -1,7 +1,7 @@
 """The outbox: delivery rows written in the same transaction as the change they carry.
 
 Nothing here talks to Redis. After the transaction commits, the caller hands
-the new ids to :func:`core.delivery.jobs.enqueue_deliveries`; if that fails,
+the new ids to :func:`core.delivery.queue.enqueue_deliveries`; if that fails,
 the sweeper finds the rows anyway.
 """
 

@@ -41,7 +41,14 @@ FAILURE_TTL = 7 * 24 * 3600
 #: names are what jobs already waiting in Redis hold, so they do not move).
 JOB_FUNCTIONS = frozenset(
     f"core.delivery.jobs.{name}"
-    for name in ("run_delivery", "run_expiry", "run_publish", "run_interactions", "run_sweep")
+    for name in (
+        "run_delivery",
+        "run_expiry",
+        "run_publish",
+        "run_interactions",
+        "run_sweep",
+        "run_reply",
+    )
 )
 
 
@@ -298,3 +305,18 @@ def enqueue_interactions(ctx: Context, target_ids: Iterable[int]) -> int:
     except RedisError as exc:
         log.warning("could not enqueue comment reads (%s); the sweeper will", type(exc).__name__)
     return done
+
+
+def enqueue_reply(ctx: Context, reply_id: int, attempt: int, at: dt.datetime | None = None) -> bool:
+    """Send a citizen reply's attempt (``core.interactions.replies.send``); one job id each."""
+    try:
+        return _enqueue(
+            rq_queue(ctx),
+            "core.delivery.jobs.run_reply",
+            (reply_id, attempt),
+            f"reply-{reply_id}-{attempt}",
+            at,
+        )
+    except RedisError as exc:
+        log.warning("could not enqueue a reply (%s)", type(exc).__name__)
+        return False

@@ -9,7 +9,8 @@ again once its interval has passed. What belongs above delivery (expiry, schedul
 publication, expiry warnings, the daily retention, which targets are due a read) it asks
 through the wired :mod:`core.delivery.upcalls`. Operators' tasks past their due time go to
 the unit above (:func:`core.delivery.assisted.actions.escalate_due`); deliveries waiting for
-an allowance are open and due at its reset, so they are found like any other.
+an allowance are open and due at its reset, so they are found like any other. Replies to
+citizens still owed are queued again (Redis may have lost their jobs).
 """
 
 from __future__ import annotations
@@ -89,6 +90,7 @@ def sweep(ctx: Context, now: dt.datetime | None = None, batch: int = 5000) -> di
     warned = above.warn_expiring(ctx, now)
     reads = queue.enqueue_interactions(ctx, above.due_reads(ctx, now))
     escalated = assisted.escalate_due(ctx, now)
+    owed_replies = above.enqueue_owed_replies(ctx)
     report = {
         "due": len(due),
         "enqueued": enqueued,
@@ -101,6 +103,8 @@ def sweep(ctx: Context, now: dt.datetime | None = None, batch: int = 5000) -> di
         report["comment_reads"] = reads
     if escalated:
         report["tasks_escalated"] = escalated
+    if owed_replies:
+        report["replies"] = owed_replies
     if enqueued or stuck or expired or escalated:
         log.info("sweep: %s", report)
     return report

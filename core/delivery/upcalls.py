@@ -3,7 +3,7 @@
 Delivery sits below content and workflow: their actions write deliveries and enqueue them, so
 delivery may not import those actions back (not even inside a function, which only hides the
 cycle). What a worker or the sweeper must run up there (take an item down when its window
-closes, publish a scheduled item, read comments, the daily retention) is asked through
+closes, publish a scheduled item, read comments, send a reply, the daily retention) is asked through
 :class:`Upcalls`; the application wires the one implementation at start-up (``core.wiring``),
 before any worker or sweeper runs. Forked worker processes inherit it.
 """
@@ -43,6 +43,12 @@ class Upcalls(Protocol):
 
     def read_target(self, ctx: Context, target_id: int) -> dict[str, int]:
         """Read one target's comments (and push hides); the counts of what happened."""
+
+    def send_reply(self, ctx: Context, reply_id: int, attempt: int) -> str:
+        """Send one attempt of a reply to a citizen; the outcome's name."""
+
+    def enqueue_owed_replies(self, ctx: Context) -> int:
+        """Queue again the replies still owed (Redis may have lost their jobs); how many."""
 
 
 class NotWired(RuntimeError):

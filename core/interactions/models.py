@@ -101,3 +101,35 @@ class Feedback(Base):
     received_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     decided_at: Mapped[dt.datetime | None]
     decided_by: Mapped[str] = mapped_column(String(200), default="")
+
+
+class ReplyState(enum.StrEnum):
+    PENDING = "pending"  # accepted, waiting for its job
+    SENDING = "sending"  # a worker holds it
+    RETRYING = "retrying"  # a transient failure; its next attempt is queued
+    SENT = "sent"
+    FAILED = "failed"  # the channel refused it for good, or gave up
+    UNKNOWN = "unknown"  # the request may have landed: a human checks before anything else
+
+
+class Reply(Base):
+    """An official reply to a citizen's comment or message, sent once through its channel.
+
+    ``key`` is stable across attempts (the channel's idempotency key); ``attempt`` is the
+    compare-and-set that makes a rerun of a job a no-op.
+    """
+
+    __tablename__ = "comment_replies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id"), index=True)
+    target_id: Mapped[int] = mapped_column(ForeignKey("channel_targets.id"))
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    text: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(16), default=ReplyState.PENDING)
+    attempt: Mapped[int] = mapped_column(default=0)
+    remote_id: Mapped[str] = mapped_column(String(300), default="")
+    error: Mapped[str] = mapped_column(Text, default="")
+    created_by: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[dt.datetime | None]

@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core.channels import ChannelError, CitizenComment, Interactions, Target
+from core.connections.targets import call_target
 from core.context import Context
 from core.db import utcnow
 from core.delivery.models import Placement
@@ -80,17 +81,6 @@ def due_targets(ctx: Context, now: dt.datetime | None = None, limit: int = 200) 
     return [t for t, plugin in rows if reader(ctx, plugin) is not None][:limit]
 
 
-def _target(ctx: Context, row: ChannelTarget) -> Target:
-    return Target(
-        id=row.id,
-        name=row.name,
-        settings=dict(row.settings or {}),
-        secrets=ctx.sealer.open(row.secrets_sealed),
-        timeout=ctx.settings.http_timeout,
-        allow_networks=ctx.settings.outbound_allow_networks,
-    )
-
-
 async def read_target(ctx: Context, target_id: int) -> Report:
     """Push owed hides, fetch new comments, judge and record them, hide what must go."""
     report = Report()
@@ -102,7 +92,7 @@ async def read_target(ctx: Context, target_id: int) -> Report:
     if channel is None:
         return report
     try:
-        target = _target(ctx, row)
+        target = call_target(ctx, row)
     except SecretError as exc:
         report.error = str(exc)
         _mark(ctx, target_id, None, report.error)
@@ -142,76 +132,89 @@ def _set_cursor(session: Session, target_id: int, new_cursor: str | None, error:
 def _record(
     ctx: Context, row: ChannelTarget, comments: Sequence[CitizenComment], report: Report
 ) -> None:
-    now = utcnow()
     try:
         with ctx.transaction() as session:
-            lexicon = unit_lexicon(session, row.unit_id)
-            ids = [c.remote_id for c in comments]
-            known = set(
-                session.scalars(
-                    select(Comment.remote_id).where(
-                        Comment.target_id == row.id, Comment.remote_id.in_(ids)
-                    )
-                )
-            )
-            items = dict(
-                session.execute(
-                    select(Placement.remote_id, Placement.article_id).where(
-                        Placement.target_id == row.id,
-                        Placement.remote_id.in_({c.remote_item_id for c in comments}),
-                    )
-                ).all()
-            )
-            blocked = set(
-                session.scalars(
-                    select(AuthorBlock.author_pseudonym).where(
-                        AuthorBlock.target_id == row.id, AuthorBlock.until > now
-                    )
-                )
-            )
-            for c in comments:
-                if c.remote_id in known:
-                    continue
-                known.add(c.remote_id)
-                names = pseudonyms(ctx.settings, row.id, c.author_id)
-                text = c.text[:MAX_TEXT]
-                verdict = moderate(text, lexicon)
-                state, reason = CommentState.VISIBLE, ""
-                if any(p in blocked for p in names):
-                    state, reason = CommentState.HIDDEN, "author_blocked"
-                elif verdict.decision is Decision.BLOCK:
-                    state, reason = CommentState.HIDDEN, "moderation"
-                elif verdict.decision is Decision.REVIEW:
-                    state = CommentState.HELD
-                    report.held += 1
-                if state is CommentState.HIDDEN:
-                    report.hidden += 1
-                session.add(
-                    Comment(
-                        target_id=row.id,
-                        remote_id=c.remote_id[:300],
-                        remote_item_id=c.remote_item_id[:300],
-                        article_id=items.get(c.remote_item_id),
-                        author_pseudonym=names[0],
-                        author_name=c.author_name[:200],
-                        text=text,
-                        decision=verdict.decision.value,
-                        spans=verdict.as_json()["spans"],
-                        state=state,
-                        reason=reason,
-                        hidden_on_channel=c.hidden,
-                        written_at=c.created_at,
-                        received_at=now,
-                        decided_at=now if state is CommentState.HIDDEN else None,
-                        decided_by="moderation" if state is CommentState.HIDDEN else "",
-                    )
-                )
-                report.recorded += 1
+            record_comments(session, ctx, row, comments, report)
             _set_cursor(session, row.id, comments[-1].cursor if comments else None, "")
     except IntegrityError:
         # Another run recorded the same comments first: what it stored stands.
         log.info("comments of target %s were recorded by a concurrent run", row.id)
         report.recorded = 0
+
+
+def record_comments(
+    session: Session,
+    ctx: Context,
+    row: ChannelTarget,
+    comments: Sequence[CitizenComment],
+    report: Report,
+) -> None:
+    """Judge and add the comments not recorded yet, in the caller's transaction.
+
+    Polling (above) and webhooks (``core.webhooks.intake``) both come through here, so a
+    comment is moderated the same way however it arrived.
+    """
+    now = utcnow()
+    lexicon = unit_lexicon(session, row.unit_id)
+    ids = [c.remote_id for c in comments]
+    known = set(
+        session.scalars(
+            select(Comment.remote_id).where(Comment.target_id == row.id, Comment.remote_id.in_(ids))
+        )
+    )
+    items = dict(
+        session.execute(
+            select(Placement.remote_id, Placement.article_id).where(
+                Placement.target_id == row.id,
+                Placement.remote_id.in_({c.remote_item_id for c in comments}),
+            )
+        ).all()
+    )
+    blocked = set(
+        session.scalars(
+            select(AuthorBlock.author_pseudonym).where(
+                AuthorBlock.target_id == row.id, AuthorBlock.until > now
+            )
+        )
+    )
+    for c in comments:
+        if c.remote_id in known:
+            continue
+        known.add(c.remote_id)
+        names = pseudonyms(ctx.settings, row.id, c.author_id)
+        text = c.text[:MAX_TEXT]
+        verdict = moderate(text, lexicon)
+        state, reason = CommentState.VISIBLE, ""
+        if any(p in blocked for p in names):
+            state, reason = CommentState.HIDDEN, "author_blocked"
+        elif verdict.decision is Decision.BLOCK:
+            state, reason = CommentState.HIDDEN, "moderation"
+        elif verdict.decision is Decision.REVIEW:
+            state = CommentState.HELD
+            report.held += 1
+        if state is CommentState.HIDDEN:
+            report.hidden += 1
+        session.add(
+            Comment(
+                target_id=row.id,
+                remote_id=c.remote_id[:300],
+                remote_item_id=c.remote_item_id[:300],
+                article_id=items.get(c.remote_item_id),
+                author_pseudonym=names[0],
+                author_name=c.author_name[:200],
+                text=text,
+                decision=verdict.decision.value,
+                spans=verdict.as_json()["spans"],
+                state=state,
+                reason=reason,
+                hidden_on_channel=c.hidden,
+                written_at=c.created_at,
+                received_at=now,
+                decided_at=now if state is CommentState.HIDDEN else None,
+                decided_by="moderation" if state is CommentState.HIDDEN else "",
+            )
+        )
+        report.recorded += 1
 
 
 async def push_hides(ctx: Context, channel: Interactions, target: Target) -> int:

@@ -1,7 +1,7 @@
 """What channels require of an item's media, checked before anyone approves it.
 
 Each chosen channel declares in its Capabilities what media it accepts (``media``) and
-whether every item needs a cover image (``requires_cover``: VNeID, S0.5); core never names
+whether every item needs a cover image (``requires_cover``, S0.5); core never names
 the channel. :func:`core.contract.fit.media_fit` judges, this module asks it for every
 target the item is bound for.
 """

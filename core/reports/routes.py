@@ -11,35 +11,19 @@ from __future__ import annotations
 
 import inspect
 import logging
-from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from core.context import Context
-from core.errors import Forbidden, LoaError, NotFound, Unauthenticated, ValidationFailed
+from core.edge.errors import error_response
+from core.errors import LoaError, NotFound, ValidationFailed
 from core.reports import csv as report_csv
 from core.reports.actions import periodic_report, quota_report
 
 log = logging.getLogger("loa.reports")
-
-_STATUS: dict[type[LoaError], int] = {
-    Unauthenticated: 401,
-    Forbidden: 403,
-    NotFound: 404,
-    ValidationFailed: 400,
-}
-
-
-def _error(exc: LoaError) -> JSONResponse:
-    status = next((s for cls, s in _STATUS.items() if isinstance(exc, cls)), 400)
-    error: dict[str, Any] = {"message": exc.message, "code": exc.code}
-    if isinstance(exc, ValidationFailed):
-        error["fields"] = exc.fields
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-    return JSONResponse({"error": error}, status_code=status, headers=headers)
 
 
 def _quarters(raw: str | None) -> int:
@@ -79,7 +63,7 @@ async def report_csv_endpoint(request: Request) -> Response:
         else:
             raise NotFound(f"no report named {kind!r}: quota or periodic")
     except LoaError as exc:
-        return _error(exc)
+        return error_response(exc)
     return Response(
         body.encode("utf-8"),
         media_type="text/csv; charset=utf-8",

@@ -30,6 +30,8 @@ class ChannelTarget(Base):
     enabled: Mapped[bool] = mapped_column(default=True)
     health: Mapped[str] = mapped_column(String(32), default="unknown")
     health_detail: Mapped[str] = mapped_column(Text, default="")
+    #: When the stored credentials stop working unless refreshed (core.connections).
+    credentials_expire_at: Mapped[dt.datetime | None]
     #: Approval steps this target requires (policy step specs); None: its plugin's rule.
     gates: Mapped[list[Any] | None] = mapped_column(JSON)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

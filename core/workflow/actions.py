@@ -23,6 +23,7 @@ from core.content.queries import lock_article as _load
 from core.content.reads import readable
 from core.content.snapshots import apply_snapshot, content_hash, current_data
 from core.context import Context
+from core.contract.declarations import policy_of
 from core.db import utcnow
 from core.delivery import outbox, queue
 from core.delivery.models import OPEN_STATES, Action, Delivery, DeliveryState, Placement
@@ -65,7 +66,8 @@ def require_justification(
 ) -> None:
     """S0.4 on the revision ``data``: national reach, or a topic a target does not accept,
     needs a written justification. Checked wherever an item may become either."""
-    reason = justification_needed(reach(session, data, targets), data.get("topic"), targets)
+    level = reach(session, data, targets)
+    reason = justification_needed(level, data.get("topic"), targets, policy_of(session))
     if reason and not str(data.get("justification") or "").strip():
         raise ValidationFailed({"justification": reason})
 

@@ -26,7 +26,7 @@ class StepState(enum.StrEnum):
 
 
 class ApprovalRule(Base):
-    """Steps required by an audience scope (``scope:national``) or a channel (``plugin:vneid``).
+    """Steps required by an audience scope (``scope:national``) or a channel (``plugin:<name>``).
 
     ``steps`` is a list of step specs: ``{"key", "label", "role", "at", "after", "covers"}``
     where ``at`` is where the deciding role must be held (``item_unit``, ``province``,

@@ -1,55 +1,41 @@
 """Which approval steps an item needs: its audience scope's, plus each chosen channel's.
 
-Rules are data (``approval_rules``). What ships here are the defaults drawn from
-the seed documents; a stored rule with the same ``applies_to`` replaces its
-default, an empty list of steps included, so a channel admin can read and
-change the policy without touching code.
+Rules are data (``approval_rules``). What ships here are the scope defaults drawn
+from the seed documents; each channel's defaults are what its plugin declares
+(``core.contract.declarations``: core names no channel). A stored rule with the
+same ``applies_to`` replaces its default, an empty list of steps included, so a
+channel admin can read and change the policy without touching code.
 
 - commune scope: the commune's approver; province scope: the province's;
   national scope: the province police endorse, then the national approver (S0.4, S0.6)
-- VNeID: the police of the item's area appraise content and audience (S0.6)
-- portal: the portal's editorial board (S1.3, S4.1)
-- Facebook, Zalo, YouTube pages: the agency's leader (S4.4)
+- ``plugin:<name>``: the gates that channel's plugin declares (S0.6, S1.3, S4.1, S4.4)
+
+A step as the policy holds it is the contract's :class:`ApprovalGate` (``StepSpec``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.content.fields import Aspect
+from core.contract.declarations import GATE_ASPECTS, ApprovalGate, policy_of
 from core.errors import ValidationFailed
 from core.workflow.models import ApprovalRule
 
-ASPECTS = tuple(a.value for a in Aspect)  # declared with the fields (core.content.fields)
+ASPECTS = GATE_ASPECTS
 PLACES = ("item_unit", "province", "national", "target_unit")
+#: One step of a rule: the same shape a plugin declares its gates in.
+StepSpec = ApprovalGate
 
 
-def _step(
-    key: str,
-    label: str,
-    role: str,
-    at: str,
-    after: Sequence[str] = (),
-    covers: Sequence[str] = ASPECTS,
-) -> dict[str, Any]:
-    return {
-        "key": key,
-        "label": label,
-        "role": role,
-        "at": at,
-        "after": list(after),
-        "covers": list(covers),
-    }
+def _step(key: str, label: str, role: str, at: str, after: Sequence[str] = ()) -> dict[str, Any]:
+    return ApprovalGate(key, label, role, at, tuple(after)).as_dict()
 
 
-_LEADER = [
-    _step("agency_leader", "Lãnh đạo cơ quan duyệt (agency leader)", "agency_leader", "target_unit")
-]
+#: The scope rules; channel rules come from the installed plugins' declarations.
 DEFAULT_RULES: dict[str, list[dict[str, Any]]] = {
     "scope:commune": [
         _step(
@@ -79,43 +65,7 @@ DEFAULT_RULES: dict[str, list[dict[str, Any]]] = {
             after=["province_police"],
         ),
     ],
-    "plugin:vneid": [
-        _step("police_appraisal", "Công an thẩm định (police appraisal)", "police", "item_unit")
-    ],
-    "plugin:portal": [
-        _step(
-            "editorial_board",
-            "Ban Biên tập duyệt (editorial board)",
-            "editorial_board",
-            "target_unit",
-            covers=["content"],
-        )
-    ],
-    "plugin:facebook": _LEADER,
-    "plugin:zalo": _LEADER,
-    "plugin:youtube": _LEADER,
 }
-
-
-@dataclass(frozen=True)
-class StepSpec:
-    key: str
-    label: str
-    role: str
-    at: str
-    after: tuple[str, ...] = ()
-    covers: tuple[str, ...] = field(default=ASPECTS)
-
-    def as_dict(self) -> dict[str, Any]:
-        """The stored (JSON) form of a step, as rules and target gates keep it."""
-        return {
-            "key": self.key,
-            "label": self.label,
-            "role": self.role,
-            "at": self.at,
-            "after": list(self.after),
-            "covers": list(self.covers),
-        }
 
 
 def parse_steps(raw: Sequence[Mapping[str, Any]]) -> list[StepSpec]:
@@ -151,14 +101,19 @@ def parse_steps(raw: Sequence[Mapping[str, Any]]) -> list[StepSpec]:
     return specs
 
 
+def default_rules(session: Session) -> dict[str, list[dict[str, Any]]]:
+    """The shipped scope rules and every installed channel's declared gates."""
+    return {**DEFAULT_RULES, **policy_of(session).default_rules()}
+
+
 def rule_steps(session: Session, applies_to: str) -> list[StepSpec]:
     stored = session.scalar(select(ApprovalRule).where(ApprovalRule.applies_to == applies_to))
     if stored is not None:
         return parse_steps(stored.steps)
-    return parse_steps(DEFAULT_RULES.get(applies_to, []))
+    return parse_steps(default_rules(session).get(applies_to, []))
 
 
 def all_rules(session: Session) -> dict[str, list[StepSpec]]:
     """Defaults overlaid with what is stored: the whole policy, for reading."""
-    keys = set(DEFAULT_RULES) | set(session.scalars(select(ApprovalRule.applies_to)))
+    keys = set(default_rules(session)) | set(session.scalars(select(ApprovalRule.applies_to)))
     return {k: rule_steps(session, k) for k in sorted(keys)}

@@ -1,9 +1,9 @@
 """Topics, and when an item needs a written justification (S0.4).
 
-VNeID's "Tin tức" accepts Project 06, laws and regulations, local policies,
-model sites and promotion of the locality. A channel declares the topics it
-accepts (in its target's settings, ``allowed_topics``); an item outside them,
-or of national scope, must carry a written justification that approvers see.
+Every item has a topic from this list. A channel may accept only some topics: its
+plugin declares them (``ChannelDeclaration.accepted_topics``) and a target may narrow
+or widen them in its settings (``allowed_topics``). An item outside them, or of
+national scope, must carry a written justification that approvers see.
 """
 
 from __future__ import annotations
@@ -11,26 +11,32 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from core.content.topics import TOPICS as TOPICS  # the vocabulary lives with the content
+from core.contract.declarations import DeclaredPolicy
 from core.targets.models import ChannelTarget
 
-#: What VNeID accepts without justification (S0.4).
-VNEID_TOPICS = ("project06", "law", "local_policy", "model_site", "local_promotion")
 
-
-def allowed_topics(target: ChannelTarget) -> tuple[str, ...] | None:
+def allowed_topics(
+    target: ChannelTarget, declared: DeclaredPolicy | None = None
+) -> tuple[str, ...] | None:
+    """The target's own ``allowed_topics``, else what its plugin declares; None: any topic."""
     allowed = (target.settings or {}).get("allowed_topics")
-    return tuple(str(t) for t in allowed) if allowed else None
+    if allowed:
+        return tuple(str(t) for t in allowed)
+    return declared.accepted_topics(target.plugin) if declared is not None else None
 
 
 def justification_needed(
-    level: str, topic: str | None, targets: Sequence[ChannelTarget]
+    level: str,
+    topic: str | None,
+    targets: Sequence[ChannelTarget],
+    declared: DeclaredPolicy | None = None,
 ) -> str | None:
     """Why a revision of this reach (``core.workflow.reach``) and topic needs a written
     justification for these targets, or None when it does not."""
     if level == "national":
         return "national scope needs a written justification for the Ministry (S0.4)"
     for target in targets:
-        allowed = allowed_topics(target)
+        allowed = allowed_topics(target, declared)
         if allowed and (topic or "other") not in allowed:
             return (
                 f"{target.name} accepts only {', '.join(allowed)}: "

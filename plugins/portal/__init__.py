@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from core import Settings, hookimpl
+from core import ApprovalGate, ChannelDeclaration, PluginContext, Settings, hookimpl
 from plugins.portal.channel import PortalChannel
 from plugins.portal.feeds import feed_routes
 from plugins.portal.sandbox import create_sandbox
@@ -25,14 +25,37 @@ SANDBOX_MOUNT = "/sandbox/portal"
 DEMO_SECRET = "whsec_bG9hLWRlbW8tcG9ydGFsLXNlY3JldC1ub3QtcmVhbCE="
 
 
+#: The portal's editorial board passes the content (S1.3, S4.1); the audience is the
+#: item's own approvers' business.
+EDITORIAL_BOARD = ApprovalGate(
+    "editorial_board",
+    "Ban Biên tập duyệt (editorial board)",
+    "editorial_board",
+    "target_unit",
+    covers=("content",),
+)
+
+
 @hookimpl
 def loa_channels() -> list[Channel]:
     return [PortalChannel()]
 
 
 @hookimpl
-def loa_routes(settings: Settings) -> list[BaseRoute]:
-    return feed_routes()
+def loa_channel_declarations() -> list[ChannelDeclaration]:
+    return [
+        ChannelDeclaration(
+            name=PortalChannel.name,
+            title=PortalChannel.title,
+            capabilities=PortalChannel.capabilities,
+            approval_gates=(EDITORIAL_BOARD,),
+        )
+    ]
+
+
+@hookimpl
+def loa_routes(settings: Settings, context: PluginContext) -> list[BaseRoute]:
+    return feed_routes(context)
 
 
 @hookimpl

@@ -1,7 +1,8 @@
 """The pull side: per-unit RSS, Atom and JSON Feed, and one sitemap, for portal importers.
 
 Many portal vendors have no write API (see CONTRACT.md); they can still pull.
-Handlers are thin: ask core for published, in-window items, hand them to
+Handlers are thin: ask core (the plugin's typed ``PluginContext``: its read view of
+published content and its settings) for published, in-window items, hand them to
 :mod:`plugins.portal.feed_formats`. Core's query is synchronous (database), so
 it runs in the thread pool rather than blocking the event loop.
 """
@@ -11,14 +12,13 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from core import Item
+from core import Item, PluginContext, PublishedContent
 from plugins.portal import feed_formats as fmt
 
 FEED_LIMIT = 50
@@ -45,20 +45,19 @@ def _respond(request: Request, body: bytes, media_type: str) -> Response:
     return Response(body, media_type=media_type, headers=headers)
 
 
-def _unit_name(ctx: Any, unit_code: str, items: Sequence[Item]) -> str:
+def _unit_name(content: PublishedContent, unit_code: str, items: Sequence[Item]) -> str:
     """The unit's official name from core; items carry it too, the code is the last resort."""
-    if hasattr(ctx, "unit_name"):
-        try:
-            return str(ctx.unit_name(unit_code))
-        except LookupError:
-            pass
+    try:
+        return content.unit_name(unit_code)
+    except LookupError:
+        pass
     for item in items:
         if item.unit_code == unit_code and item.unit_name:
             return item.unit_name
     return unit_code
 
 
-def _unit_feed(kind: str) -> Callable[[Request], Awaitable[Response]]:
+def _unit_feed(context: PluginContext, kind: str) -> Callable[[Request], Awaitable[Response]]:
     """The handler of one format; one route per format, so other ``/feeds/…`` paths stay free."""
     build, media_type = _FORMATS[kind]
 
@@ -66,16 +65,16 @@ def _unit_feed(kind: str) -> Callable[[Request], Awaitable[Response]]:
         unit_code: str = request.path_params["unit_code"]
         if not _UNIT_CODE.match(unit_code):
             return PlainTextResponse("Not Found", status_code=404)
-        ctx: Any = request.app.state.loa
+        content = context.content
         try:
-            items = await run_in_threadpool(ctx.published_items, unit_code, True, FEED_LIMIT)
+            items = await run_in_threadpool(content.published_items, unit_code, True, FEED_LIMIT)
         except LookupError:
             return PlainTextResponse("Không có đơn vị này (unknown unit)", status_code=404)
-        base = ctx.settings.base_url.rstrip("/")
+        base = context.settings.base_url.rstrip("/")
         info = fmt.FeedInfo(
             base_url=base,
             unit_code=unit_code,
-            unit_name=await run_in_threadpool(_unit_name, ctx, unit_code, items),
+            unit_name=await run_in_threadpool(_unit_name, content, unit_code, items),
             self_url=f"{base}/feeds/{unit_code}/{kind}",
         )
         return _respond(request, build(info, items), media_type)
@@ -83,18 +82,23 @@ def _unit_feed(kind: str) -> Callable[[Request], Awaitable[Response]]:
     return handler
 
 
-async def sitemap(request: Request) -> Response:
-    ctx: Any = request.app.state.loa
-    items = await run_in_threadpool(ctx.published_items, None, True, SITEMAP_LIMIT)
-    body = fmt.sitemap(ctx.settings.base_url.rstrip("/"), items)
-    return _respond(request, body, "application/xml; charset=utf-8")
+def _sitemap(context: PluginContext) -> Callable[[Request], Awaitable[Response]]:
+    async def sitemap(request: Request) -> Response:
+        content = context.content
+        items = await run_in_threadpool(content.published_items, None, True, SITEMAP_LIMIT)
+        body = fmt.sitemap(context.settings.base_url.rstrip("/"), items)
+        return _respond(request, body, "application/xml; charset=utf-8")
+
+    return sitemap
 
 
-def feed_routes() -> list[BaseRoute]:
+def feed_routes(context: PluginContext) -> list[BaseRoute]:
     return [
         *(
-            Route(f"/feeds/{{unit_code}}/{kind}", _unit_feed(kind), methods=["GET", "HEAD"])
+            Route(
+                f"/feeds/{{unit_code}}/{kind}", _unit_feed(context, kind), methods=["GET", "HEAD"]
+            )
             for kind in _FORMATS
         ),
-        Route("/sitemap.xml", sitemap, methods=["GET", "HEAD"]),
+        Route("/sitemap.xml", _sitemap(context), methods=["GET", "HEAD"]),
     ]

@@ -31,7 +31,6 @@ from core.context import Context
 from core.delivery.models import Action, Delivery
 from core.targets import actions as target_actions
 from core.workflow.actions import set_rule
-from core.workflow.policy import DEFAULT_RULES
 from tests.core.auth.conftest import (  # noqa: F401  (fixtures)
     Account,
     Clock,
@@ -42,6 +41,7 @@ from tests.core.auth.conftest import (  # noqa: F401  (fixtures)
     web,
 )
 from tests.core.delivery.conftest import worker  # noqa: F401  (fixture)
+from tests.support.declared import DEFAULT_RULES
 from tests.support.pipeline import wait_for
 
 COMMUNE, PROVINCE = "14932", "38"

@@ -1,10 +1,11 @@
 """The sizes a picture is served in: made once, from the clean copy, never larger than it.
 
 Widths are the usual ``srcset`` steps up to Full HD, which also covers what channels accept
-(Facebook and Zalo show at most about 2048 px; VNeID and portals show a column). Each width is
-written as WebP (the modern format every current browser reads) and as JPEG (for channels and
-old readers that take nothing else). A picture narrower than a step gets its own width as its
-largest rendition instead: nothing is upscaled, so nothing is blurred or bloated.
+(social networks show at most about 2048 px; news feeds and web portals show a column).
+Each width is written as WebP (the modern format every current browser reads) and as JPEG
+(for channels and old readers that take nothing else). A picture narrower than a step gets
+its own width as its largest rendition instead: nothing is upscaled, so nothing is blurred
+or bloated.
 """
 
 from __future__ import annotations

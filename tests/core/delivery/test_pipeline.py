@@ -100,7 +100,7 @@ def test_auth_failure_stops_and_asks_for_a_human(ctx, portal_target, sandbox):
     [d] = deliveries(ctx)
     assert d.state == DeliveryState.NEEDS_ATTENTION and d.error_kind == "auth"
     with ctx.sessions() as session:
-        assert session.get(ChannelTarget, portal_target.id).health == "auth"
+        assert session.get(ChannelTarget, portal_target.id).health == "needs_reauthorisation"
     # only the first attempt (run by hand above) was ever enqueued: no retry
     assert delivery_queue.rq_queue(ctx).job_ids == [delivery_queue.delivery_job_id(d.id, 1)]
 

@@ -10,8 +10,8 @@ from starlette.testclient import TestClient
 from core.auth.permissions import SYSTEM
 from core.db import utcnow
 from core.targets import actions as targets
-from core.workflow.policy import DEFAULT_RULES
 from tests.conftest import API_TOKEN
+from tests.support.declared import DEFAULT_RULES
 
 RESULT = """__typename
   ... on ArticleResult { article { id status revision pendingRevision topic justification

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from core.errors import ValidationFailed
-from core.workflow.policy import DEFAULT_RULES, parse_steps
+from core.workflow.policy import parse_steps
+from tests.support.declared import DEFAULT_RULES
 
 
 def test_national_scope_needs_province_police_then_national_approver() -> None:

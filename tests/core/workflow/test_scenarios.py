@@ -22,8 +22,8 @@ from core.errors import Forbidden, InvalidTransition, ValidationFailed
 from core.targets import actions as targets
 from core.workflow import actions as workflow
 from core.workflow.models import StepState
-from core.workflow.policy import DEFAULT_RULES
-from core.workflow.topics import VNEID_TOPICS
+from plugins.vneid import ACCEPTED_TOPICS as VNEID_TOPICS
+from tests.support.declared import DEFAULT_RULES
 from tests.support.pipeline import COMMUNE, sandbox_get, wait_for
 
 

@@ -18,6 +18,7 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
+from core import PluginContext
 from plugins.portal.feeds import feed_routes
 
 BASE = "https://loa.example.vn"
@@ -47,6 +48,9 @@ class FakeContext:
             raise LookupError(unit_code)
         return self.items[unit_code][:limit]
 
+    def unit_name(self, code: str) -> str:
+        raise LookupError(code)  # the name then comes from the items, as with an old core
+
 
 @pytest.fixture
 def feeds(serve, make_item):
@@ -65,8 +69,7 @@ def feeds(serve, make_item):
         make_item(),
     ]
     ctx = FakeContext(items={"10105": items, "99999": []})
-    app = Starlette(routes=feed_routes())
-    app.state.loa = ctx
+    app = Starlette(routes=feed_routes(PluginContext(ctx.settings, ctx, emit=lambda *a: None)))
     server = serve(app)
     return server, ctx
 

@@ -10,7 +10,7 @@ from starlette.applications import Starlette
 from starlette.routing import BaseRoute, Mount
 
 import plugins.portal as portal
-from core import Settings, Target
+from core import PluginContext, Settings, Target
 from core import hookspecs as specs
 from core.outbound import LOOPBACK
 from plugins.portal.channel import PortalChannel
@@ -28,7 +28,8 @@ def test_hooks_register_and_return_the_plugin_parts():
     settings = Settings(base_url="https://loa.example.vn")
     (channels,) = pm.hook.loa_channels()
     assert [c.name for c in channels] == ["portal"]
-    (routes,) = pm.hook.loa_routes(settings=settings)
+    context = PluginContext(settings, content=None, emit=lambda *a: None)  # type: ignore[arg-type]
+    (routes,) = pm.hook.loa_routes(settings=settings, context=context)
     assert all(isinstance(r, BaseRoute) for r in routes)
     assert {r.path for r in routes} == {
         "/feeds/{unit_code}/rss.xml",

@@ -1,0 +1,83 @@
+"""Inbound webhooks: the platform calls Loa; the plugin verifies and translates.
+
+Core serves ``/hooks/<plugin>/<target id>``, bounds the body, hands the plugin the raw
+bytes (signatures are computed over them, never over re-encoded JSON) and the headers,
+and records each event once per (target, event id) before acting on it. The plugin checks
+the signature in constant time (``hmac.compare_digest``) and returns typed events.
+
+The shapes it must fit (``docs/plugins.md`` names the platforms): an HMAC-SHA256 of the raw
+body under the app secret in a header, with a ``hub.challenge`` verification GET and several
+events per POST; a plain SHA-256 over app id, body, timestamp and secret, with every id a
+string; and platforms with no comment webhooks at all, read through ``Interactions``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
+
+from core.channels import CitizenComment, Target
+
+
+class WebhookRefused(Exception):
+    """The request is not the platform's (bad signature, wrong verify token): answer 403."""
+
+
+@dataclass(frozen=True)
+class InboundRequest:
+    """One request to a target's webhook. ``headers`` keys are lower-case."""
+
+    method: str
+    headers: Mapping[str, str]
+    query: Mapping[str, str]
+    body: bytes
+
+
+@dataclass(frozen=True)
+class CommentEvent:
+    """A citizen commented: it goes through moderation like a polled comment."""
+
+    event_id: str
+    comment: CitizenComment
+
+
+@dataclass(frozen=True)
+class MessageEvent:
+    """A citizen wrote to the account directly (a message to an official account or a page)."""
+
+    event_id: str
+    remote_id: str
+    author_id: str
+    author_name: str
+    text: str
+    created_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class StatusEvent:
+    """The platform changed something of ours (a post removed, a review passed…)."""
+
+    event_id: str
+    remote_id: str
+    status: str
+    detail: str = ""
+
+
+WebhookEvent = CommentEvent | MessageEvent | StatusEvent
+
+
+@runtime_checkable
+class Webhooks(Protocol):
+    """What a channel that receives webhooks also implements.
+
+    ``verify_subscription``: answer a verification GET (``hub.challenge``): return the body
+    to echo, or raise ``WebhookRefused``. ``receive``: verify the POST's signature (raise
+    ``WebhookRefused``) and return its events, each with the platform's stable id (a
+    redelivery carries the same one). Neither may log the body or the target's secrets.
+    """
+
+    def verify_subscription(self, target: Target, request: InboundRequest) -> str: ...
+
+    def receive(self, target: Target, request: InboundRequest) -> list[WebhookEvent]: ...
