@@ -191,4 +191,4 @@ def test_the_aspects_a_gate_covers_are_the_aspects_fields_belong_to() -> None:
     from core.content.fields import Aspect
     from core.contract.declarations import GATE_ASPECTS
 
-    assert GATE_ASPECTS == tuple(a.value for a in Aspect)
+    assert tuple(a.value for a in Aspect) == GATE_ASPECTS
