@@ -188,12 +188,11 @@ def upload(
             )
             session.add(asset)
             session.flush()
-            audit.record(
+            audit.about(
                 session,
-                actor=actor.name,
-                action="media.upload",
-                subject_type="media",
-                subject_id=asset.id,
+                actor,
+                "media.upload",
+                asset,
                 data={"unit": unit.code, "kind": asset.kind, "key": asset.original_key},
                 unit_path=unit.path,
             )
@@ -258,12 +257,11 @@ def set_alt_caption(
         if in_library(session, asset.id):
             _require_clean_texts(session, asset)
         _rescreen(session, asset.id)
-        audit.record(
+        audit.about(
             session,
-            actor=actor.name,
-            action="media.describe",
-            subject_type="media",
-            subject_id=asset.id,
+            actor,
+            "media.describe",
+            asset,
             data={"fields": sorted(texts)},
         )
     ctx.emit("media.updated", {"id": asset_id})  # public caches show alt text and captions
@@ -410,12 +408,11 @@ def attach(
             use.position = position
         session.flush()
         screen(session, article)
-        audit.record(
+        audit.about(
             session,
-            actor=actor.name,
-            action="media.attach",
-            subject_type="article",
-            subject_id=article.id,
+            actor,
+            "media.attach",
+            article,
             data={"media": asset.id, "role": role.value, "moderation": article.moderation},
         )
     ctx.emit("article.updated", {"id": article_id, "revision": None})
@@ -442,12 +439,11 @@ def detach(ctx: Context, actor: Actor, article_id: int, asset_id: int, role: str
         session.delete(use)
         session.flush()
         screen(session, article)
-        audit.record(
+        audit.about(
             session,
-            actor=actor.name,
-            action="media.detach",
-            subject_type="article",
-            subject_id=article.id,
+            actor,
+            "media.detach",
+            article,
             data={"media": asset_id, "role": role},
         )
     ctx.emit("article.updated", {"id": article_id, "revision": None})
@@ -472,12 +468,11 @@ def create_album(
         )
         session.add(album)
         session.flush()
-        audit.record(
+        audit.about(
             session,
-            actor=actor.name,
-            action="media.album.create",
-            subject_type="album",
-            subject_id=album.id,
+            actor,
+            "media.album.create",
+            album,
             data={"unit": unit.code, "title": album.title},
             unit_path=unit.path,
         )
@@ -510,12 +505,11 @@ def add_to_album(ctx: Context, actor: Actor, album_id: int, asset_id: int) -> Me
             )
             item = MediaAlbumItem(album_id=album.id, asset_id=asset.id, position=(last or 0) + 1)
             session.add(item)
-        audit.record(
+        audit.about(
             session,
-            actor=actor.name,
-            action="media.album.add",
-            subject_type="album",
-            subject_id=album.id,
+            actor,
+            "media.album.add",
+            album,
             data={"media": asset.id},
         )
     ctx.emit("media.album", {"id": album_id})
@@ -529,12 +523,11 @@ def remove_from_album(ctx: Context, actor: Actor, album_id: int, asset_id: int) 
         if item is None:
             raise NotFound("this album does not hold that media")
         session.delete(item)
-        audit.record(
+        audit.about(
             session,
-            actor=actor.name,
-            action="media.album.remove",
-            subject_type="album",
-            subject_id=album.id,
+            actor,
+            "media.album.remove",
+            album,
             data={"media": asset_id},
         )
     ctx.emit("media.album", {"id": album_id})
