@@ -36,11 +36,11 @@ from bench.fanout import SECRET, new_article, prepare, redis_or_explain, wait_fo
 from bench.generate import create_schema
 from bench.harness import (
     PG_URL_VAR,
-    PYTHON,
     RESULTS_MD,
     Process,
     free_port,
     loa_env,
+    loa_process,
     log,
     machine,
     save,
@@ -97,8 +97,8 @@ class Workers:
 
     def start(self) -> Process:
         self.started += 1
-        argv = [PYTHON, "-m", "core.cli", "worker", "--concurrency"]
-        proc = Process(f"chaos-worker-{self.started}", [*argv, str(self.concurrency)], self.env)
+        args = ["worker", "--concurrency", str(self.concurrency)]
+        proc = loa_process(f"chaos-worker-{self.started}", args, self.env)
         self.procs.append(proc)
         return proc
 

@@ -139,6 +139,17 @@ class Process:
         return "\n".join(text[-lines:])
 
 
+def loa_process(
+    name: str, args: Sequence[str], env: Mapping[str, str], *, safe_path: bool = False
+) -> Process:
+    """``loa <args>`` (``python -m core.cli``) in its own process group, logged to ``OUT``.
+
+    ``safe_path`` (``-P``) imports Loa from ``PYTHONPATH`` rather than the working directory,
+    for measuring another checkout.
+    """
+    return Process(name, [PYTHON, *(["-P"] if safe_path else []), "-m", "core.cli", *args], env)
+
+
 def uvicorn(
     name: str, factory: str, env: Mapping[str, str], port: int, ready: str = "/healthz"
 ) -> Process:

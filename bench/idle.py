@@ -20,7 +20,17 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.harness import OUT, PYTHON, RESULTS_MD, ROOT, Process, free_port, loa_env, log, save
+from bench.harness import (
+    OUT,
+    RESULTS_MD,
+    ROOT,
+    Process,
+    free_port,
+    loa_env,
+    loa_process,
+    log,
+    save,
+)
 from bench.harness import load as load_result
 
 HEADING = "## Idle CPU (`loa demo`, `loa worker`)"
@@ -65,7 +75,7 @@ def run(root: Path, warmup: float, seconds: float, redis: str, redis_db: int) ->
 
     port = free_port()
     env = loa_env(url, **env_extra, LOA_BASE_URL=f"http://127.0.0.1:{port}")
-    demo = Process("idle-demo", [PYTHON, "-P", "-m", "core.cli", "demo", "--port", str(port)], env)
+    demo = loa_process("idle-demo", ["demo", "--port", str(port)], env, safe_path=True)
     try:
         result["demo_percent"] = measure(demo, warmup, seconds)
     finally:
@@ -76,7 +86,7 @@ def run(root: Path, warmup: float, seconds: float, redis: str, redis_db: int) ->
     if server.dbsize():
         raise SystemExit(f"Redis db {redis_db} is not empty: not ours, not touched (--redis-db)")
     env = loa_env(url, f"{redis}/{redis_db}", **env_extra)
-    worker = Process("idle-worker", [PYTHON, "-P", "-m", "core.cli", "worker"], env)
+    worker = loa_process("idle-worker", ["worker"], env, safe_path=True)
     try:
         result["worker_percent"] = measure(worker, warmup, seconds)
     finally:

@@ -25,11 +25,10 @@ import httpx
 
 from bench.harness import (
     OUT,
-    PYTHON,
     RESULTS_MD,
-    Process,
     free_port,
     loa_env,
+    loa_process,
     log,
     machine,
     save,
@@ -83,7 +82,7 @@ def _token(database_url: str) -> str:
     from core.context import build_context
     from core.db import utcnow
     from core.migrate import upgrade
-    from core.units.models import CURRENT_SCHEME, Unit
+    from core.units.lookups import unit_by_code
     from core.units.sync import sync
 
     settings = settings_for(database_url)
@@ -93,7 +92,7 @@ def _token(database_url: str) -> str:
     token = f"loa_{prefix}_" + secrets.token_urlsafe(32)[:43].ljust(43, "x")
     with ctx.transaction() as session:
         sync(session)
-        unit = session.query(Unit).filter_by(scheme=CURRENT_SCHEME, code=UNIT).one()
+        unit = unit_by_code(session, UNIT)
         user = User(
             username="bench-media",
             display_name="bench",
@@ -171,7 +170,7 @@ def _measure(path: Path, texts: dict[str, str], work: Path) -> dict[str, Any]:
     token = _token(url)
     port = free_port()
     env = loa_env(url, LOA_BASE_URL=f"http://127.0.0.1:{port}")
-    proc = Process("media-serve", [PYTHON, "-m", "core.cli", "serve", "--port", str(port)], env)
+    proc = loa_process("media-serve", ["serve", "--port", str(port)], env)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_http(proc, f"{base}/healthz")

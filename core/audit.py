@@ -33,7 +33,7 @@ import json
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar, Protocol
 
 from sqlalchemy import String, Text, delete, func, or_, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -135,6 +135,38 @@ def record(
     session.add(entry)
     session.flush()
     return entry
+
+
+class Audited(Protocol):
+    """A row the audit log can be about: its kind (``audit_subject``) and its id."""
+
+    audit_subject: ClassVar[str]
+
+    @property
+    def id(self) -> int: ...
+
+
+def about(
+    session: Session,
+    actor: Actor | str,
+    action: str,
+    subject: Audited,
+    *,
+    data: dict[str, Any] | None = None,
+    note: str = "",
+    unit_path: str = "",
+) -> AuditEntry:
+    """:func:`record` about one row: who (an actor or ``"system"``), what, on which row."""
+    return record(
+        session,
+        actor=actor if isinstance(actor, str) else actor.name,
+        action=action,
+        subject_type=subject.audit_subject,
+        subject_id=subject.id,
+        data=data,
+        note=note,
+        unit_path=unit_path,
+    )
 
 
 @dataclass(frozen=True)

@@ -142,12 +142,11 @@ def create(ctx: Context, actor: Actor, data: Mapping[str, Any]) -> Article:
             _set_targets(session, article, clean["target_ids"])
         _revise(session, article, actor, first=True)
         screen(session, article)
-        audit.record(
+        audit.about(
             session,
-            actor=actor.name,
-            action="article.create",
-            subject_type="article",
-            subject_id=article.id,
+            actor,
+            "article.create",
+            article,
             data={
                 "title": article.title,
                 "unit": unit.code,
@@ -196,12 +195,11 @@ def update(ctx: Context, actor: Actor, article_id: int, data: Mapping[str, Any])
         voided: list[ApprovalStep] = []
         if revision is not None or "target_ids" in clean:
             voided = _replan(session, article, live=live)
-        audit.record(
+        audit.about(
             session,
-            actor=actor.name,
-            action="article.update",
-            subject_type="article",
-            subject_id=article.id,
+            actor,
+            "article.update",
+            article,
             data={
                 "revision": revision,
                 "pending": live,
@@ -291,12 +289,11 @@ def _take_down(
                 return None  # not due: an early or repeated expiry job is a no-op
         advance(article, Move.RETRACT if status is Status.RETRACTED else Move.EXPIRE)
         ids = outbox.take_down(session, article)
-        audit.record(
+        audit.about(
             session,
-            actor=actor.name,
-            action=f"article.{status.value}",
-            subject_type="article",
-            subject_id=article.id,
+            actor,
+            f"article.{status.value}",
+            article,
             data={"reason": reason, "deliveries": ids},
         )
     queue.enqueue_deliveries(ctx, ids)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -46,6 +46,8 @@ class Category(Base):
 
 class Article(Base):
     __tablename__ = "articles"
+    #: What the audit log calls it (``core.audit.about``).
+    audit_subject: ClassVar[str] = "article"
     __table_args__ = (
         Index("ix_articles_listing", "status", "unit_id", "published_at"),
         Index("ix_articles_category_listing", "status", "category_id", "published_at"),

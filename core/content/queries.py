@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,6 +52,24 @@ def lock_article(session: Session, article_id: int) -> Article:
 def article_by_id(session: Session, article_id: int) -> Article | None:
     """The article ``article_id``, or None (a read; ``lock_article`` locks it for a change)."""
     return session.get(Article, article_id)
+
+
+def article_id_by_uid(session: Session, uid: str) -> int | None:
+    """The row id of the article with the public ``uid``."""
+    return session.scalar(select(Article.id).where(Article.uid == uid))
+
+
+def article_uids(session: Session, ids: Collection[int]) -> dict[int, str]:
+    """The public uids of the articles ``ids``, by row id."""
+    if not ids:
+        return {}
+    rows = session.execute(select(Article.id, Article.uid).where(Article.id.in_(list(ids)))).all()
+    return {pk: uid for pk, uid in rows}
+
+
+def all_categories(session: Session) -> list[Category]:
+    """Every category, by name."""
+    return list(session.scalars(select(Category).order_by(Category.name)))
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,14 @@ from core.content.models import Article
 from core.content.queries import lock_article, unit_by_code
 from core.context import Context
 from core.delivery.outbox import unit_path
-from core.errors import InvalidTransition, NotFound, ValidationFailed
+from core.errors import (
+    InvalidTransition,
+    ModerationBlocked,
+    ModerationHeld,
+    NotFound,
+    ValidationFailed,
+)
+from core.media import inspect, processing
 from core.media.access import in_library
 from core.media.cleanup import cleanup_unused, discard_keys
 from core.media.current_store import media_store
@@ -39,7 +46,11 @@ from core.media.models import (
     MediaRole,
     MediaUse,
 )
+from core.media.storage import content_key
 from core.media.texts import clean_texts
+from core.moderation import Decision
+from core.screening.articles import judge, screen, summary
+from core.screening.lexicons import unit_lexicon
 from core.settings import Settings
 from core.units.models import Unit
 from core.workflow.states import MEDIA_EDITABLE
@@ -127,9 +138,6 @@ def upload(
     title: str = "",
 ) -> MediaAsset:
     """Check, clean and store one uploaded file for ``unit_code``; the caller owns ``path``."""
-    from core.media import inspect, processing
-    from core.media.storage import content_key
-
     with ctx.sessions() as session:
         unit = _unit(session, unit_code)
         require(actor, Permission.WRITE_CONTENT, unit.path)
@@ -188,12 +196,11 @@ def upload(
             )
             session.add(asset)
             session.flush()
-            audit.record(
+            audit.about(
                 session,
-                actor=actor.name,
-                action="media.upload",
-                subject_type="media",
-                subject_id=asset.id,
+                actor,
+                "media.upload",
+                asset,
                 data={"unit": unit.code, "kind": asset.kind, "key": asset.original_key},
                 unit_path=unit.path,
             )
@@ -230,8 +237,6 @@ def _asset(session: Session, asset_id: int) -> MediaAsset:
 
 def _rescreen(session: Session, asset_id: int) -> None:
     """The texts of an asset changed: judge every article using it again."""
-    from core.screening.articles import screen
-
     ids = session.scalars(select(MediaUse.article_id).where(MediaUse.asset_id == asset_id)).all()
     for article_id in set(ids):
         screen(session, lock_article(session, article_id))
@@ -249,8 +254,7 @@ def set_alt_caption(
     """Describe an asset; articles using it are moderated again with the new text."""
     texts = clean_texts({"alt": alt, "caption": caption, "title": title})
     with ctx.transaction() as session:
-        asset = _asset(session, asset_id)
-        require(actor, Permission.WRITE_CONTENT, unit_path(session, asset.unit_id))
+        asset = _own_asset(session, actor, asset_id)
         _require_described(session, asset, texts)
         _require_unpublished_uses(session, asset.id)
         for name, value in texts.items():
@@ -258,12 +262,11 @@ def set_alt_caption(
         if in_library(session, asset.id):
             _require_clean_texts(session, asset)
         _rescreen(session, asset.id)
-        audit.record(
+        audit.about(
             session,
-            actor=actor.name,
-            action="media.describe",
-            subject_type="media",
-            subject_id=asset.id,
+            actor,
+            "media.describe",
+            asset,
             data={"fields": sorted(texts)},
         )
     ctx.emit("media.updated", {"id": asset_id})  # public caches show alt text and captions
@@ -291,11 +294,6 @@ def _in_album(session: Session, asset_id: int) -> bool:
 
 def _require_clean_texts(session: Session, asset: MediaAsset) -> None:
     """An album is public at once: its texts must pass moderation outright (no hold waits)."""
-    from core.errors import ModerationBlocked, ModerationHeld
-    from core.moderation import Decision
-    from core.screening.articles import judge, summary
-    from core.screening.lexicons import unit_lexicon
-
     texts = {"media.alt": asset.alt, "media.caption": asset.caption, "media.title": asset.title}
     decision, spans = judge(unit_lexicon(session, asset.unit_id), texts)
     if decision == Decision.BLOCK:
@@ -325,8 +323,7 @@ def _in_use(session: Session, asset_id: int) -> int:
 def delete(ctx: Context, actor: Actor, asset_id: int) -> None:
     """Remove an asset nothing uses, and its stored files no other asset shares."""
     with ctx.transaction() as session:
-        asset = _asset(session, asset_id)
-        require(actor, Permission.WRITE_CONTENT, unit_path(session, asset.unit_id))
+        asset = _own_asset(session, actor, asset_id)
         if _in_use(session, asset.id):
             raise InvalidTransition("this media is in use by an article or an album")
         keys = [r.key for r in asset.renditions]
@@ -341,6 +338,23 @@ def delete(ctx: Context, actor: Actor, asset_id: int) -> None:
         )
     discard_keys(ctx, keys)
     ctx.emit("media.deleted", {"id": asset_id})
+
+
+def _editable_article(session: Session, actor: Actor, article_id: int) -> tuple[Article, str]:
+    """The article locked, its unit path, once the actor may write it and its media may change."""
+    article = lock_article(session, article_id)
+    path = unit_path(session, article.unit_id)
+    require(actor, Permission.WRITE_CONTENT, path)
+    if article.status not in MEDIA_EDITABLE:
+        raise InvalidTransition(f"the media of an article that is {article.status} are fixed")
+    return article, path
+
+
+def _own_asset(session: Session, actor: Actor, asset_id: int) -> MediaAsset:
+    """The asset, once the actor may write in its unit."""
+    asset = _asset(session, asset_id)
+    require(actor, Permission.WRITE_CONTENT, unit_path(session, asset.unit_id))
+    return asset
 
 
 def _usable(session: Session, asset_id: int, owner_path: str) -> MediaAsset:
@@ -360,18 +374,12 @@ def attach(
     position: int | None = None,
 ) -> MediaUse:
     """Use an asset in an article; images need alt text (and a caption as article images)."""
-    from core.screening.articles import screen
-
     try:
         role = MediaRole(role)
     except ValueError:
         raise ValidationFailed({"role": f"one of {[r.value for r in MediaRole]}"}) from None
     with ctx.transaction() as session:
-        article = lock_article(session, article_id)
-        path = unit_path(session, article.unit_id)
-        require(actor, Permission.WRITE_CONTENT, path)
-        if article.status not in MEDIA_EDITABLE:
-            raise InvalidTransition(f"the media of an article that is {article.status} are fixed")
+        article, path = _editable_article(session, actor, article_id)
         asset = _usable(session, asset_id, path)
         errors = {}
         if asset.kind != ROLE_KINDS[role]:
@@ -410,12 +418,11 @@ def attach(
             use.position = position
         session.flush()
         screen(session, article)
-        audit.record(
+        audit.about(
             session,
-            actor=actor.name,
-            action="media.attach",
-            subject_type="article",
-            subject_id=article.id,
+            actor,
+            "media.attach",
+            article,
             data={"media": asset.id, "role": role.value, "moderation": article.moderation},
         )
     ctx.emit("article.updated", {"id": article_id, "revision": None})
@@ -423,13 +430,8 @@ def attach(
 
 
 def detach(ctx: Context, actor: Actor, article_id: int, asset_id: int, role: str) -> None:
-    from core.screening.articles import screen
-
     with ctx.transaction() as session:
-        article = lock_article(session, article_id)
-        require(actor, Permission.WRITE_CONTENT, unit_path(session, article.unit_id))
-        if article.status not in MEDIA_EDITABLE:
-            raise InvalidTransition(f"the media of an article that is {article.status} are fixed")
+        article, _ = _editable_article(session, actor, article_id)
         use = session.scalar(
             select(MediaUse).where(
                 MediaUse.article_id == article.id,
@@ -442,12 +444,11 @@ def detach(ctx: Context, actor: Actor, article_id: int, asset_id: int, role: str
         session.delete(use)
         session.flush()
         screen(session, article)
-        audit.record(
+        audit.about(
             session,
-            actor=actor.name,
-            action="media.detach",
-            subject_type="article",
-            subject_id=article.id,
+            actor,
+            "media.detach",
+            article,
             data={"media": asset_id, "role": role},
         )
     ctx.emit("article.updated", {"id": article_id, "revision": None})
@@ -472,12 +473,11 @@ def create_album(
         )
         session.add(album)
         session.flush()
-        audit.record(
+        audit.about(
             session,
-            actor=actor.name,
-            action="media.album.create",
-            subject_type="album",
-            subject_id=album.id,
+            actor,
+            "media.album.create",
+            album,
             data={"unit": unit.code, "title": album.title},
             unit_path=unit.path,
         )
@@ -510,12 +510,11 @@ def add_to_album(ctx: Context, actor: Actor, album_id: int, asset_id: int) -> Me
             )
             item = MediaAlbumItem(album_id=album.id, asset_id=asset.id, position=(last or 0) + 1)
             session.add(item)
-        audit.record(
+        audit.about(
             session,
-            actor=actor.name,
-            action="media.album.add",
-            subject_type="album",
-            subject_id=album.id,
+            actor,
+            "media.album.add",
+            album,
             data={"media": asset.id},
         )
     ctx.emit("media.album", {"id": album_id})
@@ -529,12 +528,11 @@ def remove_from_album(ctx: Context, actor: Actor, album_id: int, asset_id: int) 
         if item is None:
             raise NotFound("this album does not hold that media")
         session.delete(item)
-        audit.record(
+        audit.about(
             session,
-            actor=actor.name,
-            action="media.album.remove",
-            subject_type="album",
-            subject_id=album.id,
+            actor,
+            "media.album.remove",
+            album,
             data={"media": asset_id},
         )
     ctx.emit("media.album", {"id": album_id})

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from typing import ClassVar
 
 from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -49,6 +50,8 @@ class MediaAsset(Base):
     """One upload of one unit, checked and cleaned; the same bytes share stored keys."""
 
     __tablename__ = "media_assets"
+    #: What the audit log calls it (``core.audit.about``).
+    audit_subject: ClassVar[str] = "media"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: Stable public identifier (a UUID): ids in GraphQL never enumerate the library.
@@ -123,6 +126,8 @@ class MediaAlbum(Base):
     """A unit's public album of photos and videos (the portal's libraries, S3.5)."""
 
     __tablename__ = "media_albums"
+    #: What the audit log calls it (``core.audit.about``).
+    audit_subject: ClassVar[str] = "album"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uid: Mapped[str] = mapped_column(String(36), unique=True)

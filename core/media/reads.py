@@ -56,3 +56,26 @@ def albums_of_unit(session: Session, unit_id: int) -> list[tuple[MediaAlbum, lis
         for album_id, asset in rows:
             items[album_id].append(asset)
     return [(album, items[album.id]) for album in albums]
+
+
+def id_by_uid(session: Session, model: type[MediaAsset] | type[MediaAlbum], uid: str) -> int | None:
+    """The row id of a media item or an album by its public uid."""
+    found = session.scalar(select(model.id).where(model.uid == uid))
+    return int(found) if found is not None else None
+
+
+def asset(session: Session, asset_id: int) -> MediaAsset | None:
+    """A library item, with its renditions."""
+    return session.get(MediaAsset, asset_id)
+
+
+def album_assets(session: Session, album_id: int) -> list[MediaAsset]:
+    """The media of one album, in order."""
+    return list(
+        session.scalars(
+            select(MediaAsset)
+            .join(MediaAlbumItem, MediaAlbumItem.asset_id == MediaAsset.id)
+            .where(MediaAlbumItem.album_id == album_id)
+            .order_by(MediaAlbumItem.position)
+        )
+    )

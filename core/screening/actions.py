@@ -83,12 +83,11 @@ def add_term(ctx: Context, actor: Actor, unit_code: str, data: Mapping[str, Any]
         row = UnitTerm(unit_id=unit.id, created_by=actor.name, **clean)
         session.add(row)
         session.flush()
-        audit.record(
+        audit.about(
             session,
-            actor=actor.name,
-            action="lexicon.add",
-            subject_type="unit_term",
-            subject_id=row.id,
+            actor,
+            "lexicon.add",
+            row,
             data={"unit": unit.code, **clean},
         )
     return row
@@ -102,12 +101,11 @@ def remove_term(ctx: Context, actor: Actor, term_id: int) -> UnitTerm:
         unit = session.get(Unit, row.unit_id)
         require(actor, Permission.MANAGE_LEXICON, unit.path if unit else "/")
         session.delete(row)
-        audit.record(
+        audit.about(
             session,
-            actor=actor.name,
-            action="lexicon.remove",
-            subject_type="unit_term",
-            subject_id=row.id,
+            actor,
+            "lexicon.remove",
+            row,
             data={"unit": unit.code if unit else "", "kind": row.kind, "term": row.term},
         )
     return row
@@ -162,12 +160,11 @@ def clear_moderation(ctx: Context, actor: Actor, article_id: int) -> Article:
         ids: list[int] = []
         if article.status in PUBLIC and pending is None:
             ids = outbox.update_live(session, article)
-        audit.record(
+        audit.about(
             session,
-            actor=actor.name,
-            action="article.moderation_cleared",
-            subject_type="article",
-            subject_id=article.id,
+            actor,
+            "article.moderation_cleared",
+            article,
             data={
                 "revision": article.revision,
                 "content_hash": article.content_hash,

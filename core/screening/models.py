@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from typing import ClassVar
 
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -20,6 +21,8 @@ class UnitTerm(Base):
     """One entry; it applies to the unit and every unit below it."""
 
     __tablename__ = "unit_terms"
+    #: What the audit log calls it (``core.audit.about``).
+    audit_subject: ClassVar[str] = "unit_term"
     __table_args__ = (UniqueConstraint("unit_id", "kind", "term"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -103,12 +103,11 @@ def create_target(ctx: Context, actor: Actor, data: Mapping[str, Any]) -> Channe
         )
         session.add(target)
         session.flush()
-        audit.record(
+        audit.about(
             session,
-            actor=actor.name,
-            action="target.create",
-            subject_type="channel_target",
-            subject_id=target.id,
+            actor,
+            "target.create",
+            target,
             data={"name": name, "plugin": plugin, "unit": unit.code, "secrets": sorted(secrets)},
             unit_path=unit.path,
         )
@@ -168,12 +167,11 @@ def update_target(
             target.enabled = bool(data["enabled"])
         target.gates = gates
         target.updated_at = utcnow()
-        audit.record(
+        audit.about(
             session,
-            actor=actor.name,
-            action="target.update",
-            subject_type="channel_target",
-            subject_id=target.id,
+            actor,
+            "target.update",
+            target,
             data={
                 "fields": changed,
                 "moved": moved,

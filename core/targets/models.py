@@ -7,7 +7,7 @@ the outbox writes deliveries to it, and ``core.targets.actions`` administers it.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -19,6 +19,8 @@ class ChannelTarget(Base):
     """One destination: a plugin, the unit that owns it, settings and sealed secrets."""
 
     __tablename__ = "channel_targets"
+    #: What the audit log calls it (``core.audit.about``).
+    audit_subject: ClassVar[str] = "channel_target"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))

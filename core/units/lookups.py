@@ -94,3 +94,17 @@ def unit_codes(session: Session, ids: Iterable[int]) -> dict[int, str]:
     """The codes of the units ``ids``, by id."""
     rows = session.execute(select(Unit.id, Unit.code).where(Unit.id.in_(list(ids)))).all()
     return {uid: code for uid, code in rows}
+
+
+def child_units(session: Session, parent_code: str | None) -> list[Unit] | None:
+    """The active units under ``parent_code`` by code (the provinces when None); None when
+    there is no such parent."""
+    stmt = select(Unit).where(Unit.scheme == CURRENT_SCHEME, Unit.active.is_(True))
+    if parent_code is None:
+        stmt = stmt.where(Unit.level == "province")
+    else:
+        parent = find_unit(session, parent_code)
+        if parent is None:
+            return None
+        stmt = stmt.where(Unit.parent_id == parent.id)
+    return list(session.scalars(stmt.order_by(Unit.code)))

@@ -121,12 +121,11 @@ def submit(
         _freeze_targets(session, article, targets)
         report = steps_mod.sync(session, article, targets, data)
         advance(article, Move.SUBMIT)
-        audit.record(
+        audit.about(
             session,
-            actor=actor.name,
-            action="article.submit",
-            subject_type="article",
-            subject_id=article.id,
+            actor,
+            "article.submit",
+            article,
             data={
                 "revision": article.revision,
                 "steps": [f"{s.source}/{s.key}" for s in steps_mod.steps_of(session, article.id)],
@@ -176,12 +175,11 @@ def decide(
         hashes = steps_mod.aspect_hashes(data)
         steps_mod.decide(session, article, step, actor, state, comment.strip(), hashes)
         released = _after_decision(ctx, session, article, state, now or utcnow())
-        audit.record(
+        audit.about(
             session,
-            actor=actor.name,
-            action=f"step.{decision}",
-            subject_type="article",
-            subject_id=article.id,
+            actor,
+            f"step.{decision}",
+            article,
             data={
                 "step": f"{step.source}/{step.key}",
                 "revision": article.revision,
@@ -251,12 +249,11 @@ def approve(
                 + "; ".join(waiting)
             )
         released = _after_decision(ctx, session, article, StepState.APPROVED, now or utcnow())
-        audit.record(
+        audit.about(
             session,
-            actor=actor.name,
-            action="step.approve",
-            subject_type="article",
-            subject_id=article.id,
+            actor,
+            "step.approve",
+            article,
             data={
                 "steps": [f"{s.source}/{s.key}" for s in decided],
                 "revision": article.revision,
@@ -397,12 +394,11 @@ def publish_due(ctx: Context, article_id: int, now: dt.datetime | None = None) -
             return False
         advance(article, Move.PUBLISH)
         lateness = max(0.0, (now - starts).total_seconds())
-        audit.record(
+        audit.about(
             session,
-            actor="system",
-            action="article.published",
-            subject_type="article",
-            subject_id=article.id,
+            "system",
+            "article.published",
+            article,
             data={"due": starts.isoformat(), "lateness_seconds": round(lateness, 3)},
         )
     ctx.emit("article.published", {"id": article_id, "lateness_seconds": lateness})
@@ -442,12 +438,11 @@ def warn_expiring(ctx: Context, now: dt.datetime | None = None) -> list[int]:
             if audience.expiry_warned_for == audience.visible_until:
                 continue
             audience.expiry_warned_for = audience.visible_until
-            audit.record(
+            audit.about(
                 session,
-                actor="system",
-                action="article.expiry_warning",
-                subject_type="article",
-                subject_id=article.id,
+                "system",
+                "article.expiry_warning",
+                article,
                 data={"kind": article.kind, "visible_until": str(audience.visible_until)},
             )
             warned.append(article.id)

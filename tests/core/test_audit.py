@@ -52,3 +52,21 @@ def test_deleted_row_breaks_the_chain(ctx, tree) -> None:
     with ctx.sessions() as session:
         report = audit.verify(session)
     assert not report.ok and report.first_bad_id == first + 1
+
+
+def test_an_entry_about_a_row_names_its_kind_id_and_actor(ctx, tree) -> None:
+    from core.auth.permissions import SYSTEM
+    from core.content.models import Article
+    from core.targets.models import ChannelTarget
+
+    article = new_article(ctx)
+    with ctx.transaction() as session:
+        row = session.get(Article, article.id)
+        by_actor = audit.about(session, SYSTEM, "article.note", row, data={"why": "kiểm tra"})
+        by_system = audit.about(session, "system", "article.note", row, unit_path="/1/")
+        assert (by_actor.subject_type, by_actor.subject_id) == ("article", str(article.id))
+        assert by_actor.actor == SYSTEM.name and by_actor.data == {"why": "kiểm tra"}
+        assert (by_system.actor, by_system.unit_path) == ("system", "/1/")
+    assert ChannelTarget.audit_subject == "channel_target"
+    with ctx.sessions() as session:
+        assert audit.verify(session).ok  # the chain holds them like any other entry

@@ -11,8 +11,12 @@ import pytest
 from core.units import lookups
 
 ROOT = Path(__file__).resolve().parents[2]
-#: A unit looked up by its code, scheme or level, or whole unit rows selected.
-LOOKUP = re.compile(r"select\(Unit\)|Unit\.(scheme|code|level)\s*(==|\.in_)")
+#: A unit looked up by its code, scheme or level, or whole unit rows selected (under the
+#: names modules import the model as).
+LOOKUP = re.compile(
+    r"select\(Unit(Model|Row)?\)"
+    r"|\bUnit(Model|Row)?\.(scheme|code|level)\s*(==|\.in_)"
+)
 
 
 def test_no_module_outside_units_looks_a_unit_up_itself() -> None:

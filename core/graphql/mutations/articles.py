@@ -10,13 +10,13 @@ from collections.abc import Callable
 from typing import Annotated, Any
 
 import strawberry
-from sqlalchemy import select
 
 from core.auth.actions import step_up
 from core.auth.errors import SignInFailed
 from core.auth.permissions import Actor, StepUpRequired
 from core.content import actions
 from core.content.models import Article as ArticleModel
+from core.content.queries import article_id_by_uid
 from core.errors import LoaError, NotFound
 from core.graphql.request import RequestContext
 from core.graphql.types.inputs import ArticleInput, article_data
@@ -43,7 +43,7 @@ CREATE_DEFAULTS = {"summary": "", "body_html": "", "source": "", "author_name": 
 
 def _pk(rc: RequestContext, uid: strawberry.ID) -> int:
     with rc.read() as session:
-        found = session.scalar(select(ArticleModel.id).where(ArticleModel.uid == str(uid)))
+        found = article_id_by_uid(session, str(uid))
     if found is None:
         raise NotFound(f"no article with id {uid}")
     return found

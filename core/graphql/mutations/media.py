@@ -14,13 +14,13 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import strawberry
-from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 from strawberry.file_uploads import Upload
 
+from core.content.queries import article_by_id
 from core.errors import LoaError, NotFound
 from core.graphql.mutations.articles import _pk, _run
 from core.graphql.request import RequestContext
@@ -29,6 +29,7 @@ from core.graphql.types.media_item import MediaItem, album_of, media_item
 from core.graphql.types.moderation import ModerationBlockedError, ModerationHeldError
 from core.graphql.types.payloads import (
     ArticlePayload,
+    Failure,
     ForbiddenError,
     NotFoundError,
     TransitionError,
@@ -36,9 +37,12 @@ from core.graphql.types.payloads import (
     failure,
 )
 from core.media import actions as media
-from core.media.models import MediaAlbum, MediaAlbumItem, MediaAsset, MediaRole
+from core.media import reads
+from core.media.models import MediaAlbum, MediaAsset, MediaRole
 
 Info = strawberry.Info[RequestContext, Any]
+T = TypeVar("T")
+R = TypeVar("R")
 
 strawberry.enum(MediaRole, name="MediaRole")
 
@@ -58,30 +62,12 @@ class Deleted:
     id: strawberry.ID
 
 
-MediaPayload = Annotated[
-    MediaResult
-    | ValidationError
-    | NotFoundError
-    | ForbiddenError
-    | TransitionError
-    | ModerationBlockedError
-    | ModerationHeldError,
-    strawberry.union("MediaPayload"),
-]
-AlbumPayload = Annotated[
-    AlbumResult
-    | ValidationError
-    | NotFoundError
-    | ForbiddenError
-    | TransitionError
-    | ModerationBlockedError
-    | ModerationHeldError,
-    strawberry.union("AlbumPayload"),
-]
-DeletePayload = Annotated[
-    Deleted | ValidationError | NotFoundError | ForbiddenError | TransitionError,
-    strawberry.union("DeletePayload"),
-]
+#: The expected failures of every media mutation; a text change may also meet moderation.
+_REFUSED = ValidationError | NotFoundError | ForbiddenError | TransitionError
+_MODERATED = ModerationBlockedError | ModerationHeldError
+MediaPayload = Annotated[MediaResult | _REFUSED | _MODERATED, strawberry.union("MediaPayload")]
+AlbumPayload = Annotated[AlbumResult | _REFUSED | _MODERATED, strawberry.union("AlbumPayload")]
+DeletePayload = Annotated[Deleted | _REFUSED, strawberry.union("DeletePayload")]
 
 
 class _Kind(enum.Enum):
@@ -91,7 +77,7 @@ class _Kind(enum.Enum):
 
 def _row(rc: RequestContext, kind: _Kind, uid: strawberry.ID) -> int:
     with rc.read() as session:
-        found = session.scalar(select(kind.value.id).where(kind.value.uid == str(uid)))
+        found = reads.id_by_uid(session, kind.value, str(uid))
     if found is None:
         raise NotFound(f"no {kind.name.lower()} with id {uid}")
     return int(found)
@@ -101,32 +87,32 @@ def _urls(rc: RequestContext) -> Urls:
     return Urls(rc.ctx.settings.base_url, rc.ctx.sealer)
 
 
-def _media(rc: RequestContext, act: Callable[[], MediaAsset]) -> MediaPayload:
+def _payload(act: Callable[[], T], done: Callable[[T], R]) -> R | Failure:
+    """Run a media action: its expected failure as the payload's error member, else ``done``."""
     try:
-        asset = act()
+        value = act()
     except LoaError as exc:
         return failure(exc)
-    with rc.read() as session:  # fresh, with its renditions
-        row = session.get(MediaAsset, asset.id)
-        assert row is not None
-        return MediaResult(media=media_item(row, _urls(rc)))
+    return done(value)
+
+
+def _media(rc: RequestContext, act: Callable[[], MediaAsset]) -> MediaPayload:
+    def done(asset: MediaAsset) -> MediaResult:
+        with rc.read() as session:  # fresh, with its renditions
+            row = reads.asset(session, asset.id)
+            assert row is not None
+            return MediaResult(media=media_item(row, _urls(rc)))
+
+    return _payload(act, done)
 
 
 def _album(rc: RequestContext, act: Callable[[], MediaAlbum]) -> AlbumPayload:
-    try:
-        album = act()
-    except LoaError as exc:
-        return failure(exc)
-    with rc.read() as session:
-        assets = list(
-            session.scalars(
-                select(MediaAsset)
-                .join(MediaAlbumItem, MediaAlbumItem.asset_id == MediaAsset.id)
-                .where(MediaAlbumItem.album_id == album.id)
-                .order_by(MediaAlbumItem.position)
-            )
-        )
-    return AlbumResult(album=album_of(album, assets, _urls(rc)))
+    def done(album: MediaAlbum) -> AlbumResult:
+        with rc.read() as session:
+            assets = reads.album_assets(session, album.id)
+        return AlbumResult(album=album_of(album, assets, _urls(rc)))
+
+    return _payload(act, done)
 
 
 def _save_upload(file: Any) -> Path:
@@ -199,11 +185,10 @@ class MediaMutation:
     def delete_media(self, info: Info, id: strawberry.ID) -> DeletePayload:
         rc = info.context
         assert rc.actor is not None
-        try:
-            media.delete(rc.ctx, rc.actor, _row(rc, _Kind.MEDIA, id))
-        except LoaError as exc:
-            return failure(exc)  # type: ignore[return-value]
-        return Deleted(id=id)
+        actor = rc.actor
+        return _payload(  # type: ignore[return-value]
+            lambda: media.delete(rc.ctx, actor, _row(rc, _Kind.MEDIA, id)), lambda _: Deleted(id=id)
+        )
 
     @strawberry.mutation(description="Use a library item in an article (cover, gallery…).")
     def attach_media(
@@ -269,11 +254,11 @@ class MediaMutation:
     def delete_album(self, info: Info, id: strawberry.ID) -> DeletePayload:
         rc = info.context
         assert rc.actor is not None
-        try:
-            media.delete_album(rc.ctx, rc.actor, _row(rc, _Kind.ALBUM, id))
-        except LoaError as exc:
-            return failure(exc)  # type: ignore[return-value]
-        return Deleted(id=id)
+        actor = rc.actor
+        return _payload(  # type: ignore[return-value]
+            lambda: media.delete_album(rc.ctx, actor, _row(rc, _Kind.ALBUM, id)),
+            lambda _: Deleted(id=id),
+        )
 
 
 def _album_member(
@@ -292,7 +277,5 @@ def _album_member(
 
 
 def _reload(rc: RequestContext, pk: int) -> Any:
-    from core.content.models import Article
-
     with rc.read() as session:
-        return session.get(Article, pk)
+        return article_by_id(session, pk)

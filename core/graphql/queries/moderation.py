@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import strawberry
-from sqlalchemy import select
 
-from core.content.models import Article as ArticleModel
+from core.content.queries import article_uids
 from core.errors import ValidationFailed
 from core.graphql.errors import argument_id
 from core.graphql.request import RequestContext
@@ -40,14 +39,8 @@ def moderation_queue(
         after_id=argument_id(after, "after") if after is not None else 0,
     )
     ids = {c.article_id for c in rows if c.article_id is not None}
-    uids: dict[int, str] = {}
-    if ids:
-        with rc.read() as session:
-            uids = dict(
-                session.execute(
-                    select(ArticleModel.id, ArticleModel.uid).where(ArticleModel.id.in_(ids))
-                ).all()
-            )
+    with rc.read() as session:
+        uids = article_uids(session, ids)
     return [Comment.of(c, uids.get(c.article_id or 0)) for c in rows]
 
 

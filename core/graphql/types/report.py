@@ -1,17 +1,35 @@
 """Reports as the management API shows them: the quota per quarter and the periodic report.
 
-Each report type also carries ``csv``: the same report as the CSV download serves it.
+The reports are computed once, as the types of ``core/reports`` that the CSV download also
+writes; each type here reads its fields by name from the report object (:func:`_read`), so a
+figure is never copied field by field. Each report type also carries ``csv``: the same
+report as the CSV download serves it.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from typing import Any, TypeVar
 
 import strawberry
 
 from core.reports import csv as report_csv
 from core.reports.periodic import PeriodicReport as PeriodicData
 from core.reports.quota import QuotaQuarter as QuotaData
+
+T = TypeVar("T")
+
+
+def _read(cls: type[T], report: object, **given: Any) -> T:
+    """``cls`` with every field not ``given`` read from the same name on ``report``."""
+    fields = dataclasses.fields(cls)  # type: ignore[arg-type]
+    names = [f.name for f in fields if f.init and f.name not in given]
+    return cls(**{name: getattr(report, name) for name in names}, **given)
+
+
+def _id(value: int) -> strawberry.ID:
+    return strawberry.ID(str(value))
 
 
 @strawberry.type(description="An agency's items published in one quarter (S0.7).")
@@ -41,23 +59,13 @@ class QuotaQuarter:
 
     @classmethod
     def of(cls, q: QuotaData) -> QuotaQuarter:
-        agencies = [
-            AgencyQuota(
-                agency_id=strawberry.ID(str(a.agency_id)),
-                agency_name=a.agency_name,
-                unit_code=a.unit_code,
-                unit_name=a.unit_name,
-                published=a.published,
-                behind=a.behind,
-            )
-            for a in q.agencies
-        ]
-        return cls(
+        agencies = [_read(AgencyQuota, a, agency_id=_id(a.agency_id)) for a in q.agencies]
+        return _read(
+            cls,
+            q,
             period=q.period.label,
             start=q.period.start,
             end=q.period.end,
-            current=q.current,
-            unit_code=q.unit_code,
             agencies=agencies,
             behind=[a for a in agencies if a.behind],
             data=q,
@@ -130,47 +138,22 @@ class PeriodicReport:
 
     @classmethod
     def of(cls, r: PeriodicData) -> PeriodicReport:
-        return cls(
-            unit_code=r.unit_code,
-            unit_name=r.unit_name,
+        interactions = r.interactions
+        return _read(
+            cls,
+            r,
             period=r.period.label,
             start=r.period.start,
             end=r.period.end,
-            items=r.items,
-            by_status=[StatusCount(status=s.status, count=s.count) for s in r.by_status],
-            by_channel=[
-                ChannelStats(
-                    target_id=strawberry.ID(str(c.target_id)),
-                    plugin=c.plugin,
-                    name=c.name,
-                    delivered=c.delivered,
-                    failed=c.failed,
-                    needs_attention=c.needs_attention,
-                    pending=c.pending,
-                    cancelled=c.cancelled,
-                    total=c.total,
-                    success_rate=c.success_rate,
-                )
-                for c in r.by_channel
-            ],
-            lead_time=LeadTime(
-                items=r.lead_time.items,
-                median_hours=r.lead_time.median_hours,
-                p90_hours=r.lead_time.p90_hours,
-            ),
-            interactions=Interactions(
-                tracked=r.interactions.tracked,
-                note=r.interactions.note,
-                comments=r.interactions.comments,
+            by_status=[_read(StatusCount, s) for s in r.by_status],
+            by_channel=[_read(ChannelStats, c, target_id=_id(c.target_id)) for c in r.by_channel],
+            lead_time=_read(LeadTime, r.lead_time),
+            interactions=_read(
+                Interactions,
+                interactions,
                 by_channel=[
-                    ChannelComments(
-                        target_id=strawberry.ID(str(c.target_id)),
-                        plugin=c.plugin,
-                        name=c.name,
-                        comments=c.comments,
-                        hidden=c.hidden,
-                    )
-                    for c in r.interactions.by_channel
+                    _read(ChannelComments, c, target_id=_id(c.target_id))
+                    for c in interactions.by_channel
                 ],
             ),
             data=r,

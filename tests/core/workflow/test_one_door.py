@@ -78,7 +78,9 @@ def _actions_on(ctx: Any, article_id: int) -> list[str]:
         return list(
             session.scalars(
                 select(AuditEntry.action)
-                .where(AuditEntry.subject_type == "article", AuditEntry.subject_id == article_id)
+                .where(
+                    AuditEntry.subject_type == "article", AuditEntry.subject_id == str(article_id)
+                )
                 .order_by(AuditEntry.id)
             )
         )
