@@ -8,6 +8,7 @@ def load_all() -> None:
     import core.auth.models
     import core.content.models
     import core.delivery.models
+    import core.govcontent.models
     import core.interactions.models
     import core.media.models
     import core.screening.models

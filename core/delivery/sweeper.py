@@ -81,6 +81,9 @@ def sweep(ctx: Context, now: dt.datetime | None = None, batch: int = 5000) -> di
     enqueued = jobs.enqueue_attempts(ctx, [(d_id, n + 1) for d_id, n, _ in due], held=held)
     _say_overdue(ctx, now, {d_id: due_at for d_id, _, due_at in due}, held)
     expired = actions.expire_due(ctx, now)
+    from core.govcontent.kinds import expire_due as take_down_gov
+
+    taken_down = take_down_gov(ctx, now)  # banners and campaign sections at their end (S3.1)
     from core.retention import daily
 
     daily(ctx, now)  # once per day across all sweepers: inactive accounts, audit retention
@@ -95,6 +98,8 @@ def sweep(ctx: Context, now: dt.datetime | None = None, batch: int = 5000) -> di
         "published": len(published),
         "expiry_warnings": len(warned),
     }
+    if taken_down:
+        report["gov_expired"] = len(taken_down)
     if reads:
         report["comment_reads"] = reads
     if enqueued or stuck or expired:

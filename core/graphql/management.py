@@ -10,6 +10,7 @@ import strawberry
 from strawberry.schema.config import StrawberryConfig
 
 from core.graphql.errors import LoaSchema
+from core.graphql.gov.schema import GovMutation, GovQuery
 from core.graphql.limits import extensions
 from core.graphql.mutations.accounts import AccountMutation
 from core.graphql.mutations.articles import (
@@ -43,7 +44,7 @@ from core.settings import Settings
 
 
 @strawberry.type
-class Query(AccountQuery, WorkflowQuery, FeedbackQuery, ModerationQuery, MediaItemsQuery):
+class Query(AccountQuery, WorkflowQuery, FeedbackQuery, ModerationQuery, MediaItemsQuery, GovQuery):
     article: ManagedArticle | None = strawberry.field(
         resolver=managed_articles.article, description="An article in any status, by id."
     )
@@ -59,7 +60,12 @@ class Query(AccountQuery, WorkflowQuery, FeedbackQuery, ModerationQuery, MediaIt
 
 @strawberry.type
 class Mutation(
-    AccountMutation, WorkflowMutation, FeedbackMutation, ModerationMutation, MediaMutation
+    AccountMutation,
+    WorkflowMutation,
+    FeedbackMutation,
+    ModerationMutation,
+    MediaMutation,
+    GovMutation,
 ):
     create_article: ArticlePayload = strawberry.mutation(resolver=create_article)
     update_article: ArticlePayload = strawberry.mutation(resolver=update_article)
