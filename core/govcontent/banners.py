@@ -17,6 +17,7 @@ from core import audit
 from core.auth.permissions import Actor, Permission, require
 from core.context import Context
 from core.errors import ValidationFailed
+from core.govcontent import editing
 from core.govcontent.editing import Kind, unit_of
 from core.govcontent.fields import Form
 from core.govcontent.media import usable_asset
@@ -143,3 +144,30 @@ def texts(row: Banner) -> dict[str, str]:
 
 
 KIND = Kind(name="banner", model=Banner, read=read, texts=texts, windowed=True)
+
+
+def seed_feedback_banner(
+    ctx: Context, actor: Actor, unit_code: str, image_uid: str, link_url: str = FEEDBACK_URL
+) -> Banner:
+    """S3.2's example: the province's feedback-system banner, in its own slot, published and
+    without an end (it is no campaign). Idempotent: a unit that has it keeps it."""
+    key, name, width, height = FEEDBACK_PLACEMENT
+    define_placement(ctx, actor, unit_code, key, name, width, height)
+    with ctx.sessions() as session:
+        unit = unit_of(session, unit_code)
+        found = session.scalar(
+            select(Banner)
+            .join(BannerPlacement, BannerPlacement.id == Banner.placement_id)
+            .where(Banner.unit_id == unit.id, BannerPlacement.key == key)
+        )
+    if found is not None:
+        return found
+    data = {
+        "title": "Hệ thống phản hồi Thanh Hóa / Feedback system",
+        "placement": key,
+        "image": image_uid,
+        "link_url": link_url,
+    }
+    row = editing.save(ctx, actor, KIND, data, unit_code=unit_code)
+    published: Banner = editing.publish(ctx, actor, KIND, row.uid)
+    return published

@@ -11,7 +11,8 @@ import strawberry
 from core.govcontent import editing
 from core.govcontent.kinds import KINDS
 from core.govcontent.models import Publication
-from core.graphql.gov import legal
+from core.graphql.gov import banners as banner_api
+from core.graphql.gov import legal as legal_api
 from core.graphql.gov.common import (
     GovContentKind,
     GovContentState,
@@ -23,12 +24,18 @@ from core.graphql.gov.common import (
 
 @strawberry.type
 class GovQuery:
-    legal_documents: legal.LegalDocumentConnection = strawberry.field(
-        resolver=legal.legal_documents,
+    legal_documents: legal_api.LegalDocumentConnection = strawberry.field(
+        resolver=legal_api.legal_documents,
         description="A unit's legal documents, newest issue date first (S1.2, S3.5, C2).",
     )
-    legal_document: legal.LegalDocument | None = strawberry.field(
-        resolver=legal.legal_document, description="A document by id; null if not visible."
+    legal_document: legal_api.LegalDocument | None = strawberry.field(
+        resolver=legal_api.legal_document, description="A document by id; null if not visible."
+    )
+    banners: list[banner_api.Banner] = strawberry.field(
+        resolver=banner_api.banners, description="A unit's live banners (never an expired one)."
+    )
+    banner_placements: list[banner_api.BannerPlacement] = strawberry.field(
+        resolver=banner_api.banner_placements, description="The banner slots a unit's portal has."
     )
 
 
@@ -52,9 +59,16 @@ def _state(
 
 @strawberry.type
 class GovMutation:
-    save_legal_document: legal.LegalDocumentPayload = strawberry.mutation(
-        resolver=legal.save_legal_document,
+    save_legal_document: legal_api.LegalDocumentPayload = strawberry.mutation(
+        resolver=legal_api.save_legal_document,
         description="Create a draft document in `unit`, or edit document `id`.",
+    )
+    save_banner: banner_api.BannerPayload = strawberry.mutation(
+        resolver=banner_api.save_banner, description="Create a draft banner, or edit banner `id`."
+    )
+    define_banner_placement: banner_api.BannerPlacementPayload = strawberry.mutation(
+        resolver=banner_api.define_banner_placement,
+        description="Create or resize a banner slot of a unit's portal (manage_channels).",
     )
 
     @strawberry.mutation(description="Publish an item (the editorial board: approve permission).")
