@@ -13,13 +13,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.govcontent import banners as actions
-from core.govcontent import editing
 from core.govcontent.models import Banner as Row
 from core.govcontent.models import BannerPlacement as PlacementRow
 from core.govcontent.models import Publication
 from core.govcontent.visibility import visible_to
 from core.graphql.errors import names_something
-from core.graphql.gov.common import UNIT_HELP, Failures, Info, View, outcome, present, read_unit
+from core.graphql.gov.common import UNIT_HELP, Failures, Info, View, outcome, read_unit, save_with
 from core.graphql.gov.common import view as view_of
 from core.graphql.types.media import Image, image_of
 from core.media.models import MediaAsset
@@ -157,16 +156,14 @@ def save_banner(
     unit: Annotated[str | None, strawberry.argument(description="For a new banner.")] = None,
     id: Annotated[strawberry.ID | None, strawberry.argument(description="To edit one.")] = None,
 ) -> BannerPayload:
-    rc = info.context
-    assert rc.actor is not None
-    actor = rc.actor
-
-    def act() -> BannerResult:
-        row = editing.save(rc.ctx, actor, actions.KIND, present(input), uid=id, unit_code=unit)
-        with rc.read() as session:
-            return BannerResult(banner=shaped(session, [row], view_of(info))[0])
-
-    return outcome(act)
+    return save_with(
+        info,
+        actions.KIND,
+        input,
+        unit,
+        id,
+        lambda s, row, v: BannerResult(banner=shaped(s, [row], v)[0]),
+    )
 
 
 def define_banner_placement(

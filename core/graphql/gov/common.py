@@ -10,11 +10,13 @@ from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar
 
 import strawberry
+from sqlalchemy.orm import Session
 
 from core.auth.permissions import Actor
 from core.db import utcnow
 from core.errors import LoaError
-from core.govcontent.editing import unit_of
+from core.govcontent import editing
+from core.govcontent.editing import Kind, unit_of
 from core.govcontent.models import Publication
 from core.graphql.request import RequestContext
 from core.graphql.types.media import Urls
@@ -98,3 +100,24 @@ def present(value: Any) -> dict[str, Any]:
             continue
         out[name] = given
     return out
+
+
+def save_with(
+    info: Info,
+    kind: Kind,
+    input: Any,
+    unit: str | None,
+    uid: strawberry.ID | None,
+    wrap: Callable[[Session, Any, View], T],
+) -> T | Any:
+    """Save ``input`` as a new row of ``unit`` or an edit of ``uid``; ``wrap`` shapes the row."""
+    rc = info.context
+    assert rc.actor is not None
+    actor = rc.actor
+
+    def act() -> T:
+        row = editing.save(rc.ctx, actor, kind, present(input), uid=uid, unit_code=unit)
+        with rc.read() as session:
+            return wrap(session, row, view(info))
+
+    return outcome(act)

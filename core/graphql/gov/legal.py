@@ -13,14 +13,14 @@ import strawberry
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from core.govcontent import editing, legal
+from core.govcontent import legal
 from core.govcontent.legal import DOC_TYPES, LegalStatus
 from core.govcontent.legal_reads import DocumentQuery, documents, encode, superior_sections
 from core.govcontent.models import LegalDocument as Row
 from core.govcontent.models import LegalRelation, Publication
 from core.govcontent.visibility import visible_to
 from core.graphql.errors import names_something
-from core.graphql.gov.common import UNIT_HELP, Failures, Info, View, outcome, present, read_unit
+from core.graphql.gov.common import UNIT_HELP, Failures, Info, View, read_unit, save_with
 from core.graphql.gov.common import view as view_of
 from core.graphql.types.connection import PageInfo
 from core.graphql.types.media import Document, document_of
@@ -250,13 +250,11 @@ def save_legal_document(
     unit: Annotated[str | None, strawberry.argument(description="For a new document.")] = None,
     id: Annotated[strawberry.ID | None, strawberry.argument(description="To edit one.")] = None,
 ) -> LegalDocumentPayload:
-    rc = info.context
-    assert rc.actor is not None
-    actor = rc.actor
-
-    def act() -> LegalDocumentResult:
-        row = editing.save(rc.ctx, actor, legal.KIND, present(input), uid=id, unit_code=unit)
-        with rc.read() as session:
-            return LegalDocumentResult(document=shaped(session, [row], view_of(info))[0])
-
-    return outcome(act)
+    return save_with(
+        info,
+        legal.KIND,
+        input,
+        unit,
+        id,
+        lambda s, row, v: LegalDocumentResult(document=shaped(s, [row], v)[0]),
+    )
