@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from core.auth.permissions import Actor
+from core.auth.permissions import Actor, Permission, require
 from core.context import Context
 from core.govcontent import editing
 from core.govcontent.editing import Kind, unit_of
@@ -135,6 +135,7 @@ def seed_default_menu(ctx: Context, actor: Actor, unit_code: str) -> int:
     """Give a unit S3.5's menus, published; a unit that has any menu item is left alone."""
     with ctx.sessions() as session:
         unit = unit_of(session, unit_code)
+        require(actor, Permission.APPROVE, unit.path)  # it publishes: nothing half-made
         if session.scalar(select(exists().where(MenuItem.unit_id == unit.id))):
             return 0
     made = 0

@@ -23,7 +23,7 @@ from core.graphql.errors import names_something
 from core.graphql.gov.common import UNIT_HELP, Failures, Info, View, read_unit, save_with
 from core.graphql.gov.common import view as view_of
 from core.graphql.types.connection import PageInfo
-from core.graphql.types.media import Document, document_of
+from core.graphql.types.media import Document, document_of, page
 from core.graphql.types.unit import Unit
 from core.media.models import MediaAsset
 from core.units.models import Unit as UnitRow
@@ -57,10 +57,23 @@ class LegalDocument:
     status: LegalStatus = strawberry.field(description="Computed for today (Asia/Ho_Chi_Minh).")
     state: Publication
     file: Document | None = strawberry.field(description="The PDF, readable in the browser.")
-    replaces: list[LegalDocumentRef]
-    amends: list[LegalDocumentRef]
-    replaced_by: list[LegalDocumentRef]
-    amended_by: list[LegalDocumentRef]
+    related: strawberry.Private[dict[str, list[LegalDocumentRef]]]
+
+    @strawberry.field(description="Documents this one replaces.")
+    def replaces(self, first: int = 10) -> list[LegalDocumentRef]:
+        return self.related.get("replaces", [])[: page(first)]
+
+    @strawberry.field(description="Documents this one amends.")
+    def amends(self, first: int = 10) -> list[LegalDocumentRef]:
+        return self.related.get("amends", [])[: page(first)]
+
+    @strawberry.field(description="Published documents that replace this one.")
+    def replaced_by(self, first: int = 10) -> list[LegalDocumentRef]:
+        return self.related.get("replaced_by", [])[: page(first)]
+
+    @strawberry.field(description="Published documents that amend this one.")
+    def amended_by(self, first: int = 10) -> list[LegalDocumentRef]:
+        return self.related.get("amended_by", [])[: page(first)]
 
 
 def _refs(
@@ -128,10 +141,10 @@ def shaped(session: Session, rows: list[Row], view: View) -> list[LegalDocument]
             status=statuses[r.id],
             state=Publication(r.state),
             file=document_of(files[r.file_id], view.urls) if r.file_id in files else None,
-            replaces=refs[(r.id, "replaces")],
-            amends=refs[(r.id, "amends")],
-            replaced_by=refs[(r.id, "replaced_by")],
-            amended_by=refs[(r.id, "amended_by")],
+            related={
+                name: refs[(r.id, name)]
+                for name in ("replaces", "amends", "replaced_by", "amended_by")
+            },
         )
         for r in rows
     ]
