@@ -18,7 +18,15 @@ from core.govcontent.models import BannerPlacement as PlacementRow
 from core.govcontent.models import Publication
 from core.govcontent.visibility import visible_to
 from core.graphql.errors import names_something
-from core.graphql.gov.common import UNIT_HELP, Failures, Info, View, outcome, read_unit, save_with
+from core.graphql.gov.common import (
+    UNIT_HELP,
+    Failures,
+    Info,
+    View,
+    outcome,
+    read_unit,
+    save_resolver,
+)
 from core.graphql.gov.common import view as view_of
 from core.graphql.types.media import Image, image_of
 from core.media.models import MediaAsset
@@ -150,20 +158,13 @@ BannerPlacementPayload = Annotated[
 ]
 
 
-def save_banner(
-    info: Info,
-    input: BannerInput,
-    unit: Annotated[str | None, strawberry.argument(description="For a new banner.")] = None,
-    id: Annotated[strawberry.ID | None, strawberry.argument(description="To edit one.")] = None,
-) -> BannerPayload:
-    return save_with(
-        info,
-        actions.KIND,
-        input,
-        unit,
-        id,
-        lambda s, row, v: BannerResult(banner=shaped(s, [row], v)[0]),
-    )
+save_banner = save_resolver(
+    actions.KIND,
+    BannerInput,
+    BannerPayload,
+    lambda s, row, v: BannerResult(banner=shaped(s, [row], v)[0]),
+    "banner",
+)
 
 
 def define_banner_placement(

@@ -121,3 +121,22 @@ def save_with(
             return wrap(session, row, view(info))
 
     return outcome(act)
+
+
+def save_resolver(
+    kind: Kind, input_type: type, payload: Any, wrap: Callable[[Session, Any, View], Any], noun: str
+) -> Callable[..., Any]:
+    """The ``save<Type>(input, unit, id)`` resolver of a type: a new row of ``unit`` or an
+    edit of ``id``. Its annotations are set here, from the type's own input and payload."""
+
+    def resolve(info: Info, input: Any, unit: str | None = None, id: Any = None) -> Any:
+        return save_with(info, kind, input, unit, id, wrap)
+
+    resolve.__annotations__ = {
+        "info": Info,
+        "input": input_type,
+        "unit": Annotated[str | None, strawberry.argument(description=f"For a new {noun}.")],
+        "id": Annotated[strawberry.ID | None, strawberry.argument(description="To edit one.")],
+        "return": payload,
+    }
+    return resolve

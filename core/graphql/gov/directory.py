@@ -13,7 +13,7 @@ from core.govcontent import directory as actions
 from core.govcontent.models import DirectoryEntry as Row
 from core.govcontent.models import Publication
 from core.graphql.errors import names_something
-from core.graphql.gov.common import UNIT_HELP, Failures, Info, View, read_unit, save_with
+from core.graphql.gov.common import UNIT_HELP, Failures, Info, View, read_unit, save_resolver
 from core.graphql.gov.common import view as view_of
 from core.graphql.types.unit import Unit
 
@@ -117,17 +117,10 @@ DirectoryEntryPayload = Annotated[
 ]
 
 
-def save_directory_entry(
-    info: Info,
-    input: DirectoryEntryInput,
-    unit: Annotated[str | None, strawberry.argument(description="For a new entry.")] = None,
-    id: Annotated[strawberry.ID | None, strawberry.argument(description="To edit one.")] = None,
-) -> DirectoryEntryPayload:
-    return save_with(
-        info,
-        actions.KIND,
-        input,
-        unit,
-        id,
-        lambda s, row, v: DirectoryEntryResult(entry=shaped(s, [row], v)[0]),
-    )
+save_directory_entry = save_resolver(
+    actions.KIND,
+    DirectoryEntryInput,
+    DirectoryEntryPayload,
+    lambda s, row, v: DirectoryEntryResult(entry=shaped(s, [row], v)[0]),
+    "entry",
+)

@@ -20,7 +20,14 @@ from core.govcontent.models import LegalDocument as Row
 from core.govcontent.models import LegalRelation, Publication
 from core.govcontent.visibility import visible_to
 from core.graphql.errors import names_something
-from core.graphql.gov.common import UNIT_HELP, Failures, Info, View, read_unit, save_with
+from core.graphql.gov.common import (
+    UNIT_HELP,
+    Failures,
+    Info,
+    View,
+    read_unit,
+    save_resolver,
+)
 from core.graphql.gov.common import view as view_of
 from core.graphql.types.connection import PageInfo
 from core.graphql.types.media import Document, document_of, page
@@ -257,17 +264,10 @@ LegalDocumentPayload = Annotated[
 ]
 
 
-def save_legal_document(
-    info: Info,
-    input: LegalDocumentInput,
-    unit: Annotated[str | None, strawberry.argument(description="For a new document.")] = None,
-    id: Annotated[strawberry.ID | None, strawberry.argument(description="To edit one.")] = None,
-) -> LegalDocumentPayload:
-    return save_with(
-        info,
-        legal.KIND,
-        input,
-        unit,
-        id,
-        lambda s, row, v: LegalDocumentResult(document=shaped(s, [row], v)[0]),
-    )
+save_legal_document = save_resolver(
+    legal.KIND,
+    LegalDocumentInput,
+    LegalDocumentPayload,
+    lambda s, row, v: LegalDocumentResult(document=shaped(s, [row], v)[0]),
+    "document",
+)

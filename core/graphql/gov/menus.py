@@ -15,7 +15,15 @@ from core.govcontent.models import CampaignSection as SectionRow
 from core.govcontent.models import MenuItem as Row
 from core.govcontent.models import Publication
 from core.graphql.errors import names_something
-from core.graphql.gov.common import UNIT_HELP, Failures, Info, View, outcome, read_unit, save_with
+from core.graphql.gov.common import (
+    UNIT_HELP,
+    Failures,
+    Info,
+    View,
+    outcome,
+    read_unit,
+    save_resolver,
+)
 from core.graphql.gov.common import view as view_of
 from core.graphql.types.media import page
 
@@ -159,36 +167,22 @@ CampaignSectionPayload = Annotated[
 MenuSeededPayload = Annotated[MenuSeeded | Failures, strawberry.union("MenuSeededPayload")]
 
 
-def save_menu_item(
-    info: Info,
-    input: MenuItemInput,
-    unit: Annotated[str | None, strawberry.argument(description="For a new item.")] = None,
-    id: Annotated[strawberry.ID | None, strawberry.argument(description="To edit one.")] = None,
-) -> MenuItemPayload:
-    return save_with(
-        info,
-        actions.MENU_ITEM,
-        input,
-        unit,
-        id,
-        lambda s, row, v: MenuItemResult(item=_item(row, [])),
-    )
+save_menu_item = save_resolver(
+    actions.MENU_ITEM,
+    MenuItemInput,
+    MenuItemPayload,
+    lambda s, row, v: MenuItemResult(item=_item(row, [])),
+    "item",
+)
 
 
-def save_campaign_section(
-    info: Info,
-    input: CampaignSectionInput,
-    unit: Annotated[str | None, strawberry.argument(description="For a new section.")] = None,
-    id: Annotated[strawberry.ID | None, strawberry.argument(description="To edit one.")] = None,
-) -> CampaignSectionPayload:
-    return save_with(
-        info,
-        actions.CAMPAIGN_SECTION,
-        input,
-        unit,
-        id,
-        lambda s, row, v: CampaignSectionResult(section=sections(s, [row], v)[0]),
-    )
+save_campaign_section = save_resolver(
+    actions.CAMPAIGN_SECTION,
+    CampaignSectionInput,
+    CampaignSectionPayload,
+    lambda s, row, v: CampaignSectionResult(section=sections(s, [row], v)[0]),
+    "section",
+)
 
 
 def seed_default_menu(

@@ -23,7 +23,7 @@ from core.graphql.gov.common import (
     outcome,
     present,
     read_unit,
-    save_with,
+    save_resolver,
 )
 from core.graphql.gov.common import view as view_of
 from core.graphql.types.media import Image, image_of
@@ -179,17 +179,10 @@ OfficialChannelPayload = Annotated[
 ]
 
 
-def save_official_channel(
-    info: Info,
-    input: OfficialChannelInput,
-    unit: Annotated[str | None, strawberry.argument(description="For a new channel.")] = None,
-    id: Annotated[strawberry.ID | None, strawberry.argument(description="To edit one.")] = None,
-) -> OfficialChannelPayload:
-    return save_with(
-        info,
-        actions.CHANNEL,
-        input,
-        unit,
-        id,
-        lambda s, row, v: OfficialChannelResult(channel=channels([row])[0]),
-    )
+save_official_channel = save_resolver(
+    actions.CHANNEL,
+    OfficialChannelInput,
+    OfficialChannelPayload,
+    lambda s, row, v: OfficialChannelResult(channel=channels([row])[0]),
+    "channel",
+)

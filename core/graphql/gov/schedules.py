@@ -15,7 +15,14 @@ from core.govcontent.legal import VN
 from core.govcontent.models import Publication
 from core.govcontent.models import ScheduleSlot as Row
 from core.graphql.errors import names_something
-from core.graphql.gov.common import UNIT_HELP, Failures, Info, View, read_unit, save_with
+from core.graphql.gov.common import (
+    UNIT_HELP,
+    Failures,
+    Info,
+    View,
+    read_unit,
+    save_resolver,
+)
 from core.graphql.gov.common import view as view_of
 from core.graphql.types.media import page
 from core.graphql.types.unit import Unit
@@ -138,17 +145,10 @@ ScheduleSlotPayload = Annotated[
 ]
 
 
-def save_schedule_slot(
-    info: Info,
-    input: ScheduleSlotInput,
-    unit: Annotated[str | None, strawberry.argument(description="For a new slot.")] = None,
-    id: Annotated[strawberry.ID | None, strawberry.argument(description="To edit one.")] = None,
-) -> ScheduleSlotPayload:
-    return save_with(
-        info,
-        actions.KIND,
-        input,
-        unit,
-        id,
-        lambda s, row, v: ScheduleSlotResult(slot=shaped(s, [row], v)[0]),
-    )
+save_schedule_slot = save_resolver(
+    actions.KIND,
+    ScheduleSlotInput,
+    ScheduleSlotPayload,
+    lambda s, row, v: ScheduleSlotResult(slot=shaped(s, [row], v)[0]),
+    "slot",
+)
