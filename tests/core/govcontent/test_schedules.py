@@ -45,7 +45,8 @@ def test_a_week_runs_monday_to_sunday_in_vietnam_time(ctx, gql):
         "2026-W50",
     )
     assert week["timeZone"] == "Asia/Ho_Chi_Minh"
-    assert [d["weekday"] for d in week["days"]][0] == "Thứ Hai"
+    assert [d["date"] for d in week["days"]][::6] == ["2026-11-30", "2026-12-06"]
+    assert [d["weekday"] for d in week["days"]][::6] == ["Thứ Hai", "Chủ Nhật"]
     by_day = {d["date"]: d["slots"] for d in week["days"] if d["slots"]}
     assert sorted(by_day) == ["2026-11-30", "2026-12-04"]  # the draft and next week: not here
     assert by_day["2026-11-30"][0]["startsAt"] == "2026-11-30T06:30:00+07:00"
