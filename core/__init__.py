@@ -26,6 +26,7 @@ from core.channels import (
     TransientError,
 )
 from core.content.validation import sanitise_html
+from core.edge.etag import conditional
 from core.hookspecs import hookimpl
 from core.outbound import outbound_client
 from core.settings import Secret, Settings
@@ -52,6 +53,7 @@ __all__ = [
     "Settings",
     "Target",
     "TransientError",
+    "conditional",
     "hookimpl",
     "outbound_client",
     "sanitise_html",
