@@ -82,6 +82,10 @@ def test_an_editor_saves_a_draft_the_public_sees_only_once_published(
     assert doc["state"] == "DRAFT" and doc["status"] == "IN_FORCE"
     assert "sig=" in doc["file"]["url"]  # a draft's PDF: signed URL only
     assert gql(LIST, unit="14932")["data"]["legalDocuments"]["edges"] == []
+    drafts = gql(LIST, editor_token, unit="14932")["data"]["legalDocuments"]["edges"]
+    assert [e["node"]["id"] for e in drafts] == [doc["id"]]  # its editors see the draft
+    elsewhere = gql(LIST, editor_token, unit="00004")["data"]["legalDocuments"]["edges"]
+    assert elsewhere == []
     refused = gql(PUBLISH, editor_token, id=doc["id"])["data"]["publishGovContent"]
     assert refused["__typename"] == "ForbiddenError"  # publishing is the board's (S4.1)
     done = gql(PUBLISH, admin_token, id=doc["id"])["data"]["publishGovContent"]
