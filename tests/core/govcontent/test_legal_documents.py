@@ -166,6 +166,19 @@ def test_a_commune_lists_province_documents_and_links_to_the_province_section(ct
     assert levels == {"12/2026/QĐ-UBND": "commune", "30/2026/NQ-HĐND": "province"}
 
 
+def test_one_document_by_id_is_public_once_published(ctx, gql, editor_token):
+    one = "query($id: ID!) { legalDocument(id: $id) { number state } }"
+    draft = _save(ctx, publish=False)
+    assert gql(one, id=draft.uid)["data"]["legalDocument"] is None
+    assert gql(one, editor_token, id=draft.uid)["data"]["legalDocument"]["state"] == "DRAFT"
+    editing.publish(ctx, SYSTEM, legal.KIND, draft.uid)
+    assert gql(one, id=draft.uid)["data"]["legalDocument"] == {
+        "number": "12/2026/QĐ-UBND",
+        "state": "PUBLISHED",
+    }
+    assert gql(one, id="no-such-id")["data"]["legalDocument"] is None
+
+
 def test_pages_follow_cursors(ctx, gql):
     for n in range(5):
         _save(ctx, number=f"{n}/2026/CV-UBND", issued_on=f"2026-02-0{n + 1}", effective_on=None)
