@@ -52,6 +52,7 @@ from core.contract.webhooks import (
     WebhookRefused,
     Webhooks,
 )
+from core.edge.etag import conditional
 from core.hookspecs import hookimpl
 from core.outbound import outbound_client
 from core.settings import Secret, Settings
@@ -109,6 +110,7 @@ __all__ = [
     "WebhookEvent",
     "WebhookRefused",
     "Webhooks",
+    "conditional",
     "hookimpl",
     "outbound_client",
     "sanitise_html",

@@ -68,6 +68,7 @@ def create_app(
     """Build the web app. With no Redis configured, an in-process worker serves the queue."""
     from admin.app import admin_app
     from core.connections.routes import connect_routes
+    from core.govcontent.feeds import gov_feed_routes
     from core.graphql import ide, management_app, public_app
     from core.interactions.routes import feedback_routes
     from core.media.routes import edge_limits, media_routes
@@ -94,6 +95,7 @@ def create_app(
         *media_routes(),  # POST /api/media[/uploads…] (uploads), GET /media/{key} (files)
         *connect_routes(),  # /channels/connect/… (OAuth consent for a target's credentials)
         *webhook_routes(),  # /hooks/{plugin}/{target id} (platforms' webhooks)
+        *gov_feed_routes(),  # GET /feeds/{unit}/schedule.ics, /feeds/{unit}/legal-documents.rss
     ]
     plugin_context = context.plugin_context()
     for batch in context.pm.hook.loa_routes(settings=settings, context=plugin_context):

@@ -2,7 +2,8 @@
 
 Each commune's library gets photos, a video and a PDF made at seed time
 (:mod:`core.demo_media`); every article has a library cover, some a gallery, the video or
-the PDF, and each commune an album.
+the PDF, and each commune an album. The first commune also gets its government content
+(:mod:`core.demo_gov`): a legal document, banners, schedules, directory, profile, menus.
 
 Seeding is idempotent: running the demo twice keeps one copy of everything.
 """
@@ -22,6 +23,7 @@ from core.content import actions
 from core.content.models import Agency, Article, Category
 from core.context import Context
 from core.db import utcnow
+from core.demo_gov import seed_commune
 from core.demo_media import dress, seed_library
 from core.outbound import LOOPBACK
 from core.outbound.addresses import literal_host
@@ -125,6 +127,7 @@ def seed(ctx: Context, *, photo_size: tuple[int, int] = (1600, 900)) -> dict[str
             dress(ctx, libraries[code], article.id, i // len(COMMUNES))
             actions.approve(ctx, SYSTEM, article.id)
             created += 1
+    seed_commune(ctx, COMMUNES[0], PROVINCE)  # issue 18's demo commune: government content
     for note in notes:
         log.warning("demo: %s", note)
     return {"articles": created, "notes": len(notes)}

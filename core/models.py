@@ -9,6 +9,7 @@ def load_all() -> None:
     import core.content.models
     import core.delivery.assisted.models
     import core.delivery.models
+    import core.govcontent.models
     import core.interactions.models
     import core.media.models
     import core.screening.models

@@ -15,6 +15,7 @@ from core import retention
 from core.content import actions as content
 from core.context import Context
 from core.delivery import upcalls
+from core.govcontent import kinds as govcontent
 from core.interactions import reading, replies
 from core.workflow import actions as workflow
 
@@ -27,6 +28,9 @@ class CoreUpcalls:
 
     def expire_due(self, ctx: Context, now: dt.datetime) -> int:
         return len(content.expire_due(ctx, now))
+
+    def take_down_ended(self, ctx: Context, now: dt.datetime) -> int:
+        return len(govcontent.expire_due(ctx, now))
 
     def publish_due(self, ctx: Context, article_id: int) -> bool:
         return workflow.publish_due(ctx, article_id)

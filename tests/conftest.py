@@ -80,6 +80,7 @@ import core.auth.models  # noqa: E402
 import core.content.models  # noqa: E402
 import core.delivery.assisted.models  # noqa: E402
 import core.delivery.models  # noqa: E402
+import core.govcontent.models  # noqa: E402
 import core.interactions.models  # noqa: E402
 import core.media.models  # noqa: E402
 import core.screening.models  # noqa: E402

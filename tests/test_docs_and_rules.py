@@ -59,9 +59,9 @@ def test_only_settings_reads_the_environment() -> None:
     assert offenders == []
 
 
-def test_the_security_map_names_only_tests_that_exist() -> None:
-    """docs/security.md proves each control by a test: every one it names must exist."""
-    text = (ROOT / "docs" / "security.md").read_text(encoding="utf-8")
+def _named_tests_missing(doc: str) -> list[str]:
+    """Tests a docs page names (`tests/x.py::name`) that do not exist."""
+    text = (ROOT / "docs" / doc).read_text(encoding="utf-8")
     missing = []
     # `tests/x.py::name` opens a run; `::other` later in the same cell is in the same file.
     for cell in re.findall(r"`tests/[^|]*", text):
@@ -73,4 +73,19 @@ def test_the_security_map_names_only_tests_that_exist() -> None:
             source = (ROOT / path).read_text(encoding="utf-8") if (ROOT / path).exists() else ""
             if not source or (ref[1] and f"def {ref[1]}(" not in source):
                 missing.append(f"{path}::{ref[1]}")
-    assert missing == []
+    return missing
+
+
+def test_the_security_map_names_only_tests_that_exist() -> None:
+    """docs/security.md proves each control by a test: every one it names must exist."""
+    assert _named_tests_missing("security.md") == []
+
+
+def test_the_compliance_map_names_only_tests_that_exist() -> None:
+    """docs/compliance.md proves each checklist row by a test: every one it names must exist,
+    and every covered row names at least one."""
+    assert _named_tests_missing("compliance.md") == []
+    text = (ROOT / "docs" / "compliance.md").read_text(encoding="utf-8")
+    covered = text.split("## Rows covered by content types", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in covered.splitlines() if re.match(r"^\| (C\d|S\d)", line)]
+    assert rows and all("`tests/" in row for row in rows)

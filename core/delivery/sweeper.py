@@ -85,6 +85,7 @@ def sweep(ctx: Context, now: dt.datetime | None = None, batch: int = 5000) -> di
     _say_overdue(ctx, now, {d_id: due_at for d_id, _, due_at in due}, held)
     above = upcalls.current()
     expired = above.expire_due(ctx, now)
+    taken_down = above.take_down_ended(ctx, now)  # banners, campaign sections at their end (S3.1)
     above.daily(ctx, now)  # once per day across all sweepers: inactive accounts, audit retention
     published = above.publish_due_all(ctx, now)
     warned = above.warn_expiring(ctx, now)
@@ -99,6 +100,8 @@ def sweep(ctx: Context, now: dt.datetime | None = None, batch: int = 5000) -> di
         "published": published,
         "expiry_warnings": warned,
     }
+    if taken_down:
+        report["gov_expired"] = taken_down
     if reads:
         report["comment_reads"] = reads
     if escalated:

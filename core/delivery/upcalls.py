@@ -26,6 +26,10 @@ class Upcalls(Protocol):
     def expire_due(self, ctx: Context, now: dt.datetime) -> int:
         """Take down every public item whose window has closed; how many."""
 
+    def take_down_ended(self, ctx: Context, now: dt.datetime) -> int:
+        """Take down what ends by its own window without deliveries (banners, campaign
+        sections: S3.1); how many."""
+
     def publish_due(self, ctx: Context, article_id: int) -> bool:
         """Publish one scheduled item whose time has come; whether it was."""
 

@@ -5,7 +5,7 @@ the same few queries (a unit's front page). An entry is the exact response
 body for the exact request (method, query string, body), keyed by a SHA-256
 digest of those (so a key costs 32 bytes however long the request); it is served until
 either the content generation moves on (a committed ``article.*`` or
-``target.*`` event in this process, or in another process: the context bumps
+``target.*`` or ``gov.*`` event in this process, or in another process: the context bumps
 a counter in Redis that the cache polls every ``shared_poll`` seconds) or
 ``ttl`` seconds pass. The TTL bounds what events cannot tell us: a viewing
 window opening or closing with the clock.
@@ -92,7 +92,7 @@ class ResponseCache:
 class Invalidator:
     """A plugin-manager observer: any committed content or target change drops the cache."""
 
-    PREFIXES = ("article.", "target.", "category.", "unit.")
+    PREFIXES = ("article.", "target.", "category.", "unit.", "gov.")
 
     def __init__(self, cache: ResponseCache) -> None:
         self.cache = cache

@@ -10,6 +10,7 @@ import strawberry
 from strawberry.schema.config import StrawberryConfig
 
 from core.graphql.errors import LoaSchema
+from core.graphql.gov.schema import GovMutation, GovQuery
 from core.graphql.limits import extensions
 from core.graphql.mutations.accounts import AccountMutation
 from core.graphql.mutations.articles import (
@@ -53,6 +54,7 @@ class Query(
     MediaItemsQuery,
     PreviewQuery,
     AssistQuery,
+    GovQuery,
 ):
     article: ManagedArticle | None = strawberry.field(
         resolver=managed_articles.article, description="An article in any status, by id."
@@ -75,6 +77,7 @@ class Mutation(
     ModerationMutation,
     MediaMutation,
     AssistMutation,
+    GovMutation,
 ):
     create_article: ArticlePayload = strawberry.mutation(resolver=create_article)
     update_article: ArticlePayload = strawberry.mutation(resolver=update_article)

@@ -6,6 +6,7 @@ import strawberry
 from strawberry.schema.config import StrawberryConfig
 
 from core.graphql.errors import LoaSchema
+from core.graphql.gov.schema import GovQuery
 from core.graphql.limits import extensions
 from core.graphql.queries.article import article
 from core.graphql.queries.articles import articles
@@ -21,7 +22,7 @@ from core.settings import Settings
 
 
 @strawberry.type(description="Published, in-window content of Loa.")
-class Query(MediaLibraryQuery):
+class Query(MediaLibraryQuery, GovQuery):
     articles: ArticleConnection = strawberry.field(
         resolver=articles, description="Published articles, newest first."
     )

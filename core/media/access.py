@@ -1,5 +1,6 @@
-"""Who may fetch a stored file: anyone, once a published item or an album shows it; otherwise
-only the holder of a signed URL.
+"""Who may fetch a stored file: anyone, once a published item, an album or published government
+content (a legal document's PDF, a live banner, a profile's chart) shows it; otherwise only the
+holder of a signed URL.
 
 Keys are content-addressed, so several assets can share one file: it is public as soon as
 any of them is (the bytes are the same). A key no rendition names is unknown.
@@ -42,7 +43,9 @@ def public_assets(session: Session, asset_ids: list[int], now: dt.datetime) -> s
     listed = session.scalars(
         select(MediaAlbumItem.asset_id).where(MediaAlbumItem.asset_id.in_(asset_ids))
     )
-    return set(used) | set(listed)
+    from core.govcontent.media import public_gov_assets  # legal documents, banners, profiles
+
+    return set(used) | set(listed) | public_gov_assets(session, asset_ids, now)
 
 
 def is_public(session: Session, asset_id: int, now: dt.datetime) -> bool:

@@ -9,7 +9,6 @@ it runs in the thread pool rather than blocking the event loop.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Awaitable, Callable, Sequence
 
@@ -18,14 +17,13 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from core import Item, PluginContext, PublishedContent
+from core import Item, PluginContext, PublishedContent, conditional
 from plugins.portal import feed_formats as fmt
 
 FEED_LIMIT = 50
 #: The sitemap protocol allows 50,000 URLs per file; we list the newest ones.
 SITEMAP_LIMIT = 10_000
 _UNIT_CODE = re.compile(r"^[A-Za-z0-9_.-]{1,32}$")
-_CACHE = "public, max-age=300"
 
 Builder = Callable[[fmt.FeedInfo, Sequence[Item]], bytes]
 
@@ -34,15 +32,6 @@ _FORMATS: dict[str, tuple[Builder, str]] = {
     "atom.xml": (fmt.atom, "application/atom+xml; charset=utf-8"),
     "feed.json": (fmt.json_feed, "application/feed+json; charset=utf-8"),
 }
-
-
-def _respond(request: Request, body: bytes, media_type: str) -> Response:
-    """With a strong ETag, so importers polling every few minutes mostly get a 304."""
-    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-    headers = {"etag": etag, "cache-control": _CACHE}
-    if etag in request.headers.get("if-none-match", ""):
-        return Response(status_code=304, headers=headers)
-    return Response(body, media_type=media_type, headers=headers)
 
 
 def _unit_name(content: PublishedContent, unit_code: str, items: Sequence[Item]) -> str:
@@ -77,7 +66,7 @@ def _unit_feed(context: PluginContext, kind: str) -> Callable[[Request], Awaitab
             unit_name=await run_in_threadpool(_unit_name, content, unit_code, items),
             self_url=f"{base}/feeds/{unit_code}/{kind}",
         )
-        return _respond(request, build(info, items), media_type)
+        return conditional(request, build(info, items), media_type)
 
     return handler
 
@@ -87,7 +76,7 @@ def _sitemap(context: PluginContext) -> Callable[[Request], Awaitable[Response]]
         content = context.content
         items = await run_in_threadpool(content.published_items, None, True, SITEMAP_LIMIT)
         body = fmt.sitemap(context.settings.base_url.rstrip("/"), items)
-        return _respond(request, body, "application/xml; charset=utf-8")
+        return conditional(request, body, "application/xml; charset=utf-8")
 
     return sitemap
 

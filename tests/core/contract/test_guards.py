@@ -76,6 +76,7 @@ PUBLIC_API = sorted(
         "MediaUnfit",
         "Preview",
         "Rendition",
+        "conditional",
     ]
 )
 

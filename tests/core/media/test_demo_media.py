@@ -54,7 +54,8 @@ def test_the_demo_has_library_covers_and_an_album_in_the_public_graphql(ctx, see
             session.execute(select(MediaAsset.kind, func.count()).group_by(MediaAsset.kind)).all()
         )
         covers = session.scalar(select(func.count()).where(MediaUse.role == "cover"))
-    assert kinds == {MediaKind.IMAGE: 12, MediaKind.VIDEO: 3, MediaKind.DOCUMENT: 3}
+    # 4 photos per commune, and the demo commune's two banners (core.demo_gov)
+    assert kinds == {MediaKind.IMAGE: 14, MediaKind.VIDEO: 3, MediaKind.DOCUMENT: 3}
     assert covers == 30
     nodes = [e["node"] for e in _gql(seeded, ARTICLES)["articles"]["edges"]]
     assert len(nodes) == 10
