@@ -21,6 +21,7 @@ from sqlalchemy import exists, select
 
 from core.auth.permissions import SYSTEM
 from core.context import Context
+from core.contract.declarations import policy_of
 from core.db import utcnow
 from core.demo_media import PDF_TITLE, photo
 from core.govcontent import banners, directory, editing, legal, menus, profile, schedules
@@ -45,12 +46,16 @@ PEOPLE = [
     ("content_responsible", "UBND xã", "Lê Văn Bình", "Trưởng Ban Biên tập", "0237 3876 103",
      "lvbinh"),
 ]  # fmt: skip
-CHANNELS = [
-    ("portal", "Cổng thông tin điện tử xã", "https://{slug}.thanhhoa.gov.vn/"),
-    ("vneid", "VNeID – Tin tức", "https://vneid.gov.vn/"),
-    ("facebook", "Trang tin UBND xã", "https://www.facebook.com/{slug}.thanhhoa"),
-    ("zalo", "Zalo OA UBND xã", "https://zalo.me/{slug}thanhhoa"),
-]
+
+
+def _official_channels(ctx: Context) -> list[tuple[str, str, str]]:
+    """The commune's website, then one account on each platform an installed plugin declares."""
+    with ctx.sessions() as session:
+        declared = sorted(policy_of(session).channels.values(), key=lambda d: d.name)
+    return [("website", "Trang thông tin điện tử xã", "https://{slug}.thanhhoa.gov.vn/")] + [
+        (d.name, f"{d.title} – UBND xã", f"https://{{slug}}.thanhhoa.gov.vn/kenh/{d.name}")
+        for d in declared
+    ]
 
 
 def _published(ctx: Context, kind: Kind, data: dict[str, Any], unit_code: str) -> Any:
@@ -202,7 +207,7 @@ def seed_commune(ctx: Context, unit_code: str, province_code: str) -> bool:
         },
         unit_code,
     )
-    for n, (platform, name, url) in enumerate(CHANNELS):
+    for n, (platform, name, url) in enumerate(_official_channels(ctx)):
         data = {"platform": platform, "name": name, "url": url.format(slug=slug)}
         data |= {"position": n}
         _published(ctx, profile.CHANNEL, data, unit_code)
@@ -212,7 +217,7 @@ def seed_commune(ctx: Context, unit_code: str, province_code: str) -> bool:
         menus.CAMPAIGN_SECTION,
         {
             "title": "Đề án 06",
-            "description": "Chuyên mục tuyên truyền Đề án 06 và ứng dụng VNeID.",
+            "description": "Chuyên mục tuyên truyền Đề án 06 và ứng dụng định danh điện tử.",
             "category": "de-an-06",
             "visible_from": now - dt.timedelta(days=1),
             "visible_until": now + dt.timedelta(days=90),

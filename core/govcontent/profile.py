@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from core.auth.permissions import Actor
 from core.context import Context
+from core.contract.declarations import policy_of
 from core.govcontent import editing
 from core.govcontent.editing import Kind, unit_of
 from core.govcontent.fields import Form
@@ -26,17 +27,23 @@ from core.govcontent.visibility import visible_to
 from core.media.models import MediaKind
 from core.units.models import Unit
 
-PLATFORMS = {
-    "portal": "Cổng/Trang thông tin điện tử",
-    "vneid": "VNeID",
-    "facebook": "Facebook",
-    "zalo": "Zalo",
-    "youtube": "YouTube",
+#: Where else a unit may be reached that is no Loa channel. The platforms Loa publishes to
+#: are added from the installed plugins' declarations (:func:`platforms`): core names none.
+OTHER_PLATFORMS = {
+    "website": "Trang thông tin điện tử (website)",
     "tiktok": "TikTok",
-    "email": "Thư điện tử",
-    "hotline": "Đường dây nóng",
-    "other": "Khác",
+    "email": "Thư điện tử (e-mail)",
+    "hotline": "Đường dây nóng (hotline)",
+    "other": "Khác (other)",
 }
+
+
+def platforms(session: Session) -> dict[str, str]:
+    """Every platform an official channel may be on: each declared channel, then the others."""
+    declared = policy_of(session).channels.values()
+    return {**{d.name: d.title for d in declared}, **OTHER_PLATFORMS}
+
+
 CODE = "{code}"
 
 
@@ -104,7 +111,7 @@ def procedures_url(session: Session, unit: Unit, own: UnitProfile | None) -> str
 
 
 def read_channel(session: Session, form: Form, unit: Unit, row: Any) -> None:
-    form.choice("platform", PLATFORMS)
+    form.choice("platform", platforms(session))
     form.text("name", required=True)
     form.url("url", required=True)
     form.integer("position", 0, 1000)

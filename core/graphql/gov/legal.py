@@ -33,6 +33,7 @@ from core.graphql.types.connection import PageInfo
 from core.graphql.types.media import Document, document_of, page
 from core.graphql.types.unit import Unit
 from core.media.models import MediaAsset
+from core.units.lookups import units_by_id
 from core.units.models import Unit as UnitRow
 
 strawberry.enum(LegalStatus, name="LegalStatus", description="In force, expired, replaced…")
@@ -126,10 +127,7 @@ def shaped(session: Session, rows: list[Row], view: View) -> list[LegalDocument]
             select(MediaAsset).where(MediaAsset.id.in_([r.file_id for r in rows if r.file_id]))
         )
     }
-    units = {
-        u.id: u
-        for u in session.scalars(select(UnitRow).where(UnitRow.id.in_({r.unit_id for r in rows})))
-    }
+    units = units_by_id(session, {r.unit_id for r in rows})
     return [
         LegalDocument(
             id=strawberry.ID(r.uid),

@@ -31,7 +31,10 @@ from core.graphql.types.unit import Unit
 from core.media.models import MediaAsset
 from core.units.models import Unit as UnitRow
 
-PLATFORM_HELP = "One of: " + ", ".join(actions.PLATFORMS)
+PLATFORM_HELP = (
+    "The channel plugin's name for a platform Loa publishes to (as in `channelTargets`), or one "
+    "of: " + ", ".join(actions.OTHER_PLATFORMS)
+)
 
 
 @strawberry.type(description="An official channel of the unit (Decree 224 Art. 10(3); S4.5).")
@@ -46,12 +49,13 @@ class OfficialChannel:
     state: Publication
 
 
-def channels(rows: list[ChannelRow]) -> list[OfficialChannel]:
+def channels(session: Session, rows: list[ChannelRow]) -> list[OfficialChannel]:
+    names = actions.platforms(session)
     return [
         OfficialChannel(
             id=strawberry.ID(r.uid),
             platform=r.platform,
-            platform_name=actions.PLATFORMS[r.platform],
+            platform_name=names.get(r.platform, r.platform),
             name=r.name,
             url=r.url,
             position=r.position,
@@ -93,7 +97,9 @@ def shaped(session: Session, row: Row, view: View) -> UnitProfile:
         portal_url=row.portal_url,
         legal_documents_url=row.legal_documents_url,
         procedures_url=actions.procedures_url(session, unit, row),
-        official_channels=channels(actions.channels_of(session, unit, view.actor, view.now)),
+        official_channels=channels(
+            session, actions.channels_of(session, unit, view.actor, view.now)
+        ),
         state=Publication(row.state),
     )
 
@@ -116,7 +122,7 @@ def official_channels(
     with names_something("unit"):
         found = read_unit(info, unit)
     with info.context.read() as session:
-        return channels(actions.channels_of(session, found, v.actor, v.now))
+        return channels(session, actions.channels_of(session, found, v.actor, v.now))
 
 
 @strawberry.input(description="The profile's fields; only those given change.")
@@ -183,6 +189,6 @@ save_official_channel = save_resolver(
     actions.CHANNEL,
     OfficialChannelInput,
     OfficialChannelPayload,
-    lambda s, row, v: OfficialChannelResult(channel=channels([row])[0]),
+    lambda s, row, v: OfficialChannelResult(channel=channels(s, [row])[0]),
     "channel",
 )

@@ -106,7 +106,21 @@ HOOK_TESTS = {
 }
 
 #: Events whose name core builds at run time → every name it can build.
+#: The government content types (``core.govcontent``), by ``Kind.name``.
+GOV_KINDS = (
+    "legal_document",
+    "banner",
+    "schedule_slot",
+    "directory_entry",
+    "unit_profile",
+    "official_channel",
+    "menu_item",
+    "campaign_section",
+)
 DYNAMIC_EVENTS = {
+    'f"gov.{kind.name}.saved"': {f"gov.{k}.saved" for k in GOV_KINDS},
+    'f"gov.{kind.name}.published"': {f"gov.{k}.published" for k in GOV_KINDS},
+    'f"gov.{kind.name}.withdrawn"': {f"gov.{k}.withdrawn" for k in GOV_KINDS},
     'f"article.{status.value}"': {"article.retracted", "article.expired"},
     'f"reply.{state.value}"': {"reply.sent", "reply.failed", "reply.retrying", "reply.unknown"},
 }

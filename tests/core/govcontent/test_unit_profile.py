@@ -62,7 +62,11 @@ def test_a_profile_with_its_chart_procedures_and_channels(ctx, gql, editor_token
     assert profile["proceduresUrl"] == "https://dichvucong.thanhhoa.gov.vn/thu-tuc?donvi=14932"
     assert profile["orgChart"]["alt"] == "Sơ đồ tổ chức UBND xã"
     assert "sig=" not in profile["orgChart"]["url"]  # public once the profile is
-    assert [c["platformName"] for c in profile["officialChannels"]] == ["Zalo", "Facebook"]
+    # A platform Loa publishes to is named as its plugin declares it.
+    assert [c["platformName"] for c in profile["officialChannels"]] == [
+        "Zalo Official Account",
+        "Facebook Page",
+    ]
     listed = gql('{ officialChannels(unit: "14932") { url } }')["data"]["officialChannels"]
     assert [c["url"] for c in listed] == ["https://zalo.me/camthuy", "https://facebook.com/camthuy"]
 
