@@ -11,11 +11,13 @@ from core.graphql.queries.article import article
 from core.graphql.queries.articles import articles
 from core.graphql.queries.categories import categories
 from core.graphql.queries.media_library import MediaLibraryQuery
+from core.graphql.queries.node import node
 from core.graphql.queries.units import units
 from core.graphql.storable_text import RefuseUnstorableText
 from core.graphql.types.article import Article
 from core.graphql.types.category import Category
 from core.graphql.types.connection import ArticleConnection
+from core.graphql.types.node import Node
 from core.graphql.types.unit import Unit
 from core.settings import Settings
 
@@ -23,18 +25,32 @@ from core.settings import Settings
 @strawberry.type(description="Published, in-window content of Loa.")
 class Query(MediaLibraryQuery):
     articles: ArticleConnection = strawberry.field(
-        resolver=articles, description="Published articles, newest first."
+        resolver=articles,
+        description="Published, in-window articles, newest first, a page at a time (Relay "
+        "connection). Danh sách tin bài.",
     )
     article: Article | None = strawberry.field(
-        resolver=article, description="A published article by slug; null if not public."
+        resolver=article,
+        description="A published article by slug; null if not public. Một tin bài.",
     )
-    units: list[Unit] = strawberry.field(resolver=units)
-    categories: list[Category] = strawberry.field(resolver=categories)
+    units: list[Unit] = strawberry.field(
+        resolver=units,
+        description="Units of the 2025 scheme: the provinces, or the children of `parent`. "
+        "Browse here to find a commune's code. Danh sách đơn vị.",
+    )
+    categories: list[Category] = strawberry.field(
+        resolver=categories, description="Every category, by name. Chuyên mục."
+    )
+    node: Node | None = strawberry.field(
+        resolver=node,
+        description="Any object by its global id (Relay); null if it names nothing public.",
+    )
 
 
 def public_schema(settings: Settings) -> LoaSchema:
     return LoaSchema(
         query=Query,
+        types=[Article, Unit, Category],
         extensions=[
             *extensions(settings, introspection=not settings.is_prod, cost=True),
             RefuseUnstorableText,

@@ -4,16 +4,28 @@ from __future__ import annotations
 
 import strawberry
 
+from core.graphql.types.node import Node, global_id
 from core.units.models import Unit as UnitModel
 
 
-@strawberry.type(description="An administrative unit (2025 scheme: province or commune).")
-class Unit:
-    code: str
-    name: str
-    short_name: str
-    level: str
+@strawberry.type(
+    description="An administrative unit (2025 scheme: province or commune). Đơn vị hành chính."
+)
+class Unit(Node):
+    code: str = strawberry.field(
+        description="The official code (General Statistics Office): two digits for a province, "
+        "five for a commune. Pass it as `unit` to filter. Mã đơn vị."
+    )
+    name: str = strawberry.field(description="Full name, e.g. `Xã Cẩm Thủy`. Tên đầy đủ.")
+    short_name: str = strawberry.field(description="Name without its kind: `Cẩm Thủy`. Tên gọn.")
+    level: str = strawberry.field(description="`national`, `province` or `commune`. Cấp.")
 
     @classmethod
     def of(cls, unit: UnitModel) -> Unit:
-        return cls(code=unit.code, name=unit.name, short_name=unit.short_name, level=unit.level)
+        return cls(
+            id=global_id("Unit", unit.code),
+            code=unit.code,
+            name=unit.name,
+            short_name=unit.short_name,
+            level=unit.level,
+        )
