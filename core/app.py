@@ -20,6 +20,7 @@ from starlette.routing import BaseRoute, Mount, Route
 
 from core.context import Context, build_context
 from core.edge.body import BodyLimit
+from core.edge.cors import PublicCors
 from core.edge.nostore import NoStore
 from core.migrate import SchemaNotMigrated, check_at_head
 from core.security_headers import SecurityHeaders
@@ -114,6 +115,8 @@ def create_app(
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.loa = context
     app.add_middleware(SecurityHeaders, hsts=settings.is_prod)
+    # Public reads only (never /api/ nor /admin): preflights answered before routing.
+    app.add_middleware(PublicCors, origins=settings.cors_origins)
     # The edge, outermost last: Host checked first, then private answers, then every body bounded.
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes, limits=edge_limits(settings))
     app.add_middleware(NoStore)

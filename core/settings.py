@@ -91,6 +91,8 @@ class Settings:
     graphql_rate_limit: int = 600
     #: Empty: the host of ``base_url``, plus localhost outside production (:attr:`allowed_hosts`).
     trusted_hosts: tuple[str, ...] = ()
+    #: Origins whose pages may read the public endpoints (core.edge.cors); ``*``: any.
+    cors_origins: tuple[str, ...] = ()
     # Media (core.media): the largest upload of each kind, and how long unused uploads stay.
     media_max_image_bytes: int = 25_000_000
     media_max_video_bytes: int = 1_000_000_000
@@ -347,6 +349,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         trusted_hosts=tuple(
             h.strip() for h in env_map.get("LOA_TRUSTED_HOSTS", "").split(",") if h.strip()
         ),
+        cors_origins=_origins(env_map.get("LOA_CORS_ORIGINS", "")),
         media_max_image_bytes=int(env_map.get("LOA_MEDIA_MAX_IMAGE_BYTES", "25000000")),
         media_max_video_bytes=int(env_map.get("LOA_MEDIA_MAX_VIDEO_BYTES", "1000000000")),
         media_max_document_bytes=int(env_map.get("LOA_MEDIA_MAX_DOCUMENT_BYTES", "50000000")),
@@ -355,6 +358,28 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         media_max_pixels=int(env_map.get("LOA_MEDIA_MAX_PIXELS", "50000000")),
         media_max_video_seconds=int(env_map.get("LOA_MEDIA_MAX_VIDEO_SECONDS", "1800")),
     )
+
+
+def _origins(text: str) -> tuple[str, ...]:
+    """``LOA_CORS_ORIGINS``: ``*`` or origins (``https://xa-abc.gov.vn``), comma-separated."""
+    origins = []
+    for raw in (o.strip() for o in text.split(",")):
+        if not raw:
+            continue
+        parts = urlsplit(raw)
+        if raw != "*" and (
+            parts.scheme not in ("http", "https")
+            or not parts.hostname
+            or parts.path not in ("", "/")
+            or parts.query
+            or parts.fragment
+            or parts.username is not None
+        ):
+            raise SettingsError(
+                f"LOA_CORS_ORIGINS: {raw!r} is not an origin (scheme://host[:port]) nor *"
+            )
+        origins.append(raw if raw == "*" else f"{parts.scheme}://{parts.netloc}".lower())
+    return tuple(origins)
 
 
 def _networks(text: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
