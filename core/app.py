@@ -68,6 +68,7 @@ def create_app(
 ) -> Starlette:
     """Build the web app. With no Redis configured, an in-process worker serves the queue."""
     from admin.app import admin_app
+    from core.content.page import article_routes
     from core.graphql import ide, management_app, public_app
     from core.interactions.routes import feedback_routes
     from core.media.routes import edge_limits, media_routes
@@ -89,6 +90,7 @@ def create_app(
         *report_routes(),  # GET /api/reports/{kind}.csv
         *feedback_routes(),  # POST /api/feedback (citizens, through portals)
         *media_routes(),  # POST /api/media[/uploads…] (uploads), GET /media/{key} (files)
+        *article_routes(),  # GET /articles/{slug}: 302 to the unit's portal, or a minimal page
     ]
     for batch in context.pm.hook.loa_routes(settings=settings):
         routes.extend(batch)

@@ -19,6 +19,10 @@ class Unit(Node):
     name: str = strawberry.field(description="Full name, e.g. `Xã Cẩm Thủy`. Tên đầy đủ.")
     short_name: str = strawberry.field(description="Name without its kind: `Cẩm Thủy`. Tên gọn.")
     level: str = strawberry.field(description="`national`, `province` or `commune`. Cấp.")
+    portal_url_template: str = strawberry.field(
+        description="The unit's own portal page of an item, `{slug}` filled in by `Article.url`; "
+        "empty: an ancestor's applies, else Loa's own page."
+    )
 
     @classmethod
     def of(cls, unit: UnitModel) -> Unit:
@@ -28,4 +32,5 @@ class Unit(Node):
             name=unit.name,
             short_name=unit.short_name,
             level=unit.level,
+            portal_url_template=unit.portal_url_template,
         )
