@@ -127,6 +127,7 @@ def _filtered(
     kinds: Sequence[str] = (),
     published_from: dt.datetime | None = None,
     published_to: dt.datetime | None = None,
+    former_unit_code: str | None = None,
 ) -> Select[Any] | None:
     stmt = select(Article).join(Audience, Audience.article_id == Article.id)
     stmt = stmt.where(published_clause(now))
@@ -143,6 +144,17 @@ def _filtered(
         if cat_id is None:
             return None
         stmt = stmt.where(Article.category_id == cat_id)
+    if former_unit_code:
+        from core.units.succession import successors
+
+        try:
+            paths = [u.path for u, _ in successors(session, former_unit_code)[1]]
+        except LookupError as exc:
+            raise ValidationFailed({"former_unit": str(exc)}) from None
+        if not paths:
+            return None
+        under = select(Unit.id).where(or_(*(Unit.path.startswith(p) for p in paths)))
+        stmt = stmt.where(Article.unit_id.in_(under))
     if kinds:
         stmt = stmt.where(Article.kind.in_(list(kinds)))
     if published_from is not None:
@@ -166,6 +178,7 @@ def list_published(
     kinds: Sequence[str] = (),
     published_from: dt.datetime | None = None,
     published_to: dt.datetime | None = None,
+    former_unit_code: str | None = None,
     first: int | None = None,
     after: str | None = None,
     last: int | None = None,
@@ -191,6 +204,7 @@ def list_published(
         kinds=kinds,
         published_from=published_from,
         published_to=published_to,
+        former_unit_code=former_unit_code,
     )
     if stmt is None:
         return Page([], 0, False)

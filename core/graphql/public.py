@@ -10,6 +10,7 @@ from core.graphql.limits import extensions
 from core.graphql.queries.article import article
 from core.graphql.queries.articles import articles
 from core.graphql.queries.categories import categories
+from core.graphql.queries.former_units import former_unit
 from core.graphql.queries.media_library import MediaLibraryQuery
 from core.graphql.queries.node import node
 from core.graphql.queries.units import units
@@ -18,7 +19,7 @@ from core.graphql.types.article import Article
 from core.graphql.types.category import Category
 from core.graphql.types.connection import ArticleConnection
 from core.graphql.types.node import Node
-from core.graphql.types.unit import Unit
+from core.graphql.types.unit import FormerUnit, Unit
 from core.settings import Settings
 
 
@@ -40,6 +41,10 @@ class Query(MediaLibraryQuery):
     )
     categories: list[Category] = strawberry.field(
         resolver=categories, description="Every category, by name. Chuyên mục."
+    )
+    former_unit: FormerUnit = strawberry.field(
+        resolver=former_unit,
+        description="A pre-2025 unit code and the 2025 units that took it over (old→new map).",
     )
     node: Node | None = strawberry.field(
         resolver=node,

@@ -72,6 +72,13 @@ def _instant(value: dt.datetime | None, argument: str) -> dt.datetime | None:
 def articles(
     info: strawberry.Info[RequestContext, Any],
     unit: Annotated[str | None, strawberry.argument(description=UNIT_ARGUMENT)] = None,
+    former_unit: Annotated[
+        str | None,
+        strawberry.argument(
+            description="A pre-2025 unit code (see `formerUnit`): the articles of the 2025 "
+            "units that took it over, their descendants included. Mã đơn vị cũ."
+        ),
+    ] = None,
     include_descendants: Annotated[
         bool,
         strawberry.argument(
@@ -132,6 +139,7 @@ def articles(
             page = queries.list_published(
                 session,
                 unit_code=unit,
+                former_unit_code=former_unit,
                 include_descendants=include_descendants,
                 category=category,
                 kinds=_kinds(kinds),

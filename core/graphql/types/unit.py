@@ -34,3 +34,27 @@ class Unit(Node):
             level=unit.level,
             portal_url_template=unit.portal_url_template,
         )
+
+
+@strawberry.type(description="A 2025 unit that took over (part of) a former unit.")
+class Succession:
+    unit: Unit = strawberry.field(description="The unit of the 2025 scheme.")
+    is_default: bool = strawberry.field(
+        description="The official conversion's choice when the former unit was split (for a "
+        "district, none is)."
+    )
+
+
+@strawberry.type(
+    description="A unit of the pre-2025 scheme (63 provinces, districts, ~10,000 communes) and "
+    "where it went in the 2025 reform. Đơn vị trước sắp xếp."
+)
+class FormerUnit:
+    code: str = strawberry.field(description="Its pre-2025 code. Mã cũ.")
+    name: str = strawberry.field(description="Its pre-2025 name. Tên cũ.")
+    level: str = strawberry.field(description="`province`, `district` or `commune`.")
+    successors: list[Succession] = strawberry.field(
+        description="The 2025 units that took it over, the default first. Content filed "
+        "before the reform is listed under these: pass one as `articles(unit:)`, or the "
+        "former code as `articles(formerUnit:)`."
+    )
