@@ -13,7 +13,7 @@ from core.graphql.queries.categories import categories
 from core.graphql.queries.former_units import former_unit
 from core.graphql.queries.media_library import MediaLibraryQuery
 from core.graphql.queries.node import node
-from core.graphql.queries.units import units
+from core.graphql.queries.units import unit, units
 from core.graphql.storable_text import RefuseUnstorableText
 from core.graphql.types.article import Article
 from core.graphql.types.category import Category
@@ -38,6 +38,9 @@ class Query(MediaLibraryQuery):
         resolver=units,
         description="Units of the 2025 scheme: the provinces, or the children of `parent`. "
         "Browse here to find a commune's code. Danh sách đơn vị.",
+    )
+    unit: Unit = strawberry.field(
+        resolver=unit, description="One unit by its code: its name for a page header. Đơn vị."
     )
     categories: list[Category] = strawberry.field(
         resolver=categories, description="Every category, by name. Chuyên mục."

@@ -19,6 +19,8 @@ from core.graphql.request import RequestContext
 from core.graphql.types.agency import Agency
 from core.graphql.types.category import Category
 from core.graphql.types.media import (
+    FIRST,
+    WIDTH,
     Document,
     Image,
     ImageFormat,
@@ -35,7 +37,6 @@ from core.media.models import MediaAsset
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 Info = strawberry.Info[RequestContext, Any]
-FIRST_MEDIA = strawberry.argument(description="How many to give at most (up to 100).")
 
 
 @strawberry.type(description="The item's representative image. Ảnh đại diện.")
@@ -50,9 +51,7 @@ class Cover:
     @strawberry.field(description="The cover's URL; with `width`, the size nearest above it.")
     def url(
         self,
-        width: Annotated[
-            int | None, strawberry.argument(description="Wanted width in CSS pixels.")
-        ] = None,
+        width: Annotated[int | None, WIDTH] = None,
     ) -> str:
         return self.image.url(width) if self.image is not None else self.given_url
 
@@ -142,16 +141,16 @@ class ArticleFields:
 
     # Each list takes ``first`` (its size in the public query cost, core.graphql.limits).
     @strawberry.field(description="The article's photos, in order.")
-    async def gallery(self, first: Annotated[int, FIRST_MEDIA] = 20) -> list[Image]:
+    async def gallery(self, first: Annotated[int, FIRST] = 20) -> list[Image]:
         found = await self._uses("gallery")
         return [image_of(a, self.urls) for a in found[: page(first)]]
 
     @strawberry.field(description="The article's video clips, in order.")
-    async def videos(self, first: Annotated[int, FIRST_MEDIA] = 5) -> list[Video]:
+    async def videos(self, first: Annotated[int, FIRST] = 5) -> list[Video]:
         return [video_of(a, self.urls) for a in (await self._uses("video"))[: page(first)]]
 
     @strawberry.field(description="Documents attached to the article (PDF, read inline).")
-    async def attachments(self, first: Annotated[int, FIRST_MEDIA] = 10) -> list[Document]:
+    async def attachments(self, first: Annotated[int, FIRST] = 10) -> list[Document]:
         found = await self._uses("attachment")
         return [document_of(a, self.urls) for a in found[: page(first)]]
 
