@@ -5,9 +5,10 @@ an inline ``<script>``: it never loads on an office network without internet, an
 policy would need inline script and that CDN's host. This page loads the pinned
 copies in ``static/vendor`` (``SOURCES.md`` names each with its version, licence and
 sha256) and Loa's own ``static/graphiql.js``, from Loa's origin at versioned URLs;
-its settings travel as inert JSON, with the example tabs of :mod:`core.graphql.examples`. Its policy is the house one plus ``data:`` fonts
-and images (GraphiQL's stylesheet embeds its fonts and icons) and a per-response
-nonce for the ``<style>`` elements GraphiQL's dialogs add at run time.
+its settings travel as inert JSON, with the example tabs of :mod:`core.graphql.examples`.
+Its policy is the house one plus ``data:`` fonts and images (GraphiQL's stylesheet
+embeds its fonts and icons) and a per-response nonce for the ``<style>`` elements
+GraphiQL's dialogs add at run time.
 """
 
 from __future__ import annotations
