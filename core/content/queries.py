@@ -71,6 +71,10 @@ def portal_templates(session: Session, unit_ids: Collection[int]) -> dict[int, s
     return {i: best[i][1] if i in best else "" for i in unit_ids}
 
 
+#: The largest id an INTEGER row id can have.
+MAX_ROW_ID = 2**31 - 1
+
+
 @dataclass(frozen=True)
 class Cursor:
     published_at: dt.datetime
@@ -84,7 +88,10 @@ class Cursor:
     def decode(cls, value: str, argument: str = "after") -> Cursor:
         try:
             ts, ident = base64.urlsafe_b64decode(value.encode()).decode().split("|")
-            return cls(dt.datetime.fromtimestamp(float(ts), dt.UTC), int(ident))
+            row_id = int(ident)
+            if not 0 < row_id <= MAX_ROW_ID:  # PostgreSQL refuses a larger INTEGER outright
+                raise ValueError(ident)
+            return cls(dt.datetime.fromtimestamp(float(ts), dt.UTC), row_id)
         except (ValueError, UnicodeDecodeError, OverflowError, OSError):
             raise ValidationFailed({argument: "not a cursor this API issued"}) from None
 

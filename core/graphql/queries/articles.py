@@ -64,9 +64,15 @@ def _kinds(values: list[str] | None) -> list[str]:
 
 
 def _instant(value: dt.datetime | None, argument: str) -> dt.datetime | None:
-    if value is not None and value.utcoffset() is None:
+    """The instant in UTC; a time without an offset, or one UTC cannot hold, is bad input."""
+    if value is None:
+        return None
+    if value.utcoffset() is None:
         raise ValidationFailed({argument: "needs a UTC offset, e.g. 2026-07-01T00:00:00+07:00"})
-    return value
+    try:
+        return value.astimezone(dt.UTC)
+    except OverflowError:
+        raise ValidationFailed({argument: "out of range"}) from None
 
 
 def articles(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 from collections.abc import Callable
 from typing import Any
@@ -159,3 +160,18 @@ def test_filters_by_kind_category_unit_subtree_and_dates(
         body = gql(public, FILTER, **args)
         assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT", body
         assert field in body["errors"][0]["extensions"]["fields"]
+
+
+def test_cursors_and_instants_no_database_can_hold_are_bad_input(
+    gql: Gql, public: TestClient
+) -> None:
+    huge_id = base64.urlsafe_b64encode(b"1700000000.000000|99999999999").decode()
+    huge_time = base64.urlsafe_b64encode(b"1e300|5").decode()
+    for args, field in (
+        ({"after": huge_id}, "after"),
+        ({"before": huge_time}, "before"),
+    ):
+        body = gql(public, PAGE, **args)
+        assert body["errors"][0]["extensions"]["fields"] == {field: "not a cursor this API issued"}
+    early = gql(public, FILTER, **{"from": "0001-01-01T00:00:00+07:00"})
+    assert early["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT", early
