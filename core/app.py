@@ -20,6 +20,7 @@ from starlette.routing import BaseRoute, Mount, Route
 
 from core.context import Context, build_context
 from core.edge.body import BodyLimit
+from core.edge.cors import PublicCors
 from core.edge.nostore import NoStore
 from core.migrate import SchemaNotMigrated, check_at_head
 from core.security_headers import SecurityHeaders
@@ -68,6 +69,7 @@ def create_app(
     """Build the web app. With no Redis configured, an in-process worker serves the queue."""
     from admin.app import admin_app
     from core.connections.routes import connect_routes
+    from core.content.page import article_routes
     from core.govcontent.feeds import gov_feed_routes
     from core.graphql import ide, management_app, public_app
     from core.interactions.routes import feedback_routes
@@ -96,6 +98,7 @@ def create_app(
         *connect_routes(),  # /channels/connect/… (OAuth consent for a target's credentials)
         *webhook_routes(),  # /hooks/{plugin}/{target id} (platforms' webhooks)
         *gov_feed_routes(),  # GET /feeds/{unit}/schedule.ics, /feeds/{unit}/legal-documents.rss
+        *article_routes(),  # GET /articles/{slug}: 302 to the unit's portal, or a minimal page
     ]
     plugin_context = context.plugin_context()
     for batch in context.pm.hook.loa_routes(settings=settings, context=plugin_context):
@@ -123,6 +126,8 @@ def create_app(
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.loa = context
     app.add_middleware(SecurityHeaders, hsts=settings.is_prod)
+    # Public reads only (never /api/ nor /admin): preflights answered before routing.
+    app.add_middleware(PublicCors, origins=settings.cors_origins)
     # The edge, outermost last: Host checked first, then private answers, then every body bounded.
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes, limits=edge_limits(settings))
     app.add_middleware(NoStore)

@@ -63,11 +63,22 @@ class Context:
         include_descendants: bool = True,
         limit: int = 50,
         now: dt.datetime | None = None,
+        *,
+        category: str | None = None,
+        kinds: tuple[str, ...] = (),
     ) -> list[Item]:
-        """Published, in-window items, newest first; LookupError for an unknown unit."""
-        from core.content import queries
+        """Published, in-window items, newest first, optionally of one category or some kinds.
 
+        LookupError for an unknown unit, category or kind (a feed of a typo is a 404).
+        """
+        from core.content import queries
+        from core.content.validation import KINDS
+
+        if unknown := sorted(set(kinds) - KINDS):
+            raise LookupError(f"no kind {unknown[0]!r}")
         with self.sessions() as session:
+            if category is not None and queries.category_by_slug(session, category) is None:
+                raise LookupError(f"no category {category!r}")
             return queries.published_items(
                 session,
                 base_url=self.settings.base_url,
@@ -75,11 +86,23 @@ class Context:
                 include_descendants=include_descendants,
                 limit=limit,
                 now=now,
+                category=category,
+                kinds=kinds,
             )
+
+    def category_name(self, slug: str) -> str:
+        """A category's display name; LookupError if there is none with that slug."""
+        from core.content.queries import category_by_slug
+
+        with self.sessions() as session:
+            category = category_by_slug(session, slug)
+            if category is None:
+                raise LookupError(f"no category {slug!r}")
+            return category.name
 
     def unit_name(self, code: str) -> str:
         """The official name of a unit of the current scheme; LookupError if unknown."""
-        from core.content.queries import unit_by_code
+        from core.units.lookups import unit_by_code
 
         with self.sessions() as session:
             return unit_by_code(session, code).name

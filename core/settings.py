@@ -101,6 +101,28 @@ def _web_workers(raw: str) -> int:
     return workers
 
 
+def _origins(text: str) -> tuple[str, ...]:
+    """``LOA_CORS_ORIGINS``: ``*`` or origins (``https://xa-abc.gov.vn``), comma-separated."""
+    origins = []
+    for raw in (o.strip() for o in text.split(",")):
+        if not raw:
+            continue
+        parts = urlsplit(raw)
+        if raw != "*" and (
+            parts.scheme not in ("http", "https")
+            or not parts.hostname
+            or parts.path not in ("", "/")
+            or parts.query
+            or parts.fragment
+            or parts.username is not None
+        ):
+            raise SettingsError(
+                f"LOA_CORS_ORIGINS: {raw!r} is not an origin (scheme://host[:port]) nor *"
+            )
+        origins.append(raw if raw == "*" else f"{parts.scheme}://{parts.netloc}".lower())
+    return tuple(origins)
+
+
 def _networks(text: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
     from core.outbound.addresses import parse_networks
 
@@ -311,6 +333,15 @@ class Settings:
         "Comma-separated Host header values Loa answers; any other gets a 400.",
         parse=_csv,
         shown="(host of LOA_BASE_URL; dev adds localhost)",
+    )
+    cors_origins: tuple[str, ...] = setting(
+        "LOA_CORS_ORIGINS",
+        (),
+        "Comma-separated origins (`https://xa-abc.gov.vn`) whose pages may read the public "
+        "`/graphql`, feeds, sitemap and media from the browser; `*` allows any. Never "
+        "credentials; never `/api/` or `/admin`.",
+        parse=_origins,
+        shown="(none)",
     )
     media_max_image_bytes: int = setting(
         "LOA_MEDIA_MAX_IMAGE_BYTES",

@@ -237,3 +237,8 @@ def _test_admin(ctx: Context, unit_id: int) -> None:
 def admin_token(tree: dict[str, Any]) -> str:
     """The bearer token of TEST_ADMIN (admin on VN; scopes read, write, publish)."""
     return API_TOKEN
+
+
+# --- a real browser ------------------------------------------------------------------------------
+
+from tests.support.browser import browser  # noqa: E402,F401  (the fixture, for every test)

@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from core.channels import Audience as AudienceView
 from core.channels import Item, ItemImage
 from core.content.models import Agency, Article, Audience, Category, Status
+from core.content.urls import canonical_url
 from core.contract.media import ItemMedia, MediaSource
 from core.db import utcnow
 from core.errors import ValidationFailed
@@ -72,6 +73,28 @@ def all_categories(session: Session) -> list[Category]:
     return list(session.scalars(select(Category).order_by(Category.name)))
 
 
+def portal_templates(session: Session, unit_ids: Collection[int]) -> dict[int, str]:
+    """Each unit's portal URL template: its own, else its nearest ancestor's, else "".
+
+    One query: every ancestor (a path prefix) that sets a template; the longest path wins.
+    """
+    ancestor = aliased(Unit)
+    rows = session.execute(
+        select(Unit.id, ancestor.path, ancestor.portal_url_template)
+        .join(ancestor, Unit.path.startswith(ancestor.path))
+        .where(Unit.id.in_(list(unit_ids)), ancestor.portal_url_template != "")
+    )
+    best: dict[int, tuple[int, str]] = {}
+    for unit_id, path, template in rows:
+        if len(path) > best.get(unit_id, (-1, ""))[0]:
+            best[unit_id] = (len(path), template)
+    return {i: best[i][1] if i in best else "" for i in unit_ids}
+
+
+#: The largest id an INTEGER row id can have.
+MAX_ROW_ID = 2**31 - 1
+
+
 @dataclass(frozen=True)
 class Cursor:
     published_at: dt.datetime
@@ -82,12 +105,29 @@ class Cursor:
         return base64.urlsafe_b64encode(raw.encode()).decode()
 
     @classmethod
-    def decode(cls, value: str) -> Cursor:
+    def decode(cls, value: str, argument: str = "after") -> Cursor:
         try:
             ts, ident = base64.urlsafe_b64decode(value.encode()).decode().split("|")
-            return cls(dt.datetime.fromtimestamp(float(ts), dt.UTC), int(ident))
-        except (ValueError, UnicodeDecodeError):
-            raise ValidationFailed({"after": "not a cursor this API issued"}) from None
+            row_id = int(ident)
+            if not 0 < row_id <= MAX_ROW_ID:  # PostgreSQL refuses a larger INTEGER outright
+                raise ValueError(ident)
+            return cls(dt.datetime.fromtimestamp(float(ts), dt.UTC), row_id)
+        except (ValueError, UnicodeDecodeError, OverflowError, OSError):
+            raise ValidationFailed({argument: "not a cursor this API issued"}) from None
+
+    def newer(self) -> ColumnElement[bool]:
+        """Rows listed before this cursor (newest first: published later, or same time, id up)."""
+        return or_(
+            Article.published_at > self.published_at,
+            and_(Article.published_at == self.published_at, Article.id > self.id),
+        )
+
+    def older(self) -> ColumnElement[bool]:
+        """Rows listed after this cursor."""
+        return or_(
+            Article.published_at < self.published_at,
+            and_(Article.published_at == self.published_at, Article.id < self.id),
+        )
 
 
 @dataclass(frozen=True)
@@ -95,6 +135,12 @@ class Page:
     articles: Sequence[Article]
     total: int
     has_next: bool
+    #: Rows exist before this page (newer ones): Relay's ``hasPreviousPage``.
+    has_previous: bool = False
+
+
+#: The page size when a client names neither ``first`` nor ``last``.
+DEFAULT_PAGE = 20
 
 
 def _filtered(
@@ -105,6 +151,10 @@ def _filtered(
     include_descendants: bool,
     category: str | None,
     search: str | None,
+    kinds: Sequence[str] = (),
+    published_from: dt.datetime | None = None,
+    published_to: dt.datetime | None = None,
+    former_unit_code: str | None = None,
 ) -> Select[Any] | None:
     stmt = select(Article).join(Audience, Audience.article_id == Article.id)
     stmt = stmt.where(published_clause(now))
@@ -121,6 +171,23 @@ def _filtered(
         if cat_id is None:
             return None
         stmt = stmt.where(Article.category_id == cat_id)
+    if former_unit_code:
+        from core.units.succession import successors
+
+        try:
+            paths = [u.path for u, _ in successors(session, former_unit_code)[1]]
+        except LookupError as exc:
+            raise ValidationFailed({"former_unit": str(exc)}) from None
+        if not paths:
+            return None
+        under = select(Unit.id).where(or_(*(Unit.path.startswith(p) for p in paths)))
+        stmt = stmt.where(Article.unit_id.in_(under))
+    if kinds:
+        stmt = stmt.where(Article.kind.in_(list(kinds)))
+    if published_from is not None:
+        stmt = stmt.where(Article.published_at >= published_from)
+    if published_to is not None:
+        stmt = stmt.where(Article.published_at < published_to)
     if search:
         for word in fold(search).split()[:8]:
             escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -135,12 +202,24 @@ def list_published(
     include_descendants: bool = True,
     category: str | None = None,
     search: str | None = None,
-    first: int = 20,
+    kinds: Sequence[str] = (),
+    published_from: dt.datetime | None = None,
+    published_to: dt.datetime | None = None,
+    former_unit_code: str | None = None,
+    first: int | None = None,
     after: str | None = None,
+    last: int | None = None,
+    before: str | None = None,
     now: dt.datetime | None = None,
     with_total: bool = True,
 ) -> Page:
-    """A page of published articles, newest first, by keyset pagination."""
+    """A page of published articles, newest first, by keyset pagination (Relay's algorithm).
+
+    ``after``/``before`` cut the list at cursors; then ``first`` keeps the newest rows left,
+    ``last`` the oldest (both: ``first``, then the last ``last`` of those). Neither:
+    :data:`DEFAULT_PAGE` from the top. A cursor is the row's (published_at, id), so it stays
+    valid however many items are published meanwhile.
+    """
     now = now or utcnow()
     stmt = _filtered(
         session,
@@ -149,33 +228,60 @@ def list_published(
         include_descendants=include_descendants,
         category=category,
         search=search,
+        kinds=kinds,
+        published_from=published_from,
+        published_to=published_to,
+        former_unit_code=former_unit_code,
     )
     if stmt is None:
         return Page([], 0, False)
     total = 0
     if with_total:
         total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    if after:
-        cur = Cursor.decode(after)
-        stmt = stmt.where(
-            or_(
-                Article.published_at < cur.published_at,
-                and_(Article.published_at == cur.published_at, Article.id < cur.id),
-            )
-        )
-    rows = session.scalars(
-        stmt.order_by(Article.published_at.desc(), Article.id.desc()).limit(first + 1)
-    ).all()
-    return Page(list(rows[:first]), total, len(rows) > first)
+    start = Cursor.decode(after, "after") if after else None
+    end = Cursor.decode(before, "before") if before else None
+    window = stmt
+    if start is not None:
+        window = window.where(start.older())
+    if end is not None:
+        window = window.where(end.newer())
+    newest = (Article.published_at.desc(), Article.id.desc())
+    if last is not None and first is None:
+        oldest = (Article.published_at.asc(), Article.id.asc())
+        rows = session.scalars(window.order_by(*oldest).limit(last + 1)).all()
+        page = list(reversed(rows[:last]))
+        has_previous = len(rows) > last
+        has_next = end is not None and _any(session, stmt.where(~end.newer()))
+        return Page(page, total, has_next, has_previous)
+    size = first if first is not None else DEFAULT_PAGE
+    rows = session.scalars(window.order_by(*newest).limit(size + 1)).all()
+    page = list(rows[:size])
+    has_previous = start is not None and _any(session, stmt.where(~start.older()))
+    if last is not None and len(page) > last:
+        page, has_previous = page[-last:], True
+    return Page(page, total, len(rows) > size, has_previous)
 
 
-def get_published(session: Session, slug: str, now: dt.datetime | None = None) -> Article | None:
+def _any(session: Session, stmt: Select[Any]) -> bool:
+    """Whether ``stmt`` matches a row: one indexed probe, not a count."""
+    return session.scalar(stmt.with_only_columns(Article.id).limit(1)) is not None
+
+
+def get_published(
+    session: Session, slug: str, now: dt.datetime | None = None, *, uid: str | None = None
+) -> Article | None:
+    """The public article with this slug (or, given ``uid``, this UUID); None if not public."""
+    key = Article.uid == uid if uid is not None else Article.slug == slug
     stmt = (
         select(Article)
         .join(Audience, Audience.article_id == Article.id)
-        .where(Article.slug == slug, published_clause(now or utcnow()))
+        .where(key, published_clause(now or utcnow()))
     )
     return session.scalar(stmt)
+
+
+def category_by_slug(session: Session, slug: str) -> Category | None:
+    return session.scalar(select(Category).where(Category.slug == slug))
 
 
 def to_item(
@@ -187,6 +293,7 @@ def to_item(
     base_url: str,
     cover_image: ItemImage | None = None,
     media: tuple[ItemMedia, ...] = (),
+    portal_template: str = "",
 ) -> Item:
     a = article.audience
     return Item(
@@ -195,7 +302,7 @@ def to_item(
         title=article.title,
         summary=article.summary,
         body_html=article.body_html,
-        url=f"{base_url}/articles/{article.slug}",
+        url=canonical_url(base_url, article.slug, portal_template),
         cover_url=article.cover_url,
         cover_caption=article.cover_caption,
         source=article.source,
@@ -241,6 +348,7 @@ def item_for(
         base_url=base_url,
         cover_image=cover,
         media=item_media(session, [article.id], source).get(article.id, ()),
+        portal_template=portal_templates(session, [unit.id]).get(unit.id, ""),
     )
 
 
@@ -252,11 +360,16 @@ def published_items(
     include_descendants: bool = True,
     limit: int = 50,
     now: dt.datetime | None = None,
+    category: str | None = None,
+    kinds: Sequence[str] = (),
 ) -> list[Item]:
+    """Published items for feeds and the sitemap; LookupError for an unknown unit."""
     page = list_published(
         session,
         unit_code=unit_code,
         include_descendants=include_descendants,
+        category=category,
+        kinds=kinds,
         first=limit,
         now=now,
         with_total=False,
@@ -269,6 +382,7 @@ def published_items(
     agencies = {g.id: g for g in session.scalars(select(Agency).where(Agency.id.in_(agency_ids)))}
     covers = cover_images(session, [a.id for a in page.articles], base_url)
     media = item_media(session, [a.id for a in page.articles])
+    portals = portal_templates(session, unit_ids)
     return [
         to_item(
             a,
@@ -278,6 +392,7 @@ def published_items(
             base_url=base_url,
             cover_image=covers.get(a.id),
             media=media.get(a.id, ()),
+            portal_template=portals.get(a.unit_id, ""),
         )
         for a in page.articles
     ]

@@ -37,8 +37,16 @@ class PublishedContent(Protocol):
         include_descendants: bool = True,
         limit: int = 50,
         now: dt.datetime | None = None,
+        *,
+        category: str | None = None,
+        kinds: tuple[str, ...] = (),
     ) -> list[Item]:
-        """Newest first; ``LookupError`` for an unknown unit. Blocking: run it in a thread."""
+        """Newest first, optionally of one category (slug) or some kinds; ``LookupError`` for an
+        unknown unit, category or kind. Blocking: run it in a thread."""
+        ...
+
+    def category_name(self, slug: str) -> str:
+        """A category's display name; ``LookupError`` if there is none. Blocking."""
         ...
 
     def unit_name(self, code: str) -> str:

@@ -8,14 +8,16 @@ logged, masked 500, never a stack trace.
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
+from urllib.parse import urlencode
 
 from cross_web import HTTPException
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
@@ -27,6 +29,7 @@ from core.context import Context
 from core.edge import jsondoc
 from core.edge.body import BodyTooLarge
 from core.errors import Forbidden, TooManyRequests, Unauthenticated
+from core.graphql import http_cache, persisted
 from core.graphql import ide as graphiql
 from core.graphql.auth import authenticate
 from core.graphql.cache import Invalidator, ResponseCache, cache_key
@@ -62,6 +65,7 @@ class LoaView(GraphQL[RequestContext, None]):
         cache: ResponseCache | None = None,
         rate_limit: int = 0,
         uploads: bool = False,
+        persisted_queries: persisted.PersistedQueries | None = None,
     ) -> None:
         super().__init__(
             schema, graphql_ide="graphiql" if ide else None, multipart_uploads_enabled=uploads
@@ -71,6 +75,8 @@ class LoaView(GraphQL[RequestContext, None]):
         self.cache = cache
         #: Requests per minute per client address; 0: none (the management API is signed in).
         self.rate_limit = rate_limit
+        #: Automatic persisted queries (public endpoint only).
+        self.persisted = persisted_queries
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":  # nothing to start: the Context is built by the caller
@@ -107,11 +113,17 @@ class LoaView(GraphQL[RequestContext, None]):
         actor = None
         if self.authenticated:
             actor = await run_in_threadpool(authenticate, request, self.ctx)
+        ask = None
+        if self.persisted is not None:
+            request, ask, early = await self.persisted_request(request)
+            if early is not None:
+                return early
         cache, key, generation = self.cache, None, 0
         if cache is not None and "text/html" not in request.headers.get("accept", ""):
             key = cache_key(request.method, request.url.query, await request.body())
             if (body := cache.get(key)) is not None:
-                return Response(body, media_type="application/json")
+                cached = Response(body, media_type="application/json")
+                return http_cache.finish(request, cached, cacheable=True)
             generation = cache.generation
         with watch_refusals() as refused:
             response = await self.run(
@@ -121,9 +133,57 @@ class LoaView(GraphQL[RequestContext, None]):
             await run_in_threadpool(
                 record_forbidden, self.ctx, refused, address=client_address(request), via="api"
             )
-        if cache is not None and key is not None and getattr(request.state, "cacheable", False):
+        cacheable = getattr(request.state, "cacheable", False)
+        # A query sent with its hash is stored once it parsed, validated and ran.
+        if ask and ask.query and self.persisted is not None and response.status_code == 200:
+            await run_in_threadpool(self.persisted.put, ask.sha256, ask.query)
+        if cache is not None and key is not None and cacheable:
             cache.put(key, generation, bytes(response.body))
-        return response
+        if self.cache is None:
+            return response  # the management API: never cached by anyone (NoStore)
+        return http_cache.finish(request, response, cacheable=cacheable)
+
+    async def persisted_request(
+        self, request: Request
+    ) -> tuple[Request, persisted.Ask | None, Response | None]:
+        """The request with a persisted query's text filled in, its ask, or an early answer."""
+        if request.method == "GET":
+            params: dict[str, Any] = dict(request.query_params)
+            if not params.get("extensions"):
+                return request, None, None
+            try:
+                params["extensions"] = jsondoc.decode(params["extensions"])
+            except jsondoc.NotJson as exc:
+                return request, None, error_response(400, str(exc), "BAD_REQUEST")
+        elif "json" in request.headers.get("content-type", ""):
+            try:
+                params = jsondoc.decode_object(await request.body())
+            except jsondoc.NotJson:
+                return request, None, None  # strawberry answers the malformed body
+        else:
+            return request, None, None
+        try:
+            ask = persisted.ask_of(params)
+        except persisted.BadPersistedQuery as exc:
+            return request, None, error_response(400, str(exc), "BAD_USER_INPUT")
+        if ask is None or ask.query is not None or self.persisted is None:
+            return request, ask, None
+        query = await run_in_threadpool(self.persisted.get, ask.sha256)
+        if query is None:
+            # Apollo's clients switch on this message and code, then send the query once.
+            missing = error_response(200, "PersistedQueryNotFound", persisted.NOT_FOUND)
+            missing.headers["cache-control"] = "no-store"
+            return request, None, missing
+        if request.method == "GET":
+            query_string = f"{request.url.query}&{urlencode({'query': query})}"
+            scope = {**request.scope, "query_string": query_string.encode()}
+            return Request(scope, request.receive), ask, None
+        body = json.dumps({**params, "query": query}).encode()
+
+        async def receive() -> Message:
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        return Request(request.scope, receive), ask, None
 
     async def render_graphql_ide(self, request: Request) -> Response:
         """Loa's own GraphiQL page (see :mod:`core.graphql.ide`), never strawberry's CDN one."""
@@ -187,6 +247,7 @@ def public_app(ctx: Context) -> ASGIApp:
         ide=graphiql.enabled(ctx.settings),
         cache=cache,
         rate_limit=ctx.settings.graphql_rate_limit,
+        persisted_queries=persisted.PersistedQueries(ctx.redis),
     )
 
 

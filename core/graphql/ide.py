@@ -5,9 +5,10 @@ an inline ``<script>``: it never loads on an office network without internet, an
 policy would need inline script and that CDN's host. This page loads the pinned
 copies in ``static/vendor`` (``SOURCES.md`` names each with its version, licence and
 sha256) and Loa's own ``static/graphiql.js``, from Loa's origin at versioned URLs;
-its settings travel as inert JSON. Its policy is the house one plus ``data:`` fonts
-and images (GraphiQL's stylesheet embeds its fonts and icons) and a per-response
-nonce for the ``<style>`` elements GraphiQL's dialogs add at run time.
+its settings travel as inert JSON, with the example tabs of :mod:`core.graphql.examples`.
+Its policy is the house one plus ``data:`` fonts and images (GraphiQL's stylesheet
+embeds its fonts and icons) and a per-response nonce for the ``<style>`` elements
+GraphiQL's dialogs add at run time.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from pathlib import Path
 from starlette.responses import HTMLResponse
 from starlette.routing import BaseRoute
 
+from core.graphql.examples import EXAMPLES
 from core.security_headers import content_security_policy
 from core.settings import Settings
 from core.static import Bundle
@@ -31,21 +33,6 @@ PREFIX = "/static/graphiql"
 SCRIPTS = ("vendor/react.production.min.js", "vendor/react-dom.production.min.js")
 GRAPHIQL = ("vendor/graphiql.min.js", "graphiql.js")
 STYLES = ("vendor/graphiql.min.css", "graphiql.css")
-
-DEFAULT_QUERY = """# GraphQL công khai của Loa / Loa's public GraphQL
-# Ctrl-Enter: chạy truy vấn / run the query
-{
-  articles(first: 5) {
-    totalCount
-    edges {
-      node {
-        title
-        slug
-      }
-    }
-  }
-}
-"""
 
 
 def enabled(settings: Settings) -> bool:
@@ -73,7 +60,12 @@ def page(endpoint: str) -> HTMLResponse:
     """The GraphiQL page for ``endpoint`` (the path it POSTs queries to)."""
     assets = bundle()
     nonce = secrets.token_urlsafe(18)
-    config = {"url": endpoint, "defaultQuery": DEFAULT_QUERY, "styleNonce": nonce}
+    config = {
+        "url": endpoint,
+        "defaultQuery": EXAMPLES[0].query,
+        "tabs": [example.tab() for example in EXAMPLES],
+        "styleNonce": nonce,
+    }
     links = "".join(
         f'<link rel="stylesheet" href="{html.escape(assets.url(name))}">\n' for name in STYLES
     )

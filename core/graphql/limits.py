@@ -11,7 +11,8 @@ The cost of a query is the number of objects it may make us load: every field
 weighs the product of the list sizes above it. A list's size is its ``first``
 argument (a variable counts as the largest page, :data:`UNKNOWN_PAGE`, unless
 it has a literal default; an absent one, the field's default); a connection's
-``first`` sizes the list below it (``edges``); a list without one counts
+``first`` (or ``last``; neither: its default page) sizes the list below it (``edges``);
+a list without one counts
 :data:`UNSIZED_LIST` items.
 Introspection fields (off in production) are counted but not weighed.
 """
@@ -45,6 +46,7 @@ from strawberry.extensions import AddValidationRules, MaxTokensLimiter, SchemaEx
 from strawberry.extensions.max_aliases import count_fields_with_alias
 from strawberry.extensions.query_depth_limiter import create_validator
 
+from core.content.queries import DEFAULT_PAGE
 from core.graphql.documents import ValidDocumentCache, ValidDocuments
 from core.settings import Settings
 
@@ -114,6 +116,8 @@ class _Measure:
             declared = definition.args.get(name)
             if declared is not None and isinstance(declared.default_value, int):
                 return declared.default_value
+        if "first" in definition.args and "last" in definition.args:
+            return DEFAULT_PAGE  # a Relay connection asked with neither: its default page
         return None
 
     def walk(

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from strawberry.dataloader import DataLoader
 
 from core.content.models import Agency, Article, Category
+from core.content.queries import portal_templates
 from core.media.reads import Used, media_of_articles
 from core.units.models import Unit
 
@@ -59,6 +60,8 @@ class Loaders:
     agency: DataLoader[int, Agency | None]
     #: Media each article uses (core.media.reads.Used), by article id.
     media: DataLoader[int, list[Used]]
+    #: The portal URL template that applies to a unit (its own or its nearest ancestor's).
+    portal: DataLoader[int, str]
 
     @classmethod
     def build(cls, read: Reader) -> Loaders:
@@ -68,6 +71,7 @@ class Loaders:
             unit=DataLoader(load_fn=_by_id(read, Unit)),
             agency=DataLoader(load_fn=_by_id(read, Agency)),
             media=DataLoader(load_fn=_media(read)),
+            portal=DataLoader(load_fn=_portal(read)),
         )
 
     def prefetch(self, articles: Collection[Article], wanted: Collection[str]) -> None:
@@ -87,6 +91,27 @@ def _media(read: Reader) -> Callable[[list[int]], Awaitable[list[list[Used]]]]:
         return [found.get(i, []) for i in ids]
 
     return load
+
+
+def _portal(read: Reader) -> Callable[[list[int]], Awaitable[list[str]]]:
+    async def load(ids: list[int]) -> list[str]:
+        with read() as session:
+            found = portal_templates(session, set(ids))
+        return [found.get(i, "") for i in ids]
+
+    return load
+
+
+def resolve_value(loader: DataLoader[int, T], key: int, shape: Callable[[T], Any]) -> Any:
+    """Like :func:`resolve` for a loader of plain values (never None)."""
+    future = loader.cache_map.get(key)
+    if future is not None and future.done() and not future.cancelled():
+        return shape(future.result())
+
+    async def later() -> Any:
+        return shape(await loader.load(key))
+
+    return later()
 
 
 def resolve(loader: DataLoader[int, M | None], key: int | None, shape: Callable[[M], T]) -> Any:

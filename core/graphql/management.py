@@ -22,6 +22,7 @@ from core.graphql.mutations.articles import (
 from core.graphql.mutations.channel_targets import create_channel_target, update_channel_target
 from core.graphql.mutations.media import MediaMutation
 from core.graphql.mutations.moderation import ModerationMutation
+from core.graphql.mutations.units import UnitPortalPayload, set_unit_portal
 from core.graphql.mutations.workflow import WorkflowMutation
 from core.graphql.queries import managed_articles
 from core.graphql.queries.accounts import AccountQuery
@@ -88,6 +89,10 @@ class Mutation(
     )
     update_channel_target: ChannelTargetPayload = strawberry.mutation(
         resolver=update_channel_target
+    )
+    set_unit_portal: UnitPortalPayload = strawberry.mutation(
+        resolver=set_unit_portal,
+        description="Set where readers of the unit's items land (canonical URLs).",
     )
 
 

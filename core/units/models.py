@@ -51,5 +51,27 @@ class Unit(Base):
     #: Materialised path of ids, "/1/5/77/", so "this unit and its descendants" is one LIKE.
     path: Mapped[str] = mapped_column(String(200), default="/")
     active: Mapped[bool] = mapped_column(default=True)
+    #: The unit portal's page of one item, ``{slug}`` filled in (core.content.urls); "" none.
+    portal_url_template: Mapped[str] = mapped_column(String(500), default="")
 
     parent: Mapped[Unit | None] = relationship(remote_side=[id])
+
+
+class UnitSuccessor(Base):
+    """A pre-2025 unit and a 2025 unit that took over (part of) its territory.
+
+    The 2025 reform merged provinces and communes (and split a few communes): content,
+    bookmarks and front-end routes written with an old code must still find the new unit.
+    A divided old commune has several successors; ``is_default`` marks the one the
+    official conversion uses when nothing else is known.
+    """
+
+    __tablename__ = "unit_successors"
+
+    legacy_unit_id: Mapped[int] = mapped_column(
+        ForeignKey("units.id", ondelete="CASCADE"), primary_key=True
+    )
+    unit_id: Mapped[int] = mapped_column(
+        ForeignKey("units.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    is_default: Mapped[bool] = mapped_column(default=True)

@@ -116,6 +116,10 @@ def sync(session: Session, source: Iterator[Row] | None = None) -> dict[str, int
         counts[key] = counts.get(key, 0) + 1
     session.flush()
     _fill_paths(session)
+    if source is None:  # the packaged data: its old→new map too (core.units.succession)
+        from core.units.succession import sync_successors
+
+        sync_successors(session)
     return counts
 
 

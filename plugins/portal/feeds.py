@@ -1,4 +1,4 @@
-"""The pull side: per-unit RSS, Atom and JSON Feed, and one sitemap, for portal importers.
+"""The pull side: RSS, Atom and JSON Feed per unit (and per category or kind), and a sitemap.
 
 Many portal vendors have no write API (see CONTRACT.md); they can still pull.
 Handlers are thin: ask core (the plugin's typed ``PluginContext``: its read view of
@@ -71,6 +71,57 @@ def _unit_feed(context: PluginContext, kind: str) -> Callable[[Request], Awaitab
     return handler
 
 
+#: How a kind is named in a feed's title; a kind not listed is shown as its key.
+KIND_LABELS = {
+    "article": "Tin tức",
+    "notice": "Thông báo",
+    "banner": "Băng-rôn, biểu ngữ",
+    "section": "Chuyên đề",
+    "document": "Văn bản",
+}
+_KEY = re.compile(r"^[a-z0-9-]{1,120}$")
+
+
+def _narrow_feed(
+    context: PluginContext, kind: str, by: str
+) -> Callable[[Request], Awaitable[Response]]:
+    """One format of a unit's feed narrowed to a category (``by="categories"``) or a kind."""
+    build, media_type = _FORMATS[kind]
+
+    async def handler(request: Request) -> Response:
+        unit_code: str = request.path_params["unit_code"]
+        key: str = request.path_params["key"]
+        if not _UNIT_CODE.match(unit_code) or not _KEY.match(key):
+            return PlainTextResponse("Not Found", status_code=404)
+        content = context.content
+        narrow = {"category": key} if by == "categories" else {"kinds": (key,)}
+        try:
+            items = await run_in_threadpool(
+                lambda: content.published_items(unit_code, True, FEED_LIMIT, **narrow)
+            )
+            label = (
+                await run_in_threadpool(content.category_name, key)
+                if by == "categories"
+                else KIND_LABELS.get(key, key)
+            )
+        except LookupError:
+            return PlainTextResponse(
+                "Không có đơn vị, chuyên mục hoặc loại tin này (unknown unit, category or kind)",
+                status_code=404,
+            )
+        base = context.settings.base_url.rstrip("/")
+        unit_name = await run_in_threadpool(_unit_name, content, unit_code, items)
+        info = fmt.FeedInfo(
+            base_url=base,
+            unit_code=unit_code,
+            unit_name=f"{unit_name} — {label}",
+            self_url=f"{base}/feeds/{unit_code}/{by}/{key}/{kind}",
+        )
+        return conditional(request, build(info, items), media_type)
+
+    return handler
+
+
 def _sitemap(context: PluginContext) -> Callable[[Request], Awaitable[Response]]:
     async def sitemap(request: Request) -> Response:
         content = context.content
@@ -87,6 +138,16 @@ def feed_routes(context: PluginContext) -> list[BaseRoute]:
             Route(
                 f"/feeds/{{unit_code}}/{kind}", _unit_feed(context, kind), methods=["GET", "HEAD"]
             )
+            for kind in _FORMATS
+        ),
+        # Narrower feeds: /feeds/VN/categories/thong-bao/rss.xml, /feeds/14932/kinds/notice/…
+        *(
+            Route(
+                f"/feeds/{{unit_code}}/{by}/{{key}}/{kind}",
+                _narrow_feed(context, kind, by),
+                methods=["GET", "HEAD"],
+            )
+            for by in ("categories", "kinds")
             for kind in _FORMATS
         ),
         Route("/sitemap.xml", _sitemap(context), methods=["GET", "HEAD"]),

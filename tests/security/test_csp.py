@@ -12,10 +12,8 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import os
 import re
 import secrets
-import shutil
 import time
 from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
@@ -325,15 +323,6 @@ def test_vendored_files_are_the_pinned_ones() -> None:
 
 # --- in a real browser ----------------------------------------------------------------------
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 LOOPBACK = {"127.0.0.1", "localhost", "[::1]", "::1"}
 WATCH_CSP = """
 window.__csp = [];
@@ -341,23 +330,6 @@ document.addEventListener("securitypolicyviolation", (e) => {
   window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`);
 });
 """
-
-
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    """Debian's Chromium driven by Playwright; missing, it fails under CI and skips elsewhere."""
-    if shutil.which(CHROMIUM) is None:
-        if os.environ.get("CI"):
-            pytest.fail(f"CI needs Chromium at {CHROMIUM} (apt-get install chromium)")
-        pytest.skip(f"no Chromium at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 class Watched:

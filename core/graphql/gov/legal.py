@@ -213,7 +213,12 @@ def legal_documents(
     edges = [LegalDocumentEdge(cursor=encode(r), node=n) for r, n in zip(rows, nodes, strict=True)]
     return LegalDocumentConnection(
         edges=edges,
-        page_info=PageInfo(has_next_page=more, end_cursor=edges[-1].cursor if edges else None),
+        page_info=PageInfo(
+            has_next_page=more,
+            has_previous_page=after is not None,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
         superior_sections=sections,
     )
 

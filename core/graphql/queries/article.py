@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
@@ -11,7 +11,12 @@ from core.graphql.request import RequestContext
 from core.graphql.types.article import Article, public_article
 
 
-def article(info: strawberry.Info[RequestContext, Any], slug: str) -> Article | None:
+def article(
+    info: strawberry.Info[RequestContext, Any],
+    slug: Annotated[
+        str, strawberry.argument(description="The article's `slug` (from a list or its URL).")
+    ],
+) -> Article | None:
     rc = info.context
     with rc.read() as session:
         found = queries.get_published(session, slug)

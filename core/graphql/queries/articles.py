@@ -2,18 +2,33 @@
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types.nodes import SelectedField
 
 from core.content import queries
+from core.content.validation import KINDS
 from core.errors import ValidationFailed
 from core.graphql.request import RequestContext
 from core.graphql.types.connection import ArticleConnection
 
 MAX_FIRST = 100
 MAX_SEARCH = 200
+
+UNIT_ARGUMENT = (
+    "An administrative unit's code (2025 scheme): a province's two digits (`38` Thanh Hóa) or "
+    "a commune's five (`14932` Xã Cẩm Thủy). Find codes with `units` and `units(parent:)`, or "
+    "a pre-2025 code's successor with `formerUnit`. Mã đơn vị hành chính."
+)
+AFTER_ARGUMENT = (
+    "A cursor (an opaque string from `edges.cursor` or `pageInfo.endCursor`): the page starts "
+    "after that item. Cursors stay valid while items are published. Con trỏ trang."
+)
+BEFORE_ARGUMENT = (
+    "A cursor (from `edges.cursor` or `pageInfo.startCursor`): the page ends before that item."
+)
 
 
 def wants_total(info: strawberry.Info[RequestContext, Any]) -> bool:
@@ -36,17 +51,92 @@ def selected_names(info: strawberry.Info[RequestContext, Any]) -> set[str]:
     return names
 
 
+def _page_size(value: int | None, argument: str) -> None:
+    if value is not None and not 1 <= value <= MAX_FIRST:
+        raise ValidationFailed({argument: f"must be between 1 and {MAX_FIRST}"})
+
+
+def _kinds(values: list[str] | None) -> list[str]:
+    unknown = sorted(set(values or ()) - KINDS)
+    if unknown:
+        raise ValidationFailed({"kinds": f"unknown kind {unknown[0]!r}; one of {sorted(KINDS)}"})
+    return list(values or ())
+
+
+def _instant(value: dt.datetime | None, argument: str) -> dt.datetime | None:
+    """The instant in UTC; a time without an offset, or one UTC cannot hold, is bad input."""
+    if value is None:
+        return None
+    if value.utcoffset() is None:
+        raise ValidationFailed({argument: "needs a UTC offset, e.g. 2026-07-01T00:00:00+07:00"})
+    try:
+        return value.astimezone(dt.UTC)
+    except OverflowError:
+        raise ValidationFailed({argument: "out of range"}) from None
+
+
 def articles(
     info: strawberry.Info[RequestContext, Any],
-    unit: str | None = None,
-    include_descendants: bool = True,
-    category: str | None = None,
-    search: str | None = None,
-    first: int = 20,
-    after: str | None = None,
+    unit: Annotated[str | None, strawberry.argument(description=UNIT_ARGUMENT)] = None,
+    former_unit: Annotated[
+        str | None,
+        strawberry.argument(
+            description="A pre-2025 unit code (see `formerUnit`): the articles of the 2025 "
+            "units that took it over, their descendants included. Mã đơn vị cũ."
+        ),
+    ] = None,
+    include_descendants: Annotated[
+        bool,
+        strawberry.argument(
+            description="With `unit`: include its descendants (a province's communes). "
+            "Kèm các đơn vị trực thuộc."
+        ),
+    ] = True,
+    category: Annotated[
+        str | None,
+        strawberry.argument(description="A category's `slug` (see `categories`). Chuyên mục."),
+    ] = None,
+    kinds: Annotated[
+        list[str] | None,
+        strawberry.argument(
+            description='Only these kinds (see `Article.kind`), e.g. `["banner"]`. Loại tin.'
+        ),
+    ] = None,
+    published_from: Annotated[
+        dt.datetime | None,
+        strawberry.argument(
+            description="Published at or after this instant (ISO 8601 with offset). Từ ngày."
+        ),
+    ] = None,
+    published_to: Annotated[
+        dt.datetime | None,
+        strawberry.argument(description="Published strictly before this instant. Đến trước."),
+    ] = None,
+    search: Annotated[
+        str | None,
+        strawberry.argument(
+            description="Words to find in title, summary and body; diacritics optional. Tìm kiếm."
+        ),
+    ] = None,
+    first: Annotated[
+        int | None,
+        strawberry.argument(
+            description=f"Page size from the newest (1–{MAX_FIRST}); default 20 when "
+            "neither `first` nor `last` is given."
+        ),
+    ] = None,
+    after: Annotated[str | None, strawberry.argument(description=AFTER_ARGUMENT)] = None,
+    last: Annotated[
+        int | None,
+        strawberry.argument(
+            description=f"Page size from the oldest end (1–{MAX_FIRST}), to page backwards "
+            "with `before`."
+        ),
+    ] = None,
+    before: Annotated[str | None, strawberry.argument(description=BEFORE_ARGUMENT)] = None,
 ) -> ArticleConnection:
-    if not 1 <= first <= MAX_FIRST:
-        raise ValidationFailed({"first": f"must be between 1 and {MAX_FIRST}"})
+    _page_size(first, "first")
+    _page_size(last, "last")
     if search is not None and len(search) > MAX_SEARCH:
         raise ValidationFailed({"search": f"at most {MAX_SEARCH} characters"})
     rc = info.context
@@ -55,11 +145,17 @@ def articles(
             page = queries.list_published(
                 session,
                 unit_code=unit,
+                former_unit_code=former_unit,
                 include_descendants=include_descendants,
                 category=category,
+                kinds=_kinds(kinds),
+                published_from=_instant(published_from, "published_from"),
+                published_to=_instant(published_to, "published_to"),
                 search=search,
                 first=first,
                 after=after,
+                last=last,
+                before=before,
                 with_total=wants_total(info),
             )
     except LookupError as exc:

@@ -15,6 +15,8 @@
     React.createElement(GraphiQL, {
       fetcher: fetcher,
       defaultQuery: config.defaultQuery,
+      // Example queries of a commune's home page, one tab each (core/graphql/examples.py).
+      defaultTabs: config.tabs,
       defaultEditorToolsVisibility: true,
       isHeadersEditorEnabled: false,
       shouldPersistHeaders: false,

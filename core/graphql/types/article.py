@@ -7,17 +7,20 @@ so a page of articles costs one query per related table.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 import strawberry
 
 from core.content.models import Article as ArticleModel
-from core.graphql.loaders import Loaders, resolve
+from core.content.urls import canonical_url
+from core.graphql.loaders import Loaders, resolve, resolve_value
 from core.graphql.request import RequestContext
 from core.graphql.types.agency import Agency
 from core.graphql.types.category import Category
 from core.graphql.types.media import (
+    FIRST,
+    WIDTH,
     Document,
     Image,
     ImageFormat,
@@ -28,6 +31,7 @@ from core.graphql.types.media import (
     page,
     video_of,
 )
+from core.graphql.types.node import Node, global_id
 from core.graphql.types.unit import Unit
 from core.media.models import MediaAsset
 
@@ -35,40 +39,59 @@ LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 Info = strawberry.Info[RequestContext, Any]
 
 
-@strawberry.type(description="The item's representative image.")
+@strawberry.type(description="The item's representative image. Ảnh đại diện.")
 class Cover:
-    caption: str
-    alt: str
+    caption: str = strawberry.field(description="The caption shown under it. Chú thích.")
+    alt: str = strawberry.field(description="Text alternative for screen readers (alt).")
     image: Image | None = strawberry.field(
         description="The image from the media library; null for a cover given by URL."
     )
     given_url: strawberry.Private[str]
 
     @strawberry.field(description="The cover's URL; with `width`, the size nearest above it.")
-    def url(self, width: int | None = None) -> str:
+    def url(
+        self,
+        width: Annotated[int | None, WIDTH] = None,
+    ) -> str:
         return self.image.url(width) if self.image is not None else self.given_url
 
     @strawberry.field(
         description="`url width` pairs for an img srcset (the image's); empty for a URL cover."
     )
-    def srcset(self, format: ImageFormat = ImageFormat.WEBP) -> str:
+    def srcset(
+        self,
+        format: Annotated[
+            ImageFormat, strawberry.argument(description="The file format of every size.")
+        ] = ImageFormat.WEBP,
+    ) -> str:
         return self.image.srcset(format) if self.image is not None else ""
 
 
-@strawberry.type(description="A published article. Times are ISO 8601 in UTC.")
-class Article:
+@strawberry.type(description="Fields every view of an article shares (public and management).")
+class ArticleFields:
     id: strawberry.ID = strawberry.field(description="Stable public identifier (a UUID).")
-    slug: str
-    title: str
-    summary: str
-    body_html: str = strawberry.field(description="Sanitised HTML.")
-    source: str
-    author: str
-    published_at: dt.datetime | None
-    updated_at: dt.datetime
-    visible_until: dt.datetime | None
-    url: str
-    interactions_allowed: bool
+    slug: str = strawberry.field(
+        description="The article's address segment, unique: `article(slug:)` finds it."
+    )
+    title: str = strawberry.field(description="Headline. Tiêu đề.")
+    summary: str = strawberry.field(description="Lead paragraph, plain text. Tóm tắt (sapo).")
+    body_html: str = strawberry.field(description="Sanitised HTML, safe to insert as is. Nội dung.")
+    source: str = strawberry.field(description="Where the content comes from (S4.6). Nguồn.")
+    author: str = strawberry.field(description="The author's name. Tác giả.")
+    kind: str = strawberry.field(
+        description="What the item is: `article` (news), `notice` (thông báo), `banner`, "
+        "`section` (a campaign section) or `document`. Filter with `articles(kinds:)`."
+    )
+    published_at: dt.datetime | None = strawberry.field(
+        description="When it was published (UTC). Ngày đăng."
+    )
+    updated_at: dt.datetime = strawberry.field(description="Last change (UTC).")
+    visible_until: dt.datetime | None = strawberry.field(
+        description="When it comes down by itself; null: it stays. Hết hạn."
+    )
+    interactions_allowed: bool = strawberry.field(
+        description="Whether readers may comment or react on channels that allow it."
+    )
     category_id: strawberry.Private[int | None]
     unit_id: strawberry.Private[int]
     agency_id: strawberry.Private[int | None]
@@ -76,6 +99,17 @@ class Article:
     row_id: strawberry.Private[int]
     given_cover: strawberry.Private[Cover | None]
     urls: strawberry.Private[Urls]
+    base_url: strawberry.Private[str]
+
+    @strawberry.field(
+        description="Its canonical page: the unit portal's URL template filled with the slug, "
+        "or Loa's own `/articles/<slug>` page when the unit has none. Địa chỉ chính thức."
+    )
+    def url(self) -> str:
+        def fill(template: str) -> str:
+            return canonical_url(self.base_url, self.slug, template)
+
+        return resolve_value(self.loaders.portal, self.unit_id, fill)
 
     @strawberry.field(description="publishedAt in Asia/Ho_Chi_Minh, ISO 8601 with offset.")
     def published_at_local(self) -> str | None:
@@ -83,15 +117,15 @@ class Article:
 
     # Sync resolvers that return a row's shape at once when the page prefetched it, or an
     # awaitable from the DataLoader otherwise (graphql-core awaits what it is given).
-    @strawberry.field
+    @strawberry.field(description="Its category, if any. Chuyên mục.")
     def category(self) -> Category | None:
         return resolve(self.loaders.category, self.category_id, Category.of)
 
-    @strawberry.field
+    @strawberry.field(description="The administrative unit it belongs to. Đơn vị.")
     def unit(self) -> Unit:
         return resolve(self.loaders.unit, self.unit_id, Unit.of)
 
-    @strawberry.field
+    @strawberry.field(description="The agency that writes and answers for it (S4.6). Cơ quan.")
     def agency(self) -> Agency | None:
         return resolve(self.loaders.agency, self.agency_id, Agency.of)
 
@@ -107,18 +141,33 @@ class Article:
 
     # Each list takes ``first`` (its size in the public query cost, core.graphql.limits).
     @strawberry.field(description="The article's photos, in order.")
-    async def gallery(self, first: int = 20) -> list[Image]:
+    async def gallery(self, first: Annotated[int, FIRST] = 20) -> list[Image]:
         found = await self._uses("gallery")
         return [image_of(a, self.urls) for a in found[: page(first)]]
 
     @strawberry.field(description="The article's video clips, in order.")
-    async def videos(self, first: int = 5) -> list[Video]:
+    async def videos(self, first: Annotated[int, FIRST] = 5) -> list[Video]:
         return [video_of(a, self.urls) for a in (await self._uses("video"))[: page(first)]]
 
     @strawberry.field(description="Documents attached to the article (PDF, read inline).")
-    async def attachments(self, first: int = 10) -> list[Document]:
+    async def attachments(self, first: Annotated[int, FIRST] = 10) -> list[Document]:
         found = await self._uses("attachment")
         return [document_of(a, self.urls) for a in found[: page(first)]]
+
+
+@strawberry.type(
+    description="A published article (news, notice, banner…). Times are ISO 8601 in UTC. Tin bài."
+)
+class Article(Node, ArticleFields):
+    id: strawberry.ID = strawberry.field(
+        description="Global id (Relay): pass it to `node(id:)`. Mã toàn cục."
+    )
+
+    @strawberry.field(description="The article's UUID, as earlier versions gave it in `id`.")
+    def uid(self) -> str:
+        return self.uuid
+
+    uuid: strawberry.Private[str] = ""
 
 
 def article_fields(article: ArticleModel, rc: RequestContext) -> dict[str, Any]:
@@ -139,10 +188,10 @@ def article_fields(article: ArticleModel, rc: RequestContext) -> dict[str, Any]:
         "body_html": article.body_html,
         "source": article.source,
         "author": article.author_name,
+        "kind": article.kind,
         "published_at": article.published_at,
         "updated_at": article.updated_at,
         "visible_until": audience.visible_until if audience else None,
-        "url": f"{rc.ctx.settings.base_url}/articles/{article.slug}",
         "interactions_allowed": audience.interactions_allowed if audience else True,
         "category_id": article.category_id,
         "unit_id": article.unit_id,
@@ -151,8 +200,10 @@ def article_fields(article: ArticleModel, rc: RequestContext) -> dict[str, Any]:
         "row_id": article.id,
         "given_cover": cover,
         "urls": Urls(rc.ctx.settings.base_url, signer),
+        "base_url": rc.ctx.settings.base_url,
     }
 
 
 def public_article(article: ArticleModel, rc: RequestContext) -> Article:
-    return Article(**article_fields(article, rc))
+    fields = article_fields(article, rc)
+    return Article(**{**fields, "id": global_id("Article", article.uid), "uuid": article.uid})

@@ -18,7 +18,7 @@ from core.delivery.plan import plan_for
 from core.delivery.reads import deliveries_of
 from core.graphql.errors import argument_id, names_something
 from core.graphql.request import RequestContext
-from core.graphql.types.article import Article, article_fields
+from core.graphql.types.article import ArticleFields, article_fields
 from core.graphql.types.delivery import Delivery
 from core.graphql.types.moderation import ArticleModeration, article_moderation
 from core.graphql.types.workflow import ApprovalStep, FieldChange, RevisionInfo
@@ -90,13 +90,12 @@ class ChannelPlan:
 
 
 @strawberry.type(name="Article")
-class ManagedArticle(Article):
+class ManagedArticle(ArticleFields):
     status: Status
     revision: int
     pending_revision: int | None = strawberry.field(
         description="An edit of the live item waiting for its approvals, if any."
     )
-    kind: str
     topic: str
     justification: str
     release_together: bool
@@ -192,7 +191,6 @@ def managed_article(article: ArticleModel, rc: RequestContext) -> ManagedArticle
         status=Status(article.status),
         revision=article.revision,
         pending_revision=article.pending_revision,
-        kind=article.kind,
         topic=article.topic,
         justification=article.justification,
         release_together=article.release_together,

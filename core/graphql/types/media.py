@@ -11,6 +11,7 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass
+from typing import Annotated
 
 import strawberry
 
@@ -29,10 +30,16 @@ def page(first: int) -> int:
     return max(0, min(first, MAX_PAGE))
 
 
-@strawberry.enum
+@strawberry.enum(description="The file format of an image's renditions.")
 class ImageFormat(enum.Enum):
-    WEBP = "webp"
-    JPEG = "jpg"
+    WEBP = strawberry.enum_value("webp", description="WebP: smaller; every current browser.")
+    JPEG = strawberry.enum_value("jpg", description="JPEG: for the oldest clients and e-mail.")
+
+
+#: The ``first`` argument of a media list.
+FIRST = strawberry.argument(description=f"How many to give at most (up to {MAX_PAGE}).")
+WIDTH = strawberry.argument(description="Wanted width in CSS pixels; null: the widest.")
+FORMAT = strawberry.argument(description="The file format of the renditions.")
 
 
 @dataclass(frozen=True)
@@ -69,16 +76,20 @@ def _sized(renditions: list[RenditionRow], prefix: str) -> list[Sized]:
 
 @strawberry.type(description="An image: cleaned, without metadata, in sizes for srcset.")
 class Image:
-    width: int | None
-    height: int | None
-    alt: str
-    caption: str
+    width: int | None = strawberry.field(description="Pixels wide (the largest rendition).")
+    height: int | None = strawberry.field(description="Pixels high (the largest rendition).")
+    alt: str = strawberry.field(description="Text alternative for screen readers (alt).")
+    caption: str = strawberry.field(description="Caption shown with it. Chú thích.")
     sizes: strawberry.Private[list[Sized]]
     fallback: strawberry.Private[str]
     urls: strawberry.Private[Urls]
 
     @strawberry.field(description="The smallest rendition at least `width` wide (else the widest).")
-    def url(self, width: int | None = None, format: ImageFormat = ImageFormat.JPEG) -> str:
+    def url(
+        self,
+        width: Annotated[int | None, WIDTH] = None,
+        format: Annotated[ImageFormat, FORMAT] = ImageFormat.JPEG,
+    ) -> str:
         sizes = [s for s in self.sizes if s.fmt == format.value]
         if not sizes:
             return self.urls.of(self.fallback)
@@ -88,7 +99,7 @@ class Image:
         return self.urls.of((wide_enough or sizes)[-1 if not wide_enough else 0].key)
 
     @strawberry.field(description="`url width` pairs of every size, for an img srcset.")
-    def srcset(self, format: ImageFormat = ImageFormat.WEBP) -> str:
+    def srcset(self, format: Annotated[ImageFormat, FORMAT] = ImageFormat.WEBP) -> str:
         return ", ".join(
             f"{self.urls.of(s.key)} {s.width}w" for s in self.sizes if s.fmt == format.value
         )
@@ -116,25 +127,25 @@ def image_of(
     )
 
 
-@strawberry.type
+@strawberry.type(description="One file of a video, for a <source> element.")
 class VideoSource:
-    url: str
-    type: str
-    width: int | None
-    height: int | None
+    url: str = strawberry.field(description="The file's URL (immutable; cache it).")
+    type: str = strawberry.field(description="Its media type, e.g. `video/mp4`.")
+    width: int | None = strawberry.field(description="Pixels wide.")
+    height: int | None = strawberry.field(description="Pixels high.")
 
 
 @strawberry.type(description="A probed video with a poster frame.")
 class Video:
-    id: strawberry.ID
-    title: str
-    caption: str
+    id: strawberry.ID = strawberry.field(description="The media item's UUID.")
+    title: str = strawberry.field(description="Title. Tiêu đề.")
+    caption: str = strawberry.field(description="Caption shown with it. Chú thích.")
     duration: float = strawberry.field(description="Seconds.")
-    poster: Image | None
+    poster: Image | None = strawberry.field(description="A frame to show before it plays.")
     all_sources: strawberry.Private[list[VideoSource]]
 
     @strawberry.field(description="The files of the video, best first.")
-    def sources(self, first: int = 4) -> list[VideoSource]:
+    def sources(self, first: Annotated[int, FIRST] = 4) -> list[VideoSource]:
         return self.all_sources[: page(first)]
 
 
@@ -160,12 +171,12 @@ def video_of(asset: MediaAsset, urls: Urls) -> Video:
 
 @strawberry.type(description="A PDF document, readable in the browser.")
 class Document:
-    id: strawberry.ID
-    url: str
-    title: str
+    id: strawberry.ID = strawberry.field(description="The media item's UUID.")
+    url: str = strawberry.field(description="The PDF, served inline (opens in the browser).")
+    title: str = strawberry.field(description="Title. Tiêu đề.")
     size: int = strawberry.field(description="Bytes.")
-    pages: int | None
-    thumbnail: Image | None
+    pages: int | None = strawberry.field(description="Number of pages, when known.")
+    thumbnail: Image | None = strawberry.field(description="An image of its first page.")
 
 
 def document_of(asset: MediaAsset, urls: Urls) -> Document:
@@ -182,16 +193,16 @@ def document_of(asset: MediaAsset, urls: Urls) -> Document:
 
 @strawberry.type(description="A public album of a unit's photos and videos.")
 class Album:
-    id: strawberry.ID
-    title: str
-    description: str
+    id: strawberry.ID = strawberry.field(description="The album's UUID.")
+    title: str = strawberry.field(description="Title. Tiêu đề.")
+    description: str = strawberry.field(description="What the album is about. Mô tả.")
     all_images: strawberry.Private[list[Image]]
     all_videos: strawberry.Private[list[Video]]
 
-    @strawberry.field
-    def images(self, first: int = 50) -> list[Image]:
+    @strawberry.field(description="Its photos, in order.")
+    def images(self, first: Annotated[int, FIRST] = 50) -> list[Image]:
         return self.all_images[: page(first)]
 
-    @strawberry.field
-    def videos(self, first: int = 20) -> list[Video]:
+    @strawberry.field(description="Its video clips, in order.")
+    def videos(self, first: Annotated[int, FIRST] = 20) -> list[Video]:
         return self.all_videos[: page(first)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 from collections.abc import Callable
 from typing import Any
@@ -149,7 +150,7 @@ def test_article_by_slug_has_every_field(
         audience={"visible_until": (NOW + dt.timedelta(days=3)).isoformat()},
     )
     query = """query { article(slug: "quyet-dinh-so-5") {
-        id slug title summary bodyHtml cover { url caption } source author agency { name }
+        id uid kind slug title summary bodyHtml cover { url caption } source author agency { name }
         category { slug name } unit { code name level } publishedAt publishedAtLocal updatedAt
         visibleUntil url interactionsAllowed } }"""
     body = gql(public, query)
@@ -164,7 +165,8 @@ def test_article_by_slug_has_every_field(
     published = dt.datetime.fromisoformat(a["publishedAt"])
     assert dt.datetime.fromisoformat(a["publishedAtLocal"]) == published
     assert a["visibleUntil"] is not None and a["interactionsAllowed"] is True
-    assert len(a["id"]) == 36
+    assert len(a["uid"]) == 36 and a["kind"] == "article"
+    assert base64.urlsafe_b64decode(a["id"]).decode() == f"Article:{a['uid']}"  # a global id
 
 
 def test_units_and_categories(gql: Gql, public: TestClient, categories: dict[str, int]) -> None:

@@ -31,10 +31,14 @@ def test_hooks_register_and_return_the_plugin_parts():
     context = PluginContext(settings, content=None, emit=lambda *a: None)  # type: ignore[arg-type]
     (routes,) = pm.hook.loa_routes(settings=settings, context=context)
     assert all(isinstance(r, BaseRoute) for r in routes)
+    formats = ("rss.xml", "atom.xml", "feed.json")
     assert {r.path for r in routes} == {
-        "/feeds/{unit_code}/rss.xml",
-        "/feeds/{unit_code}/atom.xml",
-        "/feeds/{unit_code}/feed.json",
+        *(f"/feeds/{{unit_code}}/{f}" for f in formats),
+        *(
+            f"/feeds/{{unit_code}}/{by}/{{key}}/{f}"
+            for by in ("categories", "kinds")
+            for f in formats
+        ),
         "/sitemap.xml",
     }
     (sandboxes,) = pm.hook.loa_sandboxes(settings=settings)
