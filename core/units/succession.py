@@ -25,6 +25,7 @@ from importlib import resources
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from core.units.dataset import open_dataset
 from core.units.models import CURRENT_SCHEME, LEGACY_SCHEME, Unit, UnitSuccessor
 
 
@@ -43,10 +44,8 @@ def _conversion() -> dict[str, dict[str, object]]:
 
 def links() -> Iterator[Link]:
     """Every old→new link of the packaged data, provinces, communes, then districts."""
-    from core.units.sync import _dataset
-
     data = _conversion()
-    with _dataset() as db:
+    with open_dataset() as db:
         old_province = dict(
             db.execute("SELECT DISTINCT provinceKey, provinceCode FROM admin_units_legacy")
         )

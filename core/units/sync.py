@@ -8,16 +8,16 @@ of ``unit_levels``, not code. The sync is idempotent: units are matched by
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
-from importlib import resources
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.text import fold
+from core.units.dataset import open_dataset
 from core.units.models import CURRENT_SCHEME, LEGACY_SCHEME, Unit, UnitLevel
+from core.units.succession import sync_successors
 
 NATIONAL_CODE = "VN"
 
@@ -43,18 +43,13 @@ class Row:
     parent_code: str | None
 
 
-def _dataset() -> sqlite3.Connection:
-    path = resources.files("vietnamadminunits") / "data" / "dataset.db"
-    return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-
-
 def _kind(name: str, short: str) -> str:
     return name[: -len(short)].strip() if short and name.endswith(short) else ""
 
 
 def rows() -> Iterator[Row]:
     """Every unit of both schemes, parents before children."""
-    with _dataset() as db:
+    with open_dataset() as db:
         for scheme in (CURRENT_SCHEME, LEGACY_SCHEME):
             yield Row(scheme, NATIONAL_CODE, "national", "", "Việt Nam", "Việt Nam", None)
         current = db.execute(
@@ -117,8 +112,6 @@ def sync(session: Session, source: Iterator[Row] | None = None) -> dict[str, int
     session.flush()
     _fill_paths(session)
     if source is None:  # the packaged data: its old→new map too (core.units.succession)
-        from core.units.succession import sync_successors
-
         sync_successors(session)
     return counts
 
