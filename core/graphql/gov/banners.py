@@ -19,6 +19,7 @@ from core.govcontent.models import Publication
 from core.govcontent.visibility import visible_to
 from core.graphql.errors import names_something
 from core.graphql.gov.common import (
+    STATE_HELP,
     UNIT_HELP,
     Failures,
     Info,
@@ -35,10 +36,10 @@ from core.units.models import Unit
 
 @strawberry.type(description="A named slot of a portal's layout that shows banners.")
 class BannerPlacement:
-    key: str
-    name: str
+    key: str = strawberry.field(description="Its key in the unit: `banners(placement:)` takes it.")
+    name: str = strawberry.field(description="Its display name, e.g. for editors.")
     max_width: int = strawberry.field(description="Pixels: no rendition offered is wider.")
-    max_height: int
+    max_height: int = strawberry.field(description="Pixels: no rendition offered is taller.")
 
     @classmethod
     def of(cls, row: PlacementRow) -> BannerPlacement:
@@ -47,15 +48,17 @@ class BannerPlacement:
 
 @strawberry.type(description="A banner: an image with a link, shown inside its window (S3.1).")
 class Banner:
-    id: strawberry.ID
-    title: str
-    link_url: str
-    placement: BannerPlacement
+    id: strawberry.ID = strawberry.field(description="Stable public identifier (a UUID).")
+    title: str = strawberry.field(description="The banner's title. Tiêu đề.")
+    link_url: str = strawberry.field(description="Where a click leads; empty: no link.")
+    placement: BannerPlacement = strawberry.field(description="The slot it shows in.")
     image: Image = strawberry.field(description="Only the sizes that fit the placement.")
-    visible_from: dt.datetime | None
+    visible_from: dt.datetime | None = strawberry.field(
+        description="When it starts to show (UTC); null: as soon as published."
+    )
     visible_until: dt.datetime | None = strawberry.field(description="It comes down by itself.")
-    position: int
-    state: Publication
+    position: int = strawberry.field(description="Order within its placement, lowest first.")
+    state: Publication = strawberry.field(description=STATE_HELP)
 
 
 def fitted(asset: MediaAsset, placement: PlacementRow, view: View) -> Image:

@@ -33,6 +33,26 @@ UNIT_HELP = (
 
 strawberry.enum(Publication, name="PublicationState", description="Where an item is in its life.")
 
+#: The values of ``Publication`` (defined outside the API layer): described here.
+PUBLICATION_VALUES = {
+    "DRAFT": "Nháp: being written; only editors of the unit see it.",
+    "PUBLISHED": "Đã đăng: public (inside its window, for an item that has one).",
+    "WITHDRAWN": "Đã gỡ: taken out of public by an editor; kept, never deleted.",
+    "EXPIRED": "Hết hạn: its window closed (visibleUntil passed) and Loa took it down.",
+}
+
+STATE_HELP = "Its publication state; the public API shows PUBLISHED items only."
+
+
+def describe_values(enum_type: Any, descriptions: dict[str, str]) -> None:
+    """Give the values of an enum registered with ``strawberry.enum`` their descriptions, for an
+    enum class that lives outside the API layer (so ``strawberry.enum_value`` cannot be used)."""
+    for value in enum_type.__strawberry_definition__.values:
+        value.description = descriptions[value.name]
+
+
+describe_values(Publication, PUBLICATION_VALUES)
+
 
 @strawberry.enum(description="A government content type, for publish and withdraw.")
 class GovContentKind(enum.Enum):

@@ -13,7 +13,15 @@ from core.govcontent import directory as actions
 from core.govcontent.models import DirectoryEntry as Row
 from core.govcontent.models import Publication
 from core.graphql.errors import names_something
-from core.graphql.gov.common import UNIT_HELP, Failures, Info, View, read_unit, save_resolver
+from core.graphql.gov.common import (
+    STATE_HELP,
+    UNIT_HELP,
+    Failures,
+    Info,
+    View,
+    read_unit,
+    save_resolver,
+)
 from core.graphql.gov.common import view as view_of
 from core.graphql.types.unit import Unit
 
@@ -22,18 +30,18 @@ GROUP_HELP = "One of: " + ", ".join(f"{k} ({v})" for k, v in actions.GROUPS.item
 
 @strawberry.type(description="An official or contact (S3.3: name, title, phone, official e-mail).")
 class DirectoryEntry:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description="Stable public identifier (a UUID).")
     group: str = strawberry.field(description=GROUP_HELP)
-    group_name: str
+    group_name: str = strawberry.field(description="The group's Vietnamese name.")
     body: str = strawberry.field(description="The body the person belongs to.")
-    name: str
+    name: str = strawberry.field(description="The person's full name. Họ và tên.")
     title: str = strawberry.field(description="Chức vụ.")
-    phone: str
+    phone: str = strawberry.field(description="Phone number (điện thoại); empty if none given.")
     email: str = strawberry.field(description="Official (công vụ) e-mail.")
-    position: int
+    position: int = strawberry.field(description="Order within its group, lowest first.")
     verified_on: dt.date = strawberry.field(description="When the details were last checked.")
     stale: bool = strawberry.field(description="Not checked for more than 180 days.")
-    state: Publication
+    state: Publication = strawberry.field(description=STATE_HELP)
 
 
 def shaped(session: Session, rows: list[Row], view: View) -> list[DirectoryEntry]:
@@ -71,11 +79,13 @@ def directory(
 
 @strawberry.type(description="What a portal's footer names (TT 32/2017 Art. 16, S3.6).")
 class PortalFooter:
-    unit: Unit
+    unit: Unit = strawberry.field(description="The unit whose portal it is.")
     content_responsible: list[DirectoryEntry] = strawberry.field(
         description="The person(s) responsible for the portal's content."
     )
-    spokesperson: list[DirectoryEntry]
+    spokesperson: list[DirectoryEntry] = strawberry.field(
+        description="The spokesperson(s) of the unit (người phát ngôn)."
+    )
 
 
 def portal_footer(

@@ -21,10 +21,12 @@ from core.govcontent.models import LegalRelation, Publication
 from core.govcontent.visibility import visible_to
 from core.graphql.errors import names_something
 from core.graphql.gov.common import (
+    STATE_HELP,
     UNIT_HELP,
     Failures,
     Info,
     View,
+    describe_values,
     read_unit,
     save_resolver,
 )
@@ -37,19 +39,33 @@ from core.units.lookups import units_by_id
 from core.units.models import Unit as UnitRow
 
 strawberry.enum(LegalStatus, name="LegalStatus", description="In force, expired, replaced…")
+describe_values(
+    LegalStatus,
+    {
+        "NOT_YET_IN_FORCE": "Chưa có hiệu lực: its effective date (ngày có hiệu lực) is later.",
+        "IN_FORCE": "Còn hiệu lực: in effect today, not expired and not replaced.",
+        "EXPIRED": "Hết hiệu lực: its expiry date (expiresOn) has come.",
+        "REPLACED": "Bị thay thế: a published document already in force replaces it.",
+    },
+)
+RELATED_FIRST = strawberry.argument(description="At most this many (up to 100).")
 TYPE_HELP = "Hình thức: " + ", ".join(f"{k} ({v})" for k, v in DOC_TYPES.items())
 
 
 @strawberry.type(description="Another document this one names (replaces, amends, replaced by).")
 class LegalDocumentRef:
-    id: strawberry.ID
-    number: str
-    abstract: str
+    id: strawberry.ID = strawberry.field(
+        description="The document's id: `legalDocument(id:)` gives all of it."
+    )
+    number: str = strawberry.field(description="Số ký hiệu, e.g. 12/2026/QĐ-UBND.")
+    abstract: str = strawberry.field(description="Trích yếu: what the document is about.")
 
 
 @strawberry.type(description="A legal or administrative document (văn bản) with its metadata.")
 class LegalDocument:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(
+        description="Stable public identifier (a UUID): `legalDocument(id:)` finds it."
+    )
     number: str = strawberry.field(description="Số ký hiệu, e.g. 12/2026/QĐ-UBND.")
     type: str = strawberry.field(description=TYPE_HELP)
     type_name: str = strawberry.field(description="The type's Vietnamese name.")
@@ -61,26 +77,28 @@ class LegalDocument:
     abstract: str = strawberry.field(description="Trích yếu.")
     field: str = strawberry.field(description="Lĩnh vực.")
     issuing_level: str = strawberry.field(description="Level of the issuing unit: province…")
-    unit: Unit
+    unit: Unit = strawberry.field(
+        description="The unit whose document it is (a unit above with `includeSuperior`)."
+    )
     status: LegalStatus = strawberry.field(description="Computed for today (Asia/Ho_Chi_Minh).")
-    state: Publication
+    state: Publication = strawberry.field(description=STATE_HELP)
     file: Document | None = strawberry.field(description="The PDF, readable in the browser.")
     related: strawberry.Private[dict[str, list[LegalDocumentRef]]]
 
     @strawberry.field(description="Documents this one replaces.")
-    def replaces(self, first: int = 10) -> list[LegalDocumentRef]:
+    def replaces(self, first: Annotated[int, RELATED_FIRST] = 10) -> list[LegalDocumentRef]:
         return self.related.get("replaces", [])[: page(first)]
 
     @strawberry.field(description="Documents this one amends.")
-    def amends(self, first: int = 10) -> list[LegalDocumentRef]:
+    def amends(self, first: Annotated[int, RELATED_FIRST] = 10) -> list[LegalDocumentRef]:
         return self.related.get("amends", [])[: page(first)]
 
     @strawberry.field(description="Published documents that replace this one.")
-    def replaced_by(self, first: int = 10) -> list[LegalDocumentRef]:
+    def replaced_by(self, first: Annotated[int, RELATED_FIRST] = 10) -> list[LegalDocumentRef]:
         return self.related.get("replaced_by", [])[: page(first)]
 
     @strawberry.field(description="Published documents that amend this one.")
-    def amended_by(self, first: int = 10) -> list[LegalDocumentRef]:
+    def amended_by(self, first: Annotated[int, RELATED_FIRST] = 10) -> list[LegalDocumentRef]:
         return self.related.get("amended_by", [])[: page(first)]
 
 
@@ -155,22 +173,24 @@ def shaped(session: Session, rows: list[Row], view: View) -> list[LegalDocument]
     ]
 
 
-@strawberry.type
+@strawberry.type(description="A legal document in a page of results, with its cursor.")
 class LegalDocumentEdge:
     cursor: str = strawberry.field(description="Opaque: pass it as `after` for the next page.")
-    node: LegalDocument
+    node: LegalDocument = strawberry.field(description="The document.")
 
 
 @strawberry.type(description="A portal section of a unit above: where its documents are.")
 class PortalSection:
-    unit: Unit
-    url: str
+    unit: Unit = strawberry.field(description="A unit above (the nearest comes first).")
+    url: str = strawberry.field(description="Its portal's legal documents section (văn bản).")
 
 
-@strawberry.type
+@strawberry.type(description="A page of a unit's legal documents, newest issue date first.")
 class LegalDocumentConnection:
-    edges: list[LegalDocumentEdge]
-    page_info: PageInfo
+    edges: list[LegalDocumentEdge] = strawberry.field(description="This page's documents.")
+    page_info: PageInfo = strawberry.field(
+        description="Whether more follow, and the cursor to ask for them with."
+    )
     superior_sections: list[PortalSection] = strawberry.field(
         description="Links to the same section of the portals above (S4.2)."
     )
@@ -184,16 +204,25 @@ def legal_documents(
         str | None, strawberry.argument(description="A cursor of the last page.")
     ] = None,
     type: Annotated[str | None, strawberry.argument(description=TYPE_HELP)] = None,
-    field: str | None = None,
+    field: Annotated[
+        str | None, strawberry.argument(description="Lĩnh vực, as in LegalDocument.field.")
+    ] = None,
     issuing_level: Annotated[
         str | None, strawberry.argument(description="province, commune…")
     ] = None,
-    status: LegalStatus | None = None,
+    status: Annotated[
+        LegalStatus | None,
+        strawberry.argument(description="Only those with this status today (Asia/Ho_Chi_Minh)."),
+    ] = None,
     query: Annotated[
         str | None, strawberry.argument(description="Words; accents optional.")
     ] = None,
-    issued_from: dt.date | None = None,
-    issued_to: dt.date | None = None,
+    issued_from: Annotated[
+        dt.date | None, strawberry.argument(description="Issued on or after (ngày ban hành).")
+    ] = None,
+    issued_to: Annotated[
+        dt.date | None, strawberry.argument(description="Issued on or before (ngày ban hành).")
+    ] = None,
     include_superior: Annotated[
         bool, strawberry.argument(description="Also the documents of the units above.")
     ] = False,
@@ -223,7 +252,10 @@ def legal_documents(
     )
 
 
-def legal_document(info: Info, id: strawberry.ID) -> LegalDocument | None:
+def legal_document(
+    info: Info,
+    id: Annotated[strawberry.ID, strawberry.argument(description="The document's id.")],
+) -> LegalDocument | None:
     v = view_of(info)
     with info.context.read() as session:
         row = session.scalar(select(Row).where(Row.uid == str(id)))

@@ -16,6 +16,7 @@ from core.govcontent.models import MenuItem as Row
 from core.govcontent.models import Publication
 from core.graphql.errors import names_something
 from core.graphql.gov.common import (
+    STATE_HELP,
     UNIT_HELP,
     Failures,
     Info,
@@ -35,17 +36,24 @@ SECTION_HELP = (
 
 @strawberry.type(description="A menu entry; top-level entries carry their children.")
 class MenuItem:
-    id: strawberry.ID
-    label: str
-    label_en: str
+    id: strawberry.ID = strawberry.field(description="Stable public identifier (a UUID).")
+    label: str = strawberry.field(description="The Vietnamese label shown in the menu. Nhãn.")
+    label_en: str = strawberry.field(description="The English label; empty if none given.")
     section: str = strawberry.field(description=SECTION_HELP)
-    url: str
-    position: int
-    state: Publication
+    url: str = strawberry.field(
+        description="An http(s) link it opens; empty when it opens a section."
+    )
+    position: int = strawberry.field(description="Order among its siblings, lowest first.")
+    state: Publication = strawberry.field(description=STATE_HELP)
     all_children: strawberry.Private[list[MenuItem]]
 
     @strawberry.field(description="The items under this one, in order.")
-    def children(self, first: int = 15) -> list[MenuItem]:
+    def children(
+        self,
+        first: Annotated[
+            int, strawberry.argument(description="At most this many (up to 100).")
+        ] = 15,
+    ) -> list[MenuItem]:
         return self.all_children[: page(first)]
 
 
@@ -88,14 +96,18 @@ def menu(
 
 @strawberry.type(description="A campaign section (chuyên mục, S2.3), shown inside its window.")
 class CampaignSection:
-    id: strawberry.ID
-    slug: str
-    title: str
-    description: str
+    id: strawberry.ID = strawberry.field(description="Stable public identifier (a UUID).")
+    slug: str = strawberry.field(description="Its address segment, as in `campaign:<slug>`.")
+    title: str = strawberry.field(description="Its title. Tên chuyên mục.")
+    description: str = strawberry.field(description="What the campaign is about; may be empty.")
     category: str = strawberry.field(description="The category whose articles it lists.")
-    visible_from: dt.datetime | None
-    visible_until: dt.datetime | None
-    state: Publication
+    visible_from: dt.datetime | None = strawberry.field(
+        description="When it starts to show (UTC); null: as soon as published."
+    )
+    visible_until: dt.datetime | None = strawberry.field(
+        description="When it comes down by itself (UTC); null: it stays."
+    )
+    state: Publication = strawberry.field(description=STATE_HELP)
 
 
 def sections(session: Session, rows: list[SectionRow], view: View) -> list[CampaignSection]:

@@ -16,6 +16,7 @@ from core.govcontent.models import Publication
 from core.govcontent.models import UnitProfile as Row
 from core.graphql.errors import names_something
 from core.graphql.gov.common import (
+    STATE_HELP,
     UNIT_HELP,
     Failures,
     Info,
@@ -39,14 +40,14 @@ PLATFORM_HELP = (
 
 @strawberry.type(description="An official channel of the unit (Decree 224 Art. 10(3); S4.5).")
 class OfficialChannel:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description="Stable public identifier (a UUID).")
     platform: str = strawberry.field(description=PLATFORM_HELP)
-    platform_name: str
-    name: str
-    url: str
-    position: int
-    verified_on: dt.date
-    state: Publication
+    platform_name: str = strawberry.field(description="The platform's display name.")
+    name: str = strawberry.field(description="The channel's name on its platform.")
+    url: str = strawberry.field(description="The channel's address: an http(s) URL.")
+    position: int = strawberry.field(description="Order in the list, lowest first.")
+    verified_on: dt.date = strawberry.field(description="When the channel was last checked.")
+    state: Publication = strawberry.field(description=STATE_HELP)
 
 
 def channels(session: Session, rows: list[ChannelRow]) -> list[OfficialChannel]:
@@ -68,19 +69,25 @@ def channels(session: Session, rows: list[ChannelRow]) -> list[OfficialChannel]:
 
 @strawberry.type(description="The unit's overview (S1.2, S3.5 Tổng quan; 224 Art. 9(1)(c)).")
 class UnitProfile:
-    id: strawberry.ID
-    unit: Unit
+    id: strawberry.ID = strawberry.field(description="Stable public identifier (a UUID).")
+    unit: Unit = strawberry.field(description="The unit it presents.")
     introduction: str = strawberry.field(description="Sanitised HTML.")
     history: str = strawberry.field(description="Sanitised HTML.")
     functions: str = strawberry.field(description="Sanitised HTML: functions and duties.")
-    org_chart: Image | None
-    portal_url: str
+    org_chart: Image | None = strawberry.field(
+        description="The organisation chart (sơ đồ tổ chức); null if none."
+    )
+    portal_url: str = strawberry.field(
+        description="The unit's portal (cổng thông tin); may be empty."
+    )
     legal_documents_url: str = strawberry.field(description="Its documents section (S4.2).")
     procedures_url: str = strawberry.field(
         description="Its administrative procedures by its code (S3.5); may come from above."
     )
-    official_channels: list[OfficialChannel]
-    state: Publication
+    official_channels: list[OfficialChannel] = strawberry.field(
+        description="Its official channels, as `officialChannels(unit:)` lists them."
+    )
+    state: Publication = strawberry.field(description=STATE_HELP)
 
 
 def shaped(session: Session, row: Row, view: View) -> UnitProfile:

@@ -16,6 +16,7 @@ from core.govcontent.models import Publication
 from core.govcontent.models import ScheduleSlot as Row
 from core.graphql.errors import names_something
 from core.graphql.gov.common import (
+    STATE_HELP,
     UNIT_HELP,
     Failures,
     Info,
@@ -33,39 +34,47 @@ KIND_HELP = "work (lịch công tác) or reception (lịch tiếp công dân)"
 
 @strawberry.type(description="One slot: who, where, what, when.")
 class ScheduleSlot:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description="Stable public identifier (a UUID).")
     kind: str = strawberry.field(description=KIND_HELP)
-    kind_name: str
+    kind_name: str = strawberry.field(description="The kind's Vietnamese name.")
     person: str = strawberry.field(description="Who presides or receives citizens.")
-    place: str
-    content: str
+    place: str = strawberry.field(description="Where (địa điểm); empty if not given.")
+    content: str = strawberry.field(description="What: the work or meeting (nội dung).")
     starts_at: dt.datetime = strawberry.field(description="ISO 8601 with the +07:00 offset.")
-    ends_at: dt.datetime
-    state: Publication
+    ends_at: dt.datetime = strawberry.field(description="ISO 8601 with the +07:00 offset.")
+    state: Publication = strawberry.field(description=STATE_HELP)
 
 
 @strawberry.type(description="One day of the week (Asia/Ho_Chi_Minh) and its slots.")
 class ScheduleDay:
-    date: dt.date
+    date: dt.date = strawberry.field(description="The day (Asia/Ho_Chi_Minh).")
     weekday: str = strawberry.field(description="Thứ Hai … Chủ Nhật.")
     all_slots: strawberry.Private[list[ScheduleSlot]]
 
     @strawberry.field(description="The day's slots in start order.")
-    def slots(self, first: int = 20) -> list[ScheduleSlot]:
+    def slots(
+        self,
+        first: Annotated[
+            int, strawberry.argument(description="At most this many (up to 100).")
+        ] = 20,
+    ) -> list[ScheduleSlot]:
         return self.all_slots[: page(first)]
 
 
 @strawberry.type(description="An ISO week of a unit's schedules, Monday to Sunday.")
 class ScheduleWeek:
-    unit: Unit
+    unit: Unit = strawberry.field(description="The unit whose schedules these are.")
     week: str = strawberry.field(description="ISO week, e.g. 2026-W49.")
-    previous_week: str
-    next_week: str
-    time_zone: str
+    previous_week: str = strawberry.field(description="The ISO week before: pass it as `week`.")
+    next_week: str = strawberry.field(description="The ISO week after: pass it as `week`.")
+    time_zone: str = strawberry.field(description="Always Asia/Ho_Chi_Minh: days and times.")
     all_days: strawberry.Private[list[ScheduleDay]]
 
     @strawberry.field(description="Monday to Sunday.")
-    def days(self, first: int = 7) -> list[ScheduleDay]:
+    def days(
+        self,
+        first: Annotated[int, strawberry.argument(description="At most this many days.")] = 7,
+    ) -> list[ScheduleDay]:
         return self.all_days[: page(first)]
 
 

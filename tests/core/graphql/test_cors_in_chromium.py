@@ -138,3 +138,69 @@ def test_a_page_on_another_origin_reads_the_public_api_in_chromium(
     expect(other.locator("#status")).to_contain_text("lỗi", timeout=20_000)
     expect(other.locator("#news li")).to_have_count(0)
     other.close()
+
+
+HOME_SCRIPT = """
+const api = new URLSearchParams(location.search).get("api");
+(async () => {
+  const out = document.getElementById("home");
+  try {
+    const response = await fetch(api, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ query: %(query)s, variables: { unit: "14932" } }),
+    });
+    const { data } = await response.json();
+    out.textContent = JSON.stringify({
+      documents: data.legalDocuments.edges.map((e) => [e.node.number, e.node.file.url]),
+      banners: data.banners.map((b) => b.placement.key),
+      slots: data.schedule.days.reduce((n, d) => n + d.slots.length, 0),
+      directory: data.directory.length,
+      channels: data.unitProfile.officialChannels.length,
+      responsible: data.portalFooter.contentResponsible.length,
+    });
+  } catch (error) {
+    out.textContent = `lỗi: ${error}`;
+  }
+})();
+"""
+
+
+def test_a_commune_home_page_on_another_origin_reads_the_demo_communes_content(
+    settings: Settings, ctx: Context, tree: dict[str, Any], serve: Any, browser: Any, monkeypatch
+) -> None:
+    """Issue 18's done-when: the demo commune's legal document, banners, week of schedules,
+    directory, profile and official channels, read by a commune site in the browser."""
+    from playwright.sync_api import expect
+
+    from core.demo import seed
+    from tests.core.govcontent.test_demo_gov import HOME
+
+    monkeypatch.setattr("core.demo_media.video", lambda path: None)  # no clip needed here
+    seed(ctx, photo_size=(480, 270))
+    script = HOME_SCRIPT % {"query": json.dumps(HOME)}
+
+    async def page(request: Any) -> HTMLResponse:
+        return HTMLResponse(
+            '<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>Xã Cẩm Thủy'
+            '</title></head><body><main><pre id="home">đang tải…</pre></main>'
+            '<script src="/home.js"></script></body></html>'
+        )
+
+    async def home_js(request: Any) -> Response:
+        return Response(script, media_type="text/javascript")
+
+    site = serve(Starlette(routes=[Route("/", page), Route("/home.js", home_js)]))
+    settings = dataclasses.replace(settings, cors_origins=(site.url,))
+    loa = serve(create_app(settings, ctx=dataclasses.replace(ctx, settings=settings)))
+
+    tab = browser.new_page()
+    tab.goto(f"{site.url}/?api={loa.url}/graphql")
+    expect(tab.locator("#home")).to_contain_text("documents", timeout=20_000)
+    home = json.loads(tab.locator("#home").text_content() or "")
+    tab.close()
+    [(number, pdf)] = home["documents"]
+    assert (number and pdf.endswith(".pdf")) or "/media/" in pdf
+    assert {"phan-hoi", "cot-phai"} <= set(home["banners"])  # S3.2's banner and the campaign's
+    assert home["slots"] == 6  # a week: five working days and one citizen reception
+    assert home["directory"] >= 5 and home["responsible"] >= 1 and home["channels"] >= 2
