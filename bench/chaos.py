@@ -48,6 +48,7 @@ from bench.harness import (
     sqlite_url,
     uvicorn,
 )
+from bench.report import put_section
 from core.auth.permissions import SYSTEM
 from core.content import actions
 from core.context import Context, build_context
@@ -305,17 +306,7 @@ def section(result: dict[str, Any]) -> str:
 
 def write_section(result: dict[str, Any]) -> None:
     """Put this run's section into ``bench/RESULTS.md``, leaving the other sections as they are."""
-    text = RESULTS_MD.read_text(encoding="utf-8") if RESULTS_MD.exists() else "# Loa benchmarks\n"
-    new = section(result)
-    if HEADING in text:
-        start = text.index(HEADING)
-        end = text.find("\n## ", start + 1)
-        text = text[:start] + new + (text[end + 1 :] if end != -1 else "")
-    else:
-        anchor = text.find("\n## ", text.find("## Delivery fan-out") + 1)
-        at = anchor + 1 if anchor > 0 and "## Delivery fan-out" in text else len(text)
-        text = text[:at] + new + "\n" + text[at:]
-    RESULTS_MD.write_text(text.rstrip() + "\n", encoding="utf-8")
+    put_section(HEADING, section(result), after="## Delivery fan-out")
     log(f"wrote the chaos section of {RESULTS_MD}")
 
 

@@ -32,6 +32,7 @@ from bench.harness import (
     save,
 )
 from bench.harness import load as load_result
+from bench.report import put_section
 
 HEADING = "## Idle CPU (`loa demo`, `loa worker`)"
 REDIS = "redis://127.0.0.1:6379"
@@ -129,15 +130,7 @@ def section() -> str:
 
 def write_section() -> None:
     """Put the idle section into ``bench/RESULTS.md``, leaving the other sections as they are."""
-    text = RESULTS_MD.read_text(encoding="utf-8") if RESULTS_MD.exists() else "# Loa benchmarks\n"
-    new = section()
-    if HEADING in text:
-        start = text.index(HEADING)
-        end = text.find("\n## ", start + 1)
-        text = text[:start] + new + (text[end + 1 :] if end != -1 else "")
-    else:
-        text = text.rstrip() + "\n\n" + new
-    RESULTS_MD.write_text(text.rstrip() + "\n", encoding="utf-8")
+    put_section(HEADING, section())
     log(f"wrote the idle section of {RESULTS_MD}")
 
 

@@ -36,6 +36,7 @@ from bench.harness import (
     sqlite_url,
     wait_http,
 )
+from bench.report import put_section
 
 HEADING = "## Media uploads (`bench/media.py`)"
 UNIT = "14932"
@@ -217,15 +218,7 @@ def section(result: dict[str, Any]) -> str:
 
 def write_section(result: dict[str, Any]) -> None:
     """Put this run's section into ``bench/RESULTS.md``, leaving the other sections as they are."""
-    text = RESULTS_MD.read_text(encoding="utf-8") if RESULTS_MD.exists() else "# Loa benchmarks\n"
-    new = section(result)
-    if HEADING in text:
-        start = text.index(HEADING)
-        end = text.find("\n## ", start + 1)
-        text = text[:start] + new + (text[end + 1 :] if end != -1 else "")
-    else:
-        text = text.rstrip() + "\n\n" + new
-    RESULTS_MD.write_text(text.rstrip() + "\n", encoding="utf-8")
+    put_section(HEADING, section(result))
     log(f"wrote the media section of {RESULTS_MD}")
 
 

@@ -189,3 +189,23 @@ def write() -> None:
 
 if __name__ == "__main__":
     write()
+
+
+def put_section(heading: str, new: str, *, after: str | None = None) -> None:
+    """Put one benchmark's section (starting with ``heading``) into ``bench/RESULTS.md``.
+
+    An existing section under ``heading`` is replaced and the others are left as they are; a new
+    one goes after the section named ``after`` when there is one, else at the end.
+    """
+    text = RESULTS_MD.read_text(encoding="utf-8") if RESULTS_MD.exists() else "# Loa benchmarks\n"
+    if heading in text:
+        start = text.index(heading)
+        end = text.find("\n## ", start + 1)
+        text = text[:start] + new + (text[end + 1 :] if end != -1 else "")
+    elif after is not None and after in text:
+        anchor = text.find("\n## ", text.find(after) + 1)
+        at = anchor + 1 if anchor > 0 else len(text)
+        text = text[:at] + new + "\n" + text[at:]
+    else:
+        text = text.rstrip() + "\n\n" + new
+    RESULTS_MD.write_text(text.rstrip() + "\n", encoding="utf-8")
