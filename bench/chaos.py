@@ -49,8 +49,8 @@ from bench.harness import (
     uvicorn,
 )
 from bench.report import put_section
+from core.actions import content as actions
 from core.auth.permissions import SYSTEM
-from core.content import actions
 from core.context import Context, build_context
 from core.delivery.models import FINAL_STATES, Action, Delivery, DeliveryState
 

@@ -35,8 +35,8 @@ from bench.harness import (
     sqlite_url,
     uvicorn,
 )
+from core.actions import content as actions
 from core.auth.permissions import SYSTEM
-from core.content import actions
 from core.context import Context, build_context
 from core.delivery.models import Delivery, DeliveryState
 from core.targets.models import ChannelTarget

@@ -4,7 +4,9 @@ Plugins import from ``core`` (this module) only; everything else in the
 package is internal and may change without notice.
 """
 
-from core.channels import (
+from core.content.validation import sanitise_html
+from core.contract.assisted import AssistedTask, AssistRequired, KitFile
+from core.contract.channels import (
     AUDIENCE_FIELDS,
     Audience,
     AuthError,
@@ -25,8 +27,6 @@ from core.channels import (
     Target,
     TransientError,
 )
-from core.content.validation import sanitise_html
-from core.contract.assisted import AssistedTask, AssistRequired, KitFile
 from core.contract.costs import Allowance, Cost, Costed
 from core.contract.credentials import Connectable, Credentials, Health
 from core.contract.declarations import AGENCY_LEADER_GATE, ApprovalGate, ChannelDeclaration

@@ -18,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse
 from starlette.routing import BaseRoute, Mount, Route
 
+from core.content import published
 from core.context import Context, build_context
 from core.edge.body import BodyLimit
 from core.edge.cors import PublicCors
@@ -73,8 +74,8 @@ def create_app(
     from core.govcontent.feeds import gov_feed_routes
     from core.graphql import ide, management_app, public_app
     from core.interactions.routes import feedback_routes
-    from core.media.routes import edge_limits, media_routes
     from core.reports.routes import report_routes
+    from core.web.media import edge_limits, media_routes
     from core.webhooks.routes import webhook_routes
     from core.wiring import wire
 
@@ -100,7 +101,7 @@ def create_app(
         *gov_feed_routes(),  # GET /feeds/{unit}/schedule.ics, /feeds/{unit}/legal-documents.rss
         *article_routes(),  # GET /articles/{slug}: 302 to the unit's portal, or a minimal page
     ]
-    plugin_context = context.plugin_context()
+    plugin_context = published.plugin_context(context)
     for batch in context.pm.hook.loa_routes(settings=settings, context=plugin_context):
         routes.extend(batch)
     if sandboxes:

@@ -35,13 +35,11 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol
 
-from sqlalchemy import String, Text, delete, func, or_, select, text
+from sqlalchemy import String, Text, delete, func, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from core.audit_keys import AuditKeys, keys_of
-from core.auth.permissions import Actor, Permission, require
 from core.db import Base, utcnow
-from core.errors import ValidationFailed
 
 GENESIS = "0" * 64
 
@@ -146,9 +144,16 @@ class Audited(Protocol):
     def id(self) -> int: ...
 
 
+class Named(Protocol):
+    """Who acted, as the log names them (an :class:`~core.auth.permissions.Actor`)."""
+
+    @property
+    def name(self) -> str: ...
+
+
 def about(
     session: Session,
-    actor: Actor | str,
+    actor: Named | str,
     action: str,
     subject: Audited,
     *,
@@ -324,58 +329,3 @@ def _checkpoint(session: Session) -> AuditCheckpoint | None:
     return session.scalars(
         select(AuditCheckpoint).order_by(AuditCheckpoint.through_id.desc()).limit(1)
     ).first()
-
-
-@dataclass(frozen=True)
-class AuditPage:
-    entries: list[AuditEntry]
-    has_next: bool
-
-
-def search(
-    session: Session,
-    actor: Actor,
-    *,
-    action: str | None = None,
-    actor_name: str | None = None,
-    subject_type: str | None = None,
-    subject_id: str | None = None,
-    unit_path: str | None = None,
-    since: dt.datetime | None = None,
-    until: dt.datetime | None = None,
-    first: int = 50,
-    before_id: int | None = None,
-) -> AuditPage:
-    """Entries an admin may read, newest first: those on units their admin role covers.
-
-    Entries about no unit (sign-ins by unknown names, system jobs) are for admins of the
-    whole tree (a role on the top unit). ``action`` matches a prefix ("auth." finds all
-    sign-in events).
-    """
-    paths = actor.paths(Permission.READ_AUDIT)
-    if not paths:
-        require(actor, Permission.READ_AUDIT, "/")  # raises, and records the refusal
-    if not 1 <= first <= 200:
-        raise ValidationFailed({"first": "must be between 1 and 200"})
-    visible = [AuditEntry.unit_path.startswith(p) for p in paths]
-    if any(p.count("/") <= 2 for p in paths):  # "/" or "/<top unit id>/": the whole tree
-        visible.append(AuditEntry.unit_path == "")
-    stmt = select(AuditEntry).where(or_(*visible))
-    if action:
-        stmt = stmt.where(AuditEntry.action.startswith(action))
-    if actor_name:
-        stmt = stmt.where(AuditEntry.actor == actor_name)
-    if subject_type:
-        stmt = stmt.where(AuditEntry.subject_type == subject_type)
-    if subject_id:
-        stmt = stmt.where(AuditEntry.subject_id == subject_id)
-    if unit_path:
-        stmt = stmt.where(AuditEntry.unit_path.startswith(unit_path))
-    if since:
-        stmt = stmt.where(AuditEntry.at >= since)
-    if until:
-        stmt = stmt.where(AuditEntry.at < until)
-    if before_id:
-        stmt = stmt.where(AuditEntry.id < before_id)
-    rows = list(session.scalars(stmt.order_by(AuditEntry.id.desc()).limit(first + 1)))
-    return AuditPage(rows[:first], len(rows) > first)

@@ -319,8 +319,8 @@ def audit_prune() -> None:
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_(path: Path) -> None:
     """Import articles from JSON Lines; bad lines are reported, good ones load."""
+    from core.actions.importer import import_jsonl
     from core.auth.permissions import SYSTEM
-    from core.content.importer import import_jsonl
     from core.context import build_context
 
     ctx = build_context(_settings())

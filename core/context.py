@@ -6,7 +6,6 @@ it down; nothing reaches for globals.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,10 +17,9 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.audit_keys import audit_session_info
-from core.channels import Channel, Item
+from core.contract.channels import Channel
 from core.contract.declarations import INFO_KEY as POLICY_KEY
 from core.contract.declarations import DeclaredPolicy, declared_policy
-from core.contract.plugin_context import PluginContext
 from core.db import make_engine, make_sessionmaker
 from core.plugins import channels as collect_channels
 from core.plugins import make_plugin_manager
@@ -57,56 +55,6 @@ class Context:
         except KeyError:
             raise LookupError(f"no channel plugin named {name!r} is installed") from None
 
-    def published_items(
-        self,
-        unit_code: str | None = None,
-        include_descendants: bool = True,
-        limit: int = 50,
-        now: dt.datetime | None = None,
-        *,
-        category: str | None = None,
-        kinds: tuple[str, ...] = (),
-    ) -> list[Item]:
-        """Published, in-window items, newest first, optionally of one category or some kinds.
-
-        LookupError for an unknown unit, category or kind (a feed of a typo is a 404).
-        """
-        from core.content import queries
-        from core.content.validation import KINDS
-
-        if unknown := sorted(set(kinds) - KINDS):
-            raise LookupError(f"no kind {unknown[0]!r}")
-        with self.sessions() as session:
-            if category is not None and queries.category_by_slug(session, category) is None:
-                raise LookupError(f"no category {category!r}")
-            return queries.published_items(
-                session,
-                base_url=self.settings.base_url,
-                unit_code=unit_code,
-                include_descendants=include_descendants,
-                limit=limit,
-                now=now,
-                category=category,
-                kinds=kinds,
-            )
-
-    def category_name(self, slug: str) -> str:
-        """A category's display name; LookupError if there is none with that slug."""
-        from core.content.queries import category_by_slug
-
-        with self.sessions() as session:
-            category = category_by_slug(session, slug)
-            if category is None:
-                raise LookupError(f"no category {slug!r}")
-            return category.name
-
-    def unit_name(self, code: str) -> str:
-        """The official name of a unit of the current scheme; LookupError if unknown."""
-        from core.units.lookups import unit_by_code
-
-        with self.sessions() as session:
-            return unit_by_code(session, code).name
-
     def content_generation(self) -> int:
         """A counter every process bumps on committed changes (public caches poll it)."""
         return int(self.redis.get(GENERATION_KEY) or 0)
@@ -121,10 +69,6 @@ class Context:
             self.pm.hook.loa_event(name=name, payload=payload)
         except Exception:
             log.exception("an observer of %s failed", name)
-
-    def plugin_context(self) -> PluginContext:
-        """The narrow, typed view plugins get of this context (never the context itself)."""
-        return PluginContext(settings=self.settings, content=self, emit=self.emit)
 
     def close(self) -> None:
         self.engine.dispose()

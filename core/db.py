@@ -11,7 +11,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, DateTime, Engine, MetaData, Table, create_engine, event, false, update
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Engine,
+    MetaData,
+    String,
+    Table,
+    create_engine,
+    event,
+    false,
+    update,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, ORMExecuteState, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -135,3 +146,10 @@ def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
     """One unit of work: commit on success, roll back on any error."""
     with factory() as session, session.begin():
         yield session
+
+
+def column_limit(model: Any, column: str) -> int:
+    """The length of a VARCHAR column, as the model (and so the migrations) declare it."""
+    kind = model.__table__.c[column].type
+    assert isinstance(kind, String) and kind.length, f"{model.__name__}.{column} has no length"
+    return int(kind.length)

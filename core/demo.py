@@ -18,8 +18,9 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
 
+from core.actions import content as actions
+from core.actions import targets
 from core.auth.permissions import SYSTEM
-from core.content import actions
 from core.content.models import Agency, Article, Category
 from core.context import Context
 from core.db import utcnow
@@ -28,7 +29,6 @@ from core.demo_media import dress, seed_library
 from core.outbound import LOOPBACK
 from core.outbound.addresses import literal_host
 from core.settings import Settings
-from core.targets import actions as targets
 from core.targets.models import ChannelTarget
 from core.units.lookups import root_unit_id, units_by_code
 from core.units.sync import sync

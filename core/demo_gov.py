@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import exists, select
 
+from core.actions import media
 from core.auth.permissions import SYSTEM
 from core.context import Context
 from core.contract.declarations import policy_of
@@ -28,7 +29,6 @@ from core.govcontent import banners, directory, editing, legal, menus, profile, 
 from core.govcontent.editing import Kind, unit_of
 from core.govcontent.legal import VN
 from core.govcontent.models import LegalDocument
-from core.media import actions as media
 from core.media.models import MediaAsset, MediaKind
 
 log = logging.getLogger("loa.demo")

@@ -16,9 +16,9 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from core.actions import media
 from core.auth.permissions import SYSTEM
 from core.context import Context
-from core.media import actions as media
 from core.media.models import MediaAsset, MediaRole
 
 log = logging.getLogger("loa.demo")

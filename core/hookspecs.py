@@ -14,7 +14,7 @@ import pluggy
 if TYPE_CHECKING:
     from starlette.routing import BaseRoute
 
-    from core.channels import Channel
+    from core.contract.channels import Channel
     from core.contract.declarations import ChannelDeclaration
     from core.contract.plugin_context import PluginContext
     from core.settings import Settings

@@ -7,8 +7,8 @@ def load_all() -> None:
     import core.audit
     import core.auth.models
     import core.content.models
-    import core.delivery.assisted.models
     import core.delivery.models
+    import core.delivery.tasks
     import core.govcontent.models
     import core.interactions.models
     import core.media.models

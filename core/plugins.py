@@ -5,7 +5,7 @@ from __future__ import annotations
 import pluggy
 
 from core import hookspecs
-from core.channels import Channel
+from core.contract.channels import Channel
 
 BUILTIN_MODULES: tuple[str, ...] = ()
 

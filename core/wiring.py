@@ -12,12 +12,11 @@ import datetime as dt
 from dataclasses import asdict
 
 from core import retention
-from core.content import actions as content
+from core.actions import content, workflow
 from core.context import Context
 from core.delivery import upcalls
 from core.govcontent import kinds as govcontent
 from core.interactions import reading, replies
-from core.workflow import actions as workflow
 
 
 class CoreUpcalls:

@@ -78,8 +78,8 @@ from sqlalchemy import text  # noqa: E402
 import core.audit  # noqa: E402  (registers the audit table)
 import core.auth.models  # noqa: E402
 import core.content.models  # noqa: E402
-import core.delivery.assisted.models  # noqa: E402
 import core.delivery.models  # noqa: E402
+import core.delivery.tasks  # noqa: E402
 import core.govcontent.models  # noqa: E402
 import core.interactions.models  # noqa: E402
 import core.media.models  # noqa: E402

@@ -32,9 +32,9 @@ from core.connections.refresh import store
 from core.connections.targets import call_target
 from core.context import Context
 from core.contract.credentials import Connectable
-from core.delivery.outbox import unit_path
 from core.errors import NotFound, ValidationFailed
 from core.targets.models import ChannelTarget
+from core.units.lookups import unit_path
 
 STATE_SECONDS = 600
 CALLBACK_PATH = "/channels/connect/callback"

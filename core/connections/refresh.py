@@ -23,10 +23,10 @@ import logging
 from typing import Any
 
 from core import audit
-from core.channels import AuthError, Target, TransientError
 from core.connections.health import Health, alert, set_health
 from core.connections.targets import call_target
 from core.context import Context
+from core.contract.channels import AuthError, Target, TransientError
 from core.contract.credentials import Connectable, Credentials
 from core.db import utcnow
 from core.secrets import redact

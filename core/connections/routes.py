@@ -24,9 +24,9 @@ from starlette.routing import Route
 from core.auth import actions as auth_actions
 from core.auth.permissions import Actor
 from core.auth.web import client_address, session_id
-from core.channels import ChannelError
 from core.connections import connect
 from core.context import Context
+from core.contract.channels import ChannelError
 from core.edge.errors import error_response
 from core.edge.jsondoc import NotJson, decode_object
 from core.errors import Forbidden, LoaError, ValidationFailed
@@ -36,7 +36,7 @@ log = logging.getLogger("loa.connections")
 
 
 def _session_actor(request: Request, ctx: Context) -> tuple[Actor, str]:
-    from core.graphql import authenticate
+    from core.auth.requests import authenticate
 
     if request.headers.get("authorization"):
         raise Forbidden("connecting a channel needs a signed-in browser session")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from core.channels import Target
 from core.context import Context
+from core.contract.channels import Target
 from core.targets.models import ChannelTarget
 
 

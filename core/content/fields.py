@@ -30,7 +30,7 @@ class Field:
     #: Written back from a revision only when it holds a value (a revision's None never
     #: clears it); the text fields are always written back (an empty string is a value).
     only_if_set: bool = False
-    #: Whether restoring an old revision brings it back (``core.content.actions.restore``).
+    #: Whether restoring an old revision brings it back (``core.actions.content.restore``).
     restored: bool = True
 
 

@@ -15,10 +15,10 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from core.channels import Audience as AudienceView
-from core.channels import Item, ItemImage
 from core.content.models import Agency, Article, Audience, Category, Status
 from core.content.urls import canonical_url
+from core.contract.channels import Audience as AudienceView
+from core.contract.channels import Item, ItemImage
 from core.contract.media import ItemMedia, MediaSource
 from core.db import utcnow
 from core.errors import ValidationFailed

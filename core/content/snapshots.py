@@ -1,7 +1,7 @@
 """Revision snapshots: an article's declared fields (``core.content.fields``) as JSON, and back.
 
-Content-level, so both editing (``core.content.actions``) and approval
-(``core.workflow.actions``) read and write revisions without importing each other.
+Content-level, so both editing (``core.actions.content``) and approval
+(``core.actions.workflow``) read and write revisions without importing each other.
 """
 
 from __future__ import annotations

@@ -14,10 +14,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import nh3
-from sqlalchemy import String
 
 from core.content.models import Article, Category
 from core.content.topics import TOPICS
+from core.db import column_limit
 from core.errors import ValidationFailed
 from core.text import nfc, slugify, storable
 
@@ -39,13 +39,6 @@ MAX_BODY = 1_000_000
 #: Longest summary: a policy (the column is TEXT), so it is written here.
 MAX_SUMMARY = 5000
 MAX_JUSTIFICATION = 5000
-
-
-def column_limit(model: Any, column: str) -> int:
-    """The length of a VARCHAR column, as the model (and so the migrations) declare it."""
-    kind = model.__table__.c[column].type
-    assert isinstance(kind, String) and kind.length, f"{model.__name__}.{column} has no length"
-    return int(kind.length)
 
 
 TEXT_LIMITS = {

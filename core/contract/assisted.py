@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from core.channels import ChannelError
+from core.contract.channels import ChannelError
 from core.contract.media import MediaFile
 
 #: How long an operator has before the task goes to the same role on the unit above.

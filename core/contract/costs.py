@@ -25,7 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
-from core.channels import Rendered, Target
+from core.contract.channels import Rendered, Target
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
-from core.channels import Target
+from core.contract.channels import Target
 
 
 class Health(enum.StrEnum):

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.channels import Capabilities
+from core.contract.channels import Capabilities
 
 #: What an approval step may cover (an edit to one voids only the steps covering it).
 GATE_ASPECTS = ("content", "audience")

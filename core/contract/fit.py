@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from core.channels import Capabilities, ContentRefused
+from core.contract.channels import Capabilities, ContentRefused
 from core.contract.media import ROLES, ItemMedia, MediaProblem, MediaRule
 
 #: How each role is named to an editor: Vietnamese first, English after.

@@ -1,7 +1,7 @@
 """An item's media as a channel sees it, and what a channel declares it accepts.
 
 A channel never fetches media by URL (offices may have no internet, and a URL is a request
-someone else can answer): the :class:`~core.channels.Item` carries its media with their
+someone else can answer): the :class:`~core.contract.channels.Item` carries its media with their
 metadata, and :meth:`ItemMedia.stream` hands the channel the bytes of the rendition it asks
 for, straight from the media store. The channel picks a rendition with
 :meth:`ItemMedia.choose` under its own :class:`MediaRule` (say, a JPEG of at most 1 MB).
@@ -119,7 +119,7 @@ class MediaFile:
     """One file a rendered payload carries: the chosen rendition of one medium.
 
     ``render`` is synchronous and sends nothing, so it puts what ``publish`` must upload on
-    :attr:`core.channels.Rendered.files`; ``publish`` streams each with :meth:`stream`.
+    :attr:`core.contract.channels.Rendered.files`; ``publish`` streams each with :meth:`stream`.
     """
 
     media: ItemMedia

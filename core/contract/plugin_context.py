@@ -23,7 +23,7 @@ from typing import Any, Protocol
 
 import httpx
 
-from core.channels import Item
+from core.contract.channels import Item
 from core.outbound import outbound_client
 from core.settings import Settings
 

@@ -1,6 +1,6 @@
 """What an item will look like on a channel, and what the channel cannot do with it.
 
-A channel's ``render`` may put a :class:`Preview` on its :class:`~core.channels.Rendered`:
+A channel's ``render`` may put a :class:`Preview` on its :class:`~core.contract.channels.Rendered`:
 an HTML fragment shaped like the post (core sanitises it before anyone sees it, so a plugin
 cannot put script in the admin) and/or named fields (``title``, ``message``…) an admin lays
 out itself, and ``notes`` on what the channel changed (a text cut short…). A channel that
@@ -34,7 +34,7 @@ class Preview:
 @dataclass(frozen=True)
 class Fidelity:
     """What the channel will not do as the item asks: ``unenforced`` audience fields
-    (``core.channels.AUDIENCE_FIELDS``), ``media_dropped`` and the channel's ``notes``."""
+    (``core.contract.channels.AUDIENCE_FIELDS``), ``media_dropped`` and the channel's ``notes``."""
 
     unenforced: tuple[str, ...] = ()
     media_dropped: tuple[MediaProblem, ...] = ()
@@ -75,7 +75,7 @@ class AudienceAsks(Protocol):
 
 
 def requested(audience: AudienceAsks | None, own_unit_code: str = "") -> set[str]:
-    """The audience fields (core.channels.AUDIENCE_FIELDS) this item actually restricts."""
+    """The audience fields (core.contract.channels.AUDIENCE_FIELDS) this item actually restricts."""
     if audience is None:
         return set()
     asks: set[str] = set()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Protocol, runtime_checkable
 
-from core.channels import Remote, Target
+from core.contract.channels import Remote, Target
 
 
 @runtime_checkable
@@ -19,8 +19,8 @@ class Replies(Protocol):
     """What a channel that can reply also implements.
 
     ``to``: the channel's id of the comment or message answered. Raise the channel errors
-    of ``core.channels`` (``PermanentError`` when the platform refuses, e.g. its reply window
-    closed; ``OutcomeUnknown`` when the request may have landed).
+    of ``core.contract.channels`` (``PermanentError`` when the platform refuses, e.g. its reply
+    window closed; ``OutcomeUnknown`` when the request may have landed).
     """
 
     async def reply(self, target: Target, *, to: str, text: str, key: str) -> Remote: ...

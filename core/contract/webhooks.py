@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
-from core.channels import CitizenComment, Target
+from core.contract.channels import CitizenComment, Target
 
 
 class WebhookRefused(Exception):

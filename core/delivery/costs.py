@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.channels import Channel, Rendered, Target
+from core.contract.channels import Channel, Rendered, Target
 from core.contract.costs import Allowance, Cost, Costed
 from core.delivery.models import Delivery, DeliveryState
 

@@ -23,7 +23,13 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from core import audit
-from core.channels import (
+from core.connections.health import Health, HealthChange, alert, set_health
+from core.connections.refresh import fresh_target
+from core.content.models import Article
+from core.content.queries import item_for
+from core.context import Context
+from core.contract.assisted import AssistedTask, AssistRequired
+from core.contract.channels import (
     AuthError,
     Channel,
     ChannelError,
@@ -35,12 +41,6 @@ from core.channels import (
     Rendered,
     Target,
 )
-from core.connections.health import Health, HealthChange, alert, set_health
-from core.connections.refresh import fresh_target
-from core.content.models import Article
-from core.content.queries import item_for
-from core.context import Context
-from core.contract.assisted import AssistedTask, AssistRequired
 from core.db import rowcount, utcnow
 from core.delivery import backoff, costs, outcomes, queue
 from core.delivery.assisted import actions as assisted

@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 
 from core.content.models import Article, ArticleTarget
 from core.db import utcnow
-from core.delivery.assisted.models import AssistTask, TaskState
 from core.delivery.models import Action, Delivery, DeliveryState, Placement
+from core.delivery.tasks import AssistTask, TaskState
 from core.targets.models import ChannelTarget
 from core.units.lookups import unit_path as unit_path  # where older code looks
 

@@ -15,8 +15,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from core import audit
-from core.channels import Remote
 from core.content.models import Article
+from core.contract.channels import Remote
 from core.delivery import outbox
 from core.delivery.models import Action, Delivery, DeliveryState, Placement
 from core.targets.models import ChannelTarget

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from core.channels import Capabilities, Channel, ChannelError, Item, Target
 from core.content.models import Article
 from core.content.queries import item_for
 from core.context import Context
+from core.contract.channels import Capabilities, Channel, ChannelError, Item, Target
 from core.contract.costs import Costed
 from core.contract.fit import media_fit
 from core.contract.media import ItemMedia

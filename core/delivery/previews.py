@@ -13,13 +13,13 @@ from __future__ import annotations
 import html
 
 from core.auth.permissions import Actor
-from core.channels import Capabilities, Channel, ChannelError, Item, Rendered, Target
 from core.content.queries import item_for
 from core.content.reads import get_article
 from core.content.revisions import revision as revision_of
 from core.content.snapshots import apply_snapshot
 from core.content.validation import sanitise_html
 from core.context import Context
+from core.contract.channels import Capabilities, Channel, ChannelError, Item, Rendered, Target
 from core.contract.fit import media_fit, require_fit
 from core.contract.preview import ChannelPreview, Fidelity, Preview, requested
 from core.delivery import outbox

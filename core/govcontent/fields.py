@@ -15,7 +15,8 @@ from urllib.parse import urlsplit
 
 from sqlalchemy.orm import Session
 
-from core.content.validation import MAX_BODY, UNSTORABLE, column_limit, sanitise_html
+from core.content.validation import MAX_BODY, UNSTORABLE, sanitise_html
+from core.db import column_limit
 from core.errors import ValidationFailed
 from core.govcontent.media import usable_asset
 from core.media.models import MediaKind

@@ -4,6 +4,5 @@
 """
 
 from core.graphql.app import management_app, public_app
-from core.graphql.auth import authenticate
 
-__all__ = ["authenticate", "management_app", "public_app"]
+__all__ = ["management_app", "public_app"]

@@ -24,6 +24,7 @@ from strawberry.types import ExecutionResult
 
 from core.auth.actions import record_forbidden
 from core.auth.permissions import watch_refusals
+from core.auth.requests import authenticate
 from core.auth.web import client_address
 from core.context import Context
 from core.edge import jsondoc
@@ -31,7 +32,6 @@ from core.edge.body import BodyTooLarge
 from core.errors import Forbidden, TooManyRequests, Unauthenticated
 from core.graphql import http_cache, persisted
 from core.graphql import ide as graphiql
-from core.graphql.auth import authenticate
 from core.graphql.cache import Invalidator, ResponseCache, cache_key
 from core.graphql.errors import INTERNAL_MESSAGE, LoaSchema, error_response, formatted
 from core.graphql.management import management_schema

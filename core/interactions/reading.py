@@ -19,9 +19,9 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from core.channels import ChannelError, CitizenComment, Interactions, Target
 from core.connections.targets import call_target
 from core.context import Context
+from core.contract.channels import ChannelError, CitizenComment, Interactions, Target
 from core.db import utcnow
 from core.delivery.models import Placement
 from core.interactions.models import AuthorBlock, Comment, CommentState, InteractionCursor

@@ -19,9 +19,15 @@ from sqlalchemy import select, update
 
 from core import audit
 from core.auth.permissions import Actor
-from core.channels import AuthError, ChannelError, OutcomeUnknown, PermanentError, RateLimited
 from core.connections.targets import call_target
 from core.context import Context
+from core.contract.channels import (
+    AuthError,
+    ChannelError,
+    OutcomeUnknown,
+    PermanentError,
+    RateLimited,
+)
 from core.contract.replies import Replies
 from core.db import rowcount, utcnow
 from core.delivery import backoff, queue

@@ -12,7 +12,7 @@ from collections.abc import Collection
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.channels import ItemImage
+from core.contract.channels import ItemImage
 from core.media.models import MediaAsset, MediaRendition, MediaRole, MediaUse
 from core.media.urls import public_url
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import httpx
 
-from core.channels import DestinationRefused
+from core.contract.channels import DestinationRefused
 from core.outbound import outbound_client
 from core.settings import Settings
 

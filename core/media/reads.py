@@ -1,5 +1,5 @@
 """Reading the library for an interface: media of articles, albums of a unit (no permission
-needed: what reaches a public interface is public by :mod:`core.media.access`'s rule)."""
+needed: what reaches a public interface is public by :mod:`core.web.media_access`'s rule)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from core.media.models import MediaAlbum, MediaAlbumItem, MediaAsset, MediaUse
@@ -79,3 +79,8 @@ def album_assets(session: Session, album_id: int) -> list[MediaAsset]:
             .order_by(MediaAlbumItem.position)
         )
     )
+
+
+def in_library(session: Session, asset_id: int) -> bool:
+    """Whether the asset is in one of its unit's albums (its library), whoever uses it."""
+    return bool(session.scalar(select(exists().where(MediaAlbumItem.asset_id == asset_id))))

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.content.validation import column_limit
+from core.db import column_limit
 from core.errors import ValidationFailed
 from core.media.models import MediaAsset, MediaUse
 from core.text import nfc, storable

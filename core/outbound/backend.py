@@ -20,8 +20,8 @@ import anyio
 import httpcore
 from httpcore import AsyncNetworkBackend, AsyncNetworkStream
 
-from core.channels import DestinationRefused
 from core.outbound.addresses import IPAddress, Network, article, refusal
+from core.outbound.errors import DestinationRefused
 
 #: What a socket option is to httpcore (level, name, value[, length]).
 SocketOption = Any

@@ -3,7 +3,7 @@
 * ``/api/reports/quota.csv?unit=38&quarters=4`` (``quarters`` optional, default 4);
 * ``/api/reports/periodic.csv?unit=38&period=2026-Q3``.
 
-Authentication is :func:`core.graphql.authenticate`, the management API's own; permission is
+Authentication is :func:`core.auth.requests.authenticate`, the management API's own; permission is
 checked by the report actions. Failures answer JSON with a code, like the GraphQL endpoint.
 """
 
@@ -40,7 +40,7 @@ async def report_csv_endpoint(request: Request) -> Response:
     kind = request.path_params["kind"]
     params = request.query_params
     try:
-        from core.graphql import authenticate  # the single entry point; it may change
+        from core.auth.requests import authenticate  # the single entry point; it may change
 
         actor = await run_in_threadpool(authenticate, request, ctx)  # it reads the database
         if inspect.isawaitable(actor):

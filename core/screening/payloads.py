@@ -9,8 +9,8 @@ terms on the item. The reason names terms and categories, never the text.
 
 from __future__ import annotations
 
-from core.channels import ContentRefused
 from core.content.models import Article
+from core.contract.channels import ContentRefused
 from core.moderation import Decision, Lexicon, Span, moderate
 
 

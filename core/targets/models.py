@@ -1,7 +1,7 @@
 """Channel targets: one destination each (a plugin, the unit that owns it, settings, secrets).
 
 A data module below workflow and delivery: approval rules read a target's gates and topics,
-the outbox writes deliveries to it, and ``core.targets.actions`` administers it.
+the outbox writes deliveries to it, and ``core.actions.targets`` administers it.
 """
 
 from __future__ import annotations

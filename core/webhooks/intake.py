@@ -16,8 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from core import audit
-from core.channels import CitizenComment
 from core.context import Context
+from core.contract.channels import CitizenComment
 from core.contract.webhooks import CommentEvent, MessageEvent, StatusEvent, WebhookEvent
 from core.interactions.reading import Report, record_comments
 from core.targets.models import ChannelTarget

@@ -23,6 +23,7 @@ from click.testing import CliRunner
 from sqlalchemy import select, text, update
 from starlette.testclient import TestClient
 
+from core.actions import targets
 from core.auth import actions as auth
 from core.auth import totp
 from core.auth.accounts import create_user
@@ -35,7 +36,6 @@ from core.context import Context
 from core.errors import LoaError, ValidationFailed
 from core.secrets import Sealer, new_key
 from core.settings import Secret
-from core.targets import actions as targets
 from core.targets.models import ChannelTarget
 from tests.core.auth import conftest as auth_fixtures
 from tests.core.auth.conftest import Clock, MakeAccount, audit_rows, csrf_of, sign_in

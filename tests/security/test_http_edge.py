@@ -17,9 +17,9 @@ import pytest
 from sqlalchemy import event
 from starlette.testclient import TestClient
 
+from core.actions import content as actions
 from core.app import create_app
 from core.auth.permissions import SYSTEM
-from core.content import actions
 from core.context import Context
 from core.settings import Settings
 from tests.conftest import API_TOKEN

@@ -21,13 +21,13 @@ import pyotp
 import pytest
 from click.testing import CliRunner
 
+from core.actions import targets
 from core.app import create_app
 from core.auth import totp
 from core.auth.permissions import SYSTEM
 from core.cli import main
 from core.context import Context
 from core.log_redaction import redact
-from core.targets import actions as targets
 from plugins.portal.sandbox import create_sandbox
 from tests.core.auth.conftest import Clock
 from tests.support.pipeline import COMMUNE, SECRET, sandbox_get, wait_for

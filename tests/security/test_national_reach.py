@@ -22,15 +22,15 @@ from loa_testchannel import RECEIVED
 from sqlalchemy import select
 from starlette.testclient import TestClient
 
+from core.actions import targets as target_actions
+from core.actions.importer import import_jsonl
+from core.actions.workflow import set_rule
 from core.auth import tokens
 from core.auth.actions import actor_for
 from core.auth.permissions import SYSTEM
-from core.content.importer import import_jsonl
 from core.content.models import Article
 from core.context import Context
 from core.delivery.models import Action, Delivery
-from core.targets import actions as target_actions
-from core.workflow.actions import set_rule
 from tests.core.auth.conftest import (  # noqa: F401  (fixtures)
     Account,
     Clock,

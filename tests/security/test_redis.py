@@ -25,16 +25,15 @@ from rq.connections import parse_connection
 from sqlalchemy import select
 from starlette.testclient import TestClient
 
+from core.actions import content as actions
+from core.actions import targets, workflow
 from core.app import create_app
 from core.auth import actions as auth_actions
 from core.auth.permissions import SYSTEM
 from core.cli import main
-from core.content import actions
 from core.context import Context, build_context, make_redis
 from core.delivery.models import Delivery
 from core.delivery.worker import run_worker
-from core.targets import actions as targets
-from core.workflow import actions as workflow
 from plugins.portal.sandbox import create_sandbox
 from tests.conftest import TEST_REDIS_URL as _TEST_REDIS_URL
 from tests.support.pipeline import COMMUNE, SECRET, sandbox_get, wait_for

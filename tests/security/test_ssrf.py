@@ -26,15 +26,15 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from core import DestinationRefused, outbound_client
+from core.actions import content as actions
+from core.actions import targets
 from core.auth.permissions import SYSTEM
-from core.content import actions
 from core.context import Context, build_context
 from core.delivery import dispatcher
 from core.delivery.models import Delivery, DeliveryState
 from core.errors import ValidationFailed
 from core.outbound import check_url, parse_networks, refusal
 from core.outbound.addresses import literal_host
-from core.targets import actions as targets
 from core.targets.models import ChannelTarget
 
 ROOT = Path(__file__).resolve().parents[2]

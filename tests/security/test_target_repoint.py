@@ -18,12 +18,12 @@ import pytest
 from sqlalchemy import select
 from starlette.testclient import TestClient
 
+from core.actions import targets
 from core.audit import AuditEntry
 from core.auth import totp
 from core.auth.permissions import SYSTEM
 from core.context import Context
 from core.graphql import management_app
-from core.targets import actions as targets
 from core.targets.models import ChannelTarget
 from tests.conftest import API_TOKEN, TEST_TOTP_SECRET
 

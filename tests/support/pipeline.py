@@ -8,8 +8,8 @@ from typing import Any
 
 import httpx
 
+from core.actions import content as actions
 from core.auth.permissions import SYSTEM
-from core.content import actions
 
 SECRET = "whsec_dGVzdC1wb3J0YWwtc2VjcmV0LTEyMzQ1Njc4OTA="
 COMMUNE = "14932"

@@ -24,15 +24,15 @@ from sqlalchemy.orm import Session
 
 from core import audit
 from core.auth.permissions import Actor, acts_as, require_role
-from core.channels import Remote, Rendered
 from core.content.models import Article
 from core.context import Context
 from core.contract.assisted import AssistedTask
+from core.contract.channels import Remote, Rendered
 from core.db import rowcount, utcnow
 from core.delivery import outcomes, queue
 from core.delivery.assisted import kit
-from core.delivery.assisted.models import AssistTask, TaskState
 from core.delivery.models import Action, Delivery, DeliveryState, Placement
+from core.delivery.tasks import AssistTask, TaskState
 from core.errors import InvalidTransition, NotFound, ValidationFailed
 from core.targets.models import ChannelTarget
 from core.units.lookups import unit_path, units_by_id

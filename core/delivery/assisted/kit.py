@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from core.channels import Rendered
 from core.contract.assisted import AssistedTask, KitFile
+from core.contract.channels import Rendered
 from core.contract.media import MediaFile
 from core.media.urls import public_url
 

@@ -1,6 +1,6 @@
 """Article mutations: parse the input, call the action, shape the outcome. Nothing else.
 
-Permission checks, validation and state rules live in ``core.content.actions``;
+Permission checks, validation and state rules live in ``core.actions.content``;
 their expected failures come back as members of ``ArticlePayload``.
 """
 
@@ -11,10 +11,10 @@ from typing import Annotated, Any
 
 import strawberry
 
+from core.actions import content as actions
 from core.auth.actions import step_up
 from core.auth.errors import SignInFailed
 from core.auth.permissions import Actor, StepUpRequired
-from core.content import actions
 from core.content.models import Article as ArticleModel
 from core.content.queries import article_id_by_uid
 from core.errors import LoaError, NotFound

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 import strawberry
 
+from core.actions.targets import create_target, update_target
 from core.errors import LoaError, NotFound
 from core.graphql.errors import row_id
 from core.graphql.mutations.articles import stepped_up
@@ -21,7 +22,6 @@ from core.graphql.types.payloads import (
     failure,
 )
 from core.graphql.types.target import ChannelTarget
-from core.targets.actions import create_target, update_target
 from core.targets.models import ChannelTarget as TargetModel
 
 Info = strawberry.Info[RequestContext, Any]

@@ -1,8 +1,8 @@
 """Media mutations: upload (GraphQL multipart request spec), describe, use, delete, albums. Thin.
 
 The file of ``uploadMedia`` arrives as the spec's multipart part, spooled by Starlette and
-bounded at the edge (``core.media.routes.edge_limits``); it is copied to a temporary file
-and handed to :func:`core.media.actions.upload`, which checks everything. Heavy work runs
+bounded at the edge (``core.web.media.edge_limits``); it is copied to a temporary file
+and handed to :func:`core.actions.media.upload`, which checks everything. Heavy work runs
 in a worker thread, never on the event loop.
 """
 
@@ -20,6 +20,7 @@ import strawberry
 from starlette.concurrency import run_in_threadpool
 from strawberry.file_uploads import Upload
 
+from core.actions import media
 from core.content.queries import article_by_id
 from core.errors import LoaError, NotFound
 from core.graphql.mutations.articles import _pk, _run
@@ -36,7 +37,6 @@ from core.graphql.types.payloads import (
     ValidationError,
     failure,
 )
-from core.media import actions as media
 from core.media import reads
 from core.media.models import MediaAlbum, MediaAsset, MediaRole
 

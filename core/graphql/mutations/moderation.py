@@ -7,6 +7,7 @@ from typing import Annotated, Any, TypeVar
 
 import strawberry
 
+from core.actions import screening
 from core.auth.permissions import Actor
 from core.content.models import Article as ArticleModel
 from core.errors import LoaError, NotFound
@@ -23,7 +24,6 @@ from core.graphql.types.payloads import (
     failure,
 )
 from core.interactions import actions as comments
-from core.screening import actions as screening
 
 Info = strawberry.Info[RequestContext, Any]
 T = TypeVar("T")

@@ -6,12 +6,12 @@ from typing import Annotated, Any
 
 import strawberry
 
+from core.actions.unit_portals import set_portal
 from core.errors import LoaError
 from core.graphql.mutations.articles import stepped_up
 from core.graphql.request import RequestContext
 from core.graphql.types.payloads import ForbiddenError, NotFoundError, ValidationError, failure
 from core.graphql.types.unit import Unit
-from core.units.portals import set_portal
 
 
 @strawberry.type(description="The unit, with its new portal URL template.")

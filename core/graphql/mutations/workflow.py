@@ -8,7 +8,7 @@ from typing import Annotated, Any, cast
 import strawberry
 from strawberry.scalars import JSON
 
-from core.content import actions as content
+from core.actions import content, workflow
 from core.content.models import Article as ArticleModel
 from core.errors import LoaError, NotFound, ValidationFailed
 from core.graphql.errors import names_something, row_id
@@ -17,7 +17,6 @@ from core.graphql.request import RequestContext
 from core.graphql.types.managed_article import managed_article
 from core.graphql.types.payloads import ArticlePayload, ArticleResult, failure
 from core.graphql.types.workflow import PolicyRule
-from core.workflow import actions as workflow
 
 Info = strawberry.Info[RequestContext, Any]
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import strawberry
 
-from core import audit
+from core.actions import audit_log
 from core.auth import tokens
 from core.content.queries import unit_by_code
 from core.errors import ValidationFailed
@@ -49,7 +49,7 @@ def audit_entries(
         if f.unit_code is not None:
             with names_something("filter.unitCode"):
                 path = unit_by_code(session, f.unit_code).path
-        page = audit.search(
+        page = audit_log.search(
             session,
             rc.actor,
             action=f.action,

@@ -6,9 +6,9 @@ from typing import Any
 
 import strawberry
 
+from core.actions.targets import list_targets
 from core.graphql.request import RequestContext
 from core.graphql.types.target import ChannelTarget
-from core.targets.actions import list_targets
 
 
 def channel_targets(info: strawberry.Info[RequestContext, Any]) -> list[ChannelTarget]:

@@ -6,10 +6,10 @@ from typing import Any
 
 import strawberry
 
+from core.actions import media as actions
 from core.graphql.request import RequestContext
 from core.graphql.types.media import Urls
 from core.graphql.types.media_item import MediaItem, media_item
-from core.media import actions
 
 
 def media_items(

@@ -6,6 +6,7 @@ from typing import Any
 
 import strawberry
 
+from core.actions import screening
 from core.content.queries import article_uids
 from core.errors import ValidationFailed
 from core.graphql.errors import argument_id
@@ -13,7 +14,6 @@ from core.graphql.request import RequestContext
 from core.graphql.types.moderation import Comment, UnitTerm
 from core.interactions import actions as comments
 from core.interactions.models import CommentState
-from core.screening import actions as screening
 
 Info = strawberry.Info[RequestContext, Any]
 

@@ -6,10 +6,10 @@ from typing import Any
 
 import strawberry
 
+from core.actions import workflow
 from core.graphql.request import RequestContext
 from core.graphql.types.managed_article import ManagedArticle, managed_article
 from core.graphql.types.workflow import PolicyRule, rule_json
-from core.workflow import actions as workflow
 from core.workflow.policy import all_rules
 from core.workflow.topics import TOPICS
 

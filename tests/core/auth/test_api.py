@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import select, update
 from starlette.testclient import TestClient
 
+from core.actions import content as actions
 from core.auth import tokens
 from core.auth.models import ApiToken
 from core.auth.permissions import SYSTEM
-from core.content import actions
 from core.context import Context
 from core.graphql import management_app
 from tests.core.auth.conftest import Clock, MakeAccount, audit_rows
@@ -251,9 +251,9 @@ def test_a_failing_channel_call_never_logs_the_secret(
     import asyncio
 
     from core import Capabilities, Item, Rendered, Target, TransientError
+    from core.actions import targets
     from core.delivery import dispatcher
     from core.delivery.models import Delivery
-    from core.targets import actions as targets
 
     secret = "EAAG-page-token-ZmFjZWJvb2stc2VjcmV0"
 

@@ -9,6 +9,7 @@ from click.testing import CliRunner
 from sqlalchemy import select, text, update
 
 from core import audit
+from core.actions import targets
 from core.auth.models import User
 from core.auth.permissions import SYSTEM
 from core.cli import main
@@ -16,7 +17,6 @@ from core.context import Context
 from core.retention import daily
 from core.secrets import Sealer, new_key
 from core.settings import Secret
-from core.targets import actions as targets
 from core.targets.models import ChannelTarget
 from tests.core.auth.conftest import MakeAccount, audit_rows
 from tests.support.pipeline import new_article

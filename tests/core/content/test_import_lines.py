@@ -14,10 +14,10 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
+from core.actions import importer
+from core.actions.importer import import_jsonl
 from core.auth.permissions import SYSTEM
 from core.cli import main
-from core.content import importer
-from core.content.importer import import_jsonl
 from core.content.models import Article, Category
 from core.context import Context
 from tests.core.test_audit import cli_env

@@ -11,11 +11,12 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
+from core.actions import content as actions
 from core.auth.permissions import SYSTEM
-from core.content import actions
 from core.content.models import Article
-from core.content.validation import TEXT_LIMITS, column_limit
+from core.content.validation import TEXT_LIMITS
 from core.context import Context
+from core.db import column_limit
 from core.errors import ValidationFailed
 from core.graphql import management_app
 from tests.conftest import API_TOKEN

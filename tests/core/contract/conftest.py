@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 from starlette.testclient import TestClient
 
+from core.actions import targets
 from core.app import create_app
 from core.auth import actions as auth_actions
 from core.auth.models import User
@@ -17,7 +18,6 @@ from core.auth.permissions import SYSTEM
 from core.auth.sessions import FULL
 from core.auth.web import cookie_name
 from core.context import Context
-from core.targets import actions as targets
 from tests.conftest import TEST_ADMIN, TEST_TOTP_SECRET
 
 

@@ -13,21 +13,19 @@ import pytest
 from sqlalchemy import select
 from starlette.testclient import TestClient
 
+from core.actions import content, media, targets
 from core.app import create_app
 from core.audit import AuditEntry
 from core.auth.models import Role
 from core.auth.permissions import SYSTEM, Actor, Grant
-from core.content import actions as content
 from core.db import utcnow
 from core.delivery import dispatcher
 from core.delivery.assisted import actions as assisted
-from core.delivery.assisted.models import AssistTask, TaskState
 from core.delivery.models import Delivery, DeliveryState, Placement
 from core.delivery.sweeper import sweep
+from core.delivery.tasks import AssistTask, TaskState
 from core.errors import Forbidden, InvalidTransition, ValidationFailed
 from core.graphql import management_app
-from core.media import actions as media
-from core.targets import actions as targets
 from tests.conftest import API_TOKEN
 from tests.support.media import editor, png
 from tests.support.pipeline import COMMUNE, new_article

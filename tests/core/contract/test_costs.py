@@ -12,12 +12,11 @@ from loa_testchannel.quota import POST_UNITS, POSTED, day_start
 from sqlalchemy import select
 from starlette.testclient import TestClient
 
+from core.actions import content, targets
 from core.auth.permissions import SYSTEM
-from core.content import actions as content
 from core.delivery import dispatcher
 from core.delivery.models import Delivery, DeliveryState
 from core.graphql import management_app
-from core.targets import actions as targets
 from tests.conftest import API_TOKEN
 from tests.support.pipeline import COMMUNE, new_article
 

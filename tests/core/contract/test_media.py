@@ -12,16 +12,14 @@ from loa_testchannel.media import STREAMED
 from sqlalchemy import select
 
 from core import Capabilities, ItemMedia, MediaAccepts, MediaRule, MediaUnavailable, Rendition
+from core.actions import content, media, targets
 from core.auth.permissions import SYSTEM
-from core.content import actions as content
 from core.content.models import Article
 from core.contract.fit import media_fit
 from core.delivery import dispatcher, outbox
 from core.delivery.models import Action, Delivery, DeliveryState
 from core.errors import ValidationFailed
-from core.media import actions as media
 from core.media.current_store import media_store
-from core.targets import actions as targets
 from tests.support.media import editor, png
 from tests.support.pipeline import COMMUNE, new_article
 

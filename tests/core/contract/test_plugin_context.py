@@ -16,9 +16,10 @@ from loa_testchannel.routes import EVENTS
 from starlette.testclient import TestClient
 
 from core import DestinationRefused, PluginContext
+from core.actions import content as actions
 from core.app import create_app
 from core.auth.permissions import SYSTEM
-from core.content import actions
+from core.content.published import plugin_context
 
 
 @pytest.fixture
@@ -45,7 +46,7 @@ def test_a_plugin_emits_events_other_plugins_observe(client) -> None:
 
 
 def test_the_context_http_client_refuses_private_addresses(ctx) -> None:
-    context: PluginContext = ctx.plugin_context()
+    context: PluginContext = plugin_context(ctx)
     assert context.settings is ctx.settings
 
     async def fetch(allowed: PluginContext) -> int:

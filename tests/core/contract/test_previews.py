@@ -7,11 +7,9 @@ from typing import Any
 
 from starlette.testclient import TestClient
 
+from core.actions import content, media, targets
 from core.auth.permissions import SYSTEM
-from core.content import actions as content
 from core.graphql import management_app
-from core.media import actions as media
-from core.targets import actions as targets
 from tests.conftest import API_TOKEN
 from tests.support.media import editor, pdf, png
 from tests.support.pipeline import COMMUNE, new_article

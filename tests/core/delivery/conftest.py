@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
+from core.actions import targets
 from core.auth.permissions import SYSTEM
 from core.delivery.worker import EmbeddedWorker
-from core.targets import actions as targets
 from plugins.portal.sandbox import create_sandbox
 from tests.support.pipeline import COMMUNE, SECRET
 

@@ -9,10 +9,10 @@ import xml.etree.ElementTree as ET
 
 from starlette.testclient import TestClient
 
+from core.actions import targets
 from core.app import create_app
 from core.auth.permissions import SYSTEM
 from core.db import utcnow
-from core.targets import actions as targets
 from tests.conftest import API_TOKEN
 from tests.support.pipeline import sandbox_get, wait_for
 

@@ -6,8 +6,8 @@ import threading
 import time
 from typing import Any
 
+from core.actions import content as actions
 from core.auth.permissions import SYSTEM
-from core.content import actions
 from core.delivery import worker as workers
 from tests.core.delivery.test_pipeline import delivered
 from tests.support.pipeline import new_article, wait_for

@@ -9,13 +9,12 @@ import pytest
 from loa_testchannel import RECEIVED
 from sqlalchemy import select
 
+from core.actions import content as actions
+from core.actions import screening, targets
 from core.auth.models import Role
 from core.auth.permissions import SYSTEM, Actor, Grant
-from core.content import actions
 from core.delivery import dispatcher
 from core.delivery.models import Delivery, DeliveryState
-from core.screening import actions as screening
-from core.targets import actions as targets
 from tests.support.pipeline import COMMUNE, new_article, sandbox_get
 
 

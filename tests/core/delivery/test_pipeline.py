@@ -7,8 +7,8 @@ import datetime as dt
 
 from sqlalchemy import select
 
+from core.actions import content as actions
 from core.auth.permissions import SYSTEM
-from core.content import actions
 from core.db import utcnow
 from core.delivery import dispatcher
 from core.delivery import queue as delivery_queue

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from starlette.testclient import TestClient
 
+from core.actions import targets
 from core.auth.permissions import SYSTEM
 from core.graphql import management_app
-from core.targets import actions as targets
 from tests.conftest import API_TOKEN
 from tests.support.pipeline import new_article
 

@@ -14,10 +14,10 @@ import pytest
 from rq.job import JobStatus
 from sqlalchemy import select
 
+from core.actions import content as actions
 from core.audit import AuditEntry
 from core.auth.permissions import SYSTEM
-from core.channels import TransientError
-from core.content import actions
+from core.contract.channels import TransientError
 from core.db import utcnow
 from core.delivery import dispatcher, jobs, sweeper
 from core.delivery import queue as delivery_queue
@@ -293,8 +293,8 @@ def test_sweep_publishes_a_scheduled_item_when_due(ctx, portal_target, sandbox) 
 
 
 def test_publish_job_publishes_a_scheduled_item(ctx, portal_target, sandbox) -> None:
+    from core.actions import workflow
     from core.content.models import Article, Status
-    from core.workflow import actions as workflow
 
     starts = utcnow() + dt.timedelta(hours=1)
     article = new_article(ctx, visible_from=starts.isoformat())

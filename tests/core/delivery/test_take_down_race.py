@@ -10,8 +10,8 @@ import threading
 
 from sqlalchemy import select
 
+from core.actions import content as actions
 from core.auth.permissions import SYSTEM
-from core.content import actions
 from core.content.queries import lock_article
 from core.db import utcnow
 from core.delivery.models import Action, Delivery

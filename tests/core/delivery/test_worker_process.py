@@ -9,8 +9,8 @@ import sys
 import pytest
 from sqlalchemy import select
 
+from core.actions import content as actions
 from core.auth.permissions import SYSTEM
-from core.content import actions
 from core.delivery.models import Delivery, DeliveryState
 from tests.support.pipeline import new_article, sandbox_get
 

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
+from core.actions import media
 from core.auth.permissions import SYSTEM
 from core.context import Context
-from core.media import actions as media
 from core.media.models import MediaAsset
 from tests.support.media import pdf, png, token_for
 from tests.support.media_files import need

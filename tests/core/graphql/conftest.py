@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
+from core.actions import content as actions
 from core.auth.permissions import SYSTEM
-from core.content import actions
 from core.content.models import Article, Category
 from core.context import Context
 from core.graphql import management_app, public_app

@@ -6,8 +6,8 @@ import time
 
 from starlette.testclient import TestClient
 
+from core.actions import content as actions
 from core.auth.permissions import SYSTEM
-from core.content import actions
 from core.context import build_context
 from core.graphql import public_app
 

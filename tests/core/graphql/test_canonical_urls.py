@@ -16,11 +16,11 @@ import pyotp
 import pytest
 from starlette.testclient import TestClient
 
+from core.actions.unit_portals import set_portal
 from core.app import create_app
 from core.auth.permissions import SYSTEM
 from core.context import Context
 from core.settings import Settings
-from core.units.portals import set_portal
 from tests.conftest import API_TOKEN, TEST_TOTP_SECRET
 
 XA = "https://xa-camthuy.thanhhoa.gov.vn/tin-tuc/{slug}"

@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import event
 from starlette.testclient import TestClient
 
+from core.actions import content as actions
 from core.auth.permissions import SYSTEM
-from core.content import actions
 from core.content.models import Agency
 from core.context import Context
 

@@ -7,9 +7,9 @@ from typing import Any
 
 from starlette.testclient import TestClient
 
+from core.actions import targets
 from core.auth.permissions import SYSTEM
 from core.db import utcnow
-from core.targets import actions as targets
 from tests.conftest import API_TOKEN
 from tests.support.declared import DEFAULT_RULES
 

@@ -10,9 +10,9 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+from core.actions import content as actions
 from core.auth.models import Role
 from core.auth.permissions import SYSTEM, Actor, Grant
-from core.content import actions
 from core.db import utcnow
 from core.delivery import dispatcher, sweeper
 from core.delivery import queue as delivery_queue

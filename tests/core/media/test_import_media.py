@@ -19,8 +19,8 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
+from core.actions.importer import import_jsonl
 from core.auth.permissions import SYSTEM
-from core.content.importer import import_jsonl
 from core.content.models import Article
 from core.media.models import MediaAsset, MediaUse
 

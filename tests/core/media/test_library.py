@@ -8,12 +8,11 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from core.actions import content, media
 from core.audit import AuditEntry
 from core.auth.permissions import SYSTEM
-from core.content import actions as content
 from core.context import Context
 from core.errors import Forbidden, InvalidTransition, ValidationFailed
-from core.media import actions as media
 from core.media.cleanup import cleanup_unused
 from core.media.current_store import media_store
 from core.media.models import MediaAsset, MediaRendition, MediaUse

@@ -8,11 +8,10 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from core.actions import content, media
 from core.audit import AuditEntry
 from core.auth.permissions import SYSTEM
-from core.content import actions as content
 from core.context import Context
-from core.media import actions as media
 from tests.support.media import editor, mp4, pdf, png, session_for, token_for
 
 UPLOAD = """

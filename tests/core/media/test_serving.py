@@ -5,10 +5,9 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from core.actions import content, media
 from core.auth.permissions import SYSTEM
-from core.content import actions as content
 from core.context import Context
-from core.media import actions as media
 from core.media.current_store import media_store
 from core.media.models import MediaAsset
 from core.media.urls import signed_url

@@ -7,13 +7,13 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from core.actions import content as actions
+from core.actions import screening
 from core.audit import AuditEntry
 from core.auth.models import Role
 from core.auth.permissions import SYSTEM, Actor, Grant
-from core.content import actions
 from core.content.models import Article, Status
 from core.errors import Forbidden, InvalidTransition, ModerationBlocked, ModerationHeld
-from core.screening import actions as screening
 
 CLEAN = {
     "title": "Thông báo lịch tiêm chủng mở rộng",

@@ -7,13 +7,13 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from core.actions import content as actions
+from core.actions import screening
 from core.audit import AuditEntry
 from core.auth.models import Role
 from core.auth.permissions import SYSTEM, Actor, Grant
-from core.content import actions
 from core.errors import Conflict, Forbidden, ValidationFailed
 from core.moderation import moderate
-from core.screening import actions as screening
 from core.screening.lexicons import unit_lexicon
 
 TERM = {"term": "cán bộ lười", "category": "insult", "severity": 1, "flags": "strip_ok"}

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import pytest
 
+from core.actions import targets, workflow
 from core.auth.models import Role
 from core.auth.permissions import SYSTEM
 from core.errors import ValidationFailed
-from core.targets import actions as targets
-from core.workflow import actions as workflow
 from tests.core.workflow.test_scenarios import post, steps
 from tests.support.pipeline import COMMUNE
 

@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from core.actions import content as actions
 from core.audit import AuditEntry
 from core.auth.permissions import SYSTEM
-from core.content import actions
 from core.content.models import Article, Status
 from core.errors import InvalidTransition
 from core.workflow import states

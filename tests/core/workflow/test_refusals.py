@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from core.actions import content as actions
+from core.actions import workflow
 from core.auth.models import Role
-from core.content import actions
 from core.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
-from core.workflow import actions as workflow
 from tests.support.pipeline import COMMUNE
 
 
@@ -90,8 +90,8 @@ def test_a_token_without_publish_scope_decides_no_step(ctx, people) -> None:
 
 
 def test_an_editor_cannot_send_to_another_communes_channel(ctx, people) -> None:
+    from core.actions import targets
     from core.auth.permissions import SYSTEM
-    from core.targets import actions as targets
 
     sibling = targets.create_target(
         ctx, SYSTEM, {"name": "Kênh xã khác", "plugin": "testchannel", "unit_code": "14950"}

@@ -12,15 +12,14 @@ import pytest
 from loa_testchannel import RECEIVED
 from sqlalchemy import select
 
+from core.actions import content as actions
+from core.actions import targets, workflow
 from core.auth.models import Role
 from core.auth.permissions import SYSTEM
-from core.content import actions
 from core.content.models import Article, Status
 from core.db import utcnow
 from core.delivery.models import Delivery, DeliveryState
 from core.errors import Forbidden, InvalidTransition, ValidationFailed
-from core.targets import actions as targets
-from core.workflow import actions as workflow
 from core.workflow.models import StepState
 from plugins.vneid import ACCEPTED_TOPICS as VNEID_TOPICS
 from tests.support.declared import DEFAULT_RULES

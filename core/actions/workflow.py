@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core import audit
+from core.actions.media_requirements import require_media_fit
 from core.auth.permissions import Actor, Permission, require, require_step_up
 from core.content.models import Article, ArticleTarget, Audience, Status
 from core.content.queries import lock_article as _load
@@ -28,7 +29,6 @@ from core.db import utcnow
 from core.delivery import outbox, queue
 from core.delivery.models import OPEN_STATES, Action, Delivery, DeliveryState, Placement
 from core.errors import InvalidTransition, NotFound, ValidationFailed
-from core.media.requirements import require_media_fit
 from core.screening.articles import require_publishable, screen
 from core.targets.models import ChannelTarget
 from core.units.lookups import root_unit_id, unit_paths

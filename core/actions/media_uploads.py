@@ -3,7 +3,7 @@
 The session lives in Redis (who opened it, for which unit, how many bytes arrived) and the
 bytes in a part file under ``LOA_VAR_DIR/media-uploads``; chunks must arrive in order, so
 after a broken connection the client asks how far it got and sends the rest. Completing
-hands the file to :func:`core.media.actions.upload`, which checks it like any upload.
+hands the file to :func:`core.actions.media.upload`, which checks it like any upload.
 Several web machines need ``LOA_VAR_DIR`` shared, or the client sent to the same machine.
 """
 
@@ -15,11 +15,11 @@ import secrets
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from core.actions.media import MediaRejected, size_limit, too_large, upload
 from core.auth.permissions import Actor, Permission, require
 from core.content.queries import unit_by_code
 from core.context import Context
 from core.errors import Conflict, NotFound, ValidationFailed
-from core.media.actions import MediaRejected, size_limit, too_large, upload
 from core.media.models import MediaAsset
 from core.media.texts import clean_texts
 

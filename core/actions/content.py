@@ -16,6 +16,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from core import audit
+from core.actions import workflow
 from core.auth.permissions import SYSTEM, Actor, Permission, require
 from core.content.fields import ALWAYS_WRITTEN, RESTORED_FIELDS
 from core.content.models import Article, ArticleTarget, Audience, Category, Revision, Status
@@ -32,7 +33,6 @@ from core.screening.articles import screen
 from core.targets.models import ChannelTarget
 from core.text import slugify
 from core.units.models import Unit
-from core.workflow import actions as workflow
 from core.workflow import steps as approval
 from core.workflow.models import ApprovalStep
 from core.workflow.states import EDITABLE, INITIAL, PUBLIC, WRITING, Move, advance
@@ -270,7 +270,7 @@ def _propose(
 
 
 def approve(ctx: Context, actor: Actor, article_id: int, now: dt.datetime | None = None) -> Article:
-    """Approve every open step this actor may decide (see core.workflow.actions.approve)."""
+    """Approve every open step this actor may decide (see core.actions.workflow.approve)."""
     return workflow.approve(ctx, actor, article_id, now=now).article
 
 

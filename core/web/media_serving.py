@@ -21,10 +21,10 @@ from starlette.responses import Response, StreamingResponse
 
 from core.context import Context
 from core.db import utcnow
-from core.media.access import Served, lookup
 from core.media.current_store import media_store
 from core.media.ranges import Unsatisfiable, byte_range
 from core.media.urls import signature_valid
+from core.web.media_access import Served, lookup
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 PRIVATE = "private, no-store"

@@ -4,9 +4,9 @@
 * ``POST /api/media/uploads`` (JSON: unit, filename, size, alt, caption, title) opens a
   chunked upload; ``PUT /api/media/uploads/{id}`` with ``Content-Range: bytes a-b/size``
   sends the next chunk; ``GET`` says how far it got; ``POST .../complete`` finishes it;
-* ``GET /media/{key}``: a stored file (:mod:`core.media.serving`).
+* ``GET /media/{key}``: a stored file (:mod:`core.web.media_serving`).
 
-Authentication is the management API's (:func:`core.graphql.authenticate`: a session with
+Authentication is the management API's (:func:`core.auth.requests.authenticate`: a session with
 both factors and its CSRF token, or a bearer token; writing needs the ``write`` scope,
 which the action checks). Bodies stream to a temporary file and stop at the limit of the
 kind: the edge bounds them by :func:`edge_limits`, not ``LOA_MAX_BODY_BYTES``.
@@ -28,6 +28,9 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import Scope
 
+from core.actions import media_uploads as uploads
+from core.actions.media import MediaRejected, size_limit, too_large
+from core.actions.media import upload as upload_action
 from core.auth.actions import record_forbidden
 from core.auth.permissions import Actor, watch_refusals
 from core.auth.web import client_address
@@ -43,13 +46,10 @@ from core.errors import (
     Unauthenticated,
     ValidationFailed,
 )
-from core.media import uploads
-from core.media.actions import MediaRejected, size_limit, too_large
-from core.media.actions import upload as upload_action
 from core.media.models import MediaAsset, MediaKind
-from core.media.serving import serve_media
 from core.media.urls import signed_url
 from core.settings import Settings
+from core.web.media_serving import serve_media
 
 log = logging.getLogger("loa.media")
 #: Largest JSON body of an upload's opening (names and texts, never the file).
@@ -114,7 +114,7 @@ async def _guarded(request: Request, work: Callable[[Context, Actor], Any]) -> R
     ctx: Context = request.app.state.loa
     with watch_refusals() as refused:
         try:
-            from core.graphql import authenticate
+            from core.auth.requests import authenticate
 
             actor = await run_in_threadpool(authenticate, request, ctx)
             response: Response = await work(ctx, actor)

@@ -33,7 +33,6 @@ from core.errors import (
     ValidationFailed,
 )
 from core.media import inspect, processing
-from core.media.access import in_library
 from core.media.cleanup import cleanup_unused, discard_keys
 from core.media.current_store import media_store
 from core.media.models import (
@@ -46,6 +45,7 @@ from core.media.models import (
     MediaRole,
     MediaUse,
 )
+from core.media.reads import in_library
 from core.media.storage import content_key
 from core.media.texts import clean_texts
 from core.moderation import Decision

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import exists, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.content.models import Article, Audience
@@ -66,7 +66,3 @@ def lookup(session: Session, key: str, now: dt.datetime) -> Served | None:
     filename = session.scalar(select(MediaAsset.filename).where(MediaAsset.id == ids[0])) or ""
     public = bool(public_assets(session, ids, now))
     return Served(key, rows[0].content_type, rows[0].kind, filename, public)
-
-
-def in_library(session: Session, asset_id: int) -> bool:
-    return bool(session.scalar(select(exists().where(MediaAlbumItem.asset_id == asset_id))))

@@ -17,9 +17,9 @@ from sqlalchemy import select
 
 from core import audit
 from core.auth.permissions import Actor, Permission, require, require_step_up
-from core.channels import Channel
 from core.content.queries import unit_by_code
 from core.context import Context
+from core.contract.channels import Channel
 from core.db import utcnow
 from core.delivery.outbox import unit_path
 from core.errors import NotFound, ValidationFailed

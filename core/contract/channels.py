@@ -22,10 +22,34 @@ import datetime as dt
 import ipaddress
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from core.contract.media import ItemMedia, MediaAccepts, MediaFile
 from core.contract.preview import Preview
+from core.outbound.errors import (
+    AuthError as AuthError,
+)
+from core.outbound.errors import (  # how a call to the outside fails; part of the contract
+    ChannelError as ChannelError,
+)
+from core.outbound.errors import (
+    ContentRefused as ContentRefused,
+)
+from core.outbound.errors import (
+    DestinationRefused as DestinationRefused,
+)
+from core.outbound.errors import (
+    OutcomeUnknown as OutcomeUnknown,
+)
+from core.outbound.errors import (
+    PermanentError as PermanentError,
+)
+from core.outbound.errors import (
+    RateLimited as RateLimited,
+)
+from core.outbound.errors import (
+    TransientError as TransientError,
+)
 
 #: Audience fields (S0.2) a channel may be able to enforce.
 AUDIENCE_FIELDS = frozenset({"age", "gender", "scope", "window", "interactions"})
@@ -155,53 +179,6 @@ class Remote:
 
     remote_id: str
     url: str = ""
-
-
-class ChannelError(Exception):
-    """Base of every error a channel may raise; ``kind`` is stored on the delivery."""
-
-    kind: ClassVar[str] = "error"
-    retry: ClassVar[bool] = False
-
-
-class TransientError(ChannelError):
-    kind = "transient"
-    retry = True
-
-
-class RateLimited(TransientError):
-    kind = "rate_limited"
-
-    def __init__(self, message: str, retry_after: float) -> None:
-        super().__init__(message)
-        self.retry_after = retry_after
-
-
-class AuthError(ChannelError):
-    kind = "auth"
-
-
-class PermanentError(ChannelError):
-    kind = "permanent"
-
-
-class OutcomeUnknown(ChannelError):
-    """The request left and no answer came back: it may or may not have landed."""
-
-    kind = "unknown"
-    retry = True
-
-
-class ContentRefused(PermanentError):
-    """Loa itself refuses to send this payload (moderation, validation)."""
-
-    kind = "refused"
-
-
-class DestinationRefused(PermanentError):
-    """Loa itself refuses to connect: the target's address is not public (``core.outbound``)."""
-
-    kind = "destination"
 
 
 @dataclass(frozen=True)

@@ -245,7 +245,7 @@ def _cover_reason(exc: ValidationFailed) -> str:
 def import_cover(ctx: Context, actor: Actor, data: dict[str, Any]) -> int:
     """Fetch a post's cover into its unit's library; the new asset's id (ValidationFailed)."""
     import core.media.inspect as inspect
-    from core.media.actions import size_limit, upload
+    from core.actions.media import size_limit, upload
     from core.media.fetch import FetchFailed, fetch_to_file
     from core.media.models import MediaKind
 
