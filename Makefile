@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml constraints.txt tests/plugins/loa_testchannel/pyproject
 install: $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/loa demo --port $${PORT:-8000}
+	LOA_DISABLED_PLUGINS=$${LOA_DISABLED_PLUGINS-testchannel} $(BIN)/loa demo --port $${PORT:-8000}
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

@@ -96,7 +96,7 @@ def build_context(
     engine: Engine | None = None,
     redis: Any = None,
 ) -> Context:
-    pm = pm or make_plugin_manager()
+    pm = pm or make_plugin_manager(disabled=settings.disabled_plugins)
     engine = engine or make_engine(settings.database_url)
     sealer = Sealer(settings.secret_keys)
     declared = declared_policy(pm)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pluggy
 
 from core import hookspecs
@@ -10,8 +12,13 @@ from core.contract.channels import Channel
 BUILTIN_MODULES: tuple[str, ...] = ()
 
 
-def make_plugin_manager(*, load_entry_points: bool = True) -> pluggy.PluginManager:
+def make_plugin_manager(
+    *, load_entry_points: bool = True, disabled: Iterable[str] = ()
+) -> pluggy.PluginManager:
+    """Built-ins, then the installed plugins but the ``disabled`` ones (LOA_DISABLED_PLUGINS)."""
     pm = pluggy.PluginManager("loa")
+    for name in disabled:
+        pm.set_blocked(name)  # load_setuptools_entrypoints skips a blocked name
     pm.add_hookspecs(hookspecs)
     import importlib
 

@@ -327,6 +327,14 @@ class Settings:
         600,
         "Requests per minute one client address may make to the public `/graphql`.",
     )
+    disabled_plugins: tuple[str, ...] = setting(
+        "LOA_DISABLED_PLUGINS",
+        (),
+        "Comma-separated names of installed plugins (their `loa` entry-point names) Loa must not "
+        "load; `make demo` names the test suite's own channel plugin here.",
+        parse=_csv,
+        shown="(none)",
+    )
     trusted_hosts: tuple[str, ...] = setting(
         "LOA_TRUSTED_HOSTS",
         (),

@@ -59,3 +59,23 @@ def test_no_module_of_core_imports_itself_back() -> None:
         if graph.chain_exists(importer=imported, imported=module)
     ]
     assert cycles == []
+
+
+def test_a_disabled_plugin_is_not_loaded(settings, engine, redis_conn) -> None:
+    """``LOA_DISABLED_PLUGINS`` keeps an installed plugin out (``make demo`` keeps the test
+    suite's own channel out of the demo); the others still load."""
+    import dataclasses
+
+    from core.context import build_context
+    from core.settings import load_settings
+
+    assert load_settings({"LOA_DISABLED_PLUGINS": "testchannel, x"}).disabled_plugins == (
+        "testchannel",
+        "x",
+    )
+    off = dataclasses.replace(settings, disabled_plugins=("testchannel",))
+    ctx = build_context(off, engine=engine, redis=redis_conn)
+    assert "testchannel" not in ctx.channels
+    assert "portal" in ctx.channels
+    assert "testchannel" not in ctx.declared.channels
+    assert "testchannel" in build_context(settings, engine=engine, redis=redis_conn).channels
