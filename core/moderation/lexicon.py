@@ -23,7 +23,14 @@ LEXICON_DIR: Final[Path] = Path(__file__).resolve().parent / "lexicons"
 #:           an ordinary word: "dit me" yes, "cac" / "lon" / "deo" / "chich" no).
 #: context:  a multi-syllable entry whose other syllables disambiguate ("deo biet"): also strip_ok.
 #: literal:  (English) the doubled letters must be there: "ass" must not become "as".
-FLAGS: Final[frozenset[str]] = frozenset({"strip_ok", "context", "literal"})
+#: name:     also a name or brand ("dick", "dek", "dell"): never matches a Capitalised word.
+#: needs_marks: its plain letters are also an ordinary word typed without diacritics ("ngu" for
+#:           "ngủ"): matches only in a text that carries diacritics somewhere.
+#: intensifier: vulgar emphasis aimed at nobody ("vl", "vcl"): blocked in what the office
+#:           publishes, handled as the unit configures in what citizens write.
+FLAGS: Final[frozenset[str]] = frozenset(
+    {"strip_ok", "context", "literal", "name", "needs_marks", "intensifier"}
+)
 
 Language = Literal["vi", "en"]
 
@@ -81,6 +88,31 @@ def read_entries(path: Path, language: Language) -> list[Entry]:
     return out
 
 
+def read_contempt(path: Path) -> list[Entry]:
+    """Insult entries from a contempt file: every classifier × word pair, less the exceptions."""
+    classifiers: list[str] = []
+    words: list[tuple[str, int]] = []
+    exceptions: set[str] = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        kind, *rest = [part.strip() for part in line.split("\t")]
+        if kind == "classifier" and rest:
+            classifiers.append(rest[0])
+        elif kind == "word" and len(rest) >= 2:
+            words.append((rest[0], int(rest[1])))
+        elif kind == "except" and rest:
+            exceptions.add(rest[0])
+        else:
+            raise ValueError(f"contempt line needs classifier, word or except: {line!r}")
+    return [
+        Entry(f"{c} {w}", Category.INSULT, severity)
+        for c in classifiers
+        for w, severity in words
+        if f"{c} {w}" not in exceptions
+    ]
+
+
 def read_allow(path: Path) -> list[str]:
     """Read an allowlist file: the first column of each non-comment line."""
     out: list[str] = []
@@ -105,12 +137,19 @@ class Lexicon:
 
     @classmethod
     def default(cls) -> Lexicon:
-        """The shipped lexicon (vi.tsv, en.tsv, allow.tsv, places.tsv), compiled once."""
+        """The shipped lexicon (vi, en, contempt, allow, places .tsv), compiled once."""
         return _default()
 
     @classmethod
-    def from_files(cls, vi: Path, en: Path | None = None, allow: Sequence[Path] = ()) -> Lexicon:
+    def from_files(
+        cls,
+        vi: Path,
+        en: Path | None = None,
+        allow: Sequence[Path] = (),
+        contempt: Path | None = None,
+    ) -> Lexicon:
         entries = read_entries(vi, "vi") + (read_entries(en, "en") if en else [])
+        entries += read_contempt(contempt) if contempt else []
         allowed = [a for path in allow for a in read_allow(path)]
         return cls(entries, allowed)
 
@@ -139,6 +178,7 @@ def _default() -> Lexicon:
         LEXICON_DIR / "vi.tsv",
         LEXICON_DIR / "en.tsv",
         [LEXICON_DIR / "allow.tsv", LEXICON_DIR / "places.tsv"],
+        LEXICON_DIR / "contempt.tsv",
     )
 
 

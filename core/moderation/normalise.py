@@ -104,6 +104,11 @@ _FAST_CHARS: Final[frozenset[str]] = (
 )
 _TOKEN: Final[re.Pattern[str]] = re.compile(r"(?:[^\W_]|[@$*])+(?:[!|](?:[^\W_]|[@$*])+)*")
 _SPLIT_GAP: Final[re.Pattern[str]] = re.compile(r"[ .\-_*,/+~:;'\"`^=\\]{1,3}")
+#: Sentence punctuation followed (or preceded) by a space, or a line break: letters and words
+#: on either side belong to different sentences ("c . C", "quá đã. Dạo") and are never joined.
+SENTENCE_BREAK: Final[re.Pattern[str]] = re.compile(r"[.!?;:…][\s\"'”’)]|\s[.!?;:…]|\n")
+#: Two or more "@" closing a word are the "@@" emoticon, not leetspeak: "vcl@@" is "vcl @@".
+_EMOTICON_TAIL: Final[re.Pattern[str]] = re.compile(r"(?<=[^\W\d_])@{2,}$")
 _LEET_TABLE: Final[dict[int, str]] = str.maketrans(LEET)
 _SYMBOL_TABLE: Final[dict[int, str]] = str.maketrans(
     {k: v for k, v in LEET.items() if not k.isdigit()}
@@ -156,7 +161,7 @@ def token_forms(raw: str) -> Forms:
     if raw.isascii() and raw.isdigit():
         return Forms(raw, raw, raw, raw, False, False, False)  # numbers (dates, phones)
     disguised = False
-    word = raw.strip("*")
+    word = _EMOTICON_TAIL.sub("", raw.strip("*"))
     if len(word) >= 5 and word[1::2].strip("*") == "" and "*" not in word[::2]:
         word = word[::2]  # "f*u*c*k": stars between every letter split a word, not mask it
         disguised = True
@@ -330,6 +335,7 @@ def _join_split_letters(clean: str, spans: list[tuple[int, int]]) -> list[tuple[
                 and spans[j + 1][1] - spans[j + 1][0] == 1
                 and clean[spans[j + 1][0]].isalpha()
                 and _SPLIT_GAP.fullmatch(clean, spans[j][1], spans[j + 1][0]) is not None
+                and SENTENCE_BREAK.search(clean, spans[j][1], spans[j + 1][0]) is None
                 and (not gap or clean[spans[j][1] : spans[j + 1][0]] == gap)
             ):
                 gap = clean[spans[j][1] : spans[j + 1][0]]
