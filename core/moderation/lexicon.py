@@ -13,7 +13,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Final, Literal
 
-from core.moderation.matcher import Matcher
+from core.moderation.matcher import Hit, Matcher
+from core.moderation.normalise import Token
 from core.moderation.policy import Category, Span
 
 LEXICON_DIR: Final[Path] = Path(__file__).resolve().parent / "lexicons"
@@ -164,6 +165,10 @@ class Lexicon:
     def find(self, text: str) -> list[Span]:
         """Every lexicon span in text that the allowlist does not cover, sorted."""
         return self._matcher.find(text)
+
+    def explain(self, text: str) -> tuple[list[Token], list[Hit]]:
+        """The tokens of ``text`` and every match with its entry and channel (``explain.py``)."""
+        return self._matcher.explain(text)
 
     def __len__(self) -> int:
         return len(self.entries)

@@ -134,8 +134,7 @@ class Matcher:
 
     def explain(self, text: str) -> tuple[list[Token], list[Hit]]:
         """The tokens of ``text`` and every kept match with its entry and channel."""
-        hits = self.hits(text)
-        return (tokenise(text) if hits or text else []), hits
+        return tokenise(text), self.hits(text)
 
     def hits(self, text: str) -> list[Hit]:
         """Every kept match (the strongest per place and category), unsorted."""
