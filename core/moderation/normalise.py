@@ -84,6 +84,34 @@ HOMOGLYPHS: Final[dict[str, str]] = {
     "ß": "ss",
 }
 
+
+@lru_cache(maxsize=1)
+def look_alikes() -> dict[str, str]:
+    """Lower-case letters of other scripts → the Latin letter they pass for.
+
+    From Unicode's confusables (TR39) as packaged by ``confusable-homoglyphs``: every letter
+    whose NFKC lower-case form is one non-Latin, non-Vietnamese character confusable with one
+    ASCII letter ("օ" Armenian o, "ꓲ" Lisu, "ⲟ" Coptic), plus ``HOMOGLYPHS``, which wins where
+    they differ. NFKC already folds mathematical and full-width letters, so this is what
+    it leaves. Built on the first text that needs it (the slow path), then cached.
+    """
+    from confusable_homoglyphs.confusables import confusables_data
+
+    out: dict[str, str] = {}
+    for char in confusables_data:
+        if len(char) != 1 or char.isascii() or not unicodedata.category(char).startswith("L"):
+            continue
+        key = unicodedata.normalize("NFKC", char).lower()
+        if len(key) != 1 or key.isascii() or key in VIETNAMESE_LETTERS:
+            continue
+        for glyph in confusables_data.get(key, ()):
+            target = glyph["c"]
+            if len(target) == 1 and target.isascii() and target.isalpha():
+                out[key] = target.lower()
+                break
+    return {**out, **HOMOGLYPHS}
+
+
 #: Leetspeak substitutions, applied inside tokens that have at least two real letters.
 LEET: Final[dict[str, str]] = {
     "0": "o",
@@ -202,6 +230,7 @@ def _clean_chars(text: str) -> tuple[str, list[int] | None, list[int] | None, se
     i = 0
     n = len(text)
     fast = _FAST_CHARS
+    swap = look_alikes()
     while i < n:
         j = i + 1
         char = text[i]
@@ -222,7 +251,7 @@ def _clean_chars(text: str) -> tuple[str, list[int] | None, list[int] | None, se
             continue
         cluster = "".join(c for c in cluster if c not in ZERO_WIDTH)
         mapped = unicodedata.normalize("NFKC", cluster).lower()
-        swapped = "".join(HOMOGLYPHS.get(c, c) for c in mapped)
+        swapped = "".join(swap.get(c, c) for c in mapped)
         mapped = unicodedata.normalize("NFC", swapped)
         look_alike = swapped != unicodedata.normalize("NFKC", cluster).lower() or (
             not cluster.isascii()

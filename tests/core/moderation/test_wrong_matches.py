@@ -70,3 +70,10 @@ def test_the_emoticon_span_covers_the_word() -> None:
     text = "hay vcl@@"
     (span,) = moderate(text).spans
     assert text[span.start : span.end].startswith("vcl")
+
+
+def test_look_alikes_of_other_scripts_fold_to_latin() -> None:
+    # Armenian "օ" (from Unicode's confusables, via confusable-homoglyphs) and Cyrillic "і"
+    assert [s.term for s in moderate("đօ̂̀ ngu").spans] == ["đồ ngu"]
+    assert moderate("d\u0456t mẹ mày").blocked
+    assert moderate("Привет, xã Cẩm Thủy").decision is Decision.ALLOW
