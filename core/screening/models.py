@@ -33,7 +33,8 @@ class UnitTerm(Base):
     category: Mapped[str] = mapped_column(String(16), default="")
     #: For terms: 1..3 (profanity at 2 or more blocks); 0 for allow.
     severity: Mapped[int] = mapped_column(default=0)
-    #: Lexicon flags, comma separated (strip_ok, context, literal; "en" for an English term).
+    #: Lexicon flags, comma separated (core.moderation.lexicon.FLAGS: strip_ok, context, literal,
+    #: name, needs_marks, intensifier; "en" for an English term).
     flags: Mapped[str] = mapped_column(String(64), default="")
     created_by: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
