@@ -353,15 +353,46 @@ def settings(markdown: bool) -> None:
 
 
 @main.command()
-def moderate() -> None:
-    """Read text lines on stdin, write one JSON verdict per line."""
+@click.option(
+    "--explain",
+    is_flag=True,
+    help="Per line: which entry matched, through which normalisation, the decision per direction.",
+)
+@click.option(
+    "--export-labels",
+    is_flag=True,
+    help="Write a unit's moderator decisions (labelled examples) instead of reading stdin.",
+)
+@click.option("--unit", "unit_code", default="", help="With --export-labels: the unit's code.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "csv"]),
+    default="jsonl",
+    show_default=True,
+    help="With --export-labels: JSON lines or CSV.",
+)
+def moderate(explain: bool, export_labels: bool, unit_code: str, fmt: str) -> None:
+    """Read text lines on stdin, write one JSON verdict (or --explain) per line."""
     import io
 
     from core.moderation.cli import main as moderate_main
 
+    if export_labels:
+        if not unit_code:
+            raise click.UsageError("--export-labels needs --unit CODE")
+        from core.actions.moderation_policy import export_labels as labels
+        from core.auth.permissions import SYSTEM
+        from core.context import build_context
+        from core.interactions.label_export import write_labels
+
+        # the operator's shell, like `loa units sync`: the system actor
+        rows = labels(build_context(_settings()), SYSTEM, unit_code)
+        write_labels(rows, sys.stdout, fmt)
+        return
     # Bytes that are not UTF-8 become U+FFFD and are judged, rather than ending the run.
     stdin = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
-    sys.exit(moderate_main(stdin, sys.stdout))
+    sys.exit(moderate_main(stdin, sys.stdout, explain=explain))
 
 
 DEMO_ACCOUNTS = (

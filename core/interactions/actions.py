@@ -18,6 +18,7 @@ from core.context import Context
 from core.db import utcnow
 from core.delivery import queue as delivery_queue
 from core.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
+from core.interactions.labels import record_comment
 from core.interactions.models import AuthorBlock, Comment, CommentState
 from core.targets.models import ChannelTarget
 from core.units.models import Unit
@@ -89,6 +90,7 @@ def approve(ctx: Context, actor: Actor, comment_id: int) -> Comment:
         comment.state = CommentState.APPROVED
         comment.decided_at = utcnow()
         comment.decided_by = actor.name
+        record_comment(session, comment, approved=True, decided_by=actor.name)
         _audit(session, actor, "approve", comment)
     return comment
 
@@ -103,6 +105,7 @@ def hide(ctx: Context, actor: Actor, comment_id: int) -> Comment:
         comment.reason = "moderator"
         comment.decided_at = utcnow()
         comment.decided_by = actor.name
+        record_comment(session, comment, approved=False, decided_by=actor.name)
         _audit(session, actor, "hide", comment)
     delivery_queue.enqueue_interactions(ctx, [comment.target_id])
     return comment

@@ -17,10 +17,12 @@ from core.content.queries import get_published, unit_by_code
 from core.context import Context
 from core.db import utcnow
 from core.errors import ModerationBlocked, NotFound, ValidationFailed
+from core.interactions.labels import record_feedback
 from core.interactions.models import Feedback
-from core.moderation import Decision
+from core.moderation import Decision, Direction
 from core.screening.articles import judge
 from core.screening.lexicons import unit_lexicon
+from core.screening.policies import unit_policy
 from core.text import nfc
 from core.units.models import Unit
 
@@ -80,7 +82,10 @@ def submit(
                 raise ValidationFailed({"article": f"no published article {article_slug!r}"})
             article_id = article.id
         decision, spans = judge(
-            unit_lexicon(session, unit.id), {"text": clean, "name": nfc(name).strip()}
+            unit_lexicon(session, unit.id),
+            {"text": clean, "name": nfc(name).strip()},
+            Direction.INBOUND,
+            unit_policy(session, unit.id),
         )
         if decision == Decision.BLOCK:
             raise ModerationBlocked(
@@ -149,6 +154,7 @@ def decide(ctx: Context, actor: Actor, feedback_id: int, decision: str) -> Feedb
         item.state = "approved" if decision == "approve" else "hidden"
         item.decided_at = utcnow()
         item.decided_by = actor.name
+        record_feedback(session, item, approved=decision == "approve", decided_by=actor.name)
         audit.record(
             session,
             actor=actor.name,

@@ -26,8 +26,9 @@ from core.db import utcnow
 from core.delivery.models import Placement
 from core.interactions.models import AuthorBlock, Comment, CommentState, InteractionCursor
 from core.interactions.pseudonyms import pseudonyms
-from core.moderation import Decision, moderate
+from core.moderation import Decision, Direction, moderate
 from core.screening.lexicons import unit_lexicon
+from core.screening.policies import unit_policy
 from core.secrets import SecretError, redact
 from core.targets.models import ChannelTarget
 
@@ -156,6 +157,7 @@ def record_comments(
     """
     now = utcnow()
     lexicon = unit_lexicon(session, row.unit_id)
+    policy = unit_policy(session, row.unit_id)  # citizens' text: the unit's inbound policy
     ids = [c.remote_id for c in comments]
     known = set(
         session.scalars(
@@ -183,7 +185,7 @@ def record_comments(
         known.add(c.remote_id)
         names = pseudonyms(ctx.settings, row.id, c.author_id)
         text = c.text[:MAX_TEXT]
-        verdict = moderate(text, lexicon)
+        verdict = moderate(text, lexicon, Direction.INBOUND, policy)
         state, reason = CommentState.VISIBLE, ""
         if any(p in blocked for p in names):
             state, reason = CommentState.HIDDEN, "author_blocked"

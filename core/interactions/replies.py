@@ -34,7 +34,7 @@ from core.delivery import backoff, queue
 from core.errors import ValidationFailed
 from core.interactions.actions import _load
 from core.interactions.models import Comment, Reply, ReplyState
-from core.moderation import Decision, moderate
+from core.moderation import Decision, Direction, moderate
 from core.screening.lexicons import unit_lexicon
 from core.secrets import SecretError, redact
 from core.targets.models import ChannelTarget
@@ -60,7 +60,8 @@ def reply(ctx: Context, actor: Actor, comment_id: int, text: str) -> Reply:
         assert target is not None
         if not isinstance(ctx.channels.get(target.plugin), Replies):
             raise ValidationFailed({"comment": f"the {target.plugin} channel cannot reply"})
-        verdict = moderate(text, unit_lexicon(session, target.unit_id))
+        # a reply is published by the office: outbound, the strict policy
+        verdict = moderate(text, unit_lexicon(session, target.unit_id), Direction.OUTBOUND)
         if verdict.decision is not Decision.ALLOW:
             words = ", ".join(text[s.start : s.end] for s in verdict.spans)
             raise ValidationFailed({"text": f"moderation refuses this reply ({words})"})

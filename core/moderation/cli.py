@@ -1,7 +1,8 @@
 """Line-oriented moderation for scripts and the `loa moderate` command.
 
 Why stdin/stdout parameters: the console command wires real streams, tests pass StringIO.
-One JSON verdict per input line, in order, so output lines pair with input lines.
+One JSON verdict per input line, in order, so output lines pair with input lines; with
+``explain``, one explanation per line instead (``core.moderation.explain``).
 
 Why a line limit: a line is read whole before it is judged, so one 50 MB line held the
 process for minutes and all of that memory. Lines are read in chunks of at most the
@@ -16,6 +17,7 @@ from collections.abc import Iterator
 from typing import TextIO
 
 from core.moderation import Lexicon, moderate
+from core.moderation.explain import explain as explain_line
 
 #: Characters per line: far above any article (bodies are judged as text, a few thousand words).
 MAX_LINE = 100_000
@@ -42,13 +44,13 @@ def bounded_lines(stream: TextIO, limit: int) -> Iterator[str | None]:
         yield None
 
 
-def main(stdin: TextIO, stdout: TextIO, max_line: int = MAX_LINE) -> int:
-    """Read text lines, write one JSON verdict per line; return the exit status (0)."""
+def main(stdin: TextIO, stdout: TextIO, max_line: int = MAX_LINE, explain: bool = False) -> int:
+    """Read text lines, write one JSON verdict (or explanation) per line; return 0."""
     lexicon = Lexicon.default()
     for line in bounded_lines(stdin, max_line):
         if line is None:
             answer: dict[str, object] = {"error": "line too long", "limit": max_line}
         else:
-            answer = moderate(line, lexicon).as_json()
+            answer = explain_line(line, lexicon) if explain else moderate(line, lexicon).as_json()
         stdout.write(json.dumps(answer, ensure_ascii=False) + "\n")
     return 0

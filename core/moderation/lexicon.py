@@ -8,57 +8,18 @@ Lexicon is shared by every request; `extend` returns a new one (cached) instead 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Final, Literal
+from typing import Final
 
-from core.moderation.matcher import Matcher
+from core.moderation.entries import FLAGS as FLAGS
+from core.moderation.entries import Entry as Entry
+from core.moderation.entries import Language as Language
+from core.moderation.matcher import Hit, Matcher
+from core.moderation.normalise import Token
 from core.moderation.policy import Category, Span
 
 LEXICON_DIR: Final[Path] = Path(__file__).resolve().parent / "lexicons"
-
-#: Flags a lexicon line may carry (column 4, comma separated, "-" for none).
-#: strip_ok: also match text typed without diacritics (only for terms whose stripped form is not
-#:           an ordinary word: "dit me" yes, "cac" / "lon" / "deo" / "chich" no).
-#: context:  a multi-syllable entry whose other syllables disambiguate ("deo biet"): also strip_ok.
-#: literal:  (English) the doubled letters must be there: "ass" must not become "as".
-FLAGS: Final[frozenset[str]] = frozenset({"strip_ok", "context", "literal"})
-
-Language = Literal["vi", "en"]
-
-
-@dataclass(frozen=True, slots=True)
-class Entry:
-    """One lexicon term."""
-
-    term: str
-    category: Category
-    severity: int
-    flags: frozenset[str] = field(default_factory=frozenset)
-    language: Language = "vi"
-
-    def __post_init__(self) -> None:
-        if not self.term.strip():
-            raise ValueError("empty lexicon term")
-        if not 1 <= self.severity <= 3:
-            raise ValueError(f"severity must be 1..3: {self.term!r}")
-        unknown = self.flags - FLAGS
-        if unknown:
-            raise ValueError(f"unknown flags {sorted(unknown)} on {self.term!r}")
-        if "context" in self.flags and len(self.term.split()) < 2:
-            raise ValueError(f"a context entry needs at least two syllables: {self.term!r}")
-
-    @classmethod
-    def parse(cls, line: str, language: Language = "vi") -> Entry:
-        """Parse one TSV line: term, category, severity, flags."""
-        parts = line.rstrip("\n").split("\t")
-        if len(parts) < 3:
-            raise ValueError(f"lexicon line needs term, category, severity: {line!r}")
-        flags = frozenset(f for f in (parts[3] if len(parts) > 3 else "").split(",") if f)
-        flags -= {"-"}
-        return cls(parts[0].strip(), Category(parts[1].strip()), int(parts[2]), flags, language)
-
 
 TermLike = Entry | tuple[str, str, int] | tuple[str, str, int, str]
 
@@ -79,6 +40,31 @@ def read_entries(path: Path, language: Language) -> list[Entry]:
         if line.strip() and not line.lstrip().startswith("#"):
             out.append(Entry.parse(line, language))
     return out
+
+
+def read_contempt(path: Path) -> list[Entry]:
+    """Insult entries from a contempt file: every classifier × word pair, less the exceptions."""
+    classifiers: list[str] = []
+    words: list[tuple[str, int]] = []
+    exceptions: set[str] = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        kind, *rest = [part.strip() for part in line.split("\t")]
+        if kind == "classifier" and rest:
+            classifiers.append(rest[0])
+        elif kind == "word" and len(rest) >= 2:
+            words.append((rest[0], int(rest[1])))
+        elif kind == "except" and rest:
+            exceptions.add(rest[0])
+        else:
+            raise ValueError(f"contempt line needs classifier, word or except: {line!r}")
+    return [
+        Entry(f"{c} {w}", Category.INSULT, severity)
+        for c in classifiers
+        for w, severity in words
+        if f"{c} {w}" not in exceptions
+    ]
 
 
 def read_allow(path: Path) -> list[str]:
@@ -105,12 +91,19 @@ class Lexicon:
 
     @classmethod
     def default(cls) -> Lexicon:
-        """The shipped lexicon (vi.tsv, en.tsv, allow.tsv, places.tsv), compiled once."""
+        """The shipped lexicon (vi, en, contempt, allow, places .tsv), compiled once."""
         return _default()
 
     @classmethod
-    def from_files(cls, vi: Path, en: Path | None = None, allow: Sequence[Path] = ()) -> Lexicon:
+    def from_files(
+        cls,
+        vi: Path,
+        en: Path | None = None,
+        allow: Sequence[Path] = (),
+        contempt: Path | None = None,
+    ) -> Lexicon:
         entries = read_entries(vi, "vi") + (read_entries(en, "en") if en else [])
+        entries += read_contempt(contempt) if contempt else []
         allowed = [a for path in allow for a in read_allow(path)]
         return cls(entries, allowed)
 
@@ -126,6 +119,10 @@ class Lexicon:
         """Every lexicon span in text that the allowlist does not cover, sorted."""
         return self._matcher.find(text)
 
+    def explain(self, text: str) -> tuple[list[Token], list[Hit]]:
+        """The tokens of ``text`` and every match with its entry and channel (``explain.py``)."""
+        return self._matcher.explain(text)
+
     def __len__(self) -> int:
         return len(self.entries)
 
@@ -139,6 +136,7 @@ def _default() -> Lexicon:
         LEXICON_DIR / "vi.tsv",
         LEXICON_DIR / "en.tsv",
         [LEXICON_DIR / "allow.tsv", LEXICON_DIR / "places.tsv"],
+        LEXICON_DIR / "contempt.tsv",
     )
 
 

@@ -12,6 +12,15 @@ Channels:
             meaning "lớn".
   latin   — English terms, only kept when a matched token is not a Vietnamese syllable
             ("dich cum" and "tang len" stay clean; "fuck" and "shit" do not).
+
+Every match found through a diacritic-stripped key is then checked against what was typed
+(``_typed_agrees``): a token the writer typed WITH diacritics must carry the entry's own
+("Bảo Loan" is not "bạo loạn", "Đ𝙄" (đi) is not "đĩ"); only tokens typed without any are read
+loosely. A phrase never spans a sentence break ("quá đã. Dạo" is not "đả đảo"). Entries flagged
+``name`` do not match a Capitalised word ("Dick", "Dek", "Dell" are names and brands); entries
+flagged ``needs_marks`` (bare "ngu", also the plain spelling of "ngủ") match only in a text that
+carries diacritics elsewhere. An allowlist phrase protects its words from every match touching
+them, except a longer match that covers the whole phrase ("thằng óc chó" beats "óc chó").
 """
 
 from __future__ import annotations
@@ -23,11 +32,11 @@ from typing import TYPE_CHECKING, NamedTuple
 import ahocorasick
 
 from core.moderation.alphabet import fold
-from core.moderation.normalise import Token, quick_forms, quick_tokens, tokenise
+from core.moderation.normalise import SENTENCE_BREAK, Token, quick_forms, quick_tokens, tokenise
 from core.moderation.policy import Category, Span
 
 if TYPE_CHECKING:
-    from core.moderation.lexicon import Entry
+    from core.moderation.entries import Entry
 
 ANY, DISGUISED, FOREIGN = 0, 1, 2
 #: Fields of a token's Forms (a NamedTuple), read by index: the hot loop's cheapest access.
@@ -48,6 +57,18 @@ class _Key(NamedTuple):
     size: int  # number of tokens
     need: int  # ANY, DISGUISED or FOREIGN
     literal: str | None  # for "literal" English terms: the uncollapsed form to verify
+    via: str = "exact"  # the channel: exact, folded, glued (folded, one word), latin
+    typed: tuple[str, ...] = ()  # folded keys: the entry's exact forms a marked token must equal
+
+
+class Hit(NamedTuple):
+    """One kept match, for ``Matcher.explain``: which entry, through which channel, where."""
+
+    span: Span
+    entry: Entry
+    via: str
+    first: int  # token indices
+    last: int
 
 
 def _key(forms: Iterable[str]) -> str:
@@ -76,20 +97,25 @@ class Matcher:
                 )
                 key = _key(t.forms.latin for t in tokens)
                 latin_numbers = latin_numbers or any(t.forms.latin.isdigit() for t in tokens)
-                latin.setdefault(key, []).append(_Key(entry, size, FOREIGN, literal))
+                latin.setdefault(key, []).append(_Key(entry, size, FOREIGN, literal, "latin"))
                 continue
-            exact_key = _key(t.forms.exact for t in tokens)
+            exact_forms = tuple(t.forms.exact for t in tokens)
+            exact_key = _key(exact_forms)
             folded_key = fold(exact_key)
             exact.setdefault(exact_key, []).append(_Key(entry, size, ANY, None))
             stripped_ok = bool(entry.flags & {"strip_ok", "context"})
             need = ANY if stripped_ok else DISGUISED
             into = folded if stripped_ok else disguised
             if folded_key != exact_key or not stripped_ok:
-                into.setdefault(folded_key, []).append(_Key(entry, size, need, None))
+                into.setdefault(folded_key, []).append(
+                    _Key(entry, size, need, None, "folded", exact_forms)
+                )
             if size > 1:
                 # written as one word ("ditme") or split letter by letter ("đ ồ c h ó")
-                glued = _key(t.forms.folded for t in tokenise("".join(entry.term.split())))
-                into.setdefault(glued, []).append(_Key(entry, 1, need, None))
+                glued_tokens = tokenise("".join(entry.term.split()))
+                glued = _key(t.forms.folded for t in glued_tokens)
+                typed = tuple(t.forms.exact for t in glued_tokens)
+                into.setdefault(glued, []).append(_Key(entry, 1, need, None, "glued", typed))
         for phrase in allow:
             tokens = tokenise(phrase)
             if tokens:
@@ -104,6 +130,14 @@ class Matcher:
 
     def find(self, text: str) -> list[Span]:
         """Every term occurrence not covered by an allowlist entry, sorted by position."""
+        return _outermost(sorted({h.span for h in self.hits(text)}))
+
+    def explain(self, text: str) -> tuple[list[Token], list[Hit]]:
+        """The tokens of ``text`` and every kept match with its entry and channel."""
+        return tokenise(text), self.hits(text)
+
+    def hits(self, text: str) -> list[Hit]:
+        """Every kept match (the strongest per place and category), unsorted."""
         quick = quick_forms(text)
         tokens = tokenise(text) if quick is None else None
         forms = [t.forms for t in tokens] if tokens is not None else quick
@@ -140,24 +174,71 @@ class Matcher:
             tokens = quick_tokens(text, forms)  # something matched: offsets are worth building
         hits = _locate(raw, [len(t.forms.exact) for t in tokens])
         hits += _locate(latin_raw, [len(t.forms.latin) for t in tokens])
-        protected: set[int] = set()
-        for first, last, key in hits:
-            if key.entry is None:
-                protected.update(range(first, last + 1))
-        best: dict[tuple[int, int, str], Span] = {}
+        allowed = [(first, last) for first, last, key in hits if key.entry is None]
+        best: dict[tuple[int, int, str], Hit] = {}
         for first, last, key in hits:
             entry = key.entry
             if entry is None or not _satisfied(key, tokens, first, last):
                 continue
-            if protected and any(i in protected for i in range(first, last + 1)):
+            if allowed and _protected(allowed, first, last):
+                continue
+            if not _plausible(key, entry, text, tokens, first, last):
                 continue
             span = Span(
-                tokens[first].start, tokens[last].end, entry.term, entry.category, entry.severity
+                tokens[first].start,
+                tokens[last].end,
+                entry.term,
+                entry.category,
+                entry.severity,
+                "intensifier" in entry.flags,
             )
             slot = (span.start, span.end, entry.category)
-            if slot not in best or best[slot].severity < span.severity:
-                best[slot] = span
-        return _outermost(sorted(best.values()))
+            if slot not in best or best[slot].span.severity < span.severity:
+                best[slot] = Hit(span, entry, key.via, first, last)
+        return list(best.values())
+
+
+def _protected(allowed: list[tuple[int, int]], first: int, last: int) -> bool:
+    """A match touching an allowlisted phrase is dropped, unless it covers all of it and more."""
+    for a_first, a_last in allowed:
+        if a_first <= last and first <= a_last:
+            covers = first <= a_first and a_last <= last and last - first > a_last - a_first
+            if not covers:
+                return True
+    return False
+
+
+def _plausible(
+    key: _Key, entry: Entry, text: str, tokens: list[Token], first: int, last: int
+) -> bool:
+    """The checks that need the typed text: diacritics, sentence breaks, names, bare words."""
+    if key.typed and not _typed_agrees(key, tokens, first, last):
+        return False
+    if last > first and any(
+        SENTENCE_BREAK.search(text, tokens[i].end, tokens[i + 1].start) is not None
+        for i in range(first, last)
+    ):
+        return False
+    if "name" in entry.flags:
+        written = text[tokens[first].start : tokens[first].end]
+        if written[:1].isupper() and not written.isupper():
+            return False  # "Dick", "Dek", "Dell": a person or a brand
+    if "needs_marks" in entry.flags:
+        marked = any(t.forms.exact != t.forms.folded for t in tokens)
+        if not marked:
+            return False  # "ngu" in a text typed without diacritics is most often "ngủ"
+    return True
+
+
+def _typed_agrees(key: _Key, tokens: list[Token], first: int, last: int) -> bool:
+    """A token typed with diacritics must carry the entry's; plain tokens may be read loosely."""
+    for offset, index in enumerate(range(first, last + 1)):
+        forms = tokens[index].forms
+        if forms.exact == forms.folded:
+            continue  # typed without diacritics (or decoded from them): anything folds here
+        if offset >= len(key.typed) or forms.exact != key.typed[offset]:
+            return False
+    return True
 
 
 def _automaton(keys: dict[str, list[_Key]]) -> ahocorasick.Automaton | None:

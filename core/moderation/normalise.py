@@ -84,6 +84,34 @@ HOMOGLYPHS: Final[dict[str, str]] = {
     "ß": "ss",
 }
 
+
+@lru_cache(maxsize=1)
+def look_alikes() -> dict[str, str]:
+    """Lower-case letters of other scripts → the Latin letter they pass for.
+
+    From Unicode's confusables (TR39) as packaged by ``confusable-homoglyphs``: every letter
+    whose NFKC lower-case form is one non-Latin, non-Vietnamese character confusable with one
+    ASCII letter ("օ" Armenian o, "ꓲ" Lisu, "ⲟ" Coptic), plus ``HOMOGLYPHS``, which wins where
+    they differ. NFKC already folds mathematical and full-width letters, so this is what
+    it leaves. Built on the first text that needs it (the slow path), then cached.
+    """
+    from confusable_homoglyphs.confusables import confusables_data
+
+    out: dict[str, str] = {}
+    for char in confusables_data:
+        if len(char) != 1 or char.isascii() or not unicodedata.category(char).startswith("L"):
+            continue
+        key = unicodedata.normalize("NFKC", char).lower()
+        if len(key) != 1 or key.isascii() or key in VIETNAMESE_LETTERS:
+            continue
+        for glyph in confusables_data.get(key, ()):
+            target = glyph["c"]
+            if len(target) == 1 and target.isascii() and target.isalpha():
+                out[key] = target.lower()
+                break
+    return {**out, **HOMOGLYPHS}
+
+
 #: Leetspeak substitutions, applied inside tokens that have at least two real letters.
 LEET: Final[dict[str, str]] = {
     "0": "o",
@@ -104,6 +132,11 @@ _FAST_CHARS: Final[frozenset[str]] = (
 )
 _TOKEN: Final[re.Pattern[str]] = re.compile(r"(?:[^\W_]|[@$*])+(?:[!|](?:[^\W_]|[@$*])+)*")
 _SPLIT_GAP: Final[re.Pattern[str]] = re.compile(r"[ .\-_*,/+~:;'\"`^=\\]{1,3}")
+#: Sentence punctuation followed (or preceded) by a space, or a line break: letters and words
+#: on either side belong to different sentences ("c . C", "quá đã. Dạo") and are never joined.
+SENTENCE_BREAK: Final[re.Pattern[str]] = re.compile(r"[.!?;:…][\s\"'”’)]|\s[.!?;:…]|\n")
+#: Two or more "@" closing a word are the "@@" emoticon, not leetspeak: "vcl@@" is "vcl @@".
+_EMOTICON_TAIL: Final[re.Pattern[str]] = re.compile(r"(?<=[^\W\d_])@{2,}$")
 _LEET_TABLE: Final[dict[int, str]] = str.maketrans(LEET)
 _SYMBOL_TABLE: Final[dict[int, str]] = str.maketrans(
     {k: v for k, v in LEET.items() if not k.isdigit()}
@@ -156,7 +189,7 @@ def token_forms(raw: str) -> Forms:
     if raw.isascii() and raw.isdigit():
         return Forms(raw, raw, raw, raw, False, False, False)  # numbers (dates, phones)
     disguised = False
-    word = raw.strip("*")
+    word = _EMOTICON_TAIL.sub("", raw.strip("*"))
     if len(word) >= 5 and word[1::2].strip("*") == "" and "*" not in word[::2]:
         word = word[::2]  # "f*u*c*k": stars between every letter split a word, not mask it
         disguised = True
@@ -197,6 +230,7 @@ def _clean_chars(text: str) -> tuple[str, list[int] | None, list[int] | None, se
     i = 0
     n = len(text)
     fast = _FAST_CHARS
+    swap = look_alikes()
     while i < n:
         j = i + 1
         char = text[i]
@@ -217,7 +251,7 @@ def _clean_chars(text: str) -> tuple[str, list[int] | None, list[int] | None, se
             continue
         cluster = "".join(c for c in cluster if c not in ZERO_WIDTH)
         mapped = unicodedata.normalize("NFKC", cluster).lower()
-        swapped = "".join(HOMOGLYPHS.get(c, c) for c in mapped)
+        swapped = "".join(swap.get(c, c) for c in mapped)
         mapped = unicodedata.normalize("NFC", swapped)
         look_alike = swapped != unicodedata.normalize("NFKC", cluster).lower() or (
             not cluster.isascii()
@@ -330,6 +364,7 @@ def _join_split_letters(clean: str, spans: list[tuple[int, int]]) -> list[tuple[
                 and spans[j + 1][1] - spans[j + 1][0] == 1
                 and clean[spans[j + 1][0]].isalpha()
                 and _SPLIT_GAP.fullmatch(clean, spans[j][1], spans[j + 1][0]) is not None
+                and SENTENCE_BREAK.search(clean, spans[j][1], spans[j + 1][0]) is None
                 and (not gap or clean[spans[j][1] : spans[j + 1][0]] == gap)
             ):
                 gap = clean[spans[j][1] : spans[j + 1][0]]

@@ -1,8 +1,16 @@
-"""What a match means: categories, spans, the verdict, and masking.
+"""What a match means: categories, spans, the verdict per direction, and masking.
 
 Why separate from matching: the matcher only says *where* a lexicon term occurs; the policy says
-what the gateway does about it. Profanity is blocked (or masked by the caller), insults and slurs
-are held for a human, sensitive and political terms are held for a human and never auto-masked.
+what the gateway does about it, and that depends on who wrote the text (``Direction``):
+
+- OUTBOUND (what the office publishes: articles, payloads, replies): profanity of severity ≥ 2
+  is blocked, intensifiers ("vl", "vcl") included; everything else found is held for a human.
+- INBOUND (what citizens write: comments, feedback): profanity of severity ≥ 2 is blocked
+  (hidden); intensifiers are handled as the unit configures (``Policy.intensifiers``: held for
+  review by default, or allowed, or blocked); insults, contempt and sensitive terms are held.
+
+Insults and slurs are never blocked outright (a human judges them); sensitive and political terms
+are never auto-masked.
 """
 
 from __future__ import annotations
@@ -18,6 +26,13 @@ class Decision(StrEnum):
     ALLOW = "allow"
     REVIEW = "review"
     BLOCK = "block"
+
+
+class Direction(StrEnum):
+    """Who wrote the text: the office (outbound) or a citizen (inbound)."""
+
+    OUTBOUND = "outbound"
+    INBOUND = "inbound"
 
 
 class Category(StrEnum):
@@ -37,6 +52,18 @@ class Span:
     term: str
     category: Category
     severity: int
+    intensifier: bool = False  # "vl", "vcl": vulgar emphasis, not aimed at anyone
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """A unit's handling of what citizens write (inbound); outbound handling is fixed."""
+
+    intensifiers: Decision = Decision.REVIEW
+
+
+#: The policy of a unit that configured none.
+DEFAULT_POLICY = Policy()
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +92,7 @@ class Verdict:
                     "term": s.term,
                     "category": str(s.category),
                     "severity": s.severity,
+                    **({"intensifier": True} if s.intensifier else {}),
                 }
                 for s in self.spans
             ],
@@ -75,14 +103,28 @@ class Verdict:
 BLOCK_SEVERITY = 2
 
 
-def decide(spans: Iterable[Span]) -> Decision:
-    """The strictest handling any span calls for."""
+def decide(
+    spans: Iterable[Span],
+    direction: Direction = Direction.OUTBOUND,
+    policy: Policy = DEFAULT_POLICY,
+) -> Decision:
+    """The strictest handling any span calls for, for text going in ``direction``."""
     decision = Decision.ALLOW
     for span in spans:
-        if span.category is Category.PROFANITY and span.severity >= BLOCK_SEVERITY:
-            return Decision.BLOCK
-        decision = Decision.REVIEW
+        handling = _handling(span, direction, policy)
+        if handling is Decision.BLOCK:
+            return handling
+        if handling is Decision.REVIEW:
+            decision = handling
     return decision
+
+
+def _handling(span: Span, direction: Direction, policy: Policy) -> Decision:
+    if span.intensifier and direction is Direction.INBOUND:
+        return policy.intensifiers
+    if span.category is Category.PROFANITY and span.severity >= BLOCK_SEVERITY:
+        return Decision.BLOCK
+    return Decision.REVIEW
 
 
 def mask(text: str, verdict: Verdict) -> str:

@@ -17,7 +17,8 @@ from core.content.models import Article
 from core.content.validation import plain_text
 from core.errors import ModerationBlocked, ModerationHeld
 from core.media.texts import media_texts
-from core.moderation import Decision, Lexicon, Span, decide, moderate
+from core.moderation import Decision, Direction, Lexicon, Policy, Span, decide, moderate
+from core.moderation.policy import DEFAULT_POLICY
 from core.screening.lexicons import unit_lexicon
 
 
@@ -42,15 +43,24 @@ def span_json(field: str, text: str, span: Span) -> dict[str, Any]:
     }
 
 
-def judge(lexicon: Lexicon, texts: dict[str, str]) -> tuple[Decision, list[dict[str, Any]]]:
-    """The strictest decision over every field, and every span with its field."""
+def judge(
+    lexicon: Lexicon,
+    texts: dict[str, str],
+    direction: Direction = Direction.OUTBOUND,
+    policy: Policy = DEFAULT_POLICY,
+) -> tuple[Decision, list[dict[str, Any]]]:
+    """The strictest decision over every field, and every span with its field.
+
+    Outbound (the default) for what the office publishes; inbound, with the unit's policy, for
+    what citizens write (see ``core.moderation.policy``).
+    """
     spans: list[Span] = []
     out: list[dict[str, Any]] = []
     for field, text in texts.items():
-        verdict = moderate(text, lexicon)
+        verdict = moderate(text, lexicon, direction, policy)
         spans.extend(verdict.spans)
         out.extend(span_json(field, text, s) for s in verdict.spans)
-    return decide(spans), out
+    return decide(spans, direction, policy), out
 
 
 def screen(session: Session, article: Article) -> Decision:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from core.content.models import Article
 from core.contract.channels import ContentRefused
-from core.moderation import Decision, Lexicon, Span, moderate
+from core.moderation import Decision, Direction, Lexicon, Span, moderate
 
 
 def _terms(spans: tuple[Span, ...] | list[Span]) -> str:
@@ -20,7 +20,7 @@ def _terms(spans: tuple[Span, ...] | list[Span]) -> str:
 
 def check_rendered(text: str, lexicon: Lexicon, article: Article) -> None:
     """Raise :class:`ContentRefused` unless ``text`` may go out on this channel."""
-    verdict = moderate(text, lexicon)
+    verdict = moderate(text, lexicon, Direction.OUTBOUND)  # what the office sends out
     if verdict.decision is Decision.ALLOW:
         return
     if verdict.decision is Decision.BLOCK:

@@ -7,6 +7,7 @@ from typing import Annotated, Any, TypeVar
 
 import strawberry
 
+from core.actions import moderation_policy as policy_actions
 from core.actions import screening
 from core.auth.permissions import Actor
 from core.content.models import Article as ArticleModel
@@ -14,7 +15,13 @@ from core.errors import LoaError, NotFound
 from core.graphql.errors import row_id
 from core.graphql.mutations.articles import _pk, _run
 from core.graphql.request import RequestContext
-from core.graphql.types.moderation import AuthorBlock, Comment, UnitTerm, UnitTermInput
+from core.graphql.types.moderation import (
+    AuthorBlock,
+    Comment,
+    InboundPolicy,
+    UnitTerm,
+    UnitTermInput,
+)
 from core.graphql.types.payloads import (
     ArticlePayload,
     ForbiddenError,
@@ -45,6 +52,11 @@ class UnitTermResult:
 
 
 @strawberry.type
+class InboundPolicyResult:
+    policy: InboundPolicy
+
+
+@strawberry.type
 class ConflictError:
     message: str
 
@@ -60,6 +72,11 @@ AuthorBlockPayload = Annotated[
 UnitTermPayload = Annotated[
     UnitTermResult | ValidationError | NotFoundError | ForbiddenError | ConflictError,
     strawberry.union("UnitTermPayload"),
+]
+
+InboundPolicyPayload = Annotated[
+    InboundPolicyResult | ValidationError | ForbiddenError,
+    strawberry.union("InboundPolicyPayload"),
 ]
 
 
@@ -155,6 +172,25 @@ def remove_unit_term(info: Info, id: strawberry.ID) -> UnitTermPayload:
     )
 
 
+def set_inbound_moderation_policy(
+    info: Info, unit_code: str, intensifiers: str
+) -> InboundPolicyPayload:
+    """How the unit handles intensifiers in citizens' text: allow, review (default) or block."""
+    rc = info.context
+    actor = _actor(rc)
+    return _attempt(
+        lambda: policy_actions.set_inbound_policy(rc.ctx, actor, unit_code, intensifiers),
+        lambda p: InboundPolicyResult(
+            policy=InboundPolicy(
+                unit_code=unit_code,
+                intensifiers=p.intensifiers,
+                updated_by=p.updated_by,
+                updated_at=p.updated_at,
+            )
+        ),
+    )
+
+
 @strawberry.type
 class ModerationMutation:
     clear_article_moderation: ArticlePayload = strawberry.mutation(
@@ -165,3 +201,6 @@ class ModerationMutation:
     block_comment_author: AuthorBlockPayload = strawberry.mutation(resolver=block_comment_author)
     add_unit_term: UnitTermPayload = strawberry.mutation(resolver=add_unit_term)
     remove_unit_term: UnitTermPayload = strawberry.mutation(resolver=remove_unit_term)
+    set_inbound_moderation_policy: InboundPolicyPayload = strawberry.mutation(
+        resolver=set_inbound_moderation_policy
+    )

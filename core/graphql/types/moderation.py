@@ -186,3 +186,15 @@ def article_moderation(rc: Any, pk: int) -> ArticleModeration:
         cleared=cleared,
         cleared_by=a.moderation_cleared_by if cleared else None,
     )
+
+
+@strawberry.type
+class InboundPolicy:
+    """How a unit handles what citizens write; units below it without their own inherit it."""
+
+    unit_code: str
+    intensifiers: str = strawberry.field(
+        description='Intensifiers ("vl", "vcl") in comments and messages: allow, review or block.'
+    )
+    updated_by: str
+    updated_at: dt.datetime
