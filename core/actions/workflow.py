@@ -232,9 +232,8 @@ def approve(
         while True:  # a chain (province police, then the Ministry) may open further steps
             mine = [
                 s
-                for s in all_steps
-                if steps_mod.is_open(s, all_steps)
-                and steps_mod.holds(actor, s.role, paths[s.unit_id])
+                for s in steps_mod.open_steps(all_steps)
+                if steps_mod.holds(actor, s.role, paths[s.unit_id])
             ]
             if not mine:
                 break

@@ -230,6 +230,41 @@ def _enqueue(
     return False
 
 
+#: Jobs put on the queue per Redis round trip when many are due at once (an item approved for
+#: thousands of targets): one pipeline reads which job ids are taken, one writes the rest.
+BATCH = 500
+
+
+def _enqueue_batch(q: Queue, pairs: list[tuple[int, int]]) -> tuple[int, list[tuple[int, int]]]:
+    """Enqueue the pairs whose job id is free in two round trips; return how many, and the rest.
+
+    The rest (a job id already in Redis) go through :func:`_enqueue` one by one, which tells a
+    waiting job (leave it) from a dead one (replace it). A sweep may take a free id between the
+    two round trips; the job then runs twice and the delivery row's compare-and-set lets one act.
+    """
+    ids = [delivery_job_id(d, a) for d, a in pairs]
+    with q.connection.pipeline(transaction=False) as pipe:
+        for job_id in ids:
+            pipe.exists(LoaJob.key_for(job_id))
+        taken = pipe.execute()
+    free = [(pair, job_id) for pair, job_id, t in zip(pairs, ids, taken, strict=True) if not t]
+    if free:
+        datas = [
+            Queue.prepare_data(
+                "core.delivery.jobs.run_delivery",
+                args=pair,
+                job_id=job_id,
+                result_ttl=RESULT_TTL,
+                failure_ttl=FAILURE_TTL,
+            )
+            for pair, job_id in free
+        ]
+        with q.connection.pipeline(transaction=False) as pipe:  # a sweep mends a partial batch
+            q.enqueue_many(datas, pipeline=pipe)
+            pipe.execute()
+    return len(free), [pair for pair, t in zip(pairs, taken, strict=True) if t]
+
+
 def enqueue_attempts(
     ctx: Context,
     attempts: Iterable[tuple[int, int]],
@@ -238,12 +273,21 @@ def enqueue_attempts(
 ) -> int:
     """Enqueue ``(delivery_id, attempt)`` pairs; Redis being down is survivable (the sweeper).
 
+    Due now, they go in batches of :data:`BATCH` per pipeline; scheduled ones one by one.
     ``held`` collects the deliveries whose job id a waiting or running job already holds.
     """
     q = rq_queue(ctx)
     done = 0
+    pairs = list(attempts)
+    one_by_one = pairs
     try:
-        for delivery_id, attempt in attempts:
+        if at is None or at <= dt.datetime.now(dt.UTC):
+            one_by_one = []
+            for start in range(0, len(pairs), BATCH):
+                added, taken = _enqueue_batch(q, pairs[start : start + BATCH])
+                done += added
+                one_by_one += taken
+        for delivery_id, attempt in one_by_one:
             job_id = delivery_job_id(delivery_id, attempt)
             if _enqueue(q, "core.delivery.jobs.run_delivery", (delivery_id, attempt), job_id, at):
                 done += 1

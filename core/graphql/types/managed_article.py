@@ -112,9 +112,8 @@ class ManagedArticle(ArticleFields):
         with info.context.read() as session:
             rows = approval.steps_of(session, self.pk)
             codes = unit_codes(session, {r.unit_id for r in rows})
-        return [
-            ApprovalStep.of(r, codes.get(r.unit_id, ""), approval.is_open(r, rows)) for r in rows
-        ]
+        open_ = {id(r) for r in approval.open_steps(rows)}
+        return [ApprovalStep.of(r, codes.get(r.unit_id, ""), id(r) in open_) for r in rows]
 
     @strawberry.field(description="Every saved revision, oldest first.")
     def revisions(self, info: strawberry.Info[RequestContext, Any]) -> list[RevisionInfo]:
