@@ -35,18 +35,18 @@ from core.govcontent.schedules import SCHEDULE_KINDS, week_slots, week_start
 from core.media.models import MediaAsset
 from core.media.urls import public_url
 
-_UNIT_CODE = re.compile(r"^[A-Za-z0-9_.-]{1,32}$")
+UNIT_CODE = re.compile(r"^[A-Za-z0-9_.-]{1,32}$")
 FEED_LIMIT = 50
 WEEKS_BACK, WEEKS_AHEAD = 4, 12
 
 
-def _ics_text(value: str) -> str:
-    """RFC 5545 TEXT: backslash, semicolon, comma and newlines escaped."""
+def text_value(value: str) -> str:
+    """RFC 5545 (and vCard, RFC 6350) TEXT: backslash, semicolon, comma and newlines escaped."""
     out = value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
     return out.replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n")
 
 
-def _fold(line: str) -> str:
+def fold(line: str) -> str:
     """Lines longer than 75 octets continue on the next line after a space (RFC 5545 3.1)."""
     data = line.encode()
     if len(data) <= 75:
@@ -73,7 +73,7 @@ def calendar(unit_name: str, slots: list[ScheduleSlot], host: str, now: dt.datet
         "VERSION:2.0",
         "PRODID:-//Loa//Lich cong tac//VI",
         "CALSCALE:GREGORIAN",
-        f"X-WR-CALNAME:{_ics_text('Lịch công tác – ' + unit_name)}",
+        f"X-WR-CALNAME:{text_value('Lịch công tác – ' + unit_name)}",
         "X-WR-TIMEZONE:Asia/Ho_Chi_Minh",
     ]
     for slot in slots:
@@ -83,14 +83,14 @@ def calendar(unit_name: str, slots: list[ScheduleSlot], host: str, now: dt.datet
             f"DTSTAMP:{_stamp(slot.updated_at or now)}",
             f"DTSTART:{_stamp(slot.starts_at)}",
             f"DTEND:{_stamp(slot.ends_at)}",
-            f"SUMMARY:{_ics_text(slot.content)}",
-            f"LOCATION:{_ics_text(slot.place)}",
-            f"DESCRIPTION:{_ics_text(slot.person)}",
-            f"CATEGORIES:{_ics_text(SCHEDULE_KINDS[slot.kind])}",
+            f"SUMMARY:{text_value(slot.content)}",
+            f"LOCATION:{text_value(slot.place)}",
+            f"DESCRIPTION:{text_value(slot.person)}",
+            f"CATEGORIES:{text_value(SCHEDULE_KINDS[slot.kind])}",
             "END:VEVENT",
         ]
     lines.append("END:VCALENDAR")
-    return ("\r\n".join(_fold(line) for line in lines) + "\r\n").encode()
+    return ("\r\n".join(fold(line) for line in lines) + "\r\n").encode()
 
 
 def _schedule(ctx: Context, unit_code: str, kind: str | None) -> tuple[str, list[ScheduleSlot]]:
@@ -113,7 +113,7 @@ async def schedule_feed(request: Request) -> Response:
     ctx: Context = request.app.state.loa
     unit_code = request.path_params["unit_code"]
     kind = request.query_params.get("kind")
-    if not _UNIT_CODE.match(unit_code):
+    if not UNIT_CODE.match(unit_code):
         return PlainTextResponse("Not Found", status_code=404)
     try:
         name, slots = await run_in_threadpool(_schedule, ctx, unit_code, kind)
@@ -165,7 +165,7 @@ def _file_keys(session: Session, ids: list[int]) -> dict[int, str]:
 async def documents_feed(request: Request) -> Response:
     ctx: Context = request.app.state.loa
     unit_code = request.path_params["unit_code"]
-    if not _UNIT_CODE.match(unit_code):
+    if not UNIT_CODE.match(unit_code):
         return PlainTextResponse("Not Found", status_code=404)
     try:
         body = await run_in_threadpool(_documents_rss, ctx, unit_code)
