@@ -12,6 +12,7 @@ from core.govcontent import editing
 from core.govcontent.kinds import KINDS
 from core.govcontent.models import Publication
 from core.graphql.gov import banners as banner_api
+from core.graphql.gov import compliance as compliance_api
 from core.graphql.gov import directory as directory_api
 from core.graphql.gov import legal as legal_api
 from core.graphql.gov import menus as menu_api
@@ -65,6 +66,20 @@ class GovQuery:
     campaign_sections: list[menu_api.CampaignSection] = strawberry.field(
         resolver=menu_api.campaign_sections,
         description="A unit's campaign sections inside their window (S2.3).",
+    )
+    disclosure_list: list[compliance_api.DisclosureItem] = strawberry.field(
+        resolver=compliance_api.disclosure_list,
+        description="The information the unit must publish and where each item stands: its "
+        "Danh mục thông tin phải được công khai (Decree 13/2018 Art. 6).",
+    )
+
+
+@strawberry.type
+class GovManagementQuery:
+    compliance_report: compliance_api.ComplianceReport = strawberry.field(
+        resolver=compliance_api.compliance_report,
+        description="Which of the information the unit must publish it has, lacks or has in "
+        "part, and what to do (editors of the unit or above).",
     )
 
 
