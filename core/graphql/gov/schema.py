@@ -114,6 +114,10 @@ class GovMutation:
         resolver=banner_api.define_banner_placement,
         description="Create or resize a banner slot of a unit's portal (manage_channels).",
     )
+    remove_banner_placement: banner_api.BannerPlacementRemovedPayload = strawberry.mutation(
+        resolver=banner_api.remove_banner_placement,
+        description="Remove a banner slot no banner was ever put in (manage_channels).",
+    )
     save_schedule_slot: schedule_api.ScheduleSlotPayload = strawberry.mutation(
         resolver=schedule_api.save_schedule_slot, description="Create or edit a schedule slot."
     )
