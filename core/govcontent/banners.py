@@ -32,6 +32,20 @@ FEEDBACK_PLACEMENT = ("phan-hoi", "Hệ thống phản hồi / Feedback system",
 FEEDBACK_URL = "https://phanhoi.thanhhoa.gov.vn/"
 
 
+def _slot(
+    session: Session, actor: Actor, unit_code: str, key: str
+) -> tuple[Unit, BannerPlacement | None]:
+    """The unit (its layout is its channel admin's) and its placement ``key``, if any."""
+    unit = unit_of(session, unit_code)
+    require(actor, Permission.MANAGE_CHANNELS, unit.path)
+    row = session.scalar(
+        select(BannerPlacement).where(
+            BannerPlacement.unit_id == unit.id, BannerPlacement.key == key
+        )
+    )
+    return unit, row
+
+
 def define_placement(
     ctx: Context, actor: Actor, unit_code: str, key: str, name: str, max_width: int, max_height: int
 ) -> BannerPlacement:
@@ -49,13 +63,7 @@ def define_placement(
     if errors:
         raise ValidationFailed(errors)
     with ctx.transaction() as session:
-        unit = unit_of(session, unit_code)
-        require(actor, Permission.MANAGE_CHANNELS, unit.path)
-        row = session.scalar(
-            select(BannerPlacement).where(
-                BannerPlacement.unit_id == unit.id, BannerPlacement.key == slug
-            )
-        )
+        unit, row = _slot(session, actor, unit_code, slug)
         if row is None:
             row = BannerPlacement(unit_id=unit.id, key=slug)
             session.add(row)
@@ -77,13 +85,7 @@ def define_placement(
 def remove_placement(ctx: Context, actor: Actor, unit_code: str, key: str) -> None:
     """Remove a slot no banner was ever put in (banners are kept, C18: move them first)."""
     with ctx.transaction() as session:
-        unit = unit_of(session, unit_code)
-        require(actor, Permission.MANAGE_CHANNELS, unit.path)
-        row = session.scalar(
-            select(BannerPlacement).where(
-                BannerPlacement.unit_id == unit.id, BannerPlacement.key == key
-            )
-        )
+        unit, row = _slot(session, actor, unit_code, key)
         if row is None:
             raise ValidationFailed({"key": f"no placement {key!r} in this unit"})
         used = session.scalar(
