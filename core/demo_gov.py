@@ -46,7 +46,15 @@ PEOPLE = [
     ("content_responsible", "UBND xã", "Lê Văn Bình", "Trưởng Ban Biên tập", "0237 3876 103",
      "lvbinh"),
 ]  # fmt: skip
-#: English titles of the demo's contacts (42 Art. 7(2)).
+#: English names of the demo's bodies and titles of its contacts (42 Art. 7(2)).
+BODIES_EN = {
+    "Đảng ủy xã": "Party Committee",
+    "HĐND xã": "People's Council",
+    "UBND xã": "People's Committee",
+    "Ủy ban MTTQ xã": "Fatherland Front Committee",
+    "Đoàn Thanh niên": "Youth Union",
+    "Văn phòng": "Office",
+}
 TITLES_EN = {
     "Bí thư Đảng ủy": "Secretary of the Party Committee",
     "Chủ tịch HĐND": "Chairwoman of the People's Council",
@@ -207,6 +215,7 @@ def seed_commune(ctx: Context, unit_code: str, province_code: str) -> bool:
         data |= {"name": name}
         data |= {"title": title, "phone": phone, "email": f"{mail}@thanhhoa.gov.vn", "position": n}
         data |= {"title_en": TITLES_EN[title]}
+        data |= {"body_en": f"{BODIES_EN[body]}, {unit.short_name} commune"}
         _published(ctx, directory.KIND, data, unit_code)
     _published(
         ctx,

@@ -196,7 +196,9 @@ def _english(p: Probe, o: Obligation) -> Finding:
     entries = directory.entries(p.session, p.unit, None, None, p.now)
     untranslated = [e.name for e in entries if not english.has_english(e, english.DIRECTORY)]
     if untranslated:
-        missing.append("contacts without an English title: " + ", ".join(untranslated))
+        missing.append(
+            "contacts without English for their title or body: " + ", ".join(untranslated)
+        )
     missing += [f"{e.name}: English older than Vietnamese" for e in entries if english.stale(e)]
     written = (
         int(row is not None and bool(row.functions_en_html)) + len(entries) - len(untranslated)

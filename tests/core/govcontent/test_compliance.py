@@ -11,9 +11,11 @@ from core.auth.permissions import SYSTEM
 from core.cli import main
 from core.content import actions as articles
 from core.db import utcnow
-from core.govcontent import directory, editing, menus, obligations, schedules
+from core.demo import seed
+from core.govcontent import completeness, directory, editing, menus, obligations, schedules
 from core.govcontent.profile import PROFILE, save_profile
 from core.govcontent.schedules import week_start
+from core.units.lookups import unit_by_code
 from tests.core.test_audit import cli_env
 from tests.support.media import token_for
 
@@ -94,7 +96,7 @@ def test_the_report_follows_what_is_published(ctx, gql, editor_token, tree):
     assert found["feedback"]["coverage"] == "PRESENT"  # the default menu has "Liên hệ góp ý"
     assert found["english"]["missing"] == [
         "the profile has no English introduction and functions",
-        "contacts without an English title: Trần Thị Hoa",
+        "contacts without English for their title or body: Trần Thị Hoa",
     ]
     outsider = token_for(ctx, "bientap-badinh", tree["00004"].id)
     refused = gql(REPORT, outsider, unit="14932")
@@ -112,3 +114,15 @@ def test_the_cli_prints_the_report_and_fails_while_anything_lacks(ctx, tree):
     assert "[MISS] Văn bản quy phạm pháp luật" in result.output
     unknown = CliRunner().invoke(main, ["compliance", "--unit", "99999"], env=cli_env(ctx))
     assert unknown.exit_code == 1 and "99999" in unknown.output
+
+
+def test_the_demo_commune_publishes_what_the_demo_has(ctx, tree, monkeypatch):
+    monkeypatch.setattr("core.demo_media.video", lambda path: None)
+    seed(ctx, photo_size=(480, 270))
+    with ctx.sessions() as session:
+        unit = unit_by_code(session, "14932")
+        found = {f.obligation.key: f for f in completeness.report(session, unit, utcnow())}
+    present = {k for k, f in found.items() if f.coverage is completeness.Coverage.PRESENT}
+    assert {"legal_documents", "procedures", "feedback", "contacts", "official_channels",
+            "english", "news"} <= present  # fmt: skip
+    assert found["budget"].missing == ("no published article in category cong-khai-ngan-sach",)
