@@ -90,7 +90,7 @@ def _directory(session: Session, unit: Unit, now: dt.datetime) -> list[Alert]:
         for e in drafts
     ]
     out += [
-        Alert("english_stale", e.uid, f"{e.name}: the English title is older than the Vietnamese")
+        Alert("english_stale", e.uid, f"{e.name}: the English is older than the Vietnamese")
         for e in rows
         if english.stale(e)
     ]

@@ -189,7 +189,7 @@ def define_banner_placement(
     return outcome(act)
 
 
-@strawberry.type
+@strawberry.type(description="A banner placement that was removed.")
 class BannerPlacementRemoved:
     key: str = strawberry.field(description="The key of the placement removed.")
 

@@ -11,10 +11,11 @@ from core.audit import AuditEntry
 from core.auth.models import User
 from core.auth.permissions import SYSTEM
 from core.db import utcnow
-from core.govcontent import alerts, directory, editing, legal, schedules
+from core.govcontent import alerts, directory, editing, legal, profile, schedules
 from core.govcontent.legal import VN
 from core.govcontent.schedules import week_start
 from core.retention import daily
+from core.units.lookups import unit_by_code
 from tests.support.media import token_for
 
 
@@ -23,6 +24,11 @@ def _publish(ctx, kind, data, publish: bool = True):
     if publish:
         editing.publish(ctx, SYSTEM, kind, row.uid)
     return row
+
+
+def _alerts(ctx) -> list[alerts.Alert]:
+    with ctx.sessions() as session:
+        return alerts.alerts_for(session, unit_by_code(session, "14932"), utcnow())
 
 
 def _thursday_noon(now: dt.datetime) -> dt.datetime:
@@ -101,3 +107,13 @@ def test_the_daily_maintenance_runs_the_alerts(ctx, tree):
     data = {"group": "officials", "name": "Lê Cũ", "title": "Văn thư", "verified_on": verified}
     _publish(ctx, directory.KIND, data)
     assert daily(ctx, force=True)["gov_alerts"] == 1
+
+
+def test_english_older_than_its_vietnamese_is_an_alert(ctx, tree):
+    data = {"functions": "<p>Quản lý nhà nước</p>", "functions_en": "<p>State management</p>"}
+    row = profile.save_profile(ctx, SYSTEM, "14932", data)
+    editing.publish(ctx, SYSTEM, profile.PROFILE, row.uid)
+    assert _alerts(ctx) == []
+    profile.save_profile(ctx, SYSTEM, "14932", {"functions": "<p>Quản lý nhà nước; an ninh</p>"})
+    [alert] = _alerts(ctx)
+    assert (alert.key, alert.subject) == ("english_stale", row.uid)
