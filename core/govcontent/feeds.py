@@ -1,7 +1,8 @@
 """Feeds of government content, where a feed is what a reader's tool expects (C13, C26):
 
 - ``GET /feeds/{unit}/schedule.ics`` — the unit's schedules as an iCalendar (RFC 5545) a phone
-  or a portal subscribes to; ``?kind=reception`` gives citizen reception only (C26).
+  or a portal subscribes to; ``?kind=reception`` gives citizen reception only (C26),
+  ``?week=2026-W49`` one ISO week (Asia/Ho_Chi_Minh) instead of four weeks back to twelve ahead.
 - ``GET /feeds/{unit}/legal-documents.rss`` — the newest published legal documents (RSS 2.0),
   each linking its PDF.
 
@@ -93,14 +94,22 @@ def calendar(unit_name: str, slots: list[ScheduleSlot], host: str, now: dt.datet
     return ("\r\n".join(fold(line) for line in lines) + "\r\n").encode()
 
 
-def _schedule(ctx: Context, unit_code: str, kind: str | None) -> tuple[str, list[ScheduleSlot]]:
+def _schedule(
+    ctx: Context, unit_code: str, kind: str | None, week: str | None = None
+) -> tuple[str, list[ScheduleSlot]]:
     now = utcnow()
     with ctx.sessions() as session:
         unit = unit_of(session, unit_code)
-        start = week_start(None, now) - dt.timedelta(weeks=WEEKS_BACK)
+        if week:  # one ISO week, as the GraphQL `schedule(week:)` gives it
+            start, weeks = week_start(week, now), 1
+        else:
+            start, weeks = (
+                week_start(None, now) - dt.timedelta(weeks=WEEKS_BACK),
+                WEEKS_BACK + WEEKS_AHEAD,
+            )
         slots = []
-        for week in range(WEEKS_BACK + WEEKS_AHEAD):
-            begin = start + dt.timedelta(weeks=week)
+        for week_n in range(weeks):
+            begin = start + dt.timedelta(weeks=week_n)
             slots += [
                 s
                 for s in week_slots(session, unit, None, begin, kind, now)
@@ -113,10 +122,11 @@ async def schedule_feed(request: Request) -> Response:
     ctx: Context = request.app.state.loa
     unit_code = request.path_params["unit_code"]
     kind = request.query_params.get("kind")
+    week = request.query_params.get("week")
     if not UNIT_CODE.match(unit_code):
         return PlainTextResponse("Not Found", status_code=404)
     try:
-        name, slots = await run_in_threadpool(_schedule, ctx, unit_code, kind)
+        name, slots = await run_in_threadpool(_schedule, ctx, unit_code, kind, week)
     except ValidationFailed as exc:
         return PlainTextResponse(exc.message, status_code=404 if "unit" in exc.fields else 400)
     host = re.sub(r"^https?://", "", ctx.settings.base_url).split("/")[0] or "loa"

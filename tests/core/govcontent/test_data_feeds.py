@@ -7,7 +7,8 @@ import datetime as dt
 
 from core.auth.permissions import SYSTEM
 from core.db import utcnow
-from core.govcontent import banners, directory, editing, menus, profile
+from core.govcontent import banners, directory, editing, menus, profile, schedules
+from core.govcontent.schedules import week_start
 
 
 def _banner(ctx, image_uid: str, title: str, until: dt.datetime, publish: bool = True) -> str:
@@ -126,3 +127,19 @@ def test_the_profile_feed_has_the_portal_frame_published_only(ctx, web):
     assert main[0]["label"] == "Tổng quan" and main[0]["labelEn"] == "Overview"
     assert main[0]["children"][0]["section"] == "profile:introduction"
     assert body["menus"]["top"][0]["section"] == "home"
+
+
+def test_the_schedule_calendar_of_one_week(ctx, web):
+    monday = week_start(None, utcnow())
+    for days, content in ((1, "Họp tuần này"), (8, "Họp tuần sau")):
+        start = (monday + dt.timedelta(days=days, hours=8)).astimezone(dt.UTC)
+        data = {"kind": "work", "person": "Chủ tịch UBND xã", "content": content,
+                "starts_at": start, "ends_at": start + dt.timedelta(hours=1)}  # fmt: skip
+        row = editing.save(ctx, SYSTEM, schedules.KIND, data, unit_code="14932")
+        editing.publish(ctx, SYSTEM, schedules.KIND, row.uid)
+    iso = (monday + dt.timedelta(weeks=1)).isocalendar()
+    r = web.get(f"/feeds/14932/schedule.ics?week={iso.year}-W{iso.week:02d}")
+    assert r.status_code == 200 and r.text.count("BEGIN:VEVENT") == 1
+    assert "Họp tuần sau" in r.text and "Họp tuần này" not in r.text
+    assert web.get("/feeds/14932/schedule.ics").text.count("BEGIN:VEVENT") == 2
+    assert web.get("/feeds/14932/schedule.ics?week=tuan-sau").status_code == 400
