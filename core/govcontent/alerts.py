@@ -42,6 +42,7 @@ from core.govcontent.models import (
 )
 from core.govcontent.schedules import SCHEDULE_KINDS, week_start
 from core.govcontent.visibility import shown
+from core.units.lookups import units_by_id
 from core.units.models import Unit
 
 SPOKESPERSON_WITHIN = dt.timedelta(hours=24)
@@ -186,10 +187,12 @@ def editors(session: Session, unit_id: int) -> tuple[int, ...]:
 
 
 def _units_with_content(session: Session) -> list[Unit]:
-    ids = union(
-        *(select(m.unit_id) for m in (DirectoryEntry, LegalDocument, ScheduleSlot, UnitProfile))
-    ).subquery()
-    return list(session.scalars(select(Unit).where(Unit.id.in_(select(ids.c.unit_id)))))
+    ids = session.scalars(
+        union(
+            *(select(m.unit_id) for m in (DirectoryEntry, LegalDocument, ScheduleSlot, UnitProfile))
+        )
+    )
+    return sorted(units_by_id(session, ids).values(), key=lambda u: u.path)
 
 
 def run(ctx: Context, now: dt.datetime | None = None) -> dict[str, int]:
