@@ -71,6 +71,7 @@ def create_app(
     from admin.app import admin_app
     from core.connections.routes import connect_routes
     from core.content.page import article_routes
+    from core.govcontent.data_feeds import data_feed_routes
     from core.govcontent.feeds import gov_feed_routes
     from core.graphql import ide, management_app, public_app
     from core.interactions.routes import feedback_routes
@@ -99,6 +100,7 @@ def create_app(
         *connect_routes(),  # /channels/connect/… (OAuth consent for a target's credentials)
         *webhook_routes(),  # /hooks/{plugin}/{target id} (platforms' webhooks)
         *gov_feed_routes(),  # GET /feeds/{unit}/schedule.ics, /feeds/{unit}/legal-documents.rss
+        *data_feed_routes(),  # GET /feeds/{unit}/banners.json, directory.vcf|json, profile.json
         *article_routes(),  # GET /articles/{slug}: 302 to the unit's portal, or a minimal page
     ]
     plugin_context = published.plugin_context(context)

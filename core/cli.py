@@ -315,6 +315,34 @@ def audit_prune() -> None:
     click.echo(f"pruned {n} entries")
 
 
+@main.command()
+@click.option("--unit", "unit_code", required=True, help="The unit's code, e.g. 14932.")
+def compliance(unit_code: str) -> None:
+    """Which of the information a unit must publish it has, lacks or has in part (C1).
+
+    Exits 1 when anything is missing, so a script or a CI job can watch a unit."""
+    from core.auth.permissions import SYSTEM
+    from core.context import build_context
+    from core.errors import ValidationFailed
+    from core.govcontent.completeness import Coverage, local_day, score, unit_report
+
+    ctx = build_context(_settings())
+    try:
+        unit, findings = unit_report(ctx, SYSTEM, unit_code)
+    except ValidationFailed as exc:
+        raise click.ClickException(exc.message) from None
+    present, total = score(findings)
+    click.echo(f"{unit.name} ({unit.code}): {present} of {total} published in full")
+    marks = {Coverage.PRESENT: "ok  ", Coverage.PARTIAL: "part", Coverage.MISSING: "MISS"}
+    for f in findings:
+        o = f.obligation
+        click.echo(f"[{marks[f.coverage]}] {o.name} ({o.source}): {f.count}, {local_day(f.latest)}")
+        for line in f.missing:
+            click.echo(f"       - {line}")
+    if present < total:
+        raise SystemExit(1)
+
+
 @main.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_(path: Path) -> None:

@@ -46,6 +46,26 @@ PEOPLE = [
     ("content_responsible", "UBND xã", "Lê Văn Bình", "Trưởng Ban Biên tập", "0237 3876 103",
      "lvbinh"),
 ]  # fmt: skip
+#: English names of the demo's bodies and titles of its contacts (42 Art. 7(2)).
+BODIES_EN = {
+    "Đảng ủy xã": "Party Committee",
+    "HĐND xã": "People's Council",
+    "UBND xã": "People's Committee",
+    "Ủy ban MTTQ xã": "Fatherland Front Committee",
+    "Đoàn Thanh niên": "Youth Union",
+    "Văn phòng": "Office",
+}
+TITLES_EN = {
+    "Bí thư Đảng ủy": "Secretary of the Party Committee",
+    "Chủ tịch HĐND": "Chairwoman of the People's Council",
+    "Chủ tịch UBND": "Chairman of the People's Committee",
+    "Phó Chủ tịch UBND": "Vice Chairman of the People's Committee",
+    "Chủ tịch Ủy ban MTTQ": "Chairwoman of the Fatherland Front Committee",
+    "Bí thư Đoàn": "Secretary of the Youth Union",
+    "Công chức Văn phòng": "Office civil servant",
+    "Người phát ngôn": "Spokesperson",
+    "Trưởng Ban Biên tập": "Head of the Editorial Board",
+}
 
 
 def _official_channels(ctx: Context) -> list[tuple[str, str, str]]:
@@ -194,6 +214,8 @@ def seed_commune(ctx: Context, unit_code: str, province_code: str) -> bool:
         data: dict[str, Any] = {"group": group, "body": f"{body} {unit.short_name}"}
         data |= {"name": name}
         data |= {"title": title, "phone": phone, "email": f"{mail}@thanhhoa.gov.vn", "position": n}
+        data |= {"title_en": TITLES_EN[title]}
+        data |= {"body_en": f"{BODIES_EN[body]}, {unit.short_name} commune"}
         _published(ctx, directory.KIND, data, unit_code)
     _published(
         ctx,
@@ -203,6 +225,10 @@ def seed_commune(ctx: Context, unit_code: str, province_code: str) -> bool:
             "history": "<p>Xã được thành lập ngày 1/7/2025 khi sắp xếp đơn vị hành chính.</p>",
             "functions": "<ul><li>Quản lý nhà nước trên địa bàn xã.</li>"
             "<li>Cung cấp dịch vụ công cho người dân.</li></ul>",
+            "introduction_en": f"<p>{unit.short_name} commune, Thanh Hoa province, lies on the "
+            "Ma river.</p>",
+            "functions_en": "<ul><li>State management within the commune.</li>"
+            "<li>Public services for its residents.</li></ul>",
             "portal_url": f"https://{slug}.thanhhoa.gov.vn/",
         },
         unit_code,

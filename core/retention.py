@@ -1,5 +1,6 @@
 """Once a day, from the sweeper: disable inactive accounts, prune and anchor the audit log,
-and remove media uploads nothing used (``LOA_MEDIA_UNUSED_DAYS``).
+remove media uploads nothing used (``LOA_MEDIA_UNUSED_DAYS``), and tell units' editors of
+government content past its deadlines (:mod:`core.govcontent.alerts`, C3).
 
 Decree 85/2016 level 2 (and TCVN 14423:2026) require disabling accounts unused for
 45 days (``LOA_INACTIVE_DAYS``) and keeping logs; Loa keeps 12 months by default
@@ -20,6 +21,7 @@ from core import audit, audit_anchor
 from core.auth.actions import disable_inactive
 from core.context import Context
 from core.db import utcnow
+from core.govcontent import alerts
 from core.media.cleanup import cleanup_unused
 
 log = logging.getLogger("loa.retention")
@@ -37,6 +39,7 @@ def daily(ctx: Context, now: dt.datetime | None = None, force: bool = False) -> 
         anchor = audit_anchor.make(session, now=now)
     log.info("audit anchor %s", anchor.line())
     media_cleaned = cleanup_unused(ctx, now)
+    gov_alerts = alerts.run(ctx, now)  # government content deadlines (C3), to unit editors
     if ctx.settings.audit_anchor_file is not None:
         audit_anchor.append(ctx.settings.audit_anchor_file, anchor)
     report = {
@@ -44,6 +47,7 @@ def daily(ctx: Context, now: dt.datetime | None = None, force: bool = False) -> 
         "audit_pruned": pruned,
         "audit_anchored": anchor.seq,
         "media_cleaned": media_cleaned,
+        "gov_alerts": gov_alerts["alerts"],
     }
     log.info("daily maintenance: %s", report)
     return report

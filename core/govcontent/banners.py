@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core import audit
@@ -32,6 +32,20 @@ FEEDBACK_PLACEMENT = ("phan-hoi", "Hệ thống phản hồi / Feedback system",
 FEEDBACK_URL = "https://phanhoi.thanhhoa.gov.vn/"
 
 
+def _slot(
+    session: Session, actor: Actor, unit_code: str, key: str
+) -> tuple[Unit, BannerPlacement | None]:
+    """The unit (its layout is its channel admin's) and its placement ``key``, if any."""
+    unit = unit_of(session, unit_code)
+    require(actor, Permission.MANAGE_CHANNELS, unit.path)
+    row = session.scalar(
+        select(BannerPlacement).where(
+            BannerPlacement.unit_id == unit.id, BannerPlacement.key == key
+        )
+    )
+    return unit, row
+
+
 def define_placement(
     ctx: Context, actor: Actor, unit_code: str, key: str, name: str, max_width: int, max_height: int
 ) -> BannerPlacement:
@@ -49,13 +63,7 @@ def define_placement(
     if errors:
         raise ValidationFailed(errors)
     with ctx.transaction() as session:
-        unit = unit_of(session, unit_code)
-        require(actor, Permission.MANAGE_CHANNELS, unit.path)
-        row = session.scalar(
-            select(BannerPlacement).where(
-                BannerPlacement.unit_id == unit.id, BannerPlacement.key == slug
-            )
-        )
+        unit, row = _slot(session, actor, unit_code, slug)
         if row is None:
             row = BannerPlacement(unit_id=unit.id, key=slug)
             session.add(row)
@@ -72,6 +80,32 @@ def define_placement(
         )
     ctx.emit("gov.banner_placement.saved", {"unit": unit_code, "key": slug})
     return row
+
+
+def remove_placement(ctx: Context, actor: Actor, unit_code: str, key: str) -> None:
+    """Remove a slot no banner was ever put in (banners are kept, C18: move them first)."""
+    with ctx.transaction() as session:
+        unit, row = _slot(session, actor, unit_code, key)
+        if row is None:
+            raise ValidationFailed({"key": f"no placement {key!r} in this unit"})
+        used = session.scalar(
+            select(func.count()).select_from(Banner).where(Banner.placement_id == row.id)
+        )
+        if used:
+            raise ValidationFailed(
+                {"key": f"{used} banner(s) are in this placement: move them to another first"}
+            )
+        session.delete(row)
+        audit.record(
+            session,
+            actor=actor.name,
+            action="banner_placement.remove",
+            subject_type="banner_placement",
+            subject_id=row.id,
+            data={"unit": unit.code, "key": key},
+            unit_path=unit.path,
+        )
+    ctx.emit("gov.banner_placement.removed", {"unit": unit_code, "key": key})
 
 
 def placements(session: Session, unit: Unit) -> list[BannerPlacement]:

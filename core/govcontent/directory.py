@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from core.auth.permissions import Actor
 from core.errors import ValidationFailed
+from core.govcontent import english
 from core.govcontent.editing import Kind
 from core.govcontent.fields import Form
 from core.govcontent.legal import today
@@ -42,6 +43,9 @@ def read(session: Session, form: Form, unit: Unit, row: Any) -> None:
     form.text("body")
     form.text("name", required=True)
     form.text("title", required=True)
+    form.text("title_en")
+    form.text("body_en")
+    english.track(form, row, english.DIRECTORY)
     form.phone("phone")
     form.email("email")
     form.integer("position", 0, 1000)
@@ -56,7 +60,13 @@ def read(session: Session, form: Form, unit: Unit, row: Any) -> None:
 
 
 def texts(row: DirectoryEntry) -> dict[str, str]:
-    return {"name": row.name, "title": row.title, "body": row.body}
+    return {
+        "name": row.name,
+        "title": row.title,
+        "body": row.body,
+        "title_en": row.title_en,
+        "body_en": row.body_en,
+    }
 
 
 KIND = Kind(name="directory_entry", model=DirectoryEntry, read=read, texts=texts)

@@ -1,7 +1,8 @@
 """Feeds of government content, where a feed is what a reader's tool expects (C13, C26):
 
 - ``GET /feeds/{unit}/schedule.ics`` — the unit's schedules as an iCalendar (RFC 5545) a phone
-  or a portal subscribes to; ``?kind=reception`` gives citizen reception only (C26).
+  or a portal subscribes to; ``?kind=reception`` gives citizen reception only (C26),
+  ``?week=2026-W49`` one ISO week (Asia/Ho_Chi_Minh) instead of four weeks back to twelve ahead.
 - ``GET /feeds/{unit}/legal-documents.rss`` — the newest published legal documents (RSS 2.0),
   each linking its PDF.
 
@@ -35,18 +36,18 @@ from core.govcontent.schedules import SCHEDULE_KINDS, week_slots, week_start
 from core.media.models import MediaAsset
 from core.media.urls import public_url
 
-_UNIT_CODE = re.compile(r"^[A-Za-z0-9_.-]{1,32}$")
+UNIT_CODE = re.compile(r"^[A-Za-z0-9_.-]{1,32}$")
 FEED_LIMIT = 50
 WEEKS_BACK, WEEKS_AHEAD = 4, 12
 
 
-def _ics_text(value: str) -> str:
-    """RFC 5545 TEXT: backslash, semicolon, comma and newlines escaped."""
+def text_value(value: str) -> str:
+    """RFC 5545 (and vCard, RFC 6350) TEXT: backslash, semicolon, comma and newlines escaped."""
     out = value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
     return out.replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n")
 
 
-def _fold(line: str) -> str:
+def fold(line: str) -> str:
     """Lines longer than 75 octets continue on the next line after a space (RFC 5545 3.1)."""
     data = line.encode()
     if len(data) <= 75:
@@ -73,7 +74,7 @@ def calendar(unit_name: str, slots: list[ScheduleSlot], host: str, now: dt.datet
         "VERSION:2.0",
         "PRODID:-//Loa//Lich cong tac//VI",
         "CALSCALE:GREGORIAN",
-        f"X-WR-CALNAME:{_ics_text('Lịch công tác – ' + unit_name)}",
+        f"X-WR-CALNAME:{text_value('Lịch công tác – ' + unit_name)}",
         "X-WR-TIMEZONE:Asia/Ho_Chi_Minh",
     ]
     for slot in slots:
@@ -83,24 +84,32 @@ def calendar(unit_name: str, slots: list[ScheduleSlot], host: str, now: dt.datet
             f"DTSTAMP:{_stamp(slot.updated_at or now)}",
             f"DTSTART:{_stamp(slot.starts_at)}",
             f"DTEND:{_stamp(slot.ends_at)}",
-            f"SUMMARY:{_ics_text(slot.content)}",
-            f"LOCATION:{_ics_text(slot.place)}",
-            f"DESCRIPTION:{_ics_text(slot.person)}",
-            f"CATEGORIES:{_ics_text(SCHEDULE_KINDS[slot.kind])}",
+            f"SUMMARY:{text_value(slot.content)}",
+            f"LOCATION:{text_value(slot.place)}",
+            f"DESCRIPTION:{text_value(slot.person)}",
+            f"CATEGORIES:{text_value(SCHEDULE_KINDS[slot.kind])}",
             "END:VEVENT",
         ]
     lines.append("END:VCALENDAR")
-    return ("\r\n".join(_fold(line) for line in lines) + "\r\n").encode()
+    return ("\r\n".join(fold(line) for line in lines) + "\r\n").encode()
 
 
-def _schedule(ctx: Context, unit_code: str, kind: str | None) -> tuple[str, list[ScheduleSlot]]:
+def _schedule(
+    ctx: Context, unit_code: str, kind: str | None, week: str | None = None
+) -> tuple[str, list[ScheduleSlot]]:
     now = utcnow()
     with ctx.sessions() as session:
         unit = unit_of(session, unit_code)
-        start = week_start(None, now) - dt.timedelta(weeks=WEEKS_BACK)
+        if week:  # one ISO week, as the GraphQL `schedule(week:)` gives it
+            start, weeks = week_start(week, now), 1
+        else:
+            start, weeks = (
+                week_start(None, now) - dt.timedelta(weeks=WEEKS_BACK),
+                WEEKS_BACK + WEEKS_AHEAD,
+            )
         slots = []
-        for week in range(WEEKS_BACK + WEEKS_AHEAD):
-            begin = start + dt.timedelta(weeks=week)
+        for week_n in range(weeks):
+            begin = start + dt.timedelta(weeks=week_n)
             slots += [
                 s
                 for s in week_slots(session, unit, None, begin, kind, now)
@@ -113,10 +122,11 @@ async def schedule_feed(request: Request) -> Response:
     ctx: Context = request.app.state.loa
     unit_code = request.path_params["unit_code"]
     kind = request.query_params.get("kind")
-    if not _UNIT_CODE.match(unit_code):
+    week = request.query_params.get("week")
+    if not UNIT_CODE.match(unit_code):
         return PlainTextResponse("Not Found", status_code=404)
     try:
-        name, slots = await run_in_threadpool(_schedule, ctx, unit_code, kind)
+        name, slots = await run_in_threadpool(_schedule, ctx, unit_code, kind, week)
     except ValidationFailed as exc:
         return PlainTextResponse(exc.message, status_code=404 if "unit" in exc.fields else 400)
     host = re.sub(r"^https?://", "", ctx.settings.base_url).split("/")[0] or "loa"
@@ -165,7 +175,7 @@ def _file_keys(session: Session, ids: list[int]) -> dict[int, str]:
 async def documents_feed(request: Request) -> Response:
     ctx: Context = request.app.state.loa
     unit_code = request.path_params["unit_code"]
-    if not _UNIT_CODE.match(unit_code):
+    if not UNIT_CODE.match(unit_code):
         return PlainTextResponse("Not Found", status_code=404)
     try:
         body = await run_in_threadpool(_documents_rss, ctx, unit_code)

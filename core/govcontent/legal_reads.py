@@ -12,8 +12,9 @@ import base64
 import binascii
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, extract, func, or_, select
 from sqlalchemy.orm import Session
 
 from core.auth.permissions import Actor
@@ -128,3 +129,38 @@ def superior_sections(session: Session, unit: Unit) -> list[tuple[Unit, str]]:
     ).all()
     order = {i: n for n, i in enumerate(reversed(ids))}
     return sorted(((u, url) for u, url in rows), key=lambda pair: order[pair[0].id])
+
+
+def total(
+    session: Session, unit: Unit, actor: Actor | None, q: DocumentQuery, now: dt.datetime
+) -> int:
+    """How many documents the filters match, across all pages."""
+    sub = _filtered(unit, actor, q, now).subquery()
+    return int(session.scalar(select(func.count()).select_from(sub)) or 0)
+
+
+@dataclass(frozen=True)
+class Facets:
+    """Counts of the matching documents by type, field and year of issue: a search page's
+    filter lists ("Quyết định (12)"), each value what the matching filter argument takes."""
+
+    types: list[tuple[str, int]]
+    fields: list[tuple[str, int]]
+    years: list[tuple[int, int]]
+
+
+def facets(
+    session: Session, unit: Unit, actor: Actor | None, q: DocumentQuery, now: dt.datetime
+) -> Facets:
+    sub = _filtered(unit, actor, q, now).subquery()
+    n = func.count().label("n")
+
+    def by(column: Any) -> list[Any]:
+        rows = session.execute(
+            select(column, n).select_from(sub).group_by(column).order_by(n.desc(), column)
+        )
+        return [(value, int(count)) for value, count in rows if value not in (None, "")]
+
+    year = extract("year", sub.c.issued_on)
+    years = sorted(((int(y), c) for y, c in by(year)), reverse=True)  # newest first
+    return Facets(by(sub.c.doc_type), by(sub.c.field), years)

@@ -17,11 +17,13 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from core.auth.permissions import Actor, Permission, require
+from core.content.models import Category
 from core.context import Context
 from core.govcontent import editing
 from core.govcontent.editing import Kind, unit_of
 from core.govcontent.fields import Form
 from core.govcontent.models import CampaignSection, MenuItem
+from core.govcontent.obligations import OBLIGATIONS
 from core.govcontent.visibility import visible_to
 from core.text import slugify
 from core.units.models import Unit
@@ -131,11 +133,25 @@ def menu_items(
     )
 
 
+def seed_categories(session: Session) -> int:
+    """Create the categories the default menu opens and the obligations file articles under
+    (budget, procurement…: :mod:`core.govcontent.obligations`), those not there yet."""
+    wanted = {o.categories[0]: o.name for o in OBLIGATIONS if o.categories}
+    for _, label, _, section, _ in DEFAULT_MENU:
+        if section.startswith("category:"):
+            wanted.setdefault(section.removeprefix("category:"), label)
+    have = set(session.scalars(select(Category.slug).where(Category.slug.in_(wanted))))
+    session.add_all(Category(slug=k, name=v) for k, v in wanted.items() if k not in have)
+    return len(wanted) - len(have)
+
+
 def seed_default_menu(ctx: Context, actor: Actor, unit_code: str) -> int:
-    """Give a unit S3.5's menus, published; a unit that has any menu item is left alone."""
-    with ctx.sessions() as session:
+    """Give a unit S3.5's menus, published, and the categories they and the obligations
+    name; a unit that has any menu item is left alone."""
+    with ctx.transaction() as session:
         unit = unit_of(session, unit_code)
         require(actor, Permission.APPROVE, unit.path)  # it publishes: nothing half-made
+        seed_categories(session)
         if session.scalar(select(exists().where(MenuItem.unit_id == unit.id))):
             return 0
     made = 0

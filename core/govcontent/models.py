@@ -134,6 +134,12 @@ class DirectoryEntry(GovItem, Base):
     position: Mapped[int] = mapped_column(default=0)
     #: When someone last checked the details still hold (S3.6 "kept current").
     verified_on: Mapped[dt.date]
+    #: English title and body (42 Art. 7(2): official contacts in English, C8).
+    title_en: Mapped[str] = mapped_column(String(200), default="")
+    body_en: Mapped[str] = mapped_column(String(300), default="")
+    #: When the Vietnamese, and the English, text last changed: English older is stale (C8).
+    vi_changed_at: Mapped[dt.datetime | None]
+    en_changed_at: Mapped[dt.datetime | None]
 
 
 class UnitProfile(GovItem, Base):
@@ -145,6 +151,12 @@ class UnitProfile(GovItem, Base):
     introduction_html: Mapped[str] = mapped_column(Text, default="")
     history_html: Mapped[str] = mapped_column(Text, default="")
     functions_html: Mapped[str] = mapped_column(Text, default="")
+    #: English versions (42 Art. 7(2): organisation, functions and duties in English, C8).
+    introduction_en_html: Mapped[str] = mapped_column(Text, default="")
+    functions_en_html: Mapped[str] = mapped_column(Text, default="")
+    #: When the Vietnamese, and the English, text last changed: English older is stale (C8).
+    vi_changed_at: Mapped[dt.datetime | None]
+    en_changed_at: Mapped[dt.datetime | None]
     org_chart_id: Mapped[int | None] = mapped_column(ForeignKey("media_assets.id"))
     #: The unit's portal, and its legal-documents section (what communes below link to, S4.2).
     portal_url: Mapped[str] = mapped_column(String(1000), default="")

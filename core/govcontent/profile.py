@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from core.auth.permissions import Actor
 from core.context import Context
 from core.contract.declarations import policy_of
-from core.govcontent import editing
+from core.govcontent import editing, english
 from core.govcontent.editing import Kind, unit_of
 from core.govcontent.fields import Form
 from core.govcontent.legal import today
@@ -48,8 +48,9 @@ CODE = "{code}"
 
 
 def read_profile(session: Session, form: Form, unit: Unit, row: Any) -> None:
-    for name in ("introduction", "history", "functions"):
+    for name in ("introduction", "history", "functions", "introduction_en", "functions_en"):
         form.html(name, f"{name}_html")
+    english.track(form, row, english.PROFILE)
     for name in ("portal_url", "legal_documents_url"):
         form.url(name)
     form.url("procedures_url")
@@ -61,7 +62,7 @@ def profile_texts(row: UnitProfile) -> dict[str, str]:
 
     return {
         name: plain_text(getattr(row, f"{name}_html"))
-        for name in ("introduction", "history", "functions")
+        for name in ("introduction", "history", "functions", "introduction_en", "functions_en")
     }
 
 

@@ -10,7 +10,7 @@ import strawberry
 from strawberry.schema.config import StrawberryConfig
 
 from core.graphql.errors import LoaSchema
-from core.graphql.gov.schema import GovMutation, GovQuery
+from core.graphql.gov.schema import GovManagementQuery, GovMutation, GovQuery
 from core.graphql.limits import extensions
 from core.graphql.mutations.accounts import AccountMutation
 from core.graphql.mutations.articles import (
@@ -56,6 +56,7 @@ class Query(
     PreviewQuery,
     AssistQuery,
     GovQuery,
+    GovManagementQuery,
 ):
     article: ManagedArticle | None = strawberry.field(
         resolver=managed_articles.article, description="An article in any status, by id."

@@ -187,3 +187,29 @@ def define_banner_placement(
         return BannerPlacementResult(placement=BannerPlacement.of(row))
 
     return outcome(act)
+
+
+@strawberry.type(description="A banner placement that was removed.")
+class BannerPlacementRemoved:
+    key: str = strawberry.field(description="The key of the placement removed.")
+
+
+BannerPlacementRemovedPayload = Annotated[
+    BannerPlacementRemoved | Failures, strawberry.union("BannerPlacementRemovedPayload")
+]
+
+
+def remove_banner_placement(
+    info: Info,
+    unit: Annotated[str, strawberry.argument(description=UNIT_HELP)],
+    key: Annotated[str, strawberry.argument(description="The placement's key.")],
+) -> BannerPlacementRemovedPayload:
+    rc = info.context
+    assert rc.actor is not None
+    actor = rc.actor
+
+    def act() -> BannerPlacementRemoved:
+        actions.remove_placement(rc.ctx, actor, unit, key)
+        return BannerPlacementRemoved(key=key)
+
+    return outcome(act)

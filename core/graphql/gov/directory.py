@@ -10,6 +10,7 @@ import strawberry
 from sqlalchemy.orm import Session
 
 from core.govcontent import directory as actions
+from core.govcontent import english
 from core.govcontent.models import DirectoryEntry as Row
 from core.govcontent.models import Publication
 from core.graphql.errors import names_something
@@ -36,6 +37,11 @@ class DirectoryEntry:
     body: str = strawberry.field(description="The body the person belongs to.")
     name: str = strawberry.field(description="The person's full name. Họ và tên.")
     title: str = strawberry.field(description="Chức vụ.")
+    title_en: str = strawberry.field(description="The title in English (42 Art. 7(2)); or empty.")
+    body_en: str = strawberry.field(description="The body's English name; may be empty.")
+    english_stale: bool = strawberry.field(
+        description="The Vietnamese changed after the English was last written: re-translate."
+    )
     phone: str = strawberry.field(description="Phone number (điện thoại); empty if none given.")
     email: str = strawberry.field(description="Official (công vụ) e-mail.")
     position: int = strawberry.field(description="Order within its group, lowest first.")
@@ -54,6 +60,9 @@ def shaped(session: Session, rows: list[Row], view: View) -> list[DirectoryEntry
             body=r.body,
             name=r.name,
             title=r.title,
+            title_en=r.title_en,
+            body_en=r.body_en,
+            english_stale=english.stale(r),
             phone=r.phone,
             email=r.email,
             position=r.position,
@@ -109,6 +118,8 @@ class DirectoryEntryInput:
     body: str | None = strawberry.UNSET
     name: str | None = strawberry.UNSET
     title: str | None = strawberry.UNSET
+    title_en: str | None = strawberry.field(default=strawberry.UNSET, description="In English.")
+    body_en: str | None = strawberry.field(default=strawberry.UNSET, description="In English.")
     phone: str | None = strawberry.UNSET
     email: str | None = strawberry.UNSET
     position: int | None = strawberry.UNSET

@@ -15,7 +15,14 @@ from sqlalchemy.orm import Session
 
 from core.govcontent import legal
 from core.govcontent.legal import DOC_TYPES, LegalStatus
-from core.govcontent.legal_reads import DocumentQuery, documents, encode, superior_sections
+from core.govcontent.legal_reads import (
+    DocumentQuery,
+    documents,
+    encode,
+    facets,
+    superior_sections,
+    total,
+)
 from core.govcontent.models import LegalDocument as Row
 from core.govcontent.models import LegalRelation, Publication
 from core.govcontent.visibility import visible_to
@@ -185,6 +192,23 @@ class PortalSection:
     url: str = strawberry.field(description="Its portal's legal documents section (văn bản).")
 
 
+@strawberry.type(description="How many matching documents have one value of a filter.")
+class FacetCount:
+    value: str = strawberry.field(
+        description="What the filter argument takes (`type`, `field`, or a year for "
+        "`issuedFrom`/`issuedTo`)."
+    )
+    name: str = strawberry.field(description="Its display name (a type's Vietnamese name).")
+    count: int = strawberry.field(description="Matching documents with it.")
+
+
+@strawberry.type(description="Counts of the matching documents, to build a search page's filters.")
+class LegalDocumentFacets:
+    types: list[FacetCount] = strawberry.field(description="By type (hình thức), most first.")
+    fields: list[FacetCount] = strawberry.field(description="By field (lĩnh vực), most first.")
+    years: list[FacetCount] = strawberry.field(description="By year of issue, newest first.")
+
+
 @strawberry.type(description="A page of a unit's legal documents, newest issue date first.")
 class LegalDocumentConnection:
     edges: list[LegalDocumentEdge] = strawberry.field(description="This page's documents.")
@@ -194,6 +218,27 @@ class LegalDocumentConnection:
     superior_sections: list[PortalSection] = strawberry.field(
         description="Links to the same section of the portals above (S4.2)."
     )
+    scope: strawberry.Private[tuple[UnitRow, DocumentQuery, View]]
+
+    @strawberry.field(description="How many documents match the filters, across all pages.")
+    def total_count(self, info: Info) -> int:
+        unit, q, v = self.scope
+        with info.context.read() as session:
+            return total(session, unit, v.actor, q, v.now)
+
+    @strawberry.field(
+        description="The matching documents counted by type, field and year: what a search "
+        'page shows next to each filter ("Quyết định (12)").'
+    )
+    def facets(self, info: Info) -> LegalDocumentFacets:
+        unit, q, v = self.scope
+        with info.context.read() as session:
+            found = facets(session, unit, v.actor, q, v.now)
+        return LegalDocumentFacets(
+            types=[FacetCount(value=t, name=DOC_TYPES.get(t, t), count=n) for t, n in found.types],
+            fields=[FacetCount(value=f, name=f, count=n) for f, n in found.fields],
+            years=[FacetCount(value=str(y), name=str(y), count=n) for y, n in found.years],
+        )
 
 
 def legal_documents(
@@ -249,6 +294,7 @@ def legal_documents(
             end_cursor=edges[-1].cursor if edges else None,
         ),
         superior_sections=sections,
+        scope=(row, q, v),
     )
 
 

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import strawberry
 from sqlalchemy.orm import Session
 
+from core.govcontent import english
 from core.govcontent import profile as actions
 from core.govcontent.models import OfficialChannel as ChannelRow
 from core.govcontent.models import Publication
@@ -74,6 +75,13 @@ class UnitProfile:
     introduction: str = strawberry.field(description="Sanitised HTML.")
     history: str = strawberry.field(description="Sanitised HTML.")
     functions: str = strawberry.field(description="Sanitised HTML: functions and duties.")
+    introduction_en: str = strawberry.field(
+        description="English introduction and organisation (42 Art. 7(2)); empty if none."
+    )
+    functions_en: str = strawberry.field(description="English functions and duties; may be empty.")
+    english_stale: bool = strawberry.field(
+        description="The Vietnamese changed after the English was last written: re-translate."
+    )
     org_chart: Image | None = strawberry.field(
         description="The organisation chart (sơ đồ tổ chức); null if none."
     )
@@ -100,6 +108,9 @@ def shaped(session: Session, row: Row, view: View) -> UnitProfile:
         introduction=row.introduction_html,
         history=row.history_html,
         functions=row.functions_html,
+        introduction_en=row.introduction_en_html,
+        functions_en=row.functions_en_html,
+        english_stale=english.stale(row),
         org_chart=image_of(chart, view.urls) if chart is not None else None,
         portal_url=row.portal_url,
         legal_documents_url=row.legal_documents_url,
@@ -137,6 +148,12 @@ class UnitProfileInput:
     introduction: str | None = strawberry.UNSET
     history: str | None = strawberry.UNSET
     functions: str | None = strawberry.UNSET
+    introduction_en: str | None = strawberry.field(
+        default=strawberry.UNSET, description="English introduction and organisation (HTML)."
+    )
+    functions_en: str | None = strawberry.field(
+        default=strawberry.UNSET, description="English functions and duties (HTML)."
+    )
     org_chart: strawberry.ID | None = strawberry.field(
         default=strawberry.UNSET, description="An image of the unit's library."
     )

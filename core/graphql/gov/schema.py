@@ -12,6 +12,7 @@ from core.govcontent import editing
 from core.govcontent.kinds import KINDS
 from core.govcontent.models import Publication
 from core.graphql.gov import banners as banner_api
+from core.graphql.gov import compliance as compliance_api
 from core.graphql.gov import directory as directory_api
 from core.graphql.gov import legal as legal_api
 from core.graphql.gov import menus as menu_api
@@ -66,6 +67,20 @@ class GovQuery:
         resolver=menu_api.campaign_sections,
         description="A unit's campaign sections inside their window (S2.3).",
     )
+    disclosure_list: list[compliance_api.DisclosureItem] = strawberry.field(
+        resolver=compliance_api.disclosure_list,
+        description="The information the unit must publish and where each item stands: its "
+        "Danh mục thông tin phải được công khai (Decree 13/2018 Art. 6).",
+    )
+
+
+@strawberry.type
+class GovManagementQuery:
+    compliance_report: compliance_api.ComplianceReport = strawberry.field(
+        resolver=compliance_api.compliance_report,
+        description="Which of the information the unit must publish it has, lacks or has in "
+        "part, and what to do (editors of the unit or above).",
+    )
 
 
 def _state(
@@ -98,6 +113,10 @@ class GovMutation:
     define_banner_placement: banner_api.BannerPlacementPayload = strawberry.mutation(
         resolver=banner_api.define_banner_placement,
         description="Create or resize a banner slot of a unit's portal (manage_channels).",
+    )
+    remove_banner_placement: banner_api.BannerPlacementRemovedPayload = strawberry.mutation(
+        resolver=banner_api.remove_banner_placement,
+        description="Remove a banner slot no banner was ever put in (manage_channels).",
     )
     save_schedule_slot: schedule_api.ScheduleSlotPayload = strawberry.mutation(
         resolver=schedule_api.save_schedule_slot, description="Create or edit a schedule slot."
