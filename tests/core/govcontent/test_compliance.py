@@ -7,9 +7,9 @@ import datetime as dt
 
 from click.testing import CliRunner
 
+from core.actions import content as articles
 from core.auth.permissions import SYSTEM
 from core.cli import main
-from core.content import actions as articles
 from core.db import utcnow
 from core.demo import seed
 from core.govcontent import completeness, directory, editing, menus, obligations, schedules

@@ -1,7 +1,7 @@
 """English versions of the unit profile and the directory (42 Art. 7(2), C8)
 
-Revision ID: 0014
-Revises: 0013
+Revision ID: 0015
+Revises: 0014
 Create Date: 2026-11-30 15:00:00.000000
 
 """
@@ -14,8 +14,8 @@ import core.db
 
 
 # revision identifiers, used by Alembic.
-revision: str = '0014'
-down_revision: Union[str, Sequence[str], None] = '0013'
+revision: str = '0015'
+down_revision: Union[str, Sequence[str], None] = '0014'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
