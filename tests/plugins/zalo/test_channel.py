@@ -105,7 +105,10 @@ def test_publish_update_hide_remove(make_target, make_item, fake):
         assert "utm_content=d1" in stored[0]["body"]["tracking_link"]
 
         changed = make_item(title="Đã đổi lịch tiêm chủng", revision=2)
-        assert await channel.update(remote, channel.render(changed, target), target, key="d2") == remote
+        assert (
+            await channel.update(remote, channel.render(changed, target), target, key="d2")
+            == remote
+        )
         assert fake("state")["articles"][0]["title"] == "Đã đổi lịch tiêm chủng"
 
         await channel.retract(remote, target, key="d3")  # the window closed: hidden
@@ -164,5 +167,12 @@ def test_window_and_published_dates_do_not_leak_into_zalo(make_target, make_item
     item = make_item(audience=Audience(visible_until=dt.datetime(2025, 8, 1, tzinfo=dt.UTC)))
     article = ZaloChannel().render(item, make_target()).payload["article"]
     assert set(article) <= {
-        "type", "title", "author", "description", "cover", "body", "status", "comment",
+        "type",
+        "title",
+        "author",
+        "description",
+        "cover",
+        "body",
+        "status",
+        "comment",
     }

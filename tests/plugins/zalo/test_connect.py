@@ -97,7 +97,9 @@ def test_connect_with_pkce_stores_the_pair_and_the_oa(ctx, browser, oa, sandbox)
     assert opened["access_token"] and opened["refresh_token"] and opened["app_secret"] == APP_SECRET
     assert row.settings["oa_id"] == "oa-1" and row.health == "ok"
     expires = row.credentials_expire_at.replace(tzinfo=dt.UTC)
-    assert dt.timedelta(hours=24) < expires - utcnow().replace(tzinfo=dt.UTC) <= dt.timedelta(hours=25)
+    assert (
+        dt.timedelta(hours=24) < expires - utcnow().replace(tzinfo=dt.UTC) <= dt.timedelta(hours=25)
+    )
 
 
 def test_a_code_without_its_verifier_is_refused(make_target, fake) -> None:
