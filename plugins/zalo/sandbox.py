@@ -5,7 +5,7 @@ like Zalo: HTTP 200 with ``{"error": -N, "message"}`` for every refusal, the ``a
 header, tokens that expire (25 h) and refresh tokens spent once, articles created asynchronously
 (a token, then ``verify``), broadcasts reviewed before they go out and refused at night.
 
-Control plane (a real Zalo has no such prefix): ``POST /__fake/clock {"advance": s}``,
+Control plane (a real Zalo has no such prefix): ``POST /__fake/clock {"advance": s}|{"at": iso}``,
 ``POST /__fake/faults {path, count, error|status|delay}``, ``POST /__fake/config``,
 ``POST /__fake/revoke {"oa_id"}``, ``GET /__fake/requests``, ``GET /__fake/state``,
 ``POST /__fake/events {user_id, text, oa_id?, url?}`` (a citizen's message, signed and sent to
@@ -322,6 +322,8 @@ def create_sandbox(
             return JSONResponse({"error": "unknown"}, status_code=404)
         body = await request.json() if await request.body() else {}
         if what == "clock":
+            if "at" in body:
+                state.offset = dt.datetime.fromisoformat(body["at"]) - dt.datetime.now(dt.UTC)
             state.offset += dt.timedelta(seconds=float(body.get("advance", 0)))
             return JSONResponse({"now": state.now().isoformat()})
         if what == "faults":
