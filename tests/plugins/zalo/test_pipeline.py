@@ -159,3 +159,21 @@ def test_a_broadcast_beyond_the_allowance_waits_with_its_reason(ctx, oa, fake, t
     assert d.state == DeliveryState.WAITING
     assert "broadcasts" in d.error_message
     assert fake("state")["articles"] == []  # nothing was sent
+
+
+def test_zalos_processing_shows_as_a_state_until_reconciled(ctx, oa, fake, tmp_path) -> None:
+    oa(verify_attempts=1)
+    fake("config", {"processing_verifies": 2})  # Zalo still processes after the first verify
+    article = _article(ctx, tmp_path)
+    actions.approve(ctx, SYSTEM, article.id)
+    [d] = _deliveries(ctx)
+    asyncio.run(dispatcher.run(ctx, d.id, 1))
+    [d] = _deliveries(ctx)
+    assert d.state == DeliveryState.UNKNOWN and "still processing" in d.error_message
+    asyncio.run(dispatcher.run(ctx, d.id, 2))  # reconcile: -214 again, nothing re-sent
+    [d] = _deliveries(ctx)
+    assert d.state == DeliveryState.UNKNOWN and "reconcile" in d.error_message
+    asyncio.run(dispatcher.run(ctx, d.id, 3))  # processed: the article's id
+    [d] = _deliveries(ctx)
+    assert d.state == DeliveryState.DELIVERED and d.remote_id == fake("state")["articles"][0]["id"]
+    assert len(fake("state")["articles"]) == 1

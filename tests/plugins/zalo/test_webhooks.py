@@ -148,3 +148,24 @@ def test_a_reply_after_seven_days_is_refused(make_target, fake) -> None:
     old = fake("events", {"user_id": "zu-4", "text": "Cũ rồi", "days_ago": 8})
     with pytest.raises(PermanentError, match="-230"):
         asyncio.run(ZaloChannel().reply(make_target(), to=old["msg_id"], text="Muộn", key="r1"))
+
+
+def test_the_sandbox_sends_a_signed_event_to_a_live_receiver(serve, fake) -> None:
+    """``/__fake/events`` with a ``url`` POSTs the event, as Zalo would, through core's client."""
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import Response
+    from starlette.routing import Route
+
+    seen: list[tuple[bytes, str]] = []
+
+    async def hook(request: Request) -> Response:
+        seen.append((await request.body(), request.headers["x-zevent-signature"]))
+        return Response("ok")
+
+    receiver = serve(Starlette(routes=[Route("/hook", hook, methods=["POST"])]))
+    emitted = fake("events", {"user_id": "zu-9", "text": "Xin chào", "url": f"{receiver.url}/hook"})
+    assert emitted["status"] == 200
+    [(body, mac)] = seen
+    doc = json.loads(body)
+    assert mac == "mac=" + signature(APP_ID, body, doc["timestamp"], OA_SECRET)
