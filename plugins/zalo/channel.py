@@ -247,9 +247,13 @@ class ZaloChannel:
         client = self._client(target)
         token = PENDING.get(key)
         if token is not None:
-            article_id = await client.verify_article(token)
-            PENDING.pop(key, None)
-            return Remote(article_id)
+            try:
+                article_id = await client.verify_article(token)
+            except PermanentError:
+                PENDING.pop(key, None)  # a token Zalo no longer knows: read the articles
+            else:
+                PENDING.pop(key, None)
+                return Remote(article_id)
         return await self._find(client, key, None)
 
     # Connect and refresh (OAuth v4 with PKCE)

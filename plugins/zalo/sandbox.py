@@ -88,7 +88,10 @@ def create_sandbox(
                 "path": request.url.path,
                 "query": str(request.url.query),
                 "headers": headers,
-                "body": body.decode("utf-8", "replace")[:65536],
+                # codes, verifiers and refresh tokens are credentials: not kept
+                "body": "<redacted>"
+                if request.url.path.endswith("/access_token")
+                else body.decode("utf-8", "replace")[:65536],
             }
         )
         return body

@@ -176,3 +176,13 @@ def test_window_and_published_dates_do_not_leak_into_zalo(make_target, make_item
         "status",
         "comment",
     }
+
+
+def test_a_token_zalo_forgot_falls_back_to_the_recent_articles(make_target, make_item, fake):
+    channel, target = ZaloChannel(), make_target()
+    remote = asyncio.run(channel.publish(channel.render(make_item(), target), target, key="f"))
+    zalo_channel.PENDING["f"] = "a-token-zalo-never-issued"
+    assert asyncio.run(channel.reconcile(target, key="f")) == Remote(
+        remote.remote_id, f"https://zalo.me/sandbox/article/{remote.remote_id}"
+    )
+    assert "f" not in zalo_channel.PENDING

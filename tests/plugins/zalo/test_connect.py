@@ -169,3 +169,10 @@ def test_a_failed_refresh_needs_consent_again(ctx, oa, fake) -> None:
     row = _row(ctx, oa.id)
     assert row.health == "needs_reauthorisation"
     assert pair["refresh_token"] not in (row.health_detail or "")
+
+
+def test_the_sandbox_keeps_no_oauth_credential(make_target, fake) -> None:
+    target = make_target()
+    asyncio.run(ZaloChannel().refresh(target))
+    recorded = str(fake("requests")["requests"])
+    assert target.secrets["refresh_token"] not in recorded and APP_SECRET not in recorded
