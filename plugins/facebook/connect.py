@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
-from core import AuthError, Credentials, Target
+from core import AuthError, Credentials, PermanentError, Target
 
 if TYPE_CHECKING:
     from plugins.facebook.client import GraphClient
@@ -74,6 +74,12 @@ class ConnectMixin:
             raise AuthError(
                 f"Facebook Login did not give a code ({params.get('error', 'refused')})"
             )
+        try:
+            return await self._exchange(target, code, redirect_uri)
+        except PermanentError as exc:  # a used or expired code, a wrong redirect URI
+            raise AuthError(f"Facebook refused the consent: {exc}") from None
+
+    async def _exchange(self, target: Target, code: str, redirect_uri: str) -> Credentials:
         app_id = str(target.settings.get("app_id", ""))
         secret = target.secrets.get("app_secret", "")
         app = self.client(target, token=f"{app_id}|{secret}")

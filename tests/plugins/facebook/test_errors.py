@@ -134,7 +134,7 @@ def test_a_token_dying_mid_run_stops_without_a_retry_storm(sandbox, make_target,
     channel, target = FacebookChannel(), make_target()
     publish(channel, target, make_item(), "k-ok")
     sandbox.control(f"tokens/{how}", {"token": PAGE_TOKEN})
-    with pytest.raises(AuthError, match="190/46[03]"):
+    with pytest.raises(AuthError, match=r"190/46[03]"):
         publish(channel, target, make_item(), "k-dead-1")
     calls = len(sandbox.requests())
     for n in range(5):  # the rest of the queue for this Page
