@@ -1,0 +1,97 @@
+"""The Facebook channel in Loa's delivery pipeline: publish, update, the window's take-down,
+a revoked Page token marking the target with no retry storm."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from core.actions import content as actions
+from core.actions import targets
+from core.audit import AuditEntry
+from core.auth.permissions import SYSTEM
+from core.db import utcnow
+from core.delivery import dispatcher
+from core.delivery.models import Delivery, DeliveryState
+from core.delivery.worker import EmbeddedWorker
+from core.targets.models import ChannelTarget
+from tests.plugins.facebook.support import APP_ID, APP_SECRET, PAGE_ID, PAGE_TOKEN
+from tests.support.pipeline import COMMUNE, new_article, wait_for
+
+
+@pytest.fixture
+def fb_target(ctx: Any, tree: Any, sandbox: Any) -> Any:
+    return targets.create_target(
+        ctx,
+        SYSTEM,
+        {
+            "name": "Facebook UBND xã Cẩm Thủy",
+            "plugin": "facebook",
+            "unit_code": COMMUNE,
+            "settings": {"page_id": PAGE_ID, "app_id": APP_ID, "graph_url": sandbox.url},
+            "secrets": {"app_secret": APP_SECRET, "page_token": PAGE_TOKEN},
+        },
+    )
+
+
+@pytest.fixture
+def worker(ctx: Any) -> Iterator[EmbeddedWorker]:
+    w = EmbeddedWorker(ctx, threads=2, poll=0.05)
+    w.start()
+    yield w
+    w.stop()
+
+
+def deliveries(ctx) -> list[Delivery]:
+    with ctx.sessions() as session:
+        return list(session.scalars(select(Delivery).order_by(Delivery.id)))
+
+
+def delivered(ctx, n: int):
+    def check():
+        done = [d for d in deliveries(ctx) if d.state == DeliveryState.DELIVERED]
+        return done if len(done) >= n else None
+
+    return check
+
+
+def page_posts(sandbox) -> dict[str, Any]:
+    return sandbox.dump()["posts"]
+
+
+def test_publish_update_and_the_window_closing_takes_the_post_down(ctx, fb_target, sandbox, worker):
+    ends = utcnow() + dt.timedelta(seconds=4)
+    article = new_article(ctx, visible_until=ends.isoformat())
+    actions.approve(ctx, SYSTEM, article.id)
+    [d] = wait_for(delivered(ctx, 1), what="publish")
+    assert d.remote_id.startswith(f"{PAGE_ID}_") and d.remote_id in page_posts(sandbox)
+    actions.update(ctx, SYSTEM, article.id, {"title": "Thông báo lịch tiêm chủng (cập nhật)"})
+    actions.approve(ctx, SYSTEM, article.id)
+    wait_for(delivered(ctx, 2), what="update")
+    assert page_posts(sandbox)[d.remote_id]["message"].startswith("Thông báo lịch tiêm chủng (cập")
+    wait_for(delivered(ctx, 3), timeout=30, what="take-down at the window's end")
+    assert page_posts(sandbox) == {}
+
+
+def test_a_revoked_page_token_needs_reauthorisation_and_stops(ctx, fb_target, sandbox):
+    sandbox.control("tokens/revoke", {"token": PAGE_TOKEN, "subcode": 460})
+    first, second = new_article(ctx), new_article(ctx)
+    actions.approve(ctx, SYSTEM, first.id)
+    actions.approve(ctx, SYSTEM, second.id)
+    one, two = deliveries(ctx)
+    assert asyncio.run(dispatcher.run(ctx, one.id, 1)) is dispatcher.Outcome.ATTENTION
+    calls = len(sandbox.requests())
+    assert asyncio.run(dispatcher.run(ctx, two.id, 1)) is dispatcher.Outcome.ATTENTION
+    assert len(sandbox.requests()) == calls  # the second never reached Facebook
+    for d in deliveries(ctx):
+        assert d.state == DeliveryState.NEEDS_ATTENTION and d.error_kind == "auth"
+        assert PAGE_TOKEN not in d.error_message
+    with ctx.sessions() as session:
+        assert session.get(ChannelTarget, fb_target.id).health == "needs_reauthorisation"
+        actions_seen = set(session.scalars(select(AuditEntry.action)))
+    assert "target.health" in actions_seen
