@@ -34,7 +34,11 @@ def fb_target(ctx: Any, tree: Any, sandbox: Any) -> Any:
             "plugin": "facebook",
             "unit_code": COMMUNE,
             "settings": {"page_id": PAGE_ID, "app_id": APP_ID, "graph_url": sandbox.url},
-            "secrets": {"app_secret": APP_SECRET, "page_token": PAGE_TOKEN},
+            "secrets": {
+                "app_secret": APP_SECRET,
+                "page_token": PAGE_TOKEN,
+                "verify_token": "v-tok",
+            },
         },
     )
 
@@ -95,3 +99,46 @@ def test_a_revoked_page_token_needs_reauthorisation_and_stops(ctx, fb_target, sa
         assert session.get(ChannelTarget, fb_target.id).health == "needs_reauthorisation"
         actions_seen = set(session.scalars(select(AuditEntry.action)))
     assert "target.health" in actions_seen
+
+
+PROFANE = "Bài viết như c.ứ.t, đ.m thằng l-o-n viết bài"
+
+
+def test_a_profane_comment_by_webhook_is_hidden_on_facebook(ctx, fb_target, sandbox, worker):
+    from starlette.testclient import TestClient
+
+    from core.app import create_app
+    from core.interactions.models import Comment, CommentState
+
+    article = new_article(ctx)
+    actions.approve(ctx, SYSTEM, article.id)
+    [d] = wait_for(delivered(ctx, 1), what="publish")
+    kind = sandbox.control("comments", {"post_id": d.remote_id, "message": "Cảm ơn xã"})
+    rude = sandbox.control("comments", {"post_id": d.remote_id, "message": PROFANE})
+    app = create_app(ctx.settings, ctx=ctx, embedded_worker=False)
+    with TestClient(app, base_url="http://loa.test") as client:
+        check = {"hub.mode": "subscribe", "hub.verify_token": "v-tok", "hub.challenge": "42"}
+        assert client.get(f"/hooks/facebook/{fb_target.id}", params=check).text == "42"
+        for made in (kind, rude):
+            hook = made["webhook"]
+            answer = client.post(
+                f"/hooks/facebook/{fb_target.id}",
+                content=hook["body"].encode(),
+                headers={"x-hub-signature-256": hook["signature"]},
+            )
+            assert answer.status_code == 200, answer.text
+        forged = client.post(
+            f"/hooks/facebook/{fb_target.id}",
+            content=rude["webhook"]["body"].encode(),
+            headers={"x-hub-signature-256": "sha256=" + "0" * 64},
+        )
+        assert forged.status_code == 403
+    with ctx.sessions() as session:
+        stored = {c.remote_id: c for c in session.scalars(select(Comment))}
+    assert stored[kind["comment_id"]].state == CommentState.VISIBLE
+    assert stored[rude["comment_id"]].state == CommentState.HIDDEN
+    wait_for(
+        lambda: sandbox.dump()["comments"][rude["comment_id"]]["is_hidden"],
+        what="the comment hidden through the Graph API",
+    )
+    assert sandbox.dump()["comments"][kind["comment_id"]]["is_hidden"] is False
