@@ -113,7 +113,7 @@ def build(
     preview = Preview(
         html="".join(f"<p>{html.escape(p)}</p>" for p in message.split("\n\n"))
         + (f"<p><em>{html.escape(comment)}</em></p>" if comment else ""),
-        fields={"message": message, "link": payload["link"], "first_comment": comment or ""},
+        fields={"message": message, "link": str(payload["link"]), "first_comment": comment or ""},
         notes=tuple(notes),
     )
     return payload, files, preview

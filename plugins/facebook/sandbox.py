@@ -537,18 +537,18 @@ class Graph:
             return {"success": True}
         if obj in state.comments:
             comment = state.comments[obj]
-            post = state.posts.get(comment.post_id)
+            on = state.posts.get(comment.post_id)
             if method == "GET":
                 return _comment_json(comment)
-            if post is None:
+            if on is None:
                 raise _not_found(obj)
-            self._page_token(token, post.page_id)
+            self._page_token(token, on.page_id)
             if method == "DELETE":
                 del state.comments[obj]
                 return {"success": True}
             only(params, {"is_hidden", "message"})
             if "is_hidden" in params:
-                if comment.from_id == post.page_id:
+                if comment.from_id == on.page_id:
                     raise bad_param("A Page cannot hide its own comments")
                 comment.is_hidden = as_bool(params["is_hidden"], "is_hidden")
             return {"success": True}
@@ -559,7 +559,7 @@ class Graph:
         parent = state.posts.get(obj) or state.comments.get(obj)
         if parent is None:
             raise _not_found(obj)
-        post_id = obj if isinstance(parent, Post) else parent.post_id  # type: ignore[union-attr]
+        post_id = obj if isinstance(parent, Post) else parent.post_id
         if method == "GET":
             only(params, {"filter", "order", "since", "limit", "live_filter"})
             since = int(params.get("since", 0) or 0)

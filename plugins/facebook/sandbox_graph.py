@@ -91,7 +91,9 @@ async def read_params(request: Request) -> tuple[dict[str, Any], dict[str, Uploa
     return params, files
 
 
-def only(params: dict[str, Any], allowed: set[str], required: set[str] = frozenset()) -> None:  # type: ignore[assignment]
+def only(
+    params: dict[str, Any], allowed: set[str], required: frozenset[str] | set[str] = frozenset()
+) -> None:
     """Graph refuses a parameter the endpoint does not know, and a missing required one."""
     for name in sorted(set(params) - allowed - COMMON):
         raise bad_param(f"Param {name} is not a valid parameter for this endpoint")
