@@ -4,7 +4,8 @@ Facebook Login gives a code; the code gives a short-lived user token, exchanged 
 long-lived one (``fb_exchange_token``); ``/me/accounts`` gives the Page token, which does
 not expire when taken from a long-lived user token. Loa keeps only the **Page** token (never
 the user token: a user token posts nothing unpublished, PR #1881's trap) after
-``/debug_token`` says it is a valid ``PAGE`` token of this Page with the needed scopes.
+``/debug_token`` says it is a valid ``PAGE`` token of this Page with the needed scopes, and
+subscribes the app to the Page's ``feed`` webhooks.
 
 There is no refresh token. ``expires_at`` is set a day ahead so core's refresh runs
 ``refresh`` daily (before a delivery once the day has passed): it asks ``/debug_token``
@@ -117,6 +118,10 @@ class ConnectMixin:
         page_token = str(page["access_token"])
         settings = await self._check(target, page_token)
         settings["page_name"] = str(page.get("name", ""))
+        # The app hears the Page's comments by webhook (``feed``): subscribe it now.
+        await self.client(target, token=page_token).call(
+            "POST", f"{page_id}/subscribed_apps", data={"subscribed_fields": "feed"}
+        )
         return Credentials(
             secrets={"page_token": page_token},
             expires_at=dt.datetime.now(dt.UTC) + CHECK_EVERY,

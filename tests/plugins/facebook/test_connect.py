@@ -53,6 +53,7 @@ def test_exchange_keeps_the_page_token_not_the_user_token(sandbox, make_target):
     assert creds.settings["page_name"] == "UBND xã Tân Lập"
     assert creds.settings["visitor_posts"] == "off"
     assert creds.expires_at is not None  # the daily check
+    assert sandbox.state.pages[PAGE_ID].subscribed_fields == ["feed"]  # webhooks for comments
     with pytest.raises(AuthError):  # a code works once
         run(
             channel.exchange_code(

@@ -142,3 +142,31 @@ def test_a_profane_comment_by_webhook_is_hidden_on_facebook(ctx, fb_target, sand
         what="the comment hidden through the Graph API",
     )
     assert sandbox.dump()["comments"][kind["comment_id"]]["is_hidden"] is False
+
+
+def test_the_daily_token_check_runs_before_a_delivery_once_the_day_is_over(ctx, fb_target, sandbox):
+    with ctx.transaction() as session:
+        row = session.get(ChannelTarget, fb_target.id)
+        row.credentials_expire_at = utcnow() - dt.timedelta(minutes=1)
+    article = new_article(ctx)
+    actions.approve(ctx, SYSTEM, article.id)
+    [d] = deliveries(ctx)
+    assert asyncio.run(dispatcher.run(ctx, d.id, 1)) is dispatcher.Outcome.DELIVERED
+    assert sandbox.requests("/debug_token")  # checked first, then published
+    with ctx.sessions() as session:
+        row = session.get(ChannelTarget, fb_target.id)
+        assert row.settings["visitor_posts"] == "off"
+        next_check = row.credentials_expire_at.replace(tzinfo=dt.UTC)
+    assert next_check - utcnow().replace(tzinfo=dt.UTC) > dt.timedelta(hours=23)
+
+    with ctx.transaction() as session:
+        session.get(ChannelTarget, fb_target.id).credentials_expire_at = utcnow()
+    sandbox.control("tokens/revoke", {"token": PAGE_TOKEN, "subcode": 460})
+    later = new_article(ctx)
+    actions.approve(ctx, SYSTEM, later.id)
+    [_, d2] = deliveries(ctx)
+    feed_posts = len(sandbox.requests("/feed"))
+    assert asyncio.run(dispatcher.run(ctx, d2.id, 1)) is dispatcher.Outcome.ATTENTION
+    assert len(sandbox.requests("/feed")) == feed_posts  # the check stopped it before posting
+    with ctx.sessions() as session:
+        assert session.get(ChannelTarget, fb_target.id).health == "needs_reauthorisation"
