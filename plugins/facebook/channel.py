@@ -85,6 +85,11 @@ class FacebookChannel(ConnectMixin, WebhookMixin):
             raise ValueError("graph_url must be an absolute http(s) URL without a query")
         if not _VERSION.match(str(settings.get("graph_version", DEFAULT_VERSION))):
             raise ValueError("graph_version looks like v26.0")
+        keys = settings.get("region_keys", {})
+        if not isinstance(keys, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) and k and v for k, v in keys.items()
+        ):
+            raise ValueError("region_keys maps old province codes to Facebook region keys")
         if not secrets.get("app_secret"):
             raise ValueError("secret 'app_secret' is required (the Meta app's secret)")
 
@@ -104,7 +109,10 @@ class FacebookChannel(ConnectMixin, WebhookMixin):
 
     def render(self, item: Item, target: Target) -> Rendered:
         wanted = target.settings.get("attribution_comment", True) is not False
-        payload, files, preview = build(item, first_comment=wanted)
+        keys = target.settings.get("region_keys")
+        payload, files, preview = build(
+            item, first_comment=wanted, region_keys=keys if isinstance(keys, dict) else None
+        )
         return Rendered(payload=payload, text=payload["message"], preview=preview, files=files)
 
     def _schedule(self, payload: Mapping[str, Any]) -> dict[str, str]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from collections.abc import Mapping
 from typing import Any
 
 import nh3
@@ -71,7 +72,7 @@ def message_of(item: Item) -> str:
 
 
 def build(
-    item: Item, *, first_comment: bool
+    item: Item, *, first_comment: bool, region_keys: Mapping[str, str] | None = None
 ) -> tuple[dict[str, Any], tuple[MediaFile, ...], Preview]:
     message = message_of(item)
     if len(message) > MAX_MESSAGE:
@@ -91,7 +92,7 @@ def build(
         picked = [(m, m.choose(PHOTO)) for m in photos]
         files = tuple(MediaFile(m, r) for m, r in picked if r is not None)
         kind = "photos" if files else "text"
-    audience = compile_audience(item.audience, item.unit_code)
+    audience = compile_audience(item.audience, item.unit_code, region_keys)
     notes = list(audience.notes)
     if kind == "video" and photos:
         notes.append("Bài có video: ảnh không được đăng kèm (a video post carries no photos).")

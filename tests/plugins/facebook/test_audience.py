@@ -4,24 +4,28 @@ from __future__ import annotations
 
 import asyncio
 
-from core import Audience
-from plugins.facebook.audience import compile_audience, region_keys
+from core import Audience, Target
+from plugins.facebook.audience import compile_audience, old_provinces, table_keys
 from plugins.facebook.channel import FacebookChannel
+
+#: Facebook region keys as a target would carry them (the sandbox takes any key).
+KEYS = {code: f"fb-{code}" for codes in old_provinces().values() for code in codes}
 
 
 def test_every_2025_province_maps_to_the_old_provinces_it_took_over():
-    keys = region_keys()
-    assert len(keys) == 34
-    assert sum(len(v) for v in keys.values()) == 63
-    assert keys["01"] == ("VN-01",)  # Hà Nội kept its borders
-    assert set(keys["08"]) == {"VN-02", "VN-08"}  # Tuyên Quang took over Hà Giang
+    provinces = old_provinces()
+    assert len(provinces) == 34
+    assert sum(len(v) for v in provinces.values()) == 63
+    assert provinces["01"] == ("01",)  # Hà Nội kept its borders
+    assert set(provinces["08"]) == {"02", "08"}  # Tuyên Quang took over Hà Giang
+    assert table_keys() == {}  # no key is shipped unverified
 
 
 def test_restrictive_and_soft_parts_are_said_apart():
     audience = Audience(age_min=16, age_max=30, genders=("female",), scope_level="commune")
-    compiled = compile_audience(audience, "00004")  # Phường Ba Đình, Hà Nội
+    compiled = compile_audience(audience, "00004", KEYS)  # Phường Ba Đình, Hà Nội
     assert compiled.targeting == {
-        "geo_locations": {"countries": ["VN"], "regions": [{"key": "VN-01"}]},
+        "geo_locations": {"countries": ["VN"], "regions": [{"key": "fb-01"}]},
         "age_min": 18,  # rounded up: never shown to someone younger than asked
     }
     assert compiled.feed_targeting == {"age_max": 30, "age_min": 16, "genders": [2]}
@@ -30,14 +34,27 @@ def test_restrictive_and_soft_parts_are_said_apart():
     assert "gender is a feed preference" in notes and "làm tròn" in notes
 
 
-def test_national_items_are_not_restricted_and_unknown_units_are_reported():
-    assert compile_audience(Audience(scope_level="national"), "00004").targeting is None
-    compiled = compile_audience(Audience(scope_level="province", scope_units=("99",)), "99")
+def test_national_items_are_not_restricted_and_unknown_units_or_keys_are_reported():
+    assert compile_audience(Audience(scope_level="national"), "00004", KEYS).targeting is None
+    compiled = compile_audience(Audience(scope_level="province", scope_units=("99",)), "99", KEYS)
     assert compiled.targeting is None and "99" in compiled.notes[0]
+    province = Audience(scope_level="province", scope_units=("08",), age_min=18)
+    unkeyed = compile_audience(province, "08", {"08": "fb-08"})  # Hà Giang's key is missing
+    assert unkeyed.targeting == {"age_min": 18}  # never a partial area, never a made-up key
+    assert "02" in unkeyed.notes[0] and "not restricted by area" in unkeyed.notes[0]
 
 
 def test_the_sandbox_stores_both_and_the_preview_reports_fidelity(sandbox, make_target, make_item):
-    channel, target = FacebookChannel(), make_target()
+    channel, base = FacebookChannel(), make_target()
+    target = Target(
+        base.id,
+        base.name,
+        {**base.settings, "region_keys": KEYS},
+        base.secrets,
+        base.timeout,
+        base.allow_networks,
+    )
+    channel.validate_settings(target.settings, target.secrets)
     item = make_item(
         audience=Audience(
             age_min=18, age_max=40, genders=("male",), scope_level="province", scope_units=("08",)
@@ -48,5 +65,5 @@ def test_the_sandbox_stores_both_and_the_preview_reports_fidelity(sandbox, make_
     remote = asyncio.run(channel.publish(rendered, target, key="k-aud"))
     post = sandbox.dump()["posts"][remote.remote_id]
     assert post["targeting"]["age_min"] == 18
-    assert {r["key"] for r in post["targeting"]["geo_locations"]["regions"]} == {"VN-02", "VN-08"}
+    assert {r["key"] for r in post["targeting"]["geo_locations"]["regions"]} == {"fb-02", "fb-08"}
     assert post["feed_targeting"] == {"age_max": 40, "age_min": 18, "genders": [1]}

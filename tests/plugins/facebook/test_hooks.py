@@ -49,6 +49,7 @@ def test_validate_settings_says_what_is_missing_without_quoting_secrets():
         ({**good, "graph_url": "ftp://x"}, {"app_secret": "s3cr3t"}, "graph_url"),
         ({**good, "graph_version": "26"}, {"app_secret": "s3cr3t"}, "graph_version"),
         (good, {}, "app_secret"),
+        ({**good, "region_keys": {"01": 5}}, {"app_secret": "s3cr3t"}, "region_keys"),
     ]:
         try:
             channel.validate_settings(settings, secrets)
