@@ -170,3 +170,16 @@ def test_the_daily_token_check_runs_before_a_delivery_once_the_day_is_over(ctx, 
     assert len(sandbox.requests("/feed")) == feed_posts  # the check stopped it before posting
     with ctx.sessions() as session:
         assert session.get(ChannelTarget, fb_target.id).health == "needs_reauthorisation"
+
+
+def test_a_page_rate_limit_is_honoured_with_facebooks_delay(ctx, fb_target, sandbox):
+    sandbox.control("usage", {"page_id": PAGE_ID, "percent": 100, "regain_minutes": 7})
+    article = new_article(ctx)
+    actions.approve(ctx, SYSTEM, article.id)
+    [d] = deliveries(ctx)
+    before = utcnow()
+    assert asyncio.run(dispatcher.run(ctx, d.id, 1)) is dispatcher.Outcome.RETRY
+    [d] = deliveries(ctx)
+    assert d.state == DeliveryState.RETRYING and d.error_kind == "rate_limited"
+    assert d.due_at - before >= dt.timedelta(minutes=6, seconds=55)
+    assert "#80001" in d.error_message and page_posts(sandbox) == {}
