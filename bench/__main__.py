@@ -4,7 +4,8 @@ Options are passed through: ``--runs``/``--duration`` to the read path,
 ``--targets``/``--concurrency``/``--timeout`` to the fan-out; ``--only`` picks parts.
 ``python -m bench chaos [options]`` runs the delivery chaos run alone (``bench.chaos``);
 ``python -m bench media`` the media uploads (``bench.media``), ``python -m bench idle`` the
-CPU of an idle ``loa demo`` and ``loa worker`` (``bench.idle``), each writing its own section.
+CPU of an idle ``loa demo`` and ``loa worker`` (``bench.idle``), ``python -m bench facebook`` the
+fan-out to Facebook Page targets (``bench.fanout_facebook``), each writing its own section.
 """
 
 from __future__ import annotations
@@ -30,6 +31,12 @@ def main() -> None:
         from bench import idle
 
         idle.main()
+        return
+    if sys.argv[1:2] == ["facebook"]:
+        from bench import fanout_facebook
+
+        sys.argv = [f"{sys.argv[0]} facebook", *sys.argv[2:]]
+        fanout_facebook.main()
         return
     if sys.argv[1:2] == ["media"]:
         from bench import media

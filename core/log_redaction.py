@@ -27,7 +27,8 @@ _SECRET_PATHS = re.compile(r"(/admin/enrol/)(?!codes(?:[/?#\s\"]|$))[^/?#\s\"]+"
 #: Query parameters that carry credentials (channel APIs take tokens in the query string).
 _SECRET_PARAMS = re.compile(
     r"([?&](?:access_token|token|code|csrf_token|secret|client_secret|password|key|sig"
-    r"|signature|refresh_token|state|code_verifier|hub\.verify_token)=)[^&#\s\"']*",
+    r"|signature|refresh_token|state|code_verifier|hub\.verify_token|input_token"
+    r"|fb_exchange_token)=)[^&#\s\"']*",
     re.IGNORECASE,
 )
 #: Loa's API tokens (``loa_<12 hex>_<secret>``), wherever they appear.
