@@ -21,7 +21,13 @@ from sqlalchemy.orm import Session
 
 from core.connections.targets import call_target
 from core.context import Context
-from core.contract.channels import ChannelError, CitizenComment, Interactions, Target
+from core.contract.channels import (
+    BansAuthors,
+    ChannelError,
+    CitizenComment,
+    Interactions,
+    Target,
+)
 from core.db import utcnow
 from core.delivery.models import Placement
 from core.interactions.models import AuthorBlock, Comment, CommentState, InteractionCursor
@@ -218,19 +224,23 @@ def record_comments(
 
 
 async def push_hides(ctx: Context, channel: Interactions, target: Target) -> int:
-    """Ask the channel to hide every hidden comment it has not confirmed yet."""
+    """Ask the channel to hide every hidden comment it has not confirmed yet; a blocked
+    author's comments are hidden by banning the author where the channel can (``BansAuthors``)."""
     with ctx.sessions() as session:
         owed = session.execute(
-            select(Comment.id, Comment.remote_id).where(
+            select(Comment.id, Comment.remote_id, Comment.reason).where(
                 Comment.target_id == target.id,
                 Comment.state == CommentState.HIDDEN,
                 Comment.hidden_on_channel.is_(False),
             )
         ).all()
     done = 0
-    for comment_id, remote_id in owed:
+    for comment_id, remote_id, reason in owed:
         try:
-            await channel.hide_comment(target, comment_id=remote_id)
+            if reason == "author_blocked" and isinstance(channel, BansAuthors):
+                await channel.ban_author(target, comment_id=remote_id)
+            else:
+                await channel.hide_comment(target, comment_id=remote_id)
         except ChannelError as exc:
             log.warning(
                 "could not hide comment %s on target %s (%s); next run retries",

@@ -26,6 +26,7 @@ PUBLIC_API = sorted(
         "ApprovalGate",
         "Audience",
         "AuthError",
+        "BansAuthors",
         "Capabilities",
         "Channel",
         "ChannelDeclaration",
