@@ -145,11 +145,15 @@ class YouTubeChannel(OAuthMixin, CommentsMixin, QuotaMixin):
                 )
                 self._sessions[key] = session
             source = upload.ByteSource(video_file.stream)
-            video = await upload.send(yt, session, source, chunk_bytes=_chunk(target), offset=offset)
+            video = await upload.send(
+                yt, session, source, chunk_bytes=_chunk(target), offset=offset
+            )
             self._sessions.pop(key, None)
             return await self._finish(yt, video, thumb)
 
-    async def _finish(self, yt: YouTubeClient, video: dict[str, Any], thumb: MediaFile | None) -> Remote:
+    async def _finish(
+        self, yt: YouTubeClient, video: dict[str, Any], thumb: MediaFile | None
+    ) -> Remote:
         _check_processing(video)
         remote = Remote(str(video["id"]), WATCH + str(video["id"]))
         if thumb is not None:
@@ -168,7 +172,9 @@ class YouTubeChannel(OAuthMixin, CommentsMixin, QuotaMixin):
         except ChannelError as exc:
             log.warning("thumbnail of video %s not set (%s)", video_id, exc.kind)
 
-    async def update(self, remote: Remote, rendered: Rendered, target: Target, *, key: str) -> Remote:
+    async def update(
+        self, remote: Remote, rendered: Rendered, target: Target, *, key: str
+    ) -> Remote:
         """New title, description, tags and privacy; the video file itself cannot be replaced."""
         _, thumb = _files(rendered)
         async with self.client(target) as yt:
@@ -178,14 +184,18 @@ class YouTubeChannel(OAuthMixin, CommentsMixin, QuotaMixin):
             current = found[0]
             _check_processing(current)
             wanted = rendered.payload["resource"]
-            kept = [t for t in current.get("snippet", {}).get("tags", []) if str(t).startswith("loa-")]
+            kept = [
+                t for t in current.get("snippet", {}).get("tags", []) if str(t).startswith("loa-")
+            ]
             snippet = {**wanted["snippet"], "tags": [*wanted["snippet"]["tags"], *kept]}
             status = dict(wanted["status"])
             if current.get("status", {}).get("privacyStatus") == "public":
                 status.pop("publishAt", None)  # already public: nothing left to schedule
                 if status.get("privacyStatus") == "private" and "publishAt" in wanted["status"]:
                     status["privacyStatus"] = "public"
-            await yt.update_video({"id": remote.remote_id, "snippet": snippet, "status": status}, "snippet,status")
+            await yt.update_video(
+                {"id": remote.remote_id, "snippet": snippet, "status": status}, "snippet,status"
+            )
             if thumb is not None:
                 await self._thumbnail(yt, remote.remote_id, thumb)
         return Remote(remote.remote_id, remote.url or WATCH + remote.remote_id)
@@ -234,7 +244,10 @@ class YouTubeChannel(OAuthMixin, CommentsMixin, QuotaMixin):
         if not account.refresh_token and not account.access_token:
             raise AuthError(f"YouTube target {target.name!r} is not connected (no grant)")
         return YouTubeClient(
-            account, timeout=target.timeout, allow_networks=target.allow_networks, transport=self._transport
+            account,
+            timeout=target.timeout,
+            allow_networks=target.allow_networks,
+            transport=self._transport,
         )
 
 

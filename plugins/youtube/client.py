@@ -85,7 +85,9 @@ class YouTubeClient:
 
     # --- tokens ---------------------------------------------------------------------------
     async def refresh(self) -> TokenGrant:
-        grant = await self._token({"grant_type": "refresh_token", "refresh_token": self.account.refresh_token})
+        grant = await self._token(
+            {"grant_type": "refresh_token", "refresh_token": self.account.refresh_token}
+        )
         self._access = grant.access_token
         return grant
 
@@ -101,18 +103,34 @@ class YouTubeClient:
         """Call with this access token from now on (one just obtained)."""
         self._access = access_token
 
+    async def _mine(self, part: str) -> Any:
+        """The channel the grant speaks for (``channels.list?mine=true``), as YouTube gives it."""
+        doc = await self.json_call(
+            "GET",
+            "/youtube/v3/channels",
+            "channels.list",
+            params={"part": part, "mine": "true"},
+            unknown=TransientError,
+        )
+        items = doc.get("items")
+        return items[0] if isinstance(items, list) and items else {}
+
     async def my_channel(self) -> str:
-        """The id of the channel the grant speaks for (``channels.list?mine=true``)."""
-        doc = await self.json_call("GET", "/youtube/v3/channels", "channels.list",
-                                   params={"part": "id", "mine": "true"}, unknown=TransientError)
+        """The id of the channel the grant speaks for."""
         try:
-            return str(doc["items"][0]["id"])
+            return str((await self._mine("id"))["id"])
         except (KeyError, IndexError, TypeError):
             raise AuthError("the Google account that consented has no YouTube channel") from None
 
     async def _token(self, form: dict[str, str]) -> TokenGrant:
-        form = {**form, "client_id": self.account.client_id, "client_secret": self.account.client_secret}
-        response = await self._send("POST", self.account.token_url, data=form, unknown=TransientError)
+        form = {
+            **form,
+            "client_id": self.account.client_id,
+            "client_secret": self.account.client_secret,
+        }
+        response = await self._send(
+            "POST", self.account.token_url, data=form, unknown=TransientError
+        )
         if response.status_code == 200:
             try:
                 doc = response.json()
@@ -121,7 +139,9 @@ class YouTubeClient:
                     expires_in=int(doc.get("expires_in", 3599)),
                     refresh_token=str(doc.get("refresh_token", "")),
                     refresh_token_expires_in=(
-                        int(doc["refresh_token_expires_in"]) if "refresh_token_expires_in" in doc else None
+                        int(doc["refresh_token_expires_in"])
+                        if "refresh_token_expires_in" in doc
+                        else None
                     ),
                     scope=str(doc.get("scope", "")),
                 )
@@ -132,7 +152,9 @@ class YouTubeClient:
         except (ValueError, AttributeError):
             error = None
         if error in ("invalid_grant", "invalid_client", "unauthorized_client", "access_denied"):
-            raise AuthError(f"Google refused the grant ({error}): the channel must be connected again")
+            raise AuthError(
+                f"Google refused the grant ({error}): the channel must be connected again"
+            )
         if response.status_code == 429 or response.status_code >= 500:
             raise TransientError(f"Google's token endpoint answered {response.status_code}")
         raise AuthError(f"Google's token endpoint answered {response.status_code}")
@@ -163,8 +185,14 @@ class YouTubeClient:
             await self.refresh()
         for attempt in (1, 2):
             auth = {"authorization": f"Bearer {self._access}", **extra}
-            response = await self._send(method, target, params=params, content=content, headers=auth, unknown=unknown)
-            if response.status_code == 401 and attempt == 1 and not isinstance(content, AsyncIterator):
+            response = await self._send(
+                method, target, params=params, content=content, headers=auth, unknown=unknown
+            )
+            if (
+                response.status_code == 401
+                and attempt == 1
+                and not isinstance(content, AsyncIterator)
+            ):
                 await self.refresh()
                 continue
             break
@@ -186,7 +214,9 @@ class YouTubeClient:
         except UNSENT_ERRORS as exc:
             raise TransientError(f"YouTube unreachable ({type(exc).__name__})") from None
         except SENT_ERRORS as exc:
-            raise unknown(f"YouTube did not answer after the request was sent ({type(exc).__name__})") from None
+            raise unknown(
+                f"YouTube did not answer after the request was sent ({type(exc).__name__})"
+            ) from None
         except (httpx.UnsupportedProtocol, httpx.InvalidURL):
             raise PermanentError("the YouTube address of this target is not a valid URL") from None
         except httpx.TransportError as exc:
@@ -207,41 +237,56 @@ class YouTubeClient:
         if not ids:
             return []
         doc = await self.json_call(
-            "GET", "/youtube/v3/videos", "videos.list",
+            "GET",
+            "/youtube/v3/videos",
+            "videos.list",
             params={"part": part, "id": ",".join(ids), "maxResults": "50"},
             unknown=TransientError,
         )
         return [v for v in doc.get("items", []) if isinstance(v, dict)]
 
     async def update_video(self, resource: dict[str, Any], part: str) -> dict[str, Any]:
-        return await self.json_call("PUT", "/youtube/v3/videos", "videos.update",
-                                    params={"part": part}, body=resource)
+        return await self.json_call(
+            "PUT", "/youtube/v3/videos", "videos.update", params={"part": part}, body=resource
+        )
 
     async def delete_video(self, video_id: str) -> bool:
         """Delete; ``False`` when it was already gone (a take-down is then done)."""
-        response = await self.call("DELETE", "/youtube/v3/videos", "videos.delete",
-                                   params={"id": video_id}, ok=(204, 404))
+        response = await self.call(
+            "DELETE", "/youtube/v3/videos", "videos.delete", params={"id": video_id}, ok=(204, 404)
+        )
         return response.status_code == 204
 
     async def recent_uploads(self, count: int = 50) -> list[str]:
         """The ids of the channel's newest uploads (its uploads playlist), newest first."""
-        doc = await self.json_call("GET", "/youtube/v3/channels", "channels.list",
-                                   params={"part": "contentDetails", "mine": "true"}, unknown=TransientError)
+        mine = await self._mine("contentDetails")
         try:
-            uploads = doc["items"][0]["contentDetails"]["relatedPlaylists"]["uploads"]
+            uploads = mine["contentDetails"]["relatedPlaylists"]["uploads"]
         except (KeyError, IndexError, TypeError):
             return []
         doc = await self.json_call(
-            "GET", "/youtube/v3/playlistItems", "playlistItems.list",
+            "GET",
+            "/youtube/v3/playlistItems",
+            "playlistItems.list",
             params={"part": "contentDetails", "playlistId": str(uploads), "maxResults": str(count)},
             unknown=TransientError,
         )
-        return [str(i["contentDetails"]["videoId"]) for i in doc.get("items", []) if "contentDetails" in i]
+        return [
+            str(i["contentDetails"]["videoId"])
+            for i in doc.get("items", [])
+            if "contentDetails" in i
+        ]
 
     async def set_thumbnail(self, video_id: str, data: bytes, content_type: str) -> None:
-        await self.call("POST", "/upload/youtube/v3/thumbnails/set", "thumbnails.set",
-                        params={"videoId": video_id, "uploadType": "media"}, content=data,
-                        headers={"content-type": content_type}, unknown=TransientError)
+        await self.call(
+            "POST",
+            "/upload/youtube/v3/thumbnails/set",
+            "thumbnails.set",
+            params={"videoId": video_id, "uploadType": "media"},
+            content=data,
+            headers={"content-type": content_type},
+            unknown=TransientError,
+        )
 
     # --- comments -------------------------------------------------------------------------
     async def comment_threads(
@@ -257,18 +302,34 @@ class YouTubeClient:
         }
         if page_token:
             params["pageToken"] = page_token
-        doc = await self.json_call("GET", "/youtube/v3/commentThreads", "commentThreads.list",
-                                   params=params, unknown=TransientError)
-        return [t for t in doc.get("items", []) if isinstance(t, dict)], str(doc.get("nextPageToken", ""))
+        doc = await self.json_call(
+            "GET",
+            "/youtube/v3/commentThreads",
+            "commentThreads.list",
+            params=params,
+            unknown=TransientError,
+        )
+        return [t for t in doc.get("items", []) if isinstance(t, dict)], str(
+            doc.get("nextPageToken", "")
+        )
 
     async def set_moderation(self, comment_id: str, status: str, *, ban: bool = False) -> None:
         params = {"id": comment_id, "moderationStatus": status}
         if ban:
             params["banAuthor"] = "true"
-        await self.call("POST", "/youtube/v3/comments/setModerationStatus",
-                        "comments.setModerationStatus", params=params, unknown=TransientError)
+        await self.call(
+            "POST",
+            "/youtube/v3/comments/setModerationStatus",
+            "comments.setModerationStatus",
+            params=params,
+            unknown=TransientError,
+        )
 
     async def reply(self, parent_id: str, text: str) -> dict[str, Any]:
-        return await self.json_call("POST", "/youtube/v3/comments", "comments.insert",
-                                    params={"part": "snippet"},
-                                    body={"snippet": {"parentId": parent_id, "textOriginal": text}})
+        return await self.json_call(
+            "POST",
+            "/youtube/v3/comments",
+            "comments.insert",
+            params={"part": "snippet"},
+            body={"snippet": {"parentId": parent_id, "textOriginal": text}},
+        )

@@ -63,7 +63,12 @@ PERMANENT_REASONS = frozenset(
         "processingFailure",
     }
 )
-KNOWN = RATE_REASONS | AUTH_REASONS | PERMANENT_REASONS | {"quotaExceeded", "uploadLimitExceeded", "backendError"}
+KNOWN = (
+    RATE_REASONS
+    | AUTH_REASONS
+    | PERMANENT_REASONS
+    | {"quotaExceeded", "uploadLimitExceeded", "backendError"}
+)
 DEFAULT_RETRY_AFTER = 60.0
 #: ``uploadLimitExceeded`` is a per-channel daily cap: try again a day later.
 UPLOAD_LIMIT_RETRY = 24 * 3600.0

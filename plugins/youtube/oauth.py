@@ -69,8 +69,12 @@ class OAuthMixin:
         if not code:
             raise AuthError("Google's callback carried no code")
         connecting = Target(
-            target.id, target.name, target.settings, {**target.secrets, "refresh_token": "-"},
-            target.timeout, target.allow_networks,
+            target.id,
+            target.name,
+            target.settings,
+            {**target.secrets, "refresh_token": "-"},
+            target.timeout,
+            target.allow_networks,
         )
         async with self.client(connecting) as yt:
             grant = await yt.exchange_code(code, redirect_uri, code_verifier)

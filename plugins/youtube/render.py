@@ -82,18 +82,26 @@ def status(item: Item, settings: Mapping[str, Any], now: dt.datetime) -> dict[st
     doc: dict[str, Any] = {"privacyStatus": privacy, "selfDeclaredMadeForKids": False}
     start = item.audience.visible_from
     if start is not None and start > now + SCHEDULE_MARGIN and privacy == "public":
-        doc = {**doc, "privacyStatus": "private", "publishAt": start.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")}
+        doc = {
+            **doc,
+            "privacyStatus": "private",
+            "publishAt": start.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        }
     return doc
 
 
-def render_item(item: Item, target: Target, video_rule: MediaRule, cover_rule: MediaRule) -> Rendered:
+def render_item(
+    item: Item, target: Target, video_rule: MediaRule, cover_rule: MediaRule
+) -> Rendered:
     videos = item.media_in("video")
     if not videos:
         raise ContentRefused("YouTube cần một video (YouTube needs a video)")
     video = videos[0]
     chosen = video.choose(video_rule)
     if chosen is None:
-        raise ContentRefused(f"không có bản video nào YouTube nhận (no rendition of {video.uid} fits)")
+        raise ContentRefused(
+            f"không có bản video nào YouTube nhận (no rendition of {video.uid} fits)"
+        )
     verified = bool(target.settings.get("verified", False))
     if not verified and (video.duration or 0) > UNVERIFIED_MAX_SECONDS:
         raise ContentRefused(
@@ -128,7 +136,12 @@ def render_item(item: Item, target: Target, video_rule: MediaRule, cover_rule: M
     payload = {
         "part": "snippet,status",
         "resource": resource,
-        "video": {"uid": video.uid, "rendition": chosen.name, "size": chosen.size, "type": chosen.content_type},
+        "video": {
+            "uid": video.uid,
+            "rendition": chosen.name,
+            "size": chosen.size,
+            "type": chosen.content_type,
+        },
         "thumbnail": {"uid": covers[0].uid, "rendition": thumb.name} if covers and thumb else None,
     }
     when = resource["status"].get("publishAt")
@@ -139,7 +152,11 @@ def render_item(item: Item, target: Target, video_rule: MediaRule, cover_rule: M
             f"<figure><figcaption><strong>{html.escape(title)}</strong></figcaption>"
             f"<p>{html.escape(desc).replace(chr(10), '<br>')}</p></figure>"
         ),
-        fields={"title": title, "description": desc, "privacy": resource["status"]["privacyStatus"]},
+        fields={
+            "title": title,
+            "description": desc,
+            "privacy": resource["status"]["privacyStatus"],
+        },
         notes=tuple(notes),
     )
     return Rendered(payload=payload, text=f"{title}\n\n{desc}", preview=preview, files=tuple(files))

@@ -158,7 +158,10 @@ class YouTubeApi:
 
     async def token(self, request: Request) -> Response:
         form = await request.form()
-        if form.get("client_id") != self.s.client_id or form.get("client_secret") != self.s.client_secret:
+        if (
+            form.get("client_id") != self.s.client_id
+            or form.get("client_secret") != self.s.client_secret
+        ):
             return _oauth_error(401, "invalid_client", "The OAuth client was not found.")
         grant_type = form.get("grant_type")
         if grant_type == "authorization_code":
@@ -167,8 +170,8 @@ class YouTubeApi:
                 return _oauth_error(400, "invalid_grant", "Malformed auth code.")
             if found[3] and _s256(str(form.get("code_verifier", ""))) != found[3]:
                 return _oauth_error(400, "invalid_grant", "Invalid code verifier.")
-            grant = self.s.grant(found[1], found[2])
-            return JSONResponse(self._tokens(grant, with_refresh=True))
+            issued = self.s.grant(found[1], found[2])
+            return JSONResponse(self._tokens(issued, with_refresh=True))
         if grant_type == "refresh_token":
             token = str(form.get("refresh_token", ""))
             grant = self.s.grants.get(token)
@@ -177,14 +180,18 @@ class YouTubeApi:
                 self.s.grants[token] = grant
                 del self.s.grants[grant.refresh_token]
                 grant.refresh_token = token
-            expired = grant is not None and grant.expires_at is not None and grant.expires_at <= self.s.now()
+            expired = (
+                grant is not None
+                and grant.expires_at is not None
+                and grant.expires_at <= self.s.now()
+            )
             if grant is None or grant.revoked or expired:
                 return _oauth_error(400, "invalid_grant", "Token has been expired or revoked.")
             return JSONResponse(self._tokens(grant, with_refresh=False))
         return _oauth_error(400, "unsupported_grant_type", "Invalid grant_type.")
 
     def _tokens(self, grant: Any, *, with_refresh: bool) -> dict[str, Any]:
-        token, access = self.s.access_token(grant.channel_id, grant.scopes)
+        token, _ = self.s.access_token(grant.channel_id, grant.scopes)
         doc: dict[str, Any] = {
             "access_token": token,
             "expires_in": 3599,
@@ -200,13 +207,21 @@ class YouTubeApi:
     def _caller(self, request: Request, scope: str) -> str:
         """The channel the bearer token speaks for; raises :class:`Invalid` (401/403)."""
         header = request.headers.get("authorization", "")
-        access = self.s.access.get(header.removeprefix("Bearer ").strip()) if header.startswith("Bearer ") else None
+        access = (
+            self.s.access.get(header.removeprefix("Bearer ").strip())
+            if header.startswith("Bearer ")
+            else None
+        )
         if access is None or access.expires_at <= self.s.now():
             raise Invalid("authError", "Request had invalid authentication credentials.", 401)
-        if scope not in access.scopes and SCOPE_FORCE_SSL not in access.scopes and not (
-            scope == SCOPE_UPLOAD and SCOPE_YOUTUBE in access.scopes
+        if (
+            scope not in access.scopes
+            and SCOPE_FORCE_SSL not in access.scopes
+            and not (scope == SCOPE_UPLOAD and SCOPE_YOUTUBE in access.scopes)
         ):
-            raise Invalid("insufficientPermissions", "Request had insufficient authentication scopes.", 403)
+            raise Invalid(
+                "insufficientPermissions", "Request had insufficient authentication scopes.", 403
+            )
         return access.channel_id
 
     def _charge(self, method: str) -> None:
@@ -219,7 +234,9 @@ class YouTubeApi:
             channel = self._caller(request, SCOPE_UPLOAD)
             q = request.query_params
             if q.get("uploadType") != "resumable":
-                raise Invalid("badRequest", "Only resumable uploads are emulated (uploadType=resumable).")
+                raise Invalid(
+                    "badRequest", "Only resumable uploads are emulated (uploadType=resumable)."
+                )
             part = parse_part(q.get("part"))
             for bucket, amount in insert_cost(self.s.quota_model).items():
                 if not self.s.charge(bucket, amount):
@@ -231,7 +248,9 @@ class YouTubeApi:
             if not 0 < total <= MAX_VIDEO_BYTES:
                 raise Invalid("badRequest", "The video is empty or larger than 256 GB.")
             content_type = request.headers.get("x-upload-content-type", "")
-            if not (content_type.startswith("video/") or content_type == "application/octet-stream"):
+            if not (
+                content_type.startswith("video/") or content_type == "application/octet-stream"
+            ):
                 raise Invalid("invalidFilename", "The media type is not a video.")
             try:
                 doc = json.loads(await request.body())
@@ -242,11 +261,21 @@ class YouTubeApi:
             return exc.response()
         upload_id = self.s.new_id("AEnB2U", 40)
         self.s.sessions[upload_id] = Session(
-            upload_id, channel, resource, ",".join(sorted(part)), total, content_type,
+            upload_id,
+            channel,
+            resource,
+            ",".join(sorted(part)),
+            total,
+            content_type,
             self.s.now() + SESSION_LIFETIME,
         )
-        query = urlencode({"uploadType": "resumable", "part": ",".join(sorted(part)), "upload_id": upload_id})
-        return Response(status_code=200, headers={"location": f"{_base(request)}/upload/youtube/v3/videos?{query}"})
+        query = urlencode(
+            {"uploadType": "resumable", "part": ",".join(sorted(part)), "upload_id": upload_id}
+        )
+        return Response(
+            status_code=200,
+            headers={"location": f"{_base(request)}/upload/youtube/v3/videos?{query}"},
+        )
 
     async def insert_put(self, request: Request) -> Response:
         session = self.s.sessions.get(request.query_params.get("upload_id", ""))
@@ -264,9 +293,13 @@ class YouTubeApi:
         start, end = int(m.group(1)), int(m.group(2))
         last = end == session.total - 1
         if start != session.committed or end < start or end >= session.total:
-            return yt_error(400, "badRequest", f"Invalid range: {session.committed} bytes received so far.")
+            return yt_error(
+                400, "badRequest", f"Invalid range: {session.committed} bytes received so far."
+            )
         if not last and (end - start + 1) % CHUNK_QUANTUM:
-            return yt_error(400, "badRequest", "Chunks must be multiples of 256 KiB except the last.")
+            return yt_error(
+                400, "badRequest", "Chunks must be multiples of 256 KiB except the last."
+            )
         drop: Fault | None = request.scope.get("state", {}).get("drop")
         body = bytearray()
         async for piece in request.stream():
@@ -362,14 +395,22 @@ class YouTubeApi:
         self._charge("videos.list")
         ids = [i for i in request.query_params.get("id", "").split(",") if i]
         if not ids:
-            raise Invalid("missingRequiredParameter", "No filter selected. Expected one of: id, myRating, chart")
+            raise Invalid(
+                "missingRequiredParameter",
+                "No filter selected. Expected one of: id, myRating, chart",
+            )
         items = [
             self._video_doc(self.s.videos[i], request.query_params["part"])
             for i in ids
             if i in self.s.videos and self.s.videos[i].channel_id == channel
         ]
-        return JSONResponse({"kind": "youtube#videoListResponse", "items": items,
-                             "pageInfo": {"totalResults": len(items), "resultsPerPage": len(items)}})
+        return JSONResponse(
+            {
+                "kind": "youtube#videoListResponse",
+                "items": items,
+                "pageInfo": {"totalResults": len(items), "resultsPerPage": len(items)},
+            }
+        )
 
     async def _update(self, request: Request, channel: str) -> Response:
         part = parse_part(request.query_params.get("part"))
@@ -381,11 +422,21 @@ class YouTubeApi:
         doc = validate_video(doc, part, self.s.now(), update=True)
         video = self.s.videos.get(str(doc["id"]))
         if video is None or video.channel_id != channel:
-            raise Invalid("videoNotFound", "The video that you are trying to update cannot be found.", 404)
+            raise Invalid(
+                "videoNotFound", "The video that you are trying to update cannot be found.", 404
+            )
         if "snippet" in part:
-            video.snippet = {**doc["snippet"], "channelId": channel, "publishedAt": video.published_at}
+            video.snippet = {
+                **doc["snippet"],
+                "channelId": channel,
+                "publishedAt": video.published_at,
+            }
         if "status" in part:
-            kept = {k: v for k, v in video.status.items() if k in ("uploadStatus", "failureReason", "rejectionReason")}
+            kept = {
+                k: v
+                for k, v in video.status.items()
+                if k in ("uploadStatus", "failureReason", "rejectionReason")
+            }
             video.status = {"privacyStatus": "public", **doc.get("status", {}), **kept}
             if self.s.unverified:
                 video.status["privacyStatus"] = "private"
@@ -395,7 +446,9 @@ class YouTubeApi:
         self._charge("videos.delete")
         video = self.s.videos.get(request.query_params.get("id", ""))
         if video is None or video.channel_id != channel:
-            raise Invalid("videoNotFound", "The video that you are trying to delete cannot be found.", 404)
+            raise Invalid(
+                "videoNotFound", "The video that you are trying to delete cannot be found.", 404
+            )
         del self.s.videos[video.id]
         return Response(status_code=204)
 
@@ -404,12 +457,17 @@ class YouTubeApi:
             channel = self._caller(request, SCOPE_YOUTUBE)
             parse_part(request.query_params.get("part"))
             if request.query_params.get("mine") != "true":
-                raise Invalid("missingRequiredParameter", "No filter selected. Expected one of: mine, id")
+                raise Invalid(
+                    "missingRequiredParameter", "No filter selected. Expected one of: mine, id"
+                )
             self._charge("channels.list")
         except Invalid as exc:
             return exc.response()
-        item = {"kind": "youtube#channel", "id": channel,
-                "contentDetails": {"relatedPlaylists": {"uploads": "UU" + channel[2:]}}}
+        item = {
+            "kind": "youtube#channel",
+            "id": channel,
+            "contentDetails": {"relatedPlaylists": {"uploads": "UU" + channel[2:]}},
+        }
         return JSONResponse({"kind": "youtube#channelListResponse", "items": [item]})
 
     async def playlist_items(self, request: Request) -> Response:
@@ -418,7 +476,11 @@ class YouTubeApi:
             channel = self._caller(request, SCOPE_YOUTUBE)
             parse_part(request.query_params.get("part"))
             if request.query_params.get("playlistId") != "UU" + channel[2:]:
-                raise Invalid("playlistNotFound", "The playlist identified with the request's playlistId parameter cannot be found.", 404)
+                raise Invalid(
+                    "playlistNotFound",
+                    "The playlist identified with the request's playlistId cannot be found.",
+                    404,
+                )
             size = int(request.query_params.get("maxResults", "5"))
             if not 0 <= size <= 50:
                 raise Invalid("invalidValue", "maxResults must be between 0 and 50")
@@ -427,13 +489,20 @@ class YouTubeApi:
             return exc.response()
         mine = sorted(
             (v for v in self.s.videos.values() if v.channel_id == channel),
-            key=lambda v: v.published_at, reverse=True,
+            key=lambda v: v.published_at,
+            reverse=True,
         )[:size]
         items = [
-            {"kind": "youtube#playlistItem", "id": f"pi-{v.id}",
-             "snippet": {"title": v.snippet.get("title", ""), "publishedAt": v.published_at,
-                         "resourceId": {"kind": "youtube#video", "videoId": v.id}},
-             "contentDetails": {"videoId": v.id}}
+            {
+                "kind": "youtube#playlistItem",
+                "id": f"pi-{v.id}",
+                "snippet": {
+                    "title": v.snippet.get("title", ""),
+                    "publishedAt": v.published_at,
+                    "resourceId": {"kind": "youtube#video", "videoId": v.id},
+                },
+                "contentDetails": {"videoId": v.id},
+            }
             for v in mine
         ]
         return JSONResponse({"kind": "youtube#playlistItemListResponse", "items": items})
@@ -444,13 +513,17 @@ class YouTubeApi:
             self._charge("thumbnails.set")
             video = self.s.videos.get(request.query_params.get("videoId", ""))
             if video is None or video.channel_id != channel:
-                raise Invalid("videoNotFound", "The video that you are trying to update cannot be found.", 404)
+                raise Invalid(
+                    "videoNotFound", "The video that you are trying to update cannot be found.", 404
+                )
             kind = request.headers.get("content-type", "")
             if kind not in ("image/jpeg", "image/png", "application/octet-stream"):
                 raise Invalid("invalidImage", "The provided image content is invalid.")
             body = await request.body()
             if not body:
-                raise Invalid("mediaBodyRequired", "The request does not include the image content.")
+                raise Invalid(
+                    "mediaBodyRequired", "The request does not include the image content."
+                )
             if len(body) > MAX_THUMBNAIL_BYTES:
                 raise Invalid("uploadTooLarge", "Media larger than: 2097152", 413)
         except Invalid as exc:
@@ -465,10 +538,13 @@ class YouTubeApi:
         try:
             channel = self._caller(request, SCOPE_FORCE_SSL)
             q = request.query_params
-            parse_part(q.get("part").replace("replies", "snippet") if q.get("part") else None)
+            parse_part((q.get("part") or "").replace("replies", "snippet") or None)
             filters = [k for k in ("videoId", "allThreadsRelatedToChannelId", "id") if q.get(k)]
             if len(filters) != 1:
-                raise Invalid("missingRequiredParameter", "Expected exactly one of: videoId, allThreadsRelatedToChannelId, id")
+                raise Invalid(
+                    "missingRequiredParameter",
+                    "Expected exactly one of: videoId, allThreadsRelatedToChannelId, id",
+                )
             status = q.get("moderationStatus", "published")
             if status not in ("published", "heldForReview", "likelySpam", "rejected"):
                 raise Invalid("invalidValue", "Invalid value for moderationStatus")
@@ -481,17 +557,22 @@ class YouTubeApi:
         except Invalid as exc:
             return exc.response()
         tops = [
-            c for c in self.s.comments.values()
-            if c.channel_id == channel and not c.parent_id and c.moderation_status == status
+            c
+            for c in self.s.comments.values()
+            if c.channel_id == channel
+            and not c.parent_id
+            and c.moderation_status == status
             and (not q.get("videoId") or c.video_id == q["videoId"])
         ]
         tops.sort(key=lambda c: c.published_at, reverse=True)
         offset = int(q.get("pageToken") or 0)
         page = tops[offset : offset + size]
         items = [self._thread(c, q.get("textFormat", "html")) for c in page]
-        doc: dict[str, Any] = {"kind": "youtube#commentThreadListResponse",
-                               "pageInfo": {"totalResults": len(tops), "resultsPerPage": size},
-                               "items": items}
+        doc: dict[str, Any] = {
+            "kind": "youtube#commentThreadListResponse",
+            "pageInfo": {"totalResults": len(tops), "resultsPerPage": size},
+            "items": items,
+        }
         if offset + size < len(tops):
             doc["nextPageToken"] = str(offset + size)
         return JSONResponse(doc)
@@ -499,23 +580,40 @@ class YouTubeApi:
     def _comment_doc(self, c: YtComment, fmt: str) -> dict[str, Any]:
         shown = c.text if fmt == "plainText" else c.text.replace("<", "&lt;").replace(">", "&gt;")
         snippet: dict[str, Any] = {
-            "channelId": c.channel_id, "videoId": c.video_id, "textDisplay": shown,
-            "textOriginal": c.text, "authorDisplayName": c.author_name,
-            "authorChannelId": {"value": c.author_channel_id}, "canRate": True,
-            "viewerRating": "none", "likeCount": 0, "moderationStatus": c.moderation_status,
-            "publishedAt": c.published_at, "updatedAt": c.published_at,
+            "channelId": c.channel_id,
+            "videoId": c.video_id,
+            "textDisplay": shown,
+            "textOriginal": c.text,
+            "authorDisplayName": c.author_name,
+            "authorChannelId": {"value": c.author_channel_id},
+            "canRate": True,
+            "viewerRating": "none",
+            "likeCount": 0,
+            "moderationStatus": c.moderation_status,
+            "publishedAt": c.published_at,
+            "updatedAt": c.published_at,
         }
         if c.parent_id:
             snippet["parentId"] = c.parent_id
         return {"kind": "youtube#comment", "id": c.id, "snippet": snippet}
 
     def _thread(self, top: YtComment, fmt: str) -> dict[str, Any]:
-        replies = [c for c in self.s.comments.values() if c.parent_id == top.id and c.moderation_status == "published"]
+        replies = [
+            c
+            for c in self.s.comments.values()
+            if c.parent_id == top.id and c.moderation_status == "published"
+        ]
         thread: dict[str, Any] = {
-            "kind": "youtube#commentThread", "id": top.id,
-            "snippet": {"channelId": top.channel_id, "videoId": top.video_id, "canReply": True,
-                        "totalReplyCount": len(replies), "isPublic": True,
-                        "topLevelComment": self._comment_doc(top, fmt)},
+            "kind": "youtube#commentThread",
+            "id": top.id,
+            "snippet": {
+                "channelId": top.channel_id,
+                "videoId": top.video_id,
+                "canReply": True,
+                "totalReplyCount": len(replies),
+                "isPublic": True,
+                "topLevelComment": self._comment_doc(top, fmt),
+            },
         }
         if replies:
             thread["replies"] = {"comments": [self._comment_doc(r, fmt) for r in replies[:5]]}
@@ -533,7 +631,9 @@ class YouTubeApi:
                 raise Invalid("invalidModerationStatus", "The moderation status is invalid.")
             ban = q.get("banAuthor", "false") == "true"
             if ban and status != "rejected":
-                raise Invalid("banWithoutReject", "The banAuthor parameter can only be used with rejected.")
+                raise Invalid(
+                    "banWithoutReject", "The banAuthor parameter can only be used with rejected."
+                )
             self._charge("comments.setModerationStatus")
             found = [self.s.comments.get(i) for i in ids]
             if any(c is None or c.channel_id != channel for c in found):
@@ -557,19 +657,33 @@ class YouTubeApi:
             except ValueError:
                 raise Invalid("badRequest", "Invalid JSON payload received.") from None
             snippet = doc.get("snippet") if isinstance(doc, dict) else None
-            if not isinstance(snippet, dict) or set(doc) - {"snippet"} or set(snippet) - {"parentId", "textOriginal"}:
+            if (
+                not isinstance(snippet, dict)
+                or set(doc) - {"snippet"}
+                or set(snippet) - {"parentId", "textOriginal"}
+            ):
                 raise Invalid("badRequest", "Invalid JSON payload received.")
             parent = self.s.comments.get(str(snippet.get("parentId", "")))
             if parent is None or parent.channel_id != channel:
-                raise Invalid("parentCommentNotFound", "The parent comment could not be found.", 404)
+                raise Invalid(
+                    "parentCommentNotFound", "The parent comment could not be found.", 404
+                )
             text = snippet.get("textOriginal")
             if not isinstance(text, str) or not text.strip() or len(text) > 10_000:
                 raise Invalid("commentTextRequired", "The comment text is empty or too long.")
             self._charge("comments.insert")
         except Invalid as exc:
             return exc.response()
-        reply = YtComment(f"{parent.id}.{self.s.new_id('9', 21)}", parent.video_id, channel, channel,
-                          "Kênh chính thức", text, self.s.iso(), parent_id=parent.id)
+        reply = YtComment(
+            f"{parent.id}.{self.s.new_id('9', 21)}",
+            parent.video_id,
+            channel,
+            channel,
+            "Kênh chính thức",
+            text,
+            self.s.iso(),
+            parent_id=parent.id,
+        )
         self.s.comments[reply.id] = reply
         return JSONResponse(self._comment_doc(reply, "html"))
 
@@ -612,7 +726,14 @@ class Control:
 
     async def config(self, request: Request) -> Response:
         doc = await request.json()
-        fields = {"testing_mode", "unverified", "quota_model", "daily_units", "daily_inserts", "processing"}
+        fields = {
+            "testing_mode",
+            "unverified",
+            "quota_model",
+            "daily_units",
+            "daily_inserts",
+            "processing",
+        }
         if set(doc) - fields:
             return JSONResponse({"error": f"unknown: {sorted(set(doc) - fields)}"}, 400)
         for key, value in doc.items():
@@ -637,9 +758,16 @@ class Control:
             return JSONResponse({"error": "unknown video"}, 404)
         author = str(doc.get("author_channel_id") or f"UCcitizen{self.s.serial()}")
         banned = (video.channel_id, author) in self.s.banned
-        c = YtComment(self.s.new_id("Ugz", 24), video.id, video.channel_id, author,
-                      str(doc.get("author_name", "Người dân")), str(doc.get("text", "")),
-                      self.s.iso(), moderation_status="rejected" if banned else "published")
+        c = YtComment(
+            self.s.new_id("Ugz", 24),
+            video.id,
+            video.channel_id,
+            author,
+            str(doc.get("author_name", "Người dân")),
+            str(doc.get("text", "")),
+            self.s.iso(),
+            moderation_status="rejected" if banned else "published",
+        )
         self.s.comments[c.id] = c
         return JSONResponse({"id": c.id, "moderationStatus": c.moderation_status})
 
@@ -647,19 +775,41 @@ class Control:
         return JSONResponse({"requests": self.s.requests})
 
     async def state(self, request: Request) -> Response:
-        return JSONResponse({
-            "now": self.s.iso(),
-            "spent": self.s.spent_today(),
-            "videos": {v.id: {"snippet": v.snippet, "status": v.status, "size": v.size,
-                              "sha256": v.sha256, "thumbnail": v.thumbnail}
-                       for v in self.s.videos.values()},
-            "sessions": {s.upload_id: {"committed": s.committed, "total": s.total, "video_id": s.video_id}
-                         for s in self.s.sessions.values()},
-            "comments": {c.id: {"text": c.text, "moderationStatus": c.moderation_status,
-                                "parentId": c.parent_id, "author": c.author_channel_id, "video": c.video_id}
-                         for c in self.s.comments.values()},
-            "banned": sorted(f"{ch}/{a}" for ch, a in self.s.banned),
-        })
+        return JSONResponse(
+            {
+                "now": self.s.iso(),
+                "spent": self.s.spent_today(),
+                "videos": {
+                    v.id: {
+                        "snippet": v.snippet,
+                        "status": v.status,
+                        "size": v.size,
+                        "sha256": v.sha256,
+                        "thumbnail": v.thumbnail,
+                    }
+                    for v in self.s.videos.values()
+                },
+                "sessions": {
+                    s.upload_id: {
+                        "committed": s.committed,
+                        "total": s.total,
+                        "video_id": s.video_id,
+                    }
+                    for s in self.s.sessions.values()
+                },
+                "comments": {
+                    c.id: {
+                        "text": c.text,
+                        "moderationStatus": c.moderation_status,
+                        "parentId": c.parent_id,
+                        "author": c.author_channel_id,
+                        "video": c.video_id,
+                    }
+                    for c in self.s.comments.values()
+                },
+                "banned": sorted(f"{ch}/{a}" for ch, a in self.s.banned),
+            }
+        )
 
     async def page(self, request: Request) -> Response:
         return Response(render_page(self.s), media_type="text/html; charset=utf-8")

@@ -19,8 +19,15 @@ def _table(head: list[str], rows: list[list[str]]) -> str:
 
 def render_page(state: SandboxState) -> str:
     videos = [
-        [v.id, v.channel_id, str(v.snippet.get("title", "")), str(v.status.get("privacyStatus", "")),
-         str(v.status.get("publishAt", "")), str(v.status.get("uploadStatus", "")), f"{v.size:,}"]
+        [
+            v.id,
+            v.channel_id,
+            str(v.snippet.get("title", "")),
+            str(v.status.get("privacyStatus", "")),
+            str(v.status.get("publishAt", "")),
+            str(v.status.get("uploadStatus", "")),
+            f"{v.size:,}",
+        ]
         for v in state.videos.values()
     ]
     comments = [
@@ -35,10 +42,29 @@ def render_page(state: SandboxState) -> str:
         f"<p>Giờ của sandbox (clock): {escape(state.iso())} · Hạn mức đã dùng hôm nay "
         f"(quota spent, {escape(state.quota_model)}): {escape(spent)}</p>"
         "<h2>Video</h2>"
-        + _table(["ID", "Kênh (channel)", "Tiêu đề (title)", "Quyền riêng tư (privacy)",
-                  "Hẹn giờ (publishAt)", "Tải lên (upload)", "Bytes"], videos)
+        + _table(
+            [
+                "ID",
+                "Kênh (channel)",
+                "Tiêu đề (title)",
+                "Quyền riêng tư (privacy)",
+                "Hẹn giờ (publishAt)",
+                "Tải lên (upload)",
+                "Bytes",
+            ],
+            videos,
+        )
         + "<h2>Bình luận (comments)</h2>"
-        + _table(["ID", "Video", "Tác giả (author)", "Nội dung (text)", "Trạng thái (status)",
-                  "Trả lời (reply to)"], comments)
+        + _table(
+            [
+                "ID",
+                "Video",
+                "Tác giả (author)",
+                "Nội dung (text)",
+                "Trạng thái (status)",
+                "Trả lời (reply to)",
+            ],
+            comments,
+        )
         + "</body></html>"
     )

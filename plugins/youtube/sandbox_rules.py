@@ -68,9 +68,7 @@ STATUS_FIELDS = frozenset(
 PARTS = frozenset({"snippet", "status"})
 
 
-def yt_error(
-    status: int, reason: str, message: str = "", **headers: str
-) -> JSONResponse:
+def yt_error(status: int, reason: str, message: str = "", **headers: str) -> JSONResponse:
     text = message or _MESSAGES.get(reason, reason)
     domain = _DOMAINS.get(reason, "youtube.api")
     body = {
@@ -108,7 +106,7 @@ def parse_part(value: str | None) -> set[str]:
 def validate_video(
     doc: Any, part: set[str], now: dt.datetime, *, update: bool = False
 ) -> dict[str, Any]:
-    """A video resource as ``videos.insert``/``videos.update`` accept it; raises :class:`Invalid`."""
+    """A video resource as ``videos.insert`` and ``videos.update`` take it, or :class:`Invalid`."""
     if not isinstance(doc, dict):
         raise Invalid("badRequest", "Invalid JSON payload received.")
     allowed = set(part & PARTS) | ({"id"} if update else set())
@@ -118,11 +116,15 @@ def validate_video(
         if key in PARTS and key not in part:
             raise Invalid("unexpectedPart", f"The request specifies an unexpected part: {key}")
     if update and not doc.get("id"):
-        raise Invalid("videoNotFound", "The video that you are trying to update cannot be found.", 404)
+        raise Invalid(
+            "videoNotFound", "The video that you are trying to update cannot be found.", 404
+        )
     snippet = doc.get("snippet")
     if "snippet" in part:
         if not isinstance(snippet, dict):
-            raise Invalid("invalidTitle", "The request metadata specifies an invalid or empty video title.")
+            raise Invalid(
+                "invalidTitle", "The request metadata specifies an invalid or empty video title."
+            )
         _snippet(snippet, update)
     status = doc.get("status")
     if status is not None:
@@ -136,12 +138,21 @@ def _snippet(snippet: dict[str, Any], update: bool) -> None:
             raise Invalid("badRequest", f'Invalid JSON payload received. Unknown name "{key}"')
     title = snippet.get("title")
     if not isinstance(title, str) or not title.strip() or len(title) > MAX_TITLE_CHARS:
-        raise Invalid("invalidTitle", "The request metadata specifies an invalid or empty video title.")
+        raise Invalid(
+            "invalidTitle", "The request metadata specifies an invalid or empty video title."
+        )
     if "<" in title or ">" in title:
         raise Invalid("invalidTitle", "The request metadata specifies an invalid video title.")
     desc = snippet.get("description", "")
-    if not isinstance(desc, str) or len(desc.encode()) > MAX_DESCRIPTION_BYTES or "<" in desc or ">" in desc:
-        raise Invalid("invalidDescription", "The request metadata specifies an invalid video description.")
+    if (
+        not isinstance(desc, str)
+        or len(desc.encode()) > MAX_DESCRIPTION_BYTES
+        or "<" in desc
+        or ">" in desc
+    ):
+        raise Invalid(
+            "invalidDescription", "The request metadata specifies an invalid video description."
+        )
     tags = snippet.get("tags", [])
     if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
         raise Invalid("invalidTags", "The request metadata specifies invalid video keywords.")
@@ -149,9 +160,13 @@ def _snippet(snippet: dict[str, Any], update: bool) -> None:
         raise Invalid("invalidTags", "The request metadata specifies invalid video keywords.")
     category = snippet.get("categoryId")
     if update and category is None:
-        raise Invalid("invalidCategoryId", "The request metadata specifies an invalid video category.")
+        raise Invalid(
+            "invalidCategoryId", "The request metadata specifies an invalid video category."
+        )
     if category is not None and category not in CATEGORIES:
-        raise Invalid("invalidCategoryId", "The request metadata specifies an invalid video category.")
+        raise Invalid(
+            "invalidCategoryId", "The request metadata specifies an invalid video category."
+        )
 
 
 def _status(status: Any, now: dt.datetime) -> None:

@@ -104,11 +104,23 @@ def test_credentials_with_a_warning_make_the_target_expiring_and_alert(ctx, targ
     assert _row(ctx, target.id).health == "ok"
     EVENTS.clear()
     warning = "Sự đồng ý hết hạn ngày 7/12 (consent ends on 7 Dec)"
-    store(ctx, target.id, Credentials({"access_token": "at-w"}, warning=warning), actor="test", action="target.refresh")
+    store(
+        ctx,
+        target.id,
+        Credentials({"access_token": "at-w"}, warning=warning),
+        actor="test",
+        action="target.refresh",
+    )
     row = _row(ctx, target.id)
     assert (row.health, row.health_detail) == ("expiring", warning)
     [(_name, payload)] = [e for e in EVENTS if e[0] == "target.health"]
     assert payload["health"] == "expiring" and payload["detail"] == warning
     # Plain credentials again (say, after the project was published): ok.
-    store(ctx, target.id, Credentials({"access_token": "at-ok"}), actor="test", action="target.refresh")
+    store(
+        ctx,
+        target.id,
+        Credentials({"access_token": "at-ok"}),
+        actor="test",
+        action="target.refresh",
+    )
     assert _row(ctx, target.id).health == "ok"

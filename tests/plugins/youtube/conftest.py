@@ -94,24 +94,17 @@ def store() -> Store:
 
 @pytest.fixture
 def make_item(store: Store) -> Callable[..., Item]:
-    def make(video_size: int = 3 * CHUNK_QUANTUM + 12_345, cover: bool = True, **overrides: Any) -> Item:
+    def make(
+        video_size: int = 3 * CHUNK_QUANTUM + 12_345, cover: bool = True, **overrides: Any
+    ) -> Item:
         data = video_bytes(video_size)
         store.put("v-original", data)
-        media = [
-            ItemMedia(
-                uid="vid-1", role="video", kind="video", content_type="video/mp4", size=len(data),
-                renditions=(Rendition("original", "video/mp4", len(data), 1280, 720, key="v-original"),),
-                width=1280, height=720, duration=overrides.pop("duration", 95.0), source=store,
-            )
-        ]
+        duration = overrides.pop("duration", 95.0)
+        media = [_medium(store, "vid-1", "video", "original", "video/mp4", data, duration=duration)]
         if cover:
             jpeg = b"\xff\xd8\xff\xe0" + video_bytes(40_000, seed=3)
-            store.put("c-w1280", jpeg)
-            media.insert(0, ItemMedia(
-                uid="img-1", role="cover", kind="image", content_type="image/jpeg", size=len(jpeg),
-                renditions=(Rendition("w1280.jpg", "image/jpeg", len(jpeg), 1280, 720, key="c-w1280"),),
-                width=1280, height=720, alt="Trạm y tế", source=store,
-            ))
+            store.put("c-w1280.jpg", jpeg)
+            media.insert(0, _medium(store, "img-1", "cover", "w1280.jpg", "image/jpeg", jpeg))
         fields: dict[str, Any] = {
             "uid": "item-0001",
             "slug": "huong-dan-tiem-chung",
@@ -137,6 +130,25 @@ def make_item(store: Store) -> Callable[..., Item]:
         return Item(**fields)
 
     return make
+
+
+def _medium(
+    store: Store, uid: str, role: str, name: str, kind: str, data: bytes, **extra: Any
+) -> ItemMedia:
+    """One medium with one rendition ``name`` whose bytes the store keeps under ``key``."""
+    key = "v-original" if role == "video" else f"c-{name}"
+    return ItemMedia(
+        uid=uid,
+        role=role,
+        kind=kind.split("/")[0],
+        content_type=kind,
+        size=len(data),
+        renditions=(Rendition(name, kind, len(data), 1280, 720, key=key),),
+        width=1280,
+        height=720,
+        source=store,
+        **extra,
+    )
 
 
 def sha(data: bytes) -> str:

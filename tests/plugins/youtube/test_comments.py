@@ -13,12 +13,17 @@ from plugins.youtube.channel import YouTubeChannel
 
 def _video(make_target, make_item):
     channel, target = YouTubeChannel(), make_target()
-    remote = asyncio.run(channel.publish(channel.render(make_item(cover=False), target), target, key="k"))
+    remote = asyncio.run(
+        channel.publish(channel.render(make_item(cover=False), target), target, key="k")
+    )
     return channel, target, remote.remote_id
 
 
 def _say(fake, video_id, text, author="UCcitizen-1", name="Trần Thị B"):
-    return fake("comments", {"video_id": video_id, "text": text, "author_channel_id": author, "author_name": name})["id"]
+    return fake(
+        "comments",
+        {"video_id": video_id, "text": text, "author_channel_id": author, "author_name": name},
+    )["id"]
 
 
 def test_comments_are_read_with_a_moving_cursor(make_target, make_item, fake):
@@ -59,7 +64,9 @@ def test_a_blocked_author_is_banned_on_youtube(make_target, make_item, fake):
     state = fake("state")
     assert state["comments"][cid]["moderationStatus"] == "rejected"
     assert state["banned"] == [f"{target.settings['channel_id']}/UCspammer"]
-    again = fake("comments", {"video_id": video_id, "text": "lại spam", "author_channel_id": "UCspammer"})
+    again = fake(
+        "comments", {"video_id": video_id, "text": "lại spam", "author_channel_id": "UCspammer"}
+    )
     assert again["moderationStatus"] == "rejected"
 
 
@@ -75,21 +82,33 @@ def test_replies_go_under_the_thread_and_are_not_read_back(make_target, make_ite
     assert [c.remote_id for c in asyncio.run(channel.fetch_comments(target, since=None))] == [cid]
 
 
-def test_the_sandbox_refuses_a_ban_without_reject_and_other_channels(make_target, make_item, fake, sandbox):
+def test_the_sandbox_refuses_a_ban_without_reject_and_other_channels(
+    make_target, make_item, fake, sandbox
+):
     channel, target, video_id = _video(make_target, make_item)
     cid = _say(fake, video_id, "xin chào")
     token = asyncio.run(channel.refresh(target)).secrets["access_token"]
     headers = {"authorization": f"Bearer {token}"}
     url = f"{sandbox.url}/youtube/v3/comments/setModerationStatus"
-    r = httpx.post(url, params={"id": cid, "moderationStatus": "heldForReview", "banAuthor": "true"}, headers=headers)
+    r = httpx.post(
+        url,
+        params={"id": cid, "moderationStatus": "heldForReview", "banAuthor": "true"},
+        headers=headers,
+    )
     assert r.status_code == 400 and r.json()["error"]["errors"][0]["reason"] == "banWithoutReject"
     r = httpx.post(url, params={"id": cid, "moderationStatus": "likelySpam"}, headers=headers)
     assert r.status_code == 400
     other = make_target(channel="UCother-channel")
     token2 = asyncio.run(channel.refresh(other)).secrets["access_token"]
-    r = httpx.post(url, params={"id": cid, "moderationStatus": "rejected"}, headers={"authorization": f"Bearer {token2}"})
+    r = httpx.post(
+        url,
+        params={"id": cid, "moderationStatus": "rejected"},
+        headers={"authorization": f"Bearer {token2}"},
+    )
     assert r.status_code == 404
-    r = httpx.get(f"{sandbox.url}/youtube/v3/commentThreads",
-                  params={"part": "snippet", "allThreadsRelatedToChannelId": target.settings["channel_id"]},
-                  headers={"authorization": f"Bearer {token2}"})
+    r = httpx.get(
+        f"{sandbox.url}/youtube/v3/commentThreads",
+        params={"part": "snippet", "allThreadsRelatedToChannelId": target.settings["channel_id"]},
+        headers={"authorization": f"Bearer {token2}"},
+    )
     assert r.status_code == 403

@@ -110,7 +110,8 @@ def test_a_connection_dropped_mid_chunk_is_resumed(make_target, make_item, store
     assert list(state["videos"]) == [remote.remote_id]
     assert state["videos"][remote.remote_id]["sha256"] == sha(store.blobs["v-original"])
     queries = [
-        r for r in fake("requests")["requests"]
+        r
+        for r in fake("requests")["requests"]
         if r["method"] == "PUT" and r["headers"].get("content-range", "").startswith("bytes */")
     ]
     assert len(queries) == 1
@@ -118,7 +119,10 @@ def test_a_connection_dropped_mid_chunk_is_resumed(make_target, make_item, store
 
 def test_a_drop_after_a_whole_quantum_resumes_from_what_was_kept(make_target, make_item, fake):
     # two chunks of 256 KiB sent as one 512 KiB chunk; the drop keeps the first 256 KiB
-    fake("faults", {"path": UPLOAD, "method": "PUT", "mode": "drop", "after_bytes": CHUNK_QUANTUM + 10})
+    fake(
+        "faults",
+        {"path": UPLOAD, "method": "PUT", "mode": "drop", "after_bytes": CHUNK_QUANTUM + 10},
+    )
     channel = YouTubeChannel()
     target = make_target(chunk_bytes=2 * CHUNK_QUANTUM)
     _publish(channel, make_item(), target)
@@ -140,7 +144,9 @@ def test_an_unknown_outcome_is_reconciled_to_exactly_one_video(make_target, make
     """The upload and every status query time out after YouTube stored the video: the attempt
     ends unknown; reconcile finds the one video, by the session or by Loa's marker."""
     for _ in range(2):
-        fake("faults", {"path": UPLOAD, "method": "PUT", "mode": "timeout_after_store", "delay": 1.5})
+        fake(
+            "faults", {"path": UPLOAD, "method": "PUT", "mode": "timeout_after_store", "delay": 1.5}
+        )
     channel, target = YouTubeChannel(), make_target(timeout=0.5)
     with pytest.raises(OutcomeUnknown):
         _publish(channel, make_item(video_size=100_000), target, key="k-unknown")

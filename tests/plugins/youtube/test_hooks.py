@@ -1,4 +1,4 @@
-"""The plugin as core meets it: hooks, and the demo path (sandbox mounted, demo target) end to end."""
+"""The plugin as core meets it: hooks, and the demo path (sandbox mounted, demo target)."""
 
 from __future__ import annotations
 
@@ -36,7 +36,9 @@ def test_hooks_register_the_channel_its_gate_and_sandbox():
     for part in (Connectable, Costed, Interactions, Replies, BansAuthors):
         assert isinstance(channel, part)
     (declarations,) = pm.hook.loa_channel_declarations()
-    assert [(d.name, d.approval_gates) for d in declarations] == [("youtube", (AGENCY_LEADER_GATE,))]
+    assert [(d.name, d.approval_gates) for d in declarations] == [
+        ("youtube", (AGENCY_LEADER_GATE,))
+    ]
     (sandboxes,) = pm.hook.loa_sandboxes(settings=Settings())
     assert [p for p, _ in sandboxes] == ["/sandbox/youtube"]
 

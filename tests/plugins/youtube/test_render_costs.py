@@ -29,7 +29,9 @@ def test_long_vietnamese_text_is_cut_to_youtubes_limits(make_target, make_item):
     assert any("100" in n for n in notes) and any("5.000" in n for n in notes)
 
 
-def test_an_item_without_video_or_too_long_for_an_unverified_channel_is_refused(make_target, make_item):
+def test_an_item_without_video_or_too_long_for_an_unverified_channel_is_refused(
+    make_target, make_item
+):
     channel = YouTubeChannel()
     item = make_item()
     with pytest.raises(ContentRefused):
@@ -53,12 +55,14 @@ def test_costs_by_quota_model(make_target, make_item):
     cost = channel.estimate_cost(rendered, target)
     assert cost.amounts == {"video_inserts": 1.0, "quota_units": 50.0}
     legacy = make_target(quota_model="units")
-    assert channel.estimate_cost(channel.render(make_item(cover=False), legacy), legacy).amounts == {
-        "quota_units": 1600.0
-    }
+    assert channel.estimate_cost(
+        channel.render(make_item(cover=False), legacy), legacy
+    ).amounts == {"quota_units": 1600.0}
     allowance = asyncio.run(channel.allowance(make_target(daily_inserts=6)))
     assert allowance.left == {"quota_units": 10_000.0, "video_inserts": 6.0}
-    assert allowance.since is not None and allowance.resets_at - allowance.since == dt.timedelta(days=1)
+    assert allowance.since is not None and allowance.resets_at - allowance.since == dt.timedelta(
+        days=1
+    )
 
 
 def test_the_quota_day_is_pacific():

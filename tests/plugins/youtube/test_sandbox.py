@@ -24,8 +24,12 @@ def _start(sandbox, auth, body, part="snippet,status", size=1000):
     return httpx.post(
         f"{sandbox.url}/upload/youtube/v3/videos",
         params={"uploadType": "resumable", "part": part} if part else {"uploadType": "resumable"},
-        headers={**auth, "x-upload-content-length": str(size), "x-upload-content-type": "video/mp4",
-                 "content-type": "application/json"},
+        headers={
+            **auth,
+            "x-upload-content-length": str(size),
+            "x-upload-content-type": "video/mp4",
+            "content-type": "application/json",
+        },
         content=json.dumps(body),
     )
 
@@ -46,9 +50,27 @@ def _reason(response):
         ({"snippet": {"title": "a", "description": "ư" * 2_501}}, "snippet", "invalidDescription"),
         ({"snippet": {"title": "a", "tags": ["x" * 250, "y" * 250]}}, "snippet", "invalidTags"),
         ({"snippet": {"title": "a", "categoryId": "99"}}, "snippet", "invalidCategoryId"),
-        ({"snippet": {"title": "a"}, "status": {"privacyStatus": "public", "publishAt": "2099-01-01T00:00:00Z"}}, "snippet,status", "invalidPublishAt"),
-        ({"snippet": {"title": "a"}, "status": {"privacyStatus": "private", "publishAt": "2001-01-01T00:00:00Z"}}, "snippet,status", "invalidPublishAt"),
-        ({"snippet": {"title": "a"}, "status": {"privacyStatus": "secret"}}, "snippet,status", "invalidVideoMetadata"),
+        (
+            {
+                "snippet": {"title": "a"},
+                "status": {"privacyStatus": "public", "publishAt": "2099-01-01T00:00:00Z"},
+            },
+            "snippet,status",
+            "invalidPublishAt",
+        ),
+        (
+            {
+                "snippet": {"title": "a"},
+                "status": {"privacyStatus": "private", "publishAt": "2001-01-01T00:00:00Z"},
+            },
+            "snippet,status",
+            "invalidPublishAt",
+        ),
+        (
+            {"snippet": {"title": "a"}, "status": {"privacyStatus": "secret"}},
+            "snippet,status",
+            "invalidVideoMetadata",
+        ),
     ],
 )
 def test_invalid_metadata_is_refused(sandbox, auth, body, part, reason):
@@ -68,13 +90,25 @@ def test_chunks_must_be_quantum_multiples_and_in_order(sandbox, auth):
     session = r.headers["location"]
     r = httpx.put(session, content=b"x" * 1000, headers={"content-range": f"bytes 0-999/{size}"})
     assert r.status_code == 400
-    r = httpx.put(session, content=b"x" * CHUNK_QUANTUM, headers={"content-range": f"bytes {CHUNK_QUANTUM}-{size - 1}/{size}"})
+    r = httpx.put(
+        session,
+        content=b"x" * CHUNK_QUANTUM,
+        headers={"content-range": f"bytes {CHUNK_QUANTUM}-{size - 1}/{size}"},
+    )
     assert r.status_code == 400
-    r = httpx.put(session, content=b"x" * CHUNK_QUANTUM, headers={"content-range": f"bytes 0-{CHUNK_QUANTUM - 1}/{size}"})
+    r = httpx.put(
+        session,
+        content=b"x" * CHUNK_QUANTUM,
+        headers={"content-range": f"bytes 0-{CHUNK_QUANTUM - 1}/{size}"},
+    )
     assert r.status_code == 308 and r.headers["range"] == f"bytes=0-{CHUNK_QUANTUM - 1}"
     r = httpx.put(session, content=b"", headers={"content-range": f"bytes */{size}"})
     assert r.status_code == 308 and r.headers["range"] == f"bytes=0-{CHUNK_QUANTUM - 1}"
-    r = httpx.put(session, content=b"y" * CHUNK_QUANTUM, headers={"content-range": f"bytes {CHUNK_QUANTUM}-{size - 1}/{size}"})
+    r = httpx.put(
+        session,
+        content=b"y" * CHUNK_QUANTUM,
+        headers={"content-range": f"bytes {CHUNK_QUANTUM}-{size - 1}/{size}"},
+    )
     assert r.status_code == 200 and r.json()["kind"] == "youtube#video"
 
 
@@ -87,9 +121,15 @@ def test_an_expired_session_is_404(sandbox, auth, fake):
 
 def test_update_needs_title_and_category(sandbox, auth, make_target, make_item):
     channel, target = YouTubeChannel(), make_target()
-    remote = asyncio.run(channel.publish(channel.render(make_item(cover=False), target), target, key="k"))
-    r = httpx.put(f"{sandbox.url}/youtube/v3/videos", params={"part": "snippet"}, headers=auth,
-                  json={"id": remote.remote_id, "snippet": {"title": "b"}})
+    remote = asyncio.run(
+        channel.publish(channel.render(make_item(cover=False), target), target, key="k")
+    )
+    r = httpx.put(
+        f"{sandbox.url}/youtube/v3/videos",
+        params={"part": "snippet"},
+        headers=auth,
+        json={"id": remote.remote_id, "snippet": {"title": "b"}},
+    )
     assert r.status_code == 400 and _reason(r) == "invalidCategoryId"
 
 
