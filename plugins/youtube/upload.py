@@ -61,7 +61,8 @@ class ByteSource:
             if piece is None:
                 break
             self._buf += piece
-        return bytes(self._buf[:size])
+        with memoryview(self._buf) as view:
+            return bytes(view[:size])
 
 
 @dataclass(frozen=True)
@@ -137,8 +138,11 @@ async def send(
                 "",
                 "videos.insert",
                 url=session.uri,
-                content=data,
-                headers={"content-range": f"bytes {offset}-{end}/{session.total}"},
+                content=_once(data),
+                headers={
+                    "content-range": f"bytes {offset}-{end}/{session.total}",
+                    "content-length": str(len(data)),
+                },
                 unknown=_Dropped,
                 ok=(200, 201, 308),
             )
@@ -156,6 +160,12 @@ async def send(
         if response.status_code != 308:
             return _video(response)
         offset = _committed(response)
+
+
+async def _once(data: bytes) -> AsyncIterator[bytes]:
+    """The chunk as a body that lets go of it once sent (a request keeps ``bytes`` content
+    alive with its response, in a cycle only the garbage collector breaks)."""
+    yield data
 
 
 def _committed(response: Any) -> int:

@@ -96,3 +96,21 @@ def test_an_unverified_project_locks_uploads_private(make_target, make_item, fak
     channel, target = YouTubeChannel(), make_target()
     remote = _publish(channel, make_item(), target)
     assert fake("state")["videos"][remote.remote_id]["status"]["privacyStatus"] == "private"
+
+
+def test_the_upload_never_holds_the_whole_file_in_memory(make_target, make_item, fake):
+    """A 24 MiB video in 256 KiB chunks: the peak of new allocations (the sandbox's included)
+    stays a few chunks, far below the file."""
+    import tracemalloc
+
+    channel, target = YouTubeChannel(), make_target()
+    item = make_item(video_size=96 * CHUNK_QUANTUM, cover=False)
+    rendered = channel.render(item, target)
+    tracemalloc.start()
+    try:
+        remote = _run(channel.publish(rendered, target, key="big"))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert fake("state")["videos"][remote.remote_id]["size"] == 96 * CHUNK_QUANTUM
+    assert peak < 8 * CHUNK_QUANTUM, peak  # 2 MiB, a twelfth of the file
