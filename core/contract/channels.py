@@ -229,6 +229,20 @@ class BansAuthors(Protocol):
 
 
 @runtime_checkable
+class HoldsComments(Protocol):
+    """What a channel that can hold a comment for review on the platform also implements.
+
+    A comment moderation sends to review (``held``) is held there too, out of viewers' sight,
+    until a moderator decides: approved, it is released (shown again); hidden, it is hidden
+    as any other. Both must be safe to call twice.
+    """
+
+    async def hold_comment(self, target: Target, *, comment_id: str) -> None: ...
+
+    async def release_comment(self, target: Target, *, comment_id: str) -> None: ...
+
+
+@runtime_checkable
 class Channel(Protocol):
     """The contract every channel plugin implements.
 

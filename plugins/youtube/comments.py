@@ -1,10 +1,11 @@
 """Citizens' comments on the channel's videos: read, held, rejected, authors banned, replies.
 
 YouTube has no comment webhooks: core polls :meth:`fetch_comments`. Comments that are
-``published`` and those YouTube already ``heldForReview`` are both read. Hiding a comment
-rejects it (``comments.setModerationStatus``); a moderator's block of its author rejects it
-with ``banAuthor=true``, so YouTube hides what they write next as well. A reply is
-``comments.insert`` under the thread's top-level comment (YouTube threads are one level).
+``published`` and those YouTube already ``heldForReview`` are both read. What moderation holds
+for review is held there too (``heldForReview``) and released (``published``) when a moderator
+approves it; hiding a comment rejects it (``comments.setModerationStatus``); a moderator's block
+of its author rejects it with ``banAuthor=true``, so YouTube hides what they write next as well.
+A reply is ``comments.insert`` under the thread's top-level comment (threads are one level).
 """
 
 from __future__ import annotations
@@ -77,11 +78,12 @@ class CommentsMixin:
             await yt.set_moderation(comment_id, "rejected")
 
     async def hold_comment(self, target: Target, *, comment_id: str) -> None:
-        """Hold it for review: hidden from viewers until published again."""
+        """Hold it for review (moderation was unsure): hidden from viewers until released."""
         async with self.client(target) as yt:
             await yt.set_moderation(comment_id, "heldForReview")
 
-    async def publish_comment(self, target: Target, *, comment_id: str) -> None:
+    async def release_comment(self, target: Target, *, comment_id: str) -> None:
+        """Publish a held comment again (a moderator approved it)."""
         async with self.client(target) as yt:
             await yt.set_moderation(comment_id, "published")
 

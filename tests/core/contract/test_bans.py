@@ -1,14 +1,17 @@
-"""A blocked author's comments are hidden by banning the author on a channel that can
-(``BansAuthors``); other hidden comments, and channels without the part, use ``hide_comment``."""
+"""Moderation's decisions pushed to a channel by its optional parts: a blocked author banned
+(``BansAuthors``), a held comment held there and released when approved (``HoldsComments``);
+channels without them get ``hide_comment`` for what is hidden, and nothing for what is held."""
 
 from __future__ import annotations
 
 import asyncio
 from typing import Any
 
-from core import BansAuthors, Interactions
+from core import BansAuthors, HoldsComments, Interactions
+from core.auth.permissions import SYSTEM
 from core.connections.targets import call_target
 from core.db import utcnow
+from core.interactions import actions as moderation
 from core.interactions import reading
 from core.interactions.models import Comment, CommentState
 from core.targets.models import ChannelTarget
@@ -67,3 +70,57 @@ def test_a_channel_that_cannot_ban_hides_instead(ctx: Any, target: Any) -> None:
     assert not isinstance(channel, BansAuthors)
     _push(ctx, channel, target.id)
     assert sorted(channel.calls) == [("hide", "c-blocked"), ("hide", "c-profane")]
+
+
+class Holder(Hider):
+    async def hold_comment(self, target: Any, *, comment_id: str) -> None:
+        self.calls.append(("hold", comment_id))
+
+    async def release_comment(self, target: Any, *, comment_id: str) -> None:
+        self.calls.append(("release", comment_id))
+
+
+def _held(ctx: Any, target_id: int) -> int:
+    with ctx.transaction() as session:
+        comment = Comment(
+            target_id=target_id,
+            remote_id="c-unsure",
+            author_pseudonym="p-unsure",
+            text="…",
+            state=CommentState.HELD,
+            received_at=utcnow(),
+        )
+        session.add(comment)
+        session.flush()
+        return int(comment.id)
+
+
+def test_a_held_comment_is_held_there_and_released_when_approved(ctx: Any, target: Any) -> None:
+    comment_id = _held(ctx, target.id)
+    channel = Holder()
+    assert isinstance(channel, HoldsComments)
+    assert _push(ctx, channel, target.id) == 1
+    assert channel.calls == [("hold", "c-unsure")]
+    assert _push(ctx, channel, target.id) == 0
+    moderation.approve(ctx, SYSTEM, comment_id)
+    assert _push(ctx, channel, target.id) == 1
+    assert channel.calls[-1] == ("release", "c-unsure")
+    with ctx.sessions() as session:
+        assert session.get(Comment, comment_id).hidden_on_channel is False
+    assert _push(ctx, channel, target.id) == 0
+
+
+def test_a_held_comment_hidden_by_a_moderator_is_hidden_there(ctx: Any, target: Any) -> None:
+    comment_id = _held(ctx, target.id)
+    channel = Holder()
+    _push(ctx, channel, target.id)
+    moderation.hide(ctx, SYSTEM, comment_id)
+    _push(ctx, channel, target.id)
+    assert channel.calls == [("hold", "c-unsure"), ("hide", "c-unsure")]
+
+
+def test_a_channel_that_cannot_hold_leaves_held_comments_alone(ctx: Any, target: Any) -> None:
+    _held(ctx, target.id)
+    channel = Banner()
+    assert not isinstance(channel, HoldsComments)
+    assert _push(ctx, channel, target.id) == 0 and channel.calls == []

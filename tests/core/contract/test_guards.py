@@ -38,6 +38,7 @@ PUBLIC_API = sorted(
         "Credentials",
         "DestinationRefused",
         "Health",
+        "HoldsComments",
         "InboundRequest",
         "Interactions",
         "Item",

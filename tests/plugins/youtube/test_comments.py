@@ -47,13 +47,13 @@ def test_a_profane_comment_is_rejected_through_the_api(make_target, make_item, f
     assert asyncio.run(channel.fetch_comments(target, since=None)) == []
 
 
-def test_held_comments_are_read_as_hidden_and_can_be_published(make_target, make_item, fake):
+def test_held_comments_are_read_as_hidden_and_can_be_released(make_target, make_item, fake):
     channel, target, video_id = _video(make_target, make_item)
     cid = _say(fake, video_id, "Xem thêm tại trang lạ")
     asyncio.run(channel.hold_comment(target, comment_id=cid))
     [held] = asyncio.run(channel.fetch_comments(target, since=None))
     assert held.remote_id == cid and held.hidden
-    asyncio.run(channel.publish_comment(target, comment_id=cid))
+    asyncio.run(channel.release_comment(target, comment_id=cid))
     assert fake("state")["comments"][cid]["moderationStatus"] == "published"
 
 

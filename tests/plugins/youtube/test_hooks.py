@@ -15,6 +15,7 @@ from core import (
     BansAuthors,
     Connectable,
     Costed,
+    HoldsComments,
     Interactions,
     Replies,
     Settings,
@@ -33,7 +34,7 @@ def test_hooks_register_the_channel_its_gate_and_sandbox():
     (channels,) = pm.hook.loa_channels()
     [channel] = channels
     assert channel.name == "youtube"
-    for part in (Connectable, Costed, Interactions, Replies, BansAuthors):
+    for part in (Connectable, Costed, Interactions, Replies, BansAuthors, HoldsComments):
         assert isinstance(channel, part)
     (declarations,) = pm.hook.loa_channel_declarations()
     assert [(d.name, d.approval_gates) for d in declarations] == [
