@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 
 from core.actions import content as actions
 from core.actions import targets
+from core.actions.media_requirements import fitting_targets
 from core.auth.permissions import SYSTEM
 from core.content.models import Agency, Article, Category
 from core.context import Context
@@ -125,9 +126,20 @@ def seed(ctx: Context, *, photo_size: tuple[int, int] = (1600, 900)) -> dict[str
                 },
             )
             dress(ctx, libraries[code], article.id, i // len(COMMUNES))
+            _fitting_channels(ctx, article.id)
             actions.approve(ctx, SYSTEM, article.id)
             created += 1
     seed_commune(ctx, COMMUNES[0], PROVINCE)  # issue 18's demo commune: government content
     for note in notes:
         log.warning("demo: %s", note)
     return {"articles": created, "notes": len(notes)}
+
+
+def _fitting_channels(ctx: Context, article_id: int) -> None:
+    """Send a demo article only to the channels its media suit (a video channel gets the
+    articles with the video), as an editor choosing its channels would."""
+    with ctx.sessions() as session:
+        article = session.get(Article, article_id)
+        fit = fitting_targets(ctx, session, article) if article is not None else []
+    if fit:
+        actions.update(ctx, SYSTEM, article_id, {"target_ids": fit})

@@ -34,6 +34,20 @@ def media_refusals(
     return found
 
 
+def fitting_targets(ctx: Context, session: Session, article: Article) -> list[int]:
+    """The ids of the item's targets whose channel takes its media as they are."""
+    media = item_media(session, [article.id]).get(article.id, ())
+    found = []
+    for target in outbox.targets_for(session, article):
+        try:
+            caps = ctx.channel(target.plugin).capabilities
+        except LookupError:
+            continue
+        if not media_fit(media, caps)[0]:
+            found.append(target.id)
+    return found
+
+
 def require_media_fit(ctx: Context, session: Session, article: Article) -> None:
     """Refuse an item whose media a chosen channel cannot take (a missing cover under
     ``cover``, everything else under ``media``), each reason naming its channel."""

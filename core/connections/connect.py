@@ -11,7 +11,8 @@
    by a same-site navigation, to ``finish``.
 3. ``finish``: with the cookie again, the state is taken (once: ``GETDEL``); it must have
    been made for this session and account. The plugin exchanges the code; the credentials
-   are sealed and stored (``core.connections.refresh.store``), health becomes ok, audited.
+   are sealed and stored (``core.connections.refresh.store``), health becomes ok (or
+   ``expiring`` with the credentials' warning), audited.
 
 A forged callback (someone else's code, the "login CSRF" of OAuth) has no state made for
 the victim's session; a replayed one finds its state gone.

@@ -50,7 +50,8 @@ def due(row: ChannelTarget, channel: Connectable, now: dt.datetime) -> bool:
 def store(
     ctx: Context, target_id: int, fresh: Credentials, *, actor: str, action: str
 ) -> ChannelTarget:
-    """Merge ``fresh`` over what is stored, sealed, in one transaction; health becomes ok."""
+    """Merge ``fresh`` over what is stored, sealed, in one transaction; health becomes ok
+    (``expiring`` when the credentials carry a warning)."""
     with ctx.transaction() as session:
         row = session.get(ChannelTarget, target_id, with_for_update=True)
         if row is None:
@@ -72,7 +73,8 @@ def store(
                 "expires_at": fresh.expires_at.isoformat() if fresh.expires_at else None,
             },
         )
-        change = set_health(session, row, Health.OK, "", actor=actor)
+        health = Health.EXPIRING if fresh.warning else Health.OK
+        change = set_health(session, row, health, fresh.warning, actor=actor)
     alert(ctx, change)
     return row
 

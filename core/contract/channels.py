@@ -217,6 +217,32 @@ class Interactions(Protocol):
 
 
 @runtime_checkable
+class BansAuthors(Protocol):
+    """What a channel that can ban a comment's author on the platform also implements.
+
+    When a moderator blocks an author, core hides what they wrote through this instead of
+    ``Interactions.hide_comment``: the channel hides the comment *and* bans its author there,
+    so the platform hides what they write next too. Safe to call twice.
+    """
+
+    async def ban_author(self, target: Target, *, comment_id: str) -> None: ...
+
+
+@runtime_checkable
+class HoldsComments(Protocol):
+    """What a channel that can hold a comment for review on the platform also implements.
+
+    A comment moderation sends to review (``held``) is held there too, out of viewers' sight,
+    until a moderator decides: approved, it is released (shown again); hidden, it is hidden
+    as any other. Both must be safe to call twice.
+    """
+
+    async def hold_comment(self, target: Target, *, comment_id: str) -> None: ...
+
+    async def release_comment(self, target: Target, *, comment_id: str) -> None: ...
+
+
+@runtime_checkable
 class Channel(Protocol):
     """The contract every channel plugin implements.
 

@@ -42,11 +42,15 @@ class Credentials:
     a refresh that returns no new refresh token keeps the old one); ``settings`` likewise
     (e.g. the page or account id the consent chose). ``expires_at``: when the credentials
     stop working unless refreshed (``None``: they do not expire on their own).
+    ``warning``: they work, but the consent behind them ends on its own (a platform's test
+    mode that kills refresh tokens after days): the target's health becomes ``expiring``
+    with this text, Vietnamese first, instead of ``ok``, and its channel admins are told.
     """
 
     secrets: Mapping[str, str]
     expires_at: dt.datetime | None = None
     settings: Mapping[str, str] = field(default_factory=dict)
+    warning: str = ""
 
 
 @runtime_checkable

@@ -92,6 +92,7 @@ def approve(ctx: Context, actor: Actor, comment_id: int) -> Comment:
         comment.decided_by = actor.name
         record_comment(session, comment, approved=True, decided_by=actor.name)
         _audit(session, actor, "approve", comment)
+    delivery_queue.enqueue_interactions(ctx, [comment.target_id])  # released where it was held
     return comment
 
 
@@ -101,6 +102,8 @@ def hide(ctx: Context, actor: Actor, comment_id: int) -> Comment:
         comment = _load(session, actor, comment_id)
         if comment.state == CommentState.HIDDEN:
             raise InvalidTransition("the comment is already hidden")
+        if comment.state == CommentState.HELD:
+            comment.hidden_on_channel = False  # held there, maybe: hide it for good
         comment.state = CommentState.HIDDEN
         comment.reason = "moderator"
         comment.decided_at = utcnow()

@@ -15,13 +15,20 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core.connections.targets import call_target
 from core.context import Context
-from core.contract.channels import ChannelError, CitizenComment, Interactions, Target
+from core.contract.channels import (
+    BansAuthors,
+    ChannelError,
+    CitizenComment,
+    HoldsComments,
+    Interactions,
+    Target,
+)
 from core.db import utcnow
 from core.delivery.models import Placement
 from core.interactions.models import AuthorBlock, Comment, CommentState, InteractionCursor
@@ -220,22 +227,31 @@ def record_comments(
 
 
 async def push_hides(ctx: Context, channel: Interactions, target: Target) -> int:
-    """Ask the channel to hide every hidden comment it has not confirmed yet."""
+    """Ask the channel to hide every hidden comment it has not confirmed yet; a blocked
+    author's comments are hidden by banning the author where the channel can (``BansAuthors``).
+    Where the channel can hold (``HoldsComments``), held comments are held there too and
+    approved ones released."""
+    hide = [CommentState.HIDDEN]
+    owed_where = []
+    if isinstance(channel, HoldsComments):
+        hide.append(CommentState.HELD)
+        owed_where.append(
+            and_(Comment.state == CommentState.APPROVED, Comment.hidden_on_channel.is_(True))
+        )
+    owed_where.append(and_(Comment.state.in_(hide), Comment.hidden_on_channel.is_(False)))
     with ctx.sessions() as session:
         owed = session.execute(
-            select(Comment.id, Comment.remote_id).where(
-                Comment.target_id == target.id,
-                Comment.state == CommentState.HIDDEN,
-                Comment.hidden_on_channel.is_(False),
+            select(Comment.id, Comment.remote_id, Comment.reason, Comment.state).where(
+                Comment.target_id == target.id, or_(*owed_where)
             )
         ).all()
     done = 0
-    for comment_id, remote_id in owed:
+    for comment_id, remote_id, reason, state in owed:
         try:
-            await channel.hide_comment(target, comment_id=remote_id)
+            shown = await _push(channel, target, remote_id, reason, state)
         except ChannelError as exc:
             log.warning(
-                "could not hide comment %s on target %s (%s); next run retries",
+                "could not push the decision on comment %s to target %s (%s); next run retries",
                 comment_id,
                 target.id,
                 exc.kind,
@@ -243,7 +259,23 @@ async def push_hides(ctx: Context, channel: Interactions, target: Target) -> int
             continue
         with ctx.transaction() as session:
             found = session.get(Comment, comment_id)
-            if found is not None:
-                found.hidden_on_channel = True
+            if found is not None and found.state == state:  # else decided anew meanwhile
+                found.hidden_on_channel = not shown
         done += 1
     return done
+
+
+async def _push(
+    channel: Interactions, target: Target, remote_id: str, reason: str, state: str
+) -> bool:
+    """One comment's decision on the channel; whether it is shown there now."""
+    if state == CommentState.APPROVED and isinstance(channel, HoldsComments):
+        await channel.release_comment(target, comment_id=remote_id)
+        return True
+    if state == CommentState.HELD and isinstance(channel, HoldsComments):
+        await channel.hold_comment(target, comment_id=remote_id)
+    elif reason == "author_blocked" and isinstance(channel, BansAuthors):
+        await channel.ban_author(target, comment_id=remote_id)
+    else:
+        await channel.hide_comment(target, comment_id=remote_id)
+    return False

@@ -97,3 +97,30 @@ def test_a_refused_refresh_needs_reauthorisation_and_alerts_the_channel_admins(
     [(_name, payload)] = [e for e in EVENTS if e[0] == "target.health"]
     assert payload["health"] == "needs_reauthorisation" and payload["previous"] == "ok"
     assert payload["recipients"] == [admin_id]
+
+
+def test_credentials_with_a_warning_make_the_target_expiring_and_alert(ctx, target) -> None:
+    _give(ctx, target.id, "rt-ok", dt.timedelta(days=2))
+    assert _row(ctx, target.id).health == "ok"
+    EVENTS.clear()
+    warning = "Sự đồng ý hết hạn ngày 7/12 (consent ends on 7 Dec)"
+    store(
+        ctx,
+        target.id,
+        Credentials({"access_token": "at-w"}, warning=warning),
+        actor="test",
+        action="target.refresh",
+    )
+    row = _row(ctx, target.id)
+    assert (row.health, row.health_detail) == ("expiring", warning)
+    [(_name, payload)] = [e for e in EVENTS if e[0] == "target.health"]
+    assert payload["health"] == "expiring" and payload["detail"] == warning
+    # Plain credentials again (say, after the project was published): ok.
+    store(
+        ctx,
+        target.id,
+        Credentials({"access_token": "at-ok"}),
+        actor="test",
+        action="target.refresh",
+    )
+    assert _row(ctx, target.id).health == "ok"
