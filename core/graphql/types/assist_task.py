@@ -15,6 +15,9 @@ class KitFile:
     name: str
     content_type: str
     text: str
+    data_base64: str = strawberry.field(
+        default="", description="A binary file's bytes (a PDF letter), base64; else empty."
+    )
 
 
 @strawberry.type

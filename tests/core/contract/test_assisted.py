@@ -5,6 +5,7 @@ late; the operator's recorded outcome completes the delivery like any other."""
 from __future__ import annotations
 
 import asyncio
+import base64
 import datetime as dt
 import json
 from typing import Any
@@ -31,7 +32,8 @@ from tests.support.media import editor, png
 from tests.support.pipeline import COMMUNE, new_article
 
 TASKS = """query { assistTasks { id state action role unitCode escalations targetName plugin
-  articleTitle instructions files { name contentType text } media { rendition url } } }"""
+  articleTitle instructions files { name contentType text dataBase64 }
+  media { rendition url } } }"""
 COMPLETE = """mutation($id: ID!, $remote: String!, $url: String!) {
   completeAssistTask(taskId: $id, remoteId: $remote, remoteUrl: $url) {
     __typename ... on AssistTaskResult { task { state remoteId completedBy } }
@@ -98,7 +100,10 @@ def test_a_channel_without_an_api_gets_an_operator_task_with_a_kit(ctx, tree, tm
     )
     assert task["articleTitle"] == article.title and task["plugin"] == "testassisted"
     files = {f["name"]: f for f in task["files"]}
-    assert set(files) == {"huong-dan.txt", "payload.json", "text.txt"}
+    assert set(files) == {"huong-dan.txt", "phieu.bin", "payload.json", "text.txt"}
+    # A binary file of the kit (a letter as PDF) keeps its bytes, as base64.
+    assert base64.b64decode(files["phieu.bin"]["dataBase64"]) == b"\x00\xffkit"
+    assert files["huong-dan.txt"]["dataBase64"] == ""
     assert json.loads(files["payload.json"]["text"])["title"] == article.title
     assert files["text.txt"]["text"].startswith(article.title)
     [kit_photo] = task["media"]  # the rendition the channel chose, served by Loa
