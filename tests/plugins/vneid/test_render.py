@@ -10,7 +10,6 @@ from core import Audience, Item, ItemMedia, Rendition, Target
 from core.delivery.previews import preview_of
 from plugins.vneid.channel import VneidChannel
 
-
 COVER = ItemMedia(
     uid="m-1",
     role="cover",
@@ -112,7 +111,7 @@ def test_settings_are_checked_per_mode() -> None:
         try:
             channel.validate_settings(settings, secrets)
         except ValueError as exc:
-            assert "k" != str(exc)
+            assert str(exc) != "k"
         else:
             raise AssertionError(f"accepted {settings}")
 
