@@ -41,7 +41,7 @@ class AssistTask:
     """A delivery a person must carry out on a channel Loa cannot call."""
 
     id: strawberry.ID
-    state: str = strawberry.field(description="open, done or cancelled")
+    state: str = strawberry.field(description="open, done, cancelled or refused")
     action: str = strawberry.field(description="publish, update or retract")
     title: str
     instructions: str

@@ -181,3 +181,29 @@ def test_a_take_down_before_anyone_acted_cancels_the_task(ctx, tree) -> None:
         [task] = session.scalars(select(AssistTask)).all()
     assert task.state == TaskState.CANCELLED
     assert _gql(ctx, TASKS)["data"]["assistTasks"] == []
+
+
+REFUSE = """mutation($id: ID!, $reason: String!) {
+  refuseAssistTask(taskId: $id, reason: $reason) {
+    __typename ... on AssistTaskResult { task { state completedBy } }
+    ... on ValidationError { message } ... on ForbiddenError { message } } }"""
+
+
+def test_a_post_the_platform_refused_fails_the_delivery_with_the_reason(ctx, tree) -> None:
+    _published_to_a_task(ctx)
+    [view] = assisted.tasks_for(ctx, SYSTEM)
+    with pytest.raises(Forbidden):  # police of another commune
+        assisted.refuse(ctx, police(tree, "14950"), view.task.id, "sai phạm vi")
+    blank = _gql(ctx, REFUSE, id=str(view.task.id), reason="  ")["data"]["refuseAssistTask"]
+    assert blank["__typename"] == "ValidationError"
+    body = _gql(ctx, REFUSE, id=str(view.task.id), reason="Ảnh đại diện mờ")
+    assert body["data"]["refuseAssistTask"]["task"] == {"state": "refused", "completedBy": ACTOR}
+    d = _delivery(ctx, "publish")
+    assert (d.state, d.error_kind) == (DeliveryState.FAILED, "refused")
+    assert "Ảnh đại diện mờ" in d.error_message
+    assert assisted.tasks_for(ctx, SYSTEM) == []  # no longer open
+    with pytest.raises(InvalidTransition):
+        assisted.refuse(ctx, SYSTEM, view.task.id, "again")
+    with ctx.sessions() as session:
+        entry = session.scalar(select(AuditEntry).where(AuditEntry.action == "assist.refused"))
+    assert entry is not None and entry.data["reason"] == "Ảnh đại diện mờ"
