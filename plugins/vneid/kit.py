@@ -63,8 +63,8 @@ def publish_task(payload: Mapping[str, Any], *, update_of: Remote | None = None)
     instructions = (
         f"{verb}{where} trên VNeID «Tin tức»: thẩm định nội dung và phạm vi (S0.6 bước 2), nhập"
         " tiêu đề, tóm tắt, nội dung, ảnh đại diện và đối tượng như trong bộ tài liệu vào hệ"
-        " thống quản trị nội dung của Bộ Công an, rồi ghi lại mã hoặc đường dẫn bài đăng (hoặc lý do"
-        " nếu bị từ chối)."
+        " thống quản trị nội dung của Bộ Công an, rồi ghi lại mã hoặc đường dẫn bài đăng"
+        " (hoặc lý do nếu bị từ chối)."
         f" ({'Update' if update_of else 'Post'} on VNeID: enter the kit in the Ministry's CMS,"
         " then record the post's id or link, or why it was refused.)"
     )
