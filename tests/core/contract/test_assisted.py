@@ -207,3 +207,44 @@ def test_a_post_the_platform_refused_fails_the_delivery_with_the_reason(ctx, tre
     with ctx.sessions() as session:
         entry = session.scalar(select(AuditEntry).where(AuditEntry.action == "assist.refused"))
     assert entry is not None and entry.data["reason"] == "Ảnh đại diện mờ"
+
+
+RECORD = """mutation($target: ID!, $article: ID!, $text: String!, $name: String!) {
+  recordChannelComment(targetId: $target, articleId: $article, text: $text, authorName: $name) {
+    __typename ... on CommentResult { comment { state authorName text } }
+    ... on ValidationError { message } } }"""
+
+
+def test_an_operator_records_citizens_feedback_and_moderation_judges_it(ctx, tree) -> None:
+    from core.interactions import recorded
+    from core.interactions.models import Comment
+
+    target, article = _published_to_a_task(ctx)
+    with pytest.raises(ValidationFailed):  # nothing posted there yet
+        recorded.record(ctx, police(tree, COMMUNE), target.id, article.id, "Cảm ơn")
+    [view] = assisted.tasks_for(ctx, SYSTEM)
+    assisted.complete(ctx, police(tree, COMMUNE), view.task.id, "post-7")
+    kept = recorded.record(
+        ctx, police(tree, COMMUNE), target.id, article.id, "Cảm ơn xã!", "Nguyễn Thị Hoa"
+    )
+    assert (kept.state, kept.article_id, kept.remote_item_id) == ("visible", article.id, "post-7")
+    body = _gql(
+        ctx,
+        RECORD,
+        target=str(target.id),
+        article=article.uid,
+        text="Bài viết như c.ứ.t, đ.m thằng l-o-n viết bài",
+        name="Kẻ Xấu",
+    )
+    shown = body["data"]["recordChannelComment"]
+    assert shown["__typename"] == "CommentResult", body
+    assert shown["comment"]["state"] == "hidden"  # judged by moderation on the way in
+    with pytest.raises(Forbidden):  # the police of another commune
+        recorded.record(ctx, police(tree, "14950"), target.id, article.id, "x")
+    with ctx.sessions() as session:
+        rows = session.scalars(select(Comment).order_by(Comment.id)).all()
+        entries = session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "comment.recorded")
+        ).all()
+    assert [c.author_name for c in rows] == ["Nguyễn Thị Hoa", "Kẻ Xấu"]
+    assert len(entries) == 2 and entries[0].actor == f"cong-an-{COMMUNE}"
