@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 
 from core.content.models import Agency, Article
 from core.delivery.models import Action, Delivery, DeliveryState
-from core.targets.models import ChannelTarget
 from core.reports.periods import Period
+from core.targets.models import ChannelTarget
 from core.units.models import Unit
 from core.workflow.states import WENT_OUT
 
@@ -130,9 +130,7 @@ def quota(
                 period=period,
                 current=period == current,
                 agencies=tuple(
-                    AgencyQuota(
-                        aid, name, code, uname, counts.get(aid, 0), by_channel.get(aid, ())
-                    )
+                    AgencyQuota(aid, name, code, uname, counts.get(aid, 0), by_channel.get(aid, ()))
                     for aid, name, code, uname in agencies
                 ),
             )
