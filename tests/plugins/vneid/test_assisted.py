@@ -14,12 +14,13 @@ from PIL import Image
 from pypdf import PdfReader
 
 from core.auth.models import Role
-from core.auth.permissions import Actor, Grant
+from core.auth.permissions import SYSTEM, Actor, Grant
 from core.db import utcnow
 from core.delivery import dispatcher
 from core.delivery.assisted import actions as assisted
 from core.delivery.models import DeliveryState
 from core.delivery.sweeper import sweep
+from core.reports import quota_report
 from tests.plugins.vneid.conftest import delivery, run_open, vneid_target
 from tests.support.pipeline import COMMUNE
 
@@ -124,16 +125,31 @@ def test_approved_item_becomes_a_police_task_with_kit_and_letter(
     assert "Kính gửi: Công an Xã Cẩm Thủy." in words and "Độc lập - Tự do - Hạnh phúc" in words
 
 
+def _agency(ctx: Any, tree: Any) -> int:
+    from core.content.models import Agency
+
+    with ctx.transaction() as session:
+        row = Agency(name="UBND xã Cẩm Thủy", unit_id=tree[COMMUNE].id)
+        session.add(row)
+        session.flush()
+        return row.id
+
+
 def test_recording_the_link_completes_and_expiry_yields_the_take_down(
     ctx, tree, publish_item
 ) -> None:
     vneid_target(ctx)
-    article = publish_item(until=dt.timedelta(hours=2))
+    agency = _agency(ctx, tree)
+    article = publish_item(until=dt.timedelta(hours=2), agency_id=agency)
     run_open(ctx)
     [view] = assisted.tasks_for(ctx, police(tree))
+    (quarter,) = quota_report(ctx, SYSTEM, COMMUNE, quarters=1)
+    assert quarter.agencies[0].delivered_to("vneid") == 0  # a task is not a post yet
     assisted.complete(ctx, police(tree), view.task.id, "VN-8812", "https://vneid.gov.vn/tin/8812")
     d = delivery(ctx, "publish")
     assert (d.state, d.remote_id) == (DeliveryState.DELIVERED, "VN-8812")
+    (quarter,) = quota_report(ctx, SYSTEM, COMMUNE, quarters=1)  # S0.7: counted this quarter
+    assert [(a.agency_id, a.delivered_to("vneid")) for a in quarter.agencies] == [(agency, 1)]
 
     later = utcnow() + dt.timedelta(hours=3)  # the window closed
     sweep(ctx, now=later)
