@@ -92,6 +92,8 @@ class _Faults:
                 "headers": headers,
             }
         )
+        if self.state.latency > 0:
+            await asyncio.sleep(self.state.latency)
         fault = self.state.take_fault(path)
         if fault is None:
             await self.app(scope, receive, send)
@@ -160,8 +162,9 @@ def _validate(body: Any, state: SandboxState, key: str) -> None:
         raise Invalid("cover_media_id: upload the cover first (POST /api/v1/media)")
 
 
-def create_sandbox(keys: set[str], *, auto_review: bool = False) -> Starlette:
-    state = SandboxState(keys=set(keys), auto_review=auto_review)
+def create_sandbox(keys: set[str], *, auto_review: bool = False, latency: float = 0.0) -> Starlette:
+    """The sandbox accepting ``keys``; ``latency`` seconds before each API answer (benchmarks)."""
+    state = SandboxState(keys=set(keys), auto_review=auto_review, latency=latency)
 
     def base(request: Request) -> str:
         return str(request.base_url).rstrip("/") + request.scope.get("root_path", "")

@@ -97,6 +97,7 @@ class Fault:
 class SandboxState:
     keys: set[str]
     auto_review: bool = False
+    latency: float = 0.0
     #: Requests allowed per key per minute of the sandbox's clock (429 beyond).
     rate_per_minute: int = 600
     offset: dt.timedelta = dt.timedelta()
