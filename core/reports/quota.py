@@ -4,8 +4,8 @@ An item counts for the quarter its ``published_at`` falls in (Vietnam's calendar
 out: published, or since expired or retracted. One grouped query per quarter counts every
 agency of the unit and its descendants at once; agencies with no row are behind.
 
-Some channels carry a quota of their own (VNeID's S0.7: at least one post per agency per
-quarter on its news feed): each agency's row also counts, per channel plugin, the items whose
+Some channels carry a quota of their own (a national news feed's S0.7: at least one post per
+agency per quarter): each agency's row also counts, per channel plugin, the items whose
 publish delivery to a target of that plugin completed in the quarter (``channels``).
 """
 
