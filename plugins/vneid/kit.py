@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from core import AssistedTask, KitFile, Remote
-from plugins.vneid import letter_docx, letter_pdf, qr
+from plugins.vneid import qr
 from plugins.vneid.letter import Letter
 
 #: How long the police of the item's area have before the task goes to the unit above.
@@ -55,6 +55,10 @@ def _approvals(payload: Mapping[str, Any]) -> str:
 
 
 def publish_task(payload: Mapping[str, Any], *, update_of: Remote | None = None) -> AssistedTask:
+    # Imported here: fpdf2 and python-docx cost ~0.4 s to import, and only an assisted
+    # publish needs them (not the web app, not a partner-mode worker).
+    from plugins.vneid import letter_docx, letter_pdf
+
     letter = Letter(
         **{k: tuple(v) if isinstance(v, list) else v for k, v in payload["letter"].items()}
     )

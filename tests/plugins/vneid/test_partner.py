@@ -14,6 +14,8 @@ from typing import Any
 import httpx
 from sqlalchemy import select
 
+from core.actions import content
+from core.auth.permissions import SYSTEM
 from core.db import utcnow
 from core.delivery import dispatcher
 from core.delivery.models import DeliveryState
@@ -104,6 +106,16 @@ def test_created_reviewed_read_back_moderated_and_withdrawn_at_expiry(
         rows = {c.remote_id: c for c in session.scalars(select(Comment))}
     assert rows[slur["id"]].state == CommentState.HIDDEN and rows[slur["id"]].hidden_on_channel
     assert rows[clean["id"]].article_id == article.id
+
+    # An edit of the live item replaces the announcement, which goes back to review.
+    content.update(ctx, SYSTEM, article.id, {"title": "Hướng dẫn kích hoạt VNeID (cập nhật)"})
+    content.approve(ctx, SYSTEM, article.id)
+    assert run_open(ctx) == [dispatcher.Outcome.DELIVERED]
+    assert delivery(ctx, "update").remote_id == d.remote_id
+    held = fake(sandbox, "state")["announcements"][d.remote_id]
+    assert held["body"]["title"] == "Hướng dẫn kích hoạt VNeID (cập nhật)"
+    assert (held["status"], held["versions"]) == ("pending_review", 2)
+    fake(sandbox, f"review/{d.remote_id}", {"decision": "approve"})
 
     # The window closes: Loa withdraws it.
     sweep(ctx, now=utcnow() + dt.timedelta(hours=3))
