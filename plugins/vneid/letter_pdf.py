@@ -40,6 +40,14 @@ def _centered(pdf: FPDF, x: float, width: float, text: str, style: str, size: fl
     pdf.multi_cell(width, LINE, text, align=Align.C, new_x=XPos.LEFT, new_y=YPos.NEXT)
 
 
+def _rule(pdf: FPDF, center: float, width: float) -> None:
+    """The thin solid rule Decree 30 draws under the issuing body and under the motto."""
+    y = pdf.get_y() + 0.5
+    pdf.set_line_width(0.3)
+    pdf.line(center - width / 2, y, center + width / 2, y)
+    pdf.set_y(y + 1.5)
+
+
 def render(letter: Letter) -> bytes:
     pdf = _pdf()
     pdf.set_title(letter.subject)
@@ -49,6 +57,7 @@ def render(letter: Letter) -> bytes:
     if letter.parent_body:
         _centered(pdf, x_left, LEFT_COL, letter.parent_body.upper(), "", 12.5)
     _centered(pdf, x_left, LEFT_COL, letter.issuer.upper(), "B", 12.5)
+    _rule(pdf, x_left + LEFT_COL / 2, LEFT_COL / 3)  # a short rule under the issuing body
     _centered(pdf, x_left, LEFT_COL, letter.number, "", 13)
     _centered(pdf, x_left, LEFT_COL, letter.subject, "", 12)
     bottom_left = pdf.get_y()
@@ -56,6 +65,7 @@ def render(letter: Letter) -> bytes:
     pdf.set_y(TOP)
     _centered(pdf, x_right, RIGHT_COL, MOTTO[0], "B", 12)
     _centered(pdf, x_right, RIGHT_COL, MOTTO[1], "B", 13.5)
+    _rule(pdf, x_right + RIGHT_COL / 2, pdf.get_string_width(MOTTO[1]))  # as long as the motto
     pdf.ln(LINE)
     _centered(pdf, x_right, RIGHT_COL, letter.place_date, "I", 13.5)
     pdf.set_y(max(bottom_left, pdf.get_y()) + LINE)

@@ -198,3 +198,19 @@ def test_a_refused_announcement_fails_without_retrying(ctx, tree, sandbox, publi
     d = delivery(ctx, "publish")
     assert (d.state, d.error_kind) == (DeliveryState.FAILED, "permanent")
     assert "invalid_request" in d.error_message
+
+
+def test_content_the_platform_rejects_is_refused_not_retried(
+    ctx, tree, sandbox, publish_item
+) -> None:
+    partner(ctx, sandbox)
+    publish_item()
+    fake(
+        sandbox,
+        "faults",
+        {"path": "/api/v1/announcements", "status": 422, "code": "content_rejected"},
+    )
+    assert run_open(ctx) == [dispatcher.Outcome.FAILED]
+    d = delivery(ctx, "publish")
+    assert (d.state, d.error_kind) == (DeliveryState.FAILED, "refused")
+    assert "content_rejected: injected fault" in d.error_message
