@@ -24,14 +24,17 @@ from core import (
     AuthError,
     Capabilities,
     CitizenComment,
+    InboundRequest,
     Item,
     MediaAccepts,
     MediaRule,
     Remote,
     Rendered,
     Target,
+    WebhookEvent,
+    WebhookRefused,
 )
-from plugins.vneid import kit
+from plugins.vneid import kit, webhooks
 from plugins.vneid.client import PartnerClient
 from plugins.vneid.render import COVER, MAX_TITLE, render
 
@@ -116,6 +119,15 @@ class VneidChannel:
     async def hide_comment(self, target: Target, *, comment_id: str) -> None:
         if mode(target) == "partner":
             await self._client(target).hide(comment_id)
+
+    def verify_subscription(self, target: Target, request: InboundRequest) -> str:
+        raise WebhookRefused("the VNeID partner API makes no verification GET")
+
+    def receive(self, target: Target, request: InboundRequest) -> list[WebhookEvent]:
+        """Review outcomes and comments, pushed by the platform (partner mode)."""
+        if mode(target) != "partner":
+            raise WebhookRefused("an assisted VNeID target receives no webhooks")
+        return webhooks.receive(target, request)
 
     def _client(self, target: Target) -> PartnerClient:
         api_key = target.secrets.get(API_KEY, "")

@@ -17,6 +17,7 @@ import html
 import json
 from typing import Any
 
+import httpx
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
@@ -312,6 +313,20 @@ def create_sandbox(keys: set[str], *, auto_review: bool = False, latency: float 
                 return JSONResponse(i.view())
         return _err(404, "not_found", "no such interaction")
 
+    async def push(event: dict[str, Any]) -> None:
+        """POST one event to the registered webhook, signed (CONTRACT.md §5); best effort."""
+        if not state.webhook_url:
+            return
+        from plugins.vneid.webhooks import HEADER, sign
+
+        body = json.dumps({"events": [event]}, ensure_ascii=False).encode()
+        headers = {HEADER: sign(state.webhook_secret, body), "content-type": "application/json"}
+        try:
+            async with httpx.AsyncClient(timeout=5) as http:
+                await http.post(state.webhook_url, content=body, headers=headers)
+        except httpx.HTTPError:
+            pass  # the platform retries in real life; the sandbox records nothing more
+
     # --- control plane -------------------------------------------------------------------
     async def fake_clock(request: Request) -> Response:
         state.set_clock(parse_time((await request.json())["now"]) or state.now())
@@ -322,6 +337,16 @@ def create_sandbox(keys: set[str], *, auto_review: bool = False, latency: float 
         a = state.announcements[request.path_params["id"]]
         a.review = "approved" if body["decision"] == "approve" else "rejected"
         a.reason = str(body.get("reason", ""))
+        status = a.status(state.now())
+        await push(
+            {
+                "id": state.next_id("ev"),
+                "type": "announcement.status",
+                "announcement_id": a.id,
+                "status": status,
+                "reason": a.reason,
+            }
+        )
         return JSONResponse(a.view(state.now(), base(request)))
 
     async def fake_faults(request: Request) -> Response:
@@ -342,7 +367,15 @@ def create_sandbox(keys: set[str], *, auto_review: bool = False, latency: float 
             state.now(),
         )
         state.interactions.append(item)
+        await push(
+            {"id": state.next_id("ev"), "type": "interaction.created", "interaction": item.view()}
+        )
         return JSONResponse(item.view(), 201)
+
+    async def fake_webhook(request: Request) -> Response:
+        body = await request.json()
+        state.webhook_url, state.webhook_secret = str(body["url"]), str(body["secret"])
+        return JSONResponse({"url": state.webhook_url})
 
     async def fake_revoke(request: Request) -> Response:
         state.revoked.add((await request.json())["key"])
@@ -399,6 +432,7 @@ def create_sandbox(keys: set[str], *, auto_review: bool = False, latency: float 
         Route("/__fake/faults", fake_faults, methods=["POST"]),
         Route("/__fake/interactions", fake_interaction, methods=["POST"]),
         Route("/__fake/revoke", fake_revoke, methods=["POST"]),
+        Route("/__fake/webhook", fake_webhook, methods=["POST"]),
         Route("/__fake/rate", fake_rate, methods=["POST"]),
         Route("/__fake/requests", fake_requests, methods=["GET"]),
         Route("/__fake/state", fake_state, methods=["GET"]),

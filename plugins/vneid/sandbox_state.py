@@ -98,6 +98,9 @@ class SandboxState:
     keys: set[str]
     auto_review: bool = False
     latency: float = 0.0
+    #: Where and with what secret the platform pushes its events (``/__fake/webhook``).
+    webhook_url: str = ""
+    webhook_secret: str = ""
     #: Requests allowed per key per minute of the sandbox's clock (429 beyond).
     rate_per_minute: int = 600
     offset: dt.timedelta = dt.timedelta()
