@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import html
+import ipaddress
 import json
 from typing import Any
 
@@ -24,6 +25,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from core import DestinationRefused, outbound_client
 from plugins.vneid.sandbox_state import (
     Announcement,
     Fault,
@@ -53,6 +55,8 @@ AUDIENCE = frozenset({"age_min", "age_max", "genders", "scope"})
 TOPICS = frozenset({"project06", "law", "local_policy", "model_site", "local_promotion"})
 MEDIA_TYPES = frozenset({"image/jpeg", "image/png"})
 MAX_MEDIA = 5_000_000
+#: Where the sandbox may push webhooks besides public addresses: the Loa beside it (demo, tests).
+LOOPBACK = (ipaddress.ip_network("127.0.0.0/8"), ipaddress.ip_network("::1/128"))
 
 
 def _err(status: int, code: str, message: str, **headers: str) -> JSONResponse:
@@ -322,9 +326,9 @@ def create_sandbox(keys: set[str], *, auto_review: bool = False, latency: float 
         body = json.dumps({"events": [event]}, ensure_ascii=False).encode()
         headers = {HEADER: sign(state.webhook_secret, body), "content-type": "application/json"}
         try:
-            async with httpx.AsyncClient(timeout=5) as http:
+            async with outbound_client(timeout=5, allow=LOOPBACK) as http:
                 await http.post(state.webhook_url, content=body, headers=headers)
-        except httpx.HTTPError:
+        except (httpx.HTTPError, DestinationRefused):
             pass  # the platform retries in real life; the sandbox records nothing more
 
     # --- control plane -------------------------------------------------------------------
