@@ -55,6 +55,11 @@ def render(item: Item, target: Target, now: dt.datetime | None = None) -> Render
             f" (body is {len(body)} characters, VNeID takes {MAX_BODY})"
         )
     notes = []
+    if str(target.settings.get("mode") or "assisted") == "assisted":
+        notes.append(
+            "Công an đăng bài thủ công theo bộ tài liệu; ý kiến của người dân do cán bộ ghi lại"
+            " (assisted: a police operator posts it; citizens' comments are recorded by hand)"
+        )
     if len(summary) > MAX_SUMMARY:
         summary = summary[: MAX_SUMMARY - 1].rstrip() + "…"
         notes.append(f"Tóm tắt được cắt còn {MAX_SUMMARY} ký tự (summary shortened)")

@@ -96,6 +96,9 @@ def test_fidelity_enforces_every_audience_field_and_notes_a_cut_summary() -> Non
     shown = preview_of(VneidChannel(), item(summary="Dài " * 300), target())
     assert shown.fidelity.unenforced == ()
     assert any("Tóm tắt được cắt" in n for n in shown.fidelity.notes)
+    assert any("ghi lại" in n for n in shown.fidelity.notes)  # assisted: comments by hand
+    partner = preview_of(VneidChannel(), item(), target(mode="partner", api_url="https://a.vn"))
+    assert partner.fidelity.notes == ()
 
 
 def test_settings_are_checked_per_mode() -> None:
