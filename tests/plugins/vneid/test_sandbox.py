@@ -118,3 +118,21 @@ def test_the_page_shows_what_it_holds(sandbox) -> None:
     page = httpx.get(f"{sandbox.url}/").text
     assert "Tin &lt;b&gt;mới&lt;/b&gt;" in page and "pending_review" in page
     assert "giả định" in page
+
+
+def test_the_status_follows_review_and_the_clock(sandbox) -> None:
+    body = announcement(cover(sandbox), visible_from="2026-12-01T00:00:00Z")
+    made = post(sandbox, body).json()
+    url = f"{sandbox.url}/api/v1/announcements/{made['id']}"
+    httpx.post(f"{sandbox.url}/__fake/clock", json={"now": "2026-11-30T00:00:00Z"})
+    assert httpx.get(url, headers=AUTH).json()["status"] == "pending_review"
+    httpx.post(f"{sandbox.url}/__fake/review/{made['id']}", json={"decision": "approve"})
+    assert httpx.get(url, headers=AUTH).json()["status"] == "approved"  # not yet visible
+    httpx.post(f"{sandbox.url}/__fake/clock", json={"now": "2026-12-15T00:00:00Z"})
+    assert httpx.get(url, headers=AUTH).json()["status"] == "published"
+    httpx.post(f"{sandbox.url}/__fake/clock", json={"now": "2027-01-01T00:00:00Z"})
+    assert httpx.get(url, headers=AUTH).json()["status"] == "expired"
+    gone = httpx.post(f"{url}/withdraw", json={"reason": "x"}, headers=AUTH)
+    assert gone.json()["status"] == "withdrawn"
+    again = httpx.post(f"{url}/withdraw", json={"reason": "x"}, headers=AUTH)
+    assert again.status_code == 409 and again.json()["error"]["code"] == "already_withdrawn"
