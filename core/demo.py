@@ -45,13 +45,15 @@ CATEGORIES = [
     ("chuyen-doi-so", "Chuyển đổi số"),
     ("lich-cong-tac", "Lịch công tác"),
 ]
+#: (title, category, topic): each with the S0.4 topic it is about, so channels that accept
+#: only some topics take the demo items without a written justification.
 TOPICS = [
-    ("Hướng dẫn kích hoạt tài khoản định danh điện tử mức độ 2", "de-an-06"),
-    ("Quyết định ban hành kế hoạch chuyển đổi số năm 2026", "chuyen-doi-so"),
-    ("Thông báo lịch tiếp công dân tháng 12", "lich-cong-tac"),
-    ("Tuyên truyền phổ biến giáo dục pháp luật về an ninh mạng", "van-ban-phap-luat"),
-    ("Hội nghị sơ kết công tác cải cách hành chính", "tin-tuc-su-kien"),
-    ("Ra quân làm sạch môi trường, đón Tết an toàn", "tin-tuc-su-kien"),
+    ("Hướng dẫn kích hoạt tài khoản định danh điện tử mức độ 2", "de-an-06", "project06"),
+    ("Quyết định ban hành kế hoạch chuyển đổi số năm 2026", "chuyen-doi-so", "local_policy"),
+    ("Thông báo lịch tiếp công dân tháng 12", "lich-cong-tac", "local_policy"),
+    ("Tuyên truyền phổ biến giáo dục pháp luật về an ninh mạng", "van-ban-phap-luat", "law"),
+    ("Hội nghị sơ kết công tác cải cách hành chính", "tin-tuc-su-kien", "model_site"),
+    ("Ra quân làm sạch môi trường, đón Tết an toàn", "tin-tuc-su-kien", "local_promotion"),
 ]
 
 
@@ -102,7 +104,7 @@ def seed(ctx: Context, *, photo_size: tuple[int, int] = (1600, 900)) -> dict[str
         notes = sorted({note for lib in libraries.values() for note in lib.notes})
         for i in range(30):
             code = COMMUNES[i % 3]
-            title, category = TOPICS[i % len(TOPICS)]
+            title, category, topic = TOPICS[i % len(TOPICS)]
             unit = units[code]
             article = actions.create(
                 ctx,
@@ -116,6 +118,7 @@ def seed(ctx: Context, *, photo_size: tuple[int, int] = (1600, 900)) -> dict[str
                     "author_name": "Ban Biên tập",
                     "agency_id": agencies.get(unit.id),
                     "category": category,
+                    "topic": topic,
                     "unit_code": code,
                     "audience": {
                         "visible_until": (now + dt.timedelta(days=30 + i)).isoformat()

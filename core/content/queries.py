@@ -328,6 +328,8 @@ def to_item(
         else AudienceView(),
         cover_image=cover_image,
         media=media,
+        topic=article.topic or "other",
+        justification=article.justification or "",
     )
 
 

@@ -24,11 +24,13 @@ DEFAULT_DUE = dt.timedelta(hours=24)
 
 @dataclass(frozen=True)
 class KitFile:
-    """A text file of the kit (``bai-viet.html``, ``doi-tuong.txt``…), made by the channel."""
+    """A file of the kit (``bai-viet.html``, ``doi-tuong.txt``…), made by the channel: text,
+    or bytes in ``data`` for a binary file (a letter as PDF); ``text`` is then left empty."""
 
     name: str
     content_type: str
     text: str
+    data: bytes = b""
 
 
 @dataclass(frozen=True)

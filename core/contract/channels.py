@@ -111,6 +111,18 @@ class ItemImage:
 
 
 @dataclass(frozen=True)
+class Approval:
+    """One decided approval step of an item (who passed it, when, with what comment): the
+    approval record a channel may need to show, e.g. on an official request letter."""
+
+    label: str
+    role: str
+    decided_by: str
+    decided_at: dt.datetime | None
+    comment: str = ""
+
+
+@dataclass(frozen=True)
 class Item:
     """An item as channels see it: published content, ready to render."""
 
@@ -137,6 +149,13 @@ class Item:
     #: Every medium the item uses (cover, gallery, video, attachments), in role and
     #: position order; :meth:`ItemMedia.stream` gives a rendition's bytes.
     media: tuple[ItemMedia, ...] = ()
+    #: The item's topic (``core.content.topics``) and, when S0.4 asked for one, the written
+    #: justification its approvers saw: channels with topic rules check them at render.
+    topic: str = "other"
+    justification: str = ""
+    #: The approval steps passed, in the order they were decided (filled on delivery only:
+    #: previews and plans leave it empty).
+    approvals: tuple[Approval, ...] = ()
 
     def media_in(self, role: str) -> tuple[ItemMedia, ...]:
         """The item's media in one role (``cover``, ``gallery``, ``video``, ``attachment``)."""

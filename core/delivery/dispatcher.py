@@ -16,7 +16,7 @@ import asyncio
 import datetime as dt
 import enum
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import select, update
@@ -53,6 +53,7 @@ from core.screening.lexicons import unit_lexicon
 from core.screening.payloads import check_rendered
 from core.secrets import SecretError, redact
 from core.targets.models import ChannelTarget
+from core.workflow.record import approval_record
 from core.workflow.states import PUBLIC
 
 log = logging.getLogger("loa.delivery")
@@ -141,6 +142,7 @@ def _prepare(ctx: Context, delivery: Delivery, previous: str) -> _Work | str:
             )
         )
         item = item_for(session, article, ctx.settings.base_url, StoreSource(media_store(ctx)))
+        item = replace(item, approvals=approval_record(session, article.id))
         lexicon = unit_lexicon(session, article.unit_id)
     target = Target(
         id=target_row.id,

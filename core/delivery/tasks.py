@@ -22,6 +22,7 @@ class TaskState(enum.StrEnum):
     OPEN = "open"
     DONE = "done"
     CANCELLED = "cancelled"  # the item was taken down before anyone acted
+    REFUSED = "refused"  # the platform (its own reviewers) refused it: the delivery failed
 
 
 class AssistTask(Base):

@@ -27,6 +27,7 @@ QUOTA_HEADER = (
     "Cơ quan (Agency)",
     "Số tin đã đăng (Items published)",
     "Chưa đạt chỉ tiêu (Behind quota)",
+    "Đã đưa lên kênh (Delivered per channel)",
 )
 PERIODIC_HEADER = (
     "Đơn vị (Unit)",
@@ -86,6 +87,7 @@ def quota_csv(quarters: Sequence[QuotaQuarter]) -> str:
                 a.agency_name,
                 a.published,
                 YES if a.behind else NO,
+                "; ".join(f"{plugin}: {n}" for plugin, n in a.channels),
             )
             for q in quarters
             for a in q.agencies

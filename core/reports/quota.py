@@ -3,18 +3,24 @@
 An item counts for the quarter its ``published_at`` falls in (Vietnam's calendar) if it went
 out: published, or since expired or retracted. One grouped query per quarter counts every
 agency of the unit and its descendants at once; agencies with no row are behind.
+
+Some channels carry a quota of their own (a national news feed's S0.7: at least one post per
+agency per quarter): each agency's row also counts, per channel plugin, the items whose
+publish delivery to a target of that plugin completed in the quarter (``channels``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.content.models import Agency, Article
+from core.delivery.models import Action, Delivery, DeliveryState
 from core.reports.periods import Period
+from core.targets.models import ChannelTarget
 from core.units.models import Unit
 from core.workflow.states import WENT_OUT
 
@@ -26,6 +32,11 @@ class AgencyQuota:
     unit_code: str
     unit_name: str
     published: int
+    #: (plugin, items delivered to it in the quarter), by plugin name; plugins with none absent.
+    channels: tuple[tuple[str, int], ...] = field(default=())
+
+    def delivered_to(self, plugin: str) -> int:
+        return dict(self.channels).get(plugin, 0)
 
     @property
     def behind(self) -> bool:
@@ -76,6 +87,33 @@ def _published_counts(session: Session, unit: Unit, period: Period) -> dict[int,
     return {int(aid): int(n) for aid, n in session.execute(stmt) if aid is not None}
 
 
+def _delivered_counts(
+    session: Session, unit: Unit, period: Period
+) -> dict[int, tuple[tuple[str, int], ...]]:
+    """Items whose publish delivery completed in ``period``, per agency and channel plugin."""
+    stmt = (
+        select(Article.agency_id, ChannelTarget.plugin, func.count(func.distinct(Article.id)))
+        .join(Delivery, Delivery.article_id == Article.id)
+        .join(ChannelTarget, ChannelTarget.id == Delivery.target_id)
+        .join(Agency, Agency.id == Article.agency_id)
+        .join(Unit, Unit.id == Agency.unit_id)
+        .where(
+            Unit.path.startswith(unit.path, autoescape=True),
+            Delivery.action == Action.PUBLISH,
+            Delivery.state == DeliveryState.DELIVERED,
+            Delivery.finished_at >= period.start,
+            Delivery.finished_at < period.end,
+        )
+        .group_by(Article.agency_id, ChannelTarget.plugin)
+        .order_by(Article.agency_id, ChannelTarget.plugin)
+    )
+    out: dict[int, list[tuple[str, int]]] = {}
+    for aid, plugin, n in session.execute(stmt):
+        if aid is not None:
+            out.setdefault(int(aid), []).append((str(plugin), int(n)))
+    return {aid: tuple(rows) for aid, rows in out.items()}
+
+
 def quota(
     session: Session, unit: Unit, quarters: Sequence[Period], current: Period | None = None
 ) -> list[QuotaQuarter]:
@@ -84,6 +122,7 @@ def quota(
     out = []
     for period in quarters:
         counts = _published_counts(session, unit, period)
+        by_channel = _delivered_counts(session, unit, period)
         out.append(
             QuotaQuarter(
                 unit_code=unit.code,
@@ -91,7 +130,7 @@ def quota(
                 period=period,
                 current=period == current,
                 agencies=tuple(
-                    AgencyQuota(aid, name, code, uname, counts.get(aid, 0))
+                    AgencyQuota(aid, name, code, uname, counts.get(aid, 0), by_channel.get(aid, ()))
                     for aid, name, code, uname in agencies
                 ),
             )

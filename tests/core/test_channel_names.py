@@ -77,9 +77,25 @@ def test_each_channel_gate_comes_from_its_plugin(ctx) -> None:
 
 
 def test_a_declared_channel_that_is_not_built_publishes_nothing() -> None:
-    pm = make_plugin_manager()
+    """A plugin may declare a channel before it is built: the declaration shapes the approval
+    policy, and no channel exists to publish to. Every channel Loa ships is built."""
+    from core import ApprovalGate, Capabilities, ChannelDeclaration, hookimpl
+    from core.contract.declarations import declared_policy
     from core.plugins import channels
 
-    built = set(channels(pm))
-    assert {"vneid"}.isdisjoint(built)
-    assert {"facebook", "zalo", "youtube"} <= built  # issues 13, 14 and 15 built them
+    class DeclaresOnly:
+        @hookimpl
+        def loa_channel_declarations(self) -> list[ChannelDeclaration]:
+            gate = ApprovalGate("board", "Editorial board", "editorial_board", "item_unit")
+            return [
+                ChannelDeclaration(
+                    "declaredonly", "Declared only", Capabilities(frozenset()), (gate,)
+                )
+            ]
+
+    pm = make_plugin_manager()
+    pm.register(DeclaresOnly())
+    declared, built = declared_policy(pm).channels, set(channels(pm))
+    assert declared["declaredonly"].approval_gates[0].role == "editorial_board"
+    assert "declaredonly" not in built
+    assert {"portal", "vneid", "facebook", "zalo", "youtube"} <= built  # issues 12–15 built them

@@ -222,3 +222,49 @@ def complete(
         [(view, _)] = _views(session, AssistTask.id == task.id)
     queue.enqueue_deliveries(ctx, follow_ups)
     return view
+
+
+def refuse(ctx: Context, actor: Actor, task_id: int, reason: str) -> TaskView:
+    """Record that the platform refused the task's post (its reviewers, its rules): the
+    delivery fails with the reason, as when a channel's API refuses content; no retry."""
+    reason = reason.strip()
+    if not reason or len(reason) > 2000:
+        raise ValidationFailed({"reason": "required: why it was refused (at most 2000 characters)"})
+    now = utcnow()
+    with ctx.transaction() as session:
+        task = session.get(AssistTask, task_id, with_for_update=True)
+        if task is None:
+            raise NotFound(f"no task {task_id}")
+        require_role(actor, task.role, unit_path(session, task.origin_unit_id))
+        if task.state != TaskState.OPEN:
+            raise InvalidTransition(f"this task is {task.state}")
+        message = f"bị từ chối (refused on the channel): {reason}"
+        settled = rowcount(
+            session.execute(
+                update(Delivery)
+                .where(Delivery.id == task.delivery_id, Delivery.state == DeliveryState.ASSISTED)
+                .values(
+                    state=DeliveryState.FAILED,
+                    finished_at=now,
+                    updated_at=now,
+                    error_kind="refused",
+                    error_message=message,
+                )
+                .execution_options(synchronize_session=False)
+            )
+        )
+        if settled != 1:
+            raise InvalidTransition("the delivery of this task is no longer waiting for it")
+        task.state = TaskState.REFUSED
+        task.completed_by, task.completed_at = actor.name, now
+        audit.record(
+            session,
+            actor=actor.name,
+            action="assist.refused",
+            subject_type="assist_task",
+            subject_id=task.id,
+            data={"delivery": task.delivery_id, "reason": reason},
+            unit_path=unit_path(session, task.origin_unit_id),
+        )
+        [(view, _)] = _views(session, AssistTask.id == task.id)
+    return view

@@ -7,6 +7,7 @@ the item is edited later: an edit becomes an update delivery, and a task of its 
 
 from __future__ import annotations
 
+import base64
 import json
 from typing import Any
 
@@ -32,6 +33,14 @@ def _media(file: MediaFile, base_url: str) -> dict[str, Any]:
     }
 
 
+def _file(f: KitFile) -> dict[str, Any]:
+    """A text file inline; a binary one's bytes as base64 (``data_base64``)."""
+    stored = {"name": f.name, "content_type": f.content_type, "text": f.text}
+    if f.data:
+        stored["data_base64"] = base64.b64encode(f.data).decode("ascii")
+    return stored
+
+
 def build(task: AssistedTask, rendered: Rendered | None, base_url: str) -> dict[str, Any]:
     """The kit as stored: the channel's files first, then ``payload.json`` and ``text.txt``
     of the rendered payload (none for a take-down), and the media renditions to post."""
@@ -44,6 +53,6 @@ def build(task: AssistedTask, rendered: Rendered | None, base_url: str) -> dict[
         ]
     media = task.media or (rendered.files if rendered is not None else ())
     return {
-        "files": [{"name": f.name, "content_type": f.content_type, "text": f.text} for f in files],
+        "files": [_file(f) for f in files],
         "media": [_media(m, base_url) for m in media],
     }

@@ -31,6 +31,7 @@ from core.graphql.types.payloads import (
     failure,
 )
 from core.interactions import actions as comments
+from core.interactions import recorded
 
 Info = strawberry.Info[RequestContext, Any]
 T = TypeVar("T")
@@ -129,6 +130,25 @@ def hide_comment(info: Info, id: strawberry.ID) -> CommentPayload:
     )
 
 
+def record_channel_comment(
+    info: Info,
+    target_id: strawberry.ID,
+    article_id: strawberry.ID,
+    text: str,
+    author_name: str = "",
+) -> CommentPayload:
+    """An operator records what a citizen sent back on a channel Loa cannot read (S0.3):
+    moderated and queued like a comment read from the channel."""
+    rc = info.context
+    actor = _actor(rc)
+    return _attempt(
+        lambda: recorded.record(
+            rc.ctx, actor, _id(target_id, "channel target"), _pk(rc, article_id), text, author_name
+        ),
+        lambda c: CommentResult(comment=Comment.of(c)),
+    )
+
+
 def block_comment_author(
     info: Info, id: strawberry.ID, hours: float, reason: str = ""
 ) -> AuthorBlockPayload:
@@ -199,6 +219,7 @@ class ModerationMutation:
     approve_comment: CommentPayload = strawberry.mutation(resolver=approve_comment)
     hide_comment: CommentPayload = strawberry.mutation(resolver=hide_comment)
     block_comment_author: AuthorBlockPayload = strawberry.mutation(resolver=block_comment_author)
+    record_channel_comment: CommentPayload = strawberry.mutation(resolver=record_channel_comment)
     add_unit_term: UnitTermPayload = strawberry.mutation(resolver=add_unit_term)
     remove_unit_term: UnitTermPayload = strawberry.mutation(resolver=remove_unit_term)
     set_inbound_moderation_policy: InboundPolicyPayload = strawberry.mutation(

@@ -5,6 +5,7 @@ Thin: who sees and who may complete a task is decided in ``core.delivery.assiste
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 import strawberry
@@ -40,16 +41,10 @@ def assist_tasks(info: Info, open_only: bool = True) -> list[AssistTask]:
     return [AssistTask.of(v) for v in actions.tasks_for(rc.ctx, rc.actor, open_only=open_only)]
 
 
-def complete_assist_task(
-    info: Info, task_id: strawberry.ID, remote_id: str = "", remote_url: str = ""
-) -> AssistTaskPayload:
-    """Record what the operator did on the channel: the delivery completes."""
-    rc = info.context
-    assert rc.actor is not None
+def _settled(record: Callable[[], actions.TaskView]) -> AssistTaskPayload:
+    """The task as recorded, or the typed refusal of recording it."""
     try:
-        view = actions.complete(
-            rc.ctx, rc.actor, argument_id(task_id, "taskId"), remote_id, remote_url
-        )
+        view = record()
     except LoaError as exc:
         result = failure(exc)
         if not isinstance(
@@ -58,6 +53,24 @@ def complete_assist_task(
             raise
         return result
     return AssistTaskResult(task=AssistTask.of(view))
+
+
+def complete_assist_task(
+    info: Info, task_id: strawberry.ID, remote_id: str = "", remote_url: str = ""
+) -> AssistTaskPayload:
+    """Record what the operator did on the channel: the delivery completes."""
+    rc = info.context
+    assert rc.actor is not None
+    actor, task = rc.actor, argument_id(task_id, "taskId")
+    return _settled(lambda: actions.complete(rc.ctx, actor, task, remote_id, remote_url))
+
+
+def refuse_assist_task(info: Info, task_id: strawberry.ID, reason: str) -> AssistTaskPayload:
+    """Record that the channel refused the post (with its reason): the delivery fails."""
+    rc = info.context
+    assert rc.actor is not None
+    actor, task = rc.actor, argument_id(task_id, "taskId")
+    return _settled(lambda: actions.refuse(rc.ctx, actor, task, reason))
 
 
 @strawberry.type
@@ -71,3 +84,4 @@ class AssistQuery:
 @strawberry.type
 class AssistMutation:
     complete_assist_task: AssistTaskPayload = strawberry.mutation(resolver=complete_assist_task)
+    refuse_assist_task: AssistTaskPayload = strawberry.mutation(resolver=refuse_assist_task)

@@ -15,6 +15,9 @@ class KitFile:
     name: str
     content_type: str
     text: str
+    data_base64: str = strawberry.field(
+        default="", description="A binary file's bytes (a PDF letter), base64; else empty."
+    )
 
 
 @strawberry.type
@@ -38,7 +41,7 @@ class AssistTask:
     """A delivery a person must carry out on a channel Loa cannot call."""
 
     id: strawberry.ID
-    state: str = strawberry.field(description="open, done or cancelled")
+    state: str = strawberry.field(description="open, done, cancelled or refused")
     action: str = strawberry.field(description="publish, update or retract")
     title: str
     instructions: str

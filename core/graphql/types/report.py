@@ -32,6 +32,12 @@ def _id(value: int) -> strawberry.ID:
     return strawberry.ID(str(value))
 
 
+@strawberry.type(description="Items of an agency delivered to one channel plugin in a quarter.")
+class ChannelQuota:
+    plugin: str
+    delivered: int
+
+
 @strawberry.type(description="An agency's items published in one quarter (S0.7).")
 class AgencyQuota:
     agency_id: strawberry.ID
@@ -40,6 +46,10 @@ class AgencyQuota:
     unit_name: str
     published: int = strawberry.field(description="Items published in the quarter.")
     behind: bool = strawberry.field(description="Nothing published in the quarter.")
+    channels: list[ChannelQuota] = strawberry.field(
+        description="Items whose publish delivery completed in the quarter, per channel plugin "
+        "(a channel's own quota, e.g. one post per agency per quarter)."
+    )
 
 
 @strawberry.type(description="Every agency of a unit (and its descendants) in one quarter.")
@@ -59,7 +69,15 @@ class QuotaQuarter:
 
     @classmethod
     def of(cls, q: QuotaData) -> QuotaQuarter:
-        agencies = [_read(AgencyQuota, a, agency_id=_id(a.agency_id)) for a in q.agencies]
+        agencies = [
+            _read(
+                AgencyQuota,
+                a,
+                agency_id=_id(a.agency_id),
+                channels=[ChannelQuota(plugin=p, delivered=n) for p, n in a.channels],
+            )
+            for a in q.agencies
+        ]
         return _read(
             cls,
             q,

@@ -5,6 +5,7 @@ late; the operator's recorded outcome completes the delivery like any other."""
 from __future__ import annotations
 
 import asyncio
+import base64
 import datetime as dt
 import json
 from typing import Any
@@ -31,7 +32,8 @@ from tests.support.media import editor, png
 from tests.support.pipeline import COMMUNE, new_article
 
 TASKS = """query { assistTasks { id state action role unitCode escalations targetName plugin
-  articleTitle instructions files { name contentType text } media { rendition url } } }"""
+  articleTitle instructions files { name contentType text dataBase64 }
+  media { rendition url } } }"""
 COMPLETE = """mutation($id: ID!, $remote: String!, $url: String!) {
   completeAssistTask(taskId: $id, remoteId: $remote, remoteUrl: $url) {
     __typename ... on AssistTaskResult { task { state remoteId completedBy } }
@@ -98,7 +100,10 @@ def test_a_channel_without_an_api_gets_an_operator_task_with_a_kit(ctx, tree, tm
     )
     assert task["articleTitle"] == article.title and task["plugin"] == "testassisted"
     files = {f["name"]: f for f in task["files"]}
-    assert set(files) == {"huong-dan.txt", "payload.json", "text.txt"}
+    assert set(files) == {"huong-dan.txt", "phieu.bin", "payload.json", "text.txt"}
+    # A binary file of the kit (a letter as PDF) keeps its bytes, as base64.
+    assert base64.b64decode(files["phieu.bin"]["dataBase64"]) == b"\x00\xffkit"
+    assert files["huong-dan.txt"]["dataBase64"] == ""
     assert json.loads(files["payload.json"]["text"])["title"] == article.title
     assert files["text.txt"]["text"].startswith(article.title)
     [kit_photo] = task["media"]  # the rendition the channel chose, served by Loa
@@ -176,3 +181,70 @@ def test_a_take_down_before_anyone_acted_cancels_the_task(ctx, tree) -> None:
         [task] = session.scalars(select(AssistTask)).all()
     assert task.state == TaskState.CANCELLED
     assert _gql(ctx, TASKS)["data"]["assistTasks"] == []
+
+
+REFUSE = """mutation($id: ID!, $reason: String!) {
+  refuseAssistTask(taskId: $id, reason: $reason) {
+    __typename ... on AssistTaskResult { task { state completedBy } }
+    ... on ValidationError { message } ... on ForbiddenError { message } } }"""
+
+
+def test_a_post_the_platform_refused_fails_the_delivery_with_the_reason(ctx, tree) -> None:
+    _published_to_a_task(ctx)
+    [view] = assisted.tasks_for(ctx, SYSTEM)
+    with pytest.raises(Forbidden):  # police of another commune
+        assisted.refuse(ctx, police(tree, "14950"), view.task.id, "sai phạm vi")
+    blank = _gql(ctx, REFUSE, id=str(view.task.id), reason="  ")["data"]["refuseAssistTask"]
+    assert blank["__typename"] == "ValidationError"
+    body = _gql(ctx, REFUSE, id=str(view.task.id), reason="Ảnh đại diện mờ")
+    assert body["data"]["refuseAssistTask"]["task"] == {"state": "refused", "completedBy": ACTOR}
+    d = _delivery(ctx, "publish")
+    assert (d.state, d.error_kind) == (DeliveryState.FAILED, "refused")
+    assert "Ảnh đại diện mờ" in d.error_message
+    assert assisted.tasks_for(ctx, SYSTEM) == []  # no longer open
+    with pytest.raises(InvalidTransition):
+        assisted.refuse(ctx, SYSTEM, view.task.id, "again")
+    with ctx.sessions() as session:
+        entry = session.scalar(select(AuditEntry).where(AuditEntry.action == "assist.refused"))
+    assert entry is not None and entry.data["reason"] == "Ảnh đại diện mờ"
+
+
+RECORD = """mutation($target: ID!, $article: ID!, $text: String!, $name: String!) {
+  recordChannelComment(targetId: $target, articleId: $article, text: $text, authorName: $name) {
+    __typename ... on CommentResult { comment { state authorName text } }
+    ... on ValidationError { message } } }"""
+
+
+def test_an_operator_records_citizens_feedback_and_moderation_judges_it(ctx, tree) -> None:
+    from core.interactions import recorded
+    from core.interactions.models import Comment
+
+    target, article = _published_to_a_task(ctx)
+    with pytest.raises(ValidationFailed):  # nothing posted there yet
+        recorded.record(ctx, police(tree, COMMUNE), target.id, article.id, "Cảm ơn")
+    [view] = assisted.tasks_for(ctx, SYSTEM)
+    assisted.complete(ctx, police(tree, COMMUNE), view.task.id, "post-7")
+    kept = recorded.record(
+        ctx, police(tree, COMMUNE), target.id, article.id, "Cảm ơn xã!", "Nguyễn Thị Hoa"
+    )
+    assert (kept.state, kept.article_id, kept.remote_item_id) == ("visible", article.id, "post-7")
+    body = _gql(
+        ctx,
+        RECORD,
+        target=str(target.id),
+        article=article.uid,
+        text="Bài viết như c.ứ.t, đ.m thằng l-o-n viết bài",
+        name="Kẻ Xấu",
+    )
+    shown = body["data"]["recordChannelComment"]
+    assert shown["__typename"] == "CommentResult", body
+    assert shown["comment"]["state"] == "hidden"  # judged by moderation on the way in
+    with pytest.raises(Forbidden):  # the police of another commune
+        recorded.record(ctx, police(tree, "14950"), target.id, article.id, "x")
+    with ctx.sessions() as session:
+        rows = session.scalars(select(Comment).order_by(Comment.id)).all()
+        entries = session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "comment.recorded")
+        ).all()
+    assert [c.author_name for c in rows] == ["Nguyễn Thị Hoa", "Kẻ Xấu"]
+    assert len(entries) == 2 and entries[0].actor == f"cong-an-{COMMUNE}"

@@ -76,6 +76,7 @@ class Rows:
         state: DeliveryState,
         created: dt.datetime,
         action: Action = Action.PUBLISH,
+        finished: dt.datetime | None = None,
     ) -> None:
         with self.ctx.transaction() as session:
             session.add(
@@ -87,6 +88,7 @@ class Rows:
                     created_at=created,
                     updated_at=created,
                     due_at=created,
+                    finished_at=finished,
                 )
             )
 

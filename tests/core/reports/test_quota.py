@@ -174,7 +174,8 @@ def test_one_grouped_query_per_quarter_whatever_the_number_of_agencies(
     with counting(ctx) as many:
         report = quota_report(ctx, SYSTEM, "VN", quarters=3, now=NOW)
     assert len(report[0].agencies) == 25
-    assert len(many) == len(few) <= 2 + 3  # the unit, the agencies, one per quarter
+    # the unit, the agencies, two grouped queries per quarter (items; deliveries per channel)
+    assert len(many) == len(few) <= 2 + 2 * 3
 
 
 def test_permission_and_input(ctx: Context, agencies: dict[str, int]) -> None:
@@ -201,3 +202,52 @@ def unit_path(ctx: Context, code: str) -> str:
         path = session.scalar(select(Unit.path).where(Unit.code == code))
     assert path is not None
     return path
+
+
+def test_counts_per_channel_the_items_delivered_in_the_quarter(
+    ctx: Context, rows: Rows, agencies: dict[str, int]
+) -> None:
+    """A channel's own quota (one post per agency per quarter on a national news feed)."""
+    from core.delivery.models import Action, DeliveryState
+
+    feed = rows.target("testassisted", "Bản tin quốc gia (thử)", "14932")
+    portal = rows.target("testchannel", "Cổng xã", "14932")
+    one = rows.article(
+        "14932",
+        agency=agencies["cam_thuy"],
+        created=at("2026-07-01T00:00"),
+        published=at("2026-07-01T01:00"),
+    )
+    two = rows.article(
+        "14932",
+        agency=agencies["cam_thuy"],
+        created=at("2026-07-02T00:00"),
+        published=at("2026-07-02T01:00"),
+    )
+    for article in (one, two):
+        rows.delivery(
+            article,
+            portal,
+            DeliveryState.DELIVERED,
+            at("2026-07-03T00:00"),
+            finished=at("2026-07-03T00:01"),
+        )
+    rows.delivery(
+        one, feed, DeliveryState.DELIVERED, at("2026-07-03T00:00"), finished=at("2026-07-04T00:00")
+    )
+    rows.delivery(
+        one,
+        feed,
+        DeliveryState.DELIVERED,
+        at("2026-07-05T00:00"),  # an update
+        action=Action.UPDATE,
+        finished=at("2026-07-05T00:00"),
+    )
+    rows.delivery(two, feed, DeliveryState.ASSISTED, at("2026-07-03T00:00"))  # not done yet
+    (quarter,) = quota_report(ctx, SYSTEM, "14932", quarters=1, now=NOW)
+    [cam_thuy] = [a for a in quarter.agencies if a.agency_id == agencies["cam_thuy"]]
+    assert cam_thuy.channels == (("testassisted", 1), ("testchannel", 2))
+    assert cam_thuy.delivered_to("testassisted") == 1 and cam_thuy.delivered_to("x") == 0
+    from core.reports.csv import quota_csv
+
+    assert "testassisted: 1; testchannel: 2" in quota_csv([quarter])

@@ -33,7 +33,10 @@ def _task(action: str, detail: str) -> AssistedTask:
         " (post what the kit holds, then record the post's id).",
         role="police",
         due_in=DUE,
-        files=(KitFile("huong-dan.txt", "text/plain; charset=utf-8", detail),),
+        files=(
+            KitFile("huong-dan.txt", "text/plain; charset=utf-8", detail),
+            KitFile("phieu.bin", "application/octet-stream", "", data=b"\x00\xffkit"),
+        ),
     )
 
 
