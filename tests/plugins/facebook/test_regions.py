@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import logging
 
 import httpx
 import pytest
 
 from core import Audience, PermanentError, Target
+from core.log_redaction import redact
 from plugins.facebook import sandbox_regions
 from plugins.facebook.channel import FacebookChannel
 from plugins.facebook.client import appsecret_proof
@@ -128,10 +130,14 @@ def test_connecting_resolves_every_province_once_and_a_commune_post_is_restricte
 
 
 def test_a_failed_search_degrades_to_the_fidelity_note_then_is_retried_at_the_next_check(
-    sandbox, make_target, make_item
+    sandbox, make_target, make_item, caplog
 ):
+    caplog.set_level(logging.DEBUG)
     sandbox.control("faults", {"path_contains": "/search", "status": 403, "error": PERMISSION})
     creds = connect(sandbox, make_target())
+    searched = [r.getMessage() for r in caplog.records if "/search" in r.getMessage()]
+    assert searched and not any(PAGE_TOKEN in line for line in searched)  # header, not URL
+    assert PAGE_TOKEN not in redact(caplog.text) and PAGE_TOKEN not in str(creds.settings)
     assert creds.settings["region_keys"] == {}  # the connection stands, with no key
     assert searches(sandbox) == 1  # the first refusal stops the round: not 63 refusals
     assert creds.expires_at is not None
