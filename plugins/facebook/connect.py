@@ -149,7 +149,8 @@ class ConnectMixin:
         lookup = Lookup()
         if missing:  # once every province has its key, a check searches nothing
             lookup = await resolve(self.client(target), missing)
-            settings.update(_region_settings(known, lookup))
+            before = target.settings.get("regions_unmatched")
+            settings.update(_region_settings(known, lookup, before))
         return Credentials(secrets={}, expires_at=_next_check(lookup), settings=settings)
 
     async def _check(self, target: Target, page_token: str) -> dict[str, Any]:
@@ -178,11 +179,13 @@ def _stored_keys(target: Target) -> dict[str, str]:
     return {str(k): str(v) for k, v in keys.items() if k and v}
 
 
-def _region_settings(known: Mapping[str, str], lookup: Lookup) -> dict[str, Any]:
-    return {
-        "region_keys": {**known, **lookup.keys},
-        "regions_unmatched": sorted(lookup.unmatched),
-    }
+def _region_settings(
+    known: Mapping[str, str], lookup: Lookup, unmatched_before: Any = None
+) -> dict[str, Any]:
+    """The keys found so far; unmatched: this round's, and earlier ones it did not reach."""
+    earlier = unmatched_before if isinstance(unmatched_before, list) else []
+    unmatched = {*lookup.unmatched, *(c for c in earlier if c in lookup.pending)}
+    return {"region_keys": {**known, **lookup.keys}, "regions_unmatched": sorted(unmatched)}
 
 
 def _next_check(lookup: Lookup) -> dt.datetime:

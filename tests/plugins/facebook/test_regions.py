@@ -176,6 +176,11 @@ def test_a_province_facebook_has_no_region_for_is_reported_not_guessed(
     assert rendered.payload.get("targeting") is None
     assert rendered.preview is not None
     assert any("no Facebook region for Thành phố Huế (46)" in n for n in rendered.preview.notes)
+    # The daily check searches the unmatched province again; a failed search forgets nothing.
+    sandbox.control("faults", {"path_contains": "/search", "status": 403, "error": PERMISSION})
+    again = run(FacebookChannel().refresh(target))
+    assert again.settings["regions_unmatched"] == ["46"]
+    assert len(again.settings["region_keys"]) == 62 and searches(sandbox) == 64
 
 
 def test_the_sandbox_refuses_a_region_key_it_never_gave(sandbox, make_target, make_item):
