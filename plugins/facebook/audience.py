@@ -45,22 +45,18 @@ def _rows(name: str) -> list[dict[str, str]]:
 
 
 @functools.cache
-def old_provinces() -> dict[str, tuple[str, ...]]:
-    """2025 province code → the codes of the old provinces it took over."""
-    out: dict[str, list[str]] = {}
-    for row in _rows("provinces_2025.tsv"):
-        out.setdefault(row["province_2025"], []).append(row["province_old"])
-    return {k: tuple(v) for k, v in out.items()}
+def province_rows() -> tuple[dict[str, str], ...]:
+    """The rows of ``provinces_2025.tsv``: one per old province, with its 2025 province."""
+    return tuple(_rows("provinces_2025.tsv"))
 
 
 @functools.cache
-def table_keys() -> dict[str, str]:
-    """Old province code → Facebook region key, where the table has one."""
-    return {
-        row["province_old"]: row["facebook_region_key"]
-        for row in _rows("provinces_2025.tsv")
-        if row["facebook_region_key"]
-    }
+def old_provinces() -> dict[str, tuple[str, ...]]:
+    """2025 province code → the codes of the old provinces it took over."""
+    out: dict[str, list[str]] = {}
+    for row in province_rows():
+        out.setdefault(row["province_2025"], []).append(row["province_old"])
+    return {k: tuple(v) for k, v in out.items()}
 
 
 @functools.cache
@@ -96,10 +92,11 @@ def _geo(
         return None
     missing = [code for code in old if not keys.get(code)]
     if missing:
+        names = {row["province_old"]: row["province_old_name"] for row in province_rows()}
+        named = ", ".join(f"{names.get(code, code)} ({code})" for code in missing)
         notes.append(
-            "Chưa cấu hình mã vùng Facebook cho tỉnh (cũ) " + ", ".join(missing) + ": bài không"
-            " bị giới hạn theo địa bàn (no Facebook region key configured for these old"
-            " provinces: the post is not restricted by area)."
+            f"Không có vùng Facebook cho {named}: bài không bị giới hạn theo địa bàn"
+            f" (not restricted by area: no Facebook region for {named})."
         )
         return None
     if audience.scope_level == "commune":
@@ -114,12 +111,12 @@ def _geo(
 def compile_audience(
     audience: Audience, unit_code: str, region_keys: Mapping[str, str] | None = None
 ) -> Compiled:
-    """``region_keys``: old province code → Facebook key, over the table's (a target's own)."""
+    """``region_keys``: old province code → Facebook key, as the target stored them."""
     targeting: dict[str, Any] = {}
     feed: dict[str, Any] = {}
     notes: list[str] = []
     if audience.scope_level != "national":
-        geo = _geo(audience, unit_code, {**table_keys(), **(region_keys or {})}, notes)
+        geo = _geo(audience, unit_code, region_keys or {}, notes)
         if geo is not None:
             targeting["geo_locations"] = geo
     if audience.age_min is not None and audience.age_min > 13:

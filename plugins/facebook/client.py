@@ -82,7 +82,10 @@ class GraphClient:
         headers: dict[str, str] | None = None,
         write: bool = False,
         token: str | None = None,
+        bury: bool = True,
     ) -> dict[str, Any]:
+        """``bury=False``: a refusal of this call does not mark the token dead (a search
+        the token may not be allowed, which says nothing of its posting)."""
         token = self._token if token is None else token
         if not token:
             raise AuthError("the Page is not connected: no Page token")
@@ -128,7 +131,7 @@ class GraphClient:
             body = None
         if response.status_code >= 400 or envelope(body) is not None:
             error = classify(response.status_code, envelope(body), token, regain or None)
-            if isinstance(error, AuthError):
+            if isinstance(error, AuthError) and bury:
                 DEAD.bury(token, str(error))
             raise error
         if not isinstance(body, dict):
@@ -265,6 +268,25 @@ class GraphClient:
             if isinstance(row, dict) and row.get("setting") == "USERS_CAN_POST":
                 return bool(row.get("value"))
         return None
+
+    # --- targeting search -----------------------------------------------------------------
+
+    async def search_regions(self, q: str, country: str = "VN") -> list[dict[str, Any]]:
+        """Facebook's regions of ``country`` whose name matches ``q`` (adgeolocation search),
+        asked with the Page token; a refusal never buries it (CONTRACT.md, regions)."""
+        doc = await self.call(
+            "GET",
+            "search",
+            params={
+                "type": "adgeolocation",
+                "location_types": '["region"]',
+                "country_code": country,
+                "q": q,
+                "limit": "25",
+            },
+            bury=False,
+        )
+        return [r for r in doc.get("data", []) if isinstance(r, dict)]
 
     # --- tokens --------------------------------------------------------------------------
 

@@ -12,6 +12,13 @@ There is no refresh token. ``expires_at`` is set a day ahead so core's refresh r
 again; a dead token is an ``AuthError`` (the target needs re-authorisation, its admins are
 alerted). Whether the Page lets visitors post (S4.4 wants it off) is recorded in the
 target's settings as ``visitor_posts`` at each check.
+
+Facebook's region keys are resolved here too (``regions.py``): for the whole country once at
+connection, then at each check only for the provinces still without a key; they are stored in
+the target's settings (``region_keys``, old province code → key; ``regions_unmatched``: the
+provinces Facebook has no region for). When a search fails the check comes back within the
+hour (``expires_at``) instead of a day, so a missing key is looked up again before long
+without any delivery ever searching.
 """
 
 from __future__ import annotations
@@ -22,12 +29,15 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from core import AuthError, Credentials, PermanentError, Target
+from plugins.facebook.regions import Lookup, resolve, search_names
 
 if TYPE_CHECKING:
     from plugins.facebook.client import GraphClient
 
 DIALOG = "https://www.facebook.com"
 CHECK_EVERY = dt.timedelta(days=1)
+#: When a region search failed: the next check (and search) comes this soon.
+RETRY_REGIONS = dt.timedelta(hours=1)
 SCOPES = (
     "pages_show_list",
     "pages_read_engagement",
@@ -122,10 +132,10 @@ class ConnectMixin:
         await self.client(target, token=page_token).call(
             "POST", f"{page_id}/subscribed_apps", data={"subscribed_fields": "feed"}
         )
+        lookup = await resolve(self.client(target, token=page_token), search_names())
+        settings.update(_region_settings({}, lookup))
         return Credentials(
-            secrets={"page_token": page_token},
-            expires_at=dt.datetime.now(dt.UTC) + CHECK_EVERY,
-            settings=settings,
+            secrets={"page_token": page_token}, expires_at=_next_check(lookup), settings=settings
         )
 
     async def refresh(self, target: Target) -> Credentials:
@@ -134,9 +144,14 @@ class ConnectMixin:
         if not token:
             raise AuthError("the Page is not connected: no Page token")
         settings = await self._check(target, token)
-        return Credentials(
-            secrets={}, expires_at=dt.datetime.now(dt.UTC) + CHECK_EVERY, settings=settings
-        )
+        known = _stored_keys(target)
+        missing = [code for code in search_names() if code not in known]
+        lookup = Lookup()
+        if missing:  # once every province has its key, a check searches nothing
+            lookup = await resolve(self.client(target), missing)
+            before = target.settings.get("regions_unmatched")
+            settings.update(_region_settings(known, lookup, before))
+        return Credentials(secrets={}, expires_at=_next_check(lookup), settings=settings)
 
     async def _check(self, target: Target, page_token: str) -> dict[str, Any]:
         app_id = str(target.settings.get("app_id", ""))
@@ -155,3 +170,23 @@ class ConnectMixin:
         allowed = await self.client(target, token=page_token).users_can_post()
         state = "unknown" if allowed is None else ("allowed" if allowed else "off")
         return {"visitor_posts": state}
+
+
+def _stored_keys(target: Target) -> dict[str, str]:
+    keys = target.settings.get("region_keys")
+    if not isinstance(keys, dict):
+        return {}
+    return {str(k): str(v) for k, v in keys.items() if k and v}
+
+
+def _region_settings(
+    known: Mapping[str, str], lookup: Lookup, unmatched_before: Any = None
+) -> dict[str, Any]:
+    """The keys found so far; unmatched: this round's, and earlier ones it did not reach."""
+    earlier = unmatched_before if isinstance(unmatched_before, list) else []
+    unmatched = {*lookup.unmatched, *(c for c in earlier if c in lookup.pending)}
+    return {"region_keys": {**known, **lookup.keys}, "regions_unmatched": sorted(unmatched)}
+
+
+def _next_check(lookup: Lookup) -> dt.datetime:
+    return dt.datetime.now(dt.UTC) + (RETRY_REGIONS if lookup.pending else CHECK_EVERY)

@@ -4,7 +4,8 @@ Versioned paths (``/v26.0/…``, or none), tokens in the query, form or header, 
 ``appsecret_proof``, unknown parameters refused, Facebook's error envelope and statuses,
 usage headers on every answer, Page posts (text and link, photos uploaded unpublished and
 attached, video by the Resumable Upload API on graph.facebook.com), scheduled posts within
-10 minutes to 30 days, comments (hide, delete, reply as the Page), consent, ``debug_token``.
+10 minutes to 30 days, comments (hide, delete, reply as the Page), consent, ``debug_token``,
+the ``adgeolocation`` targeting search over a fake region table (``sandbox_regions.py``).
 ``/__fake/…`` is the control plane tests and ``loa demo`` use (see CONTRACT.md).
 """
 
@@ -41,6 +42,7 @@ from plugins.facebook.sandbox_graph import (
     usage_headers,
 )
 from plugins.facebook.sandbox_page import STYLE, render_page
+from plugins.facebook.sandbox_regions import search
 from plugins.facebook.sandbox_state import (
     LONG_LIVED,
     SHORT_LIVED,
@@ -131,6 +133,8 @@ class Graph:
         headers = usage_headers(state, token)
         if len(parts) == 1 and _UPLOAD.match(parts[0]):
             return await self._transfer(request, parts[0], token), headers
+        if parts == ["search"] and method == "GET":
+            return search(params), headers  # any valid token; the Page token is what Loa uses
         if parts == ["me", "accounts"] and method == "GET":
             return self._accounts(token), headers
         if len(parts) == 2 and parts[0] == state.app_id and parts[1] == "uploads":

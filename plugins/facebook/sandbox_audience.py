@@ -4,6 +4,7 @@ From the Page post reference (v15, mirrored by the v26 SDK's param types): ``tar
 takes ``age_min`` in {13, 15, 18, 21, 25}, ``geo_locations`` (countries, regions ≤ 200,
 cities ≤ 250, zips) and ``locales``; ``feed_targeting`` takes ``age_min`` ≥ 13,
 ``age_max`` ≤ 65, ``genders`` (1 male, 2 female), ``geo_locations`` without zips…
+A region key must be one the sandbox's targeting search gives (``sandbox_regions.py``).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from plugins.facebook.sandbox_graph import as_json, bad_param
+from plugins.facebook.sandbox_regions import check_region_keys
 
 AGE_MIN_VALUES = frozenset({13, 15, 18, 21, 25})
 _GEO = {"countries", "regions", "cities", "zips"}
@@ -37,6 +39,8 @@ def _geo(doc: Any, name: str, *, zips: bool) -> None:
             raise bad_param(f"{name}.geo_locations.{kind} must be a list of {{key}}")
         if len(rows) > _LIMITS.get(kind, 2500):
             raise bad_param(f"{name}.geo_locations.{kind}: at most {_LIMITS[kind]}")
+        if kind == "regions":
+            check_region_keys(rows, name)
 
 
 def check_targeting(value: Any) -> dict[str, Any]:

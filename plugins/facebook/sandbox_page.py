@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from html import escape
 
+from plugins.facebook.sandbox_regions import REGIONS
 from plugins.facebook.sandbox_state import GraphState
 
 STYLE = """
@@ -46,6 +47,12 @@ def render_page(state: GraphState) -> str:
         sections.append(
             f"<section><h2>{escape(page.name)} ({escape(page.id)})</h2>{body}</section>"
         )
+    regions = "".join(f"<li>{escape(name)}: {escape(key)}</li>" for key, name in REGIONS.items())
+    sections.append(
+        "<section><h2>Vùng của tìm kiếm adgeolocation <small>(the targeting search's regions:"
+        f" FAKE keys, for this sandbox only)</small></h2><details><summary>{len(REGIONS)}"
+        f" tỉnh cũ (old provinces)</summary><ul>{regions}</ul></details></section>"
+    )
     return (
         '<!doctype html><html lang="vi"><head><meta charset="utf-8">'
         "<title>Facebook Page (mô phỏng) — Graph API sandbox</title>"

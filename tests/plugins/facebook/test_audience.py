@@ -5,10 +5,10 @@ from __future__ import annotations
 import asyncio
 
 from core import Audience, Target
-from plugins.facebook.audience import compile_audience, old_provinces, table_keys
+from plugins.facebook.audience import compile_audience, old_provinces, province_rows
 from plugins.facebook.channel import FacebookChannel
 
-#: Facebook region keys as a target would carry them (the sandbox takes any key).
+#: Facebook region keys as a target stores them once resolved (test_regions.py resolves them).
 KEYS = {code: f"fb-{code}" for codes in old_provinces().values() for code in codes}
 
 
@@ -18,7 +18,7 @@ def test_every_2025_province_maps_to_the_old_provinces_it_took_over():
     assert sum(len(v) for v in provinces.values()) == 63
     assert provinces["01"] == ("01",)  # Hà Nội kept its borders
     assert set(provinces["08"]) == {"02", "08"}  # Tuyên Quang took over Hà Giang
-    assert table_keys() == {}  # no key is shipped unverified
+    assert "facebook_region_key" not in province_rows()[0]  # no key is shipped: resolved live
 
 
 def test_restrictive_and_soft_parts_are_said_apart():
@@ -41,15 +41,16 @@ def test_national_items_are_not_restricted_and_unknown_units_or_keys_are_reporte
     province = Audience(scope_level="province", scope_units=("08",), age_min=18)
     unkeyed = compile_audience(province, "08", {"08": "fb-08"})  # Hà Giang's key is missing
     assert unkeyed.targeting == {"age_min": 18}  # never a partial area, never a made-up key
-    assert "02" in unkeyed.notes[0] and "not restricted by area" in unkeyed.notes[0]
+    assert "no Facebook region for Tỉnh Hà Giang (02)" in unkeyed.notes[0]
 
 
 def test_the_sandbox_stores_both_and_the_preview_reports_fidelity(sandbox, make_target, make_item):
     channel, base = FacebookChannel(), make_target()
+    keys = {"02": "SANDBOX-R3721", "08": "SANDBOX-R3759"}  # as the sandbox's search gives them
     target = Target(
         base.id,
         base.name,
-        {**base.settings, "region_keys": KEYS},
+        {**base.settings, "region_keys": keys},
         base.secrets,
         base.timeout,
         base.allow_networks,
@@ -65,5 +66,5 @@ def test_the_sandbox_stores_both_and_the_preview_reports_fidelity(sandbox, make_
     remote = asyncio.run(channel.publish(rendered, target, key="k-aud"))
     post = sandbox.dump()["posts"][remote.remote_id]
     assert post["targeting"]["age_min"] == 18
-    assert {r["key"] for r in post["targeting"]["geo_locations"]["regions"]} == {"fb-02", "fb-08"}
+    assert {r["key"] for r in post["targeting"]["geo_locations"]["regions"]} == set(keys.values())
     assert post["feed_targeting"] == {"age_max": 40, "age_min": 18, "genders": [1]}

@@ -20,6 +20,7 @@ from core.delivery import dispatcher
 from core.delivery.models import Delivery, DeliveryState
 from core.delivery.worker import EmbeddedWorker
 from core.targets.models import ChannelTarget
+from plugins.facebook.sandbox_regions import REGIONS
 from tests.plugins.facebook.support import APP_ID, APP_SECRET, PAGE_ID, PAGE_TOKEN
 from tests.support.pipeline import COMMUNE, new_article, wait_for
 
@@ -183,3 +184,27 @@ def test_a_page_rate_limit_is_honoured_with_facebooks_delay(ctx, fb_target, sand
     assert d.state == DeliveryState.RETRYING and d.error_kind == "rate_limited"
     assert d.due_at - before >= dt.timedelta(minutes=6, seconds=55)
     assert "#80001" in d.error_message and page_posts(sandbox) == {}
+
+
+def test_region_keys_are_looked_up_at_the_check_not_per_delivery(ctx, fb_target, sandbox):
+    """A target without keys whose daily check is due: core's refresh resolves and stores them
+    before the first delivery renders; the next deliveries search nothing."""
+    with ctx.transaction() as session:
+        row = session.get(ChannelTarget, fb_target.id)
+        assert "region_keys" not in (row.settings or {})
+        row.credentials_expire_at = utcnow() - dt.timedelta(minutes=1)
+    first, second = new_article(ctx), new_article(ctx)
+    actions.approve(ctx, SYSTEM, first.id)
+    actions.approve(ctx, SYSTEM, second.id)
+    one, two = deliveries(ctx)
+    assert asyncio.run(dispatcher.run(ctx, one.id, 1)) is dispatcher.Outcome.DELIVERED
+    assert len(sandbox.requests("/search")) == 63
+    with ctx.sessions() as session:
+        stored = session.get(ChannelTarget, fb_target.id).settings
+    thanh_hoa = stored["region_keys"]["38"]  # the commune's (old) province, Thanh Hóa
+    assert REGIONS[thanh_hoa] == "Thanh Hoa"
+    assert asyncio.run(dispatcher.run(ctx, two.id, 1)) is dispatcher.Outcome.DELIVERED
+    assert len(sandbox.requests("/search")) == 63  # once per target, not per delivery
+    for d in deliveries(ctx):
+        post = page_posts(sandbox)[d.remote_id]
+        assert post["targeting"]["geo_locations"]["regions"] == [{"key": thanh_hoa}]

@@ -50,6 +50,7 @@ def test_the_page_shows_posts_and_comments_escaped(sandbox):
     page = httpx.get(f"{sandbox.url}/").text
     assert "<script>alert" not in page and "&lt;script&gt;" in page
     assert "<img" not in page and 'rel="stylesheet"' in page and "<style" not in page
+    assert "Thua Thien-Hue: SANDBOX-R" in page and "FAKE keys" in page  # the search's table
 
 
 def test_visitor_posts_only_where_the_page_allows_them_and_emitted_signed(sandbox):
