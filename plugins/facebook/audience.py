@@ -105,7 +105,8 @@ def _geo(
             " xã/phường (Facebook restricts by old province only: the commune is widened"
             " to its province)."
         )
-    return {"countries": ["VN"], "regions": [{"key": keys[code]} for code in old]}
+    # Regions only: a country listed with regions inside it overlaps, which Graph refuses.
+    return {"regions": [{"key": keys[code]} for code in old]}
 
 
 def compile_audience(

@@ -41,6 +41,10 @@ def _geo(doc: Any, name: str, *, zips: bool) -> None:
             raise bad_param(f"{name}.geo_locations.{kind}: at most {_LIMITS[kind]}")
         if kind == "regions":
             check_region_keys(rows, name)
+            if rows and "VN" in countries:  # every region the sandbox knows is in Vietnam
+                raise bad_param(
+                    f"{name}.geo_locations: locations overlap (a region inside a listed country)"
+                )
 
 
 def check_targeting(value: Any) -> dict[str, Any]:

@@ -25,7 +25,7 @@ def test_restrictive_and_soft_parts_are_said_apart():
     audience = Audience(age_min=16, age_max=30, genders=("female",), scope_level="commune")
     compiled = compile_audience(audience, "00004", KEYS)  # Phường Ba Đình, Hà Nội
     assert compiled.targeting == {
-        "geo_locations": {"countries": ["VN"], "regions": [{"key": "fb-01"}]},
+        "geo_locations": {"regions": [{"key": "fb-01"}]},  # no country: it would overlap
         "age_min": 18,  # rounded up: never shown to someone younger than asked
     }
     assert compiled.feed_targeting == {"age_max": 30, "age_min": 16, "genders": [2]}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 import logging
 
@@ -189,3 +190,19 @@ def test_the_sandbox_refuses_a_region_key_it_never_gave(sandbox, make_target, ma
     item = make_item(audience=Audience(scope_level="province", scope_units=("01",)))
     with pytest.raises(PermanentError, match="invalid location key"):
         run(channel.publish(channel.render(item, target), target, key="k-bad-key"))
+
+
+def test_the_sandbox_refuses_a_country_with_regions_inside_it(sandbox, make_target, make_item):
+    """Graph refuses overlapping locations; the channel sends the regions alone."""
+    connected = run(FacebookChannel().refresh(make_target()))
+    target = with_settings(make_target(), region_keys=connected.settings["region_keys"])
+    channel = FacebookChannel()
+    item = make_item(audience=Audience(scope_level="province", scope_units=("01",)))
+    rendered = channel.render(item, target)
+    geo = rendered.payload["targeting"]["geo_locations"]
+    assert "countries" not in geo and len(geo["regions"]) == 1
+    overlapping = {**rendered.payload["targeting"], "geo_locations": {**geo, "countries": ["VN"]}}
+    bad = dataclasses.replace(rendered, payload={**rendered.payload, "targeting": overlapping})
+    with pytest.raises(PermanentError, match="overlap"):
+        run(channel.publish(bad, target, key="k-overlap"))
+    run(channel.publish(rendered, target, key="k-regions"))  # the regions alone go out
