@@ -26,7 +26,7 @@ from core.media.covers import cover_images
 from core.media.item_media import item_media
 from core.text import fold
 from core.units.lookups import unit_by_code as unit_by_code  # where older code looks
-from core.units.lookups import units_by_id
+from core.units.lookups import units_by_code, units_by_id
 from core.units.models import Unit
 
 
@@ -294,6 +294,7 @@ def to_item(
     cover_image: ItemImage | None = None,
     media: tuple[ItemMedia, ...] = (),
     portal_template: str = "",
+    scope_names: tuple[str, ...] = (),
 ) -> Item:
     a = article.audience
     return Item(
@@ -323,6 +324,7 @@ def to_item(
             visible_from=a.visible_from,
             visible_until=a.visible_until,
             interactions_allowed=a.interactions_allowed,
+            scope_names=scope_names,
         )
         if a
         else AudienceView(),
@@ -351,7 +353,15 @@ def item_for(
         cover_image=cover,
         media=item_media(session, [article.id], source).get(article.id, ()),
         portal_template=portal_templates(session, [unit.id]).get(unit.id, ""),
+        scope_names=_scope_names(session, article),
     )
+
+
+def _scope_names(session: Session, article: Article) -> tuple[str, ...]:
+    """The names of the units the item's audience is scoped to, in order ("" if unknown)."""
+    codes = tuple(article.audience.scope_units or ()) if article.audience else ()
+    found = units_by_code(session, codes) if codes else {}
+    return tuple(found[c].name if c in found else "" for c in codes)
 
 
 def published_items(

@@ -92,6 +92,15 @@ class Audience:
     visible_from: dt.datetime | None = None
     visible_until: dt.datetime | None = None
     interactions_allowed: bool = True
+    #: The official names of ``scope_units``, in the same order ("" for a code that is no
+    #: unit of the current scheme): filled where core builds an item for a channel
+    #: (delivery, preview, plan), empty in feeds.
+    scope_names: tuple[str, ...] = ()
+
+    def scope_named(self) -> tuple[tuple[str, str], ...]:
+        """(code, name) of each unit of the scope; the name is "" when it is not known."""
+        names = self.scope_names + ("",) * (len(self.scope_units) - len(self.scope_names))
+        return tuple(zip(self.scope_units, names, strict=False))
 
 
 @dataclass(frozen=True)

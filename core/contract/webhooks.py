@@ -57,12 +57,19 @@ class MessageEvent:
 
 @dataclass(frozen=True)
 class StatusEvent:
-    """The platform changed something of ours (a post removed, a review passed…)."""
+    """The platform changed something of ours (a post removed, a review passed…).
+
+    ``refused``: the platform no longer shows the post, by its own decision (its reviewers
+    rejected it after accepting it, or it removed it): core marks the placement not live and
+    the delivery that put it there failed, with ``detail`` as the reason the editor reads
+    (``core.delivery.refusals``). Leave it False for a status that is only news.
+    """
 
     event_id: str
     remote_id: str
     status: str
     detail: str = ""
+    refused: bool = False
 
 
 WebhookEvent = CommentEvent | MessageEvent | StatusEvent

@@ -2,8 +2,10 @@
 
 Comments and direct messages go through the interactions pipeline (moderation; what it
 blocks is hidden on the channel when the channel can hide); a status change is recorded
-in the audit log and emitted (``webhook.status``) for observers. The event row and the
-comment rows are written in one transaction per event: a redelivered event, or two
+in the audit log and emitted (``webhook.status``) for observers; one that says the platform
+refused or removed a post Loa delivered (``refused``) also fails that delivery and tells
+the people concerned (``core.delivery.refusals``, event ``delivery.refused``). The event row
+and what it changes are written in one transaction per event: a redelivered event, or two
 deliveries racing, record it once.
 """
 
@@ -19,6 +21,8 @@ from core import audit
 from core.context import Context
 from core.contract.channels import CitizenComment
 from core.contract.webhooks import CommentEvent, MessageEvent, StatusEvent, WebhookEvent
+from core.db import utcnow
+from core.delivery import refusals
 from core.interactions.reading import Report, record_comments
 from core.targets.models import ChannelTarget
 from core.webhooks.models import ReceivedEvent
@@ -32,6 +36,7 @@ class Intake:
     duplicates: int = 0
     comments: int = 0
     statuses: int = 0
+    refusals: int = 0
 
 
 def _comment(event: CommentEvent | MessageEvent) -> CitizenComment:
@@ -70,6 +75,7 @@ def take(ctx: Context, row: ChannelTarget, events: list[WebhookEvent]) -> Intake
             done.duplicates += 1
             continue
         kind = {CommentEvent: "comment", MessageEvent: "message"}.get(type(event), "status")
+        refusal: refusals.Refusal | None = None
         try:
             with ctx.transaction() as session:
                 session.add(ReceivedEvent(target_id=row.id, event_id=event_id, kind=kind))
@@ -83,6 +89,10 @@ def take(ctx: Context, row: ChannelTarget, events: list[WebhookEvent]) -> Intake
                         subject_id=row.id,
                         data={"remote_id": event.remote_id[:300], "status": event.status[:64]},
                     )
+                    if event.refused:
+                        refusal = refusals.record(
+                            session, row, event.remote_id[:300], event.detail, now=utcnow()
+                        )
                 else:
                     record_comments(session, ctx, row, [_comment(event)], Report())
         except IntegrityError:
@@ -95,6 +105,9 @@ def take(ctx: Context, row: ChannelTarget, events: list[WebhookEvent]) -> Intake
                 "webhook.status",
                 {"target": row.id, "remote_id": event.remote_id, "status": event.status},
             )
+            if refusal is not None:
+                done.refusals += 1
+                ctx.emit("delivery.refused", refusal.payload())
         else:
             done.comments += 1
     return done

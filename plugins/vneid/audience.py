@@ -65,16 +65,21 @@ def _genders(a: Audience) -> str:
     return ", ".join(GENDER_WORDS.get(g, g) for g in a.genders)
 
 
+def _unit(item: Item, code: str, name: str) -> str:
+    """``Xã Cẩm Thạch (mã 14950)``; ``đơn vị mã 99999`` when no name is known."""
+    name = name or (item.unit_name if code == item.unit_code else "")
+    return f"{name} (mã {code})" if name else f"đơn vị mã {code}"
+
+
 def _scope(item: Item) -> str:
     a = item.audience
     level = LEVEL_WORDS.get(a.scope_level, a.scope_level)
     if a.scope_level == "national":
         return "toàn quốc"
-    codes = a.scope_units or (item.unit_code,)
-    named = [
-        f"{item.unit_name} (mã {c})" if c == item.unit_code else f"đơn vị mã {c}" for c in codes
-    ]
-    return f"{level}: {', '.join(named)}"
+    # Core names each unit of the scope (Audience.scope_names, filled on delivery, preview
+    # and plan); the item's own unit is named in any case.
+    units = a.scope_named() or ((item.unit_code, item.unit_name),)
+    return f"{level}: {', '.join(_unit(item, code, name) for code, name in units)}"
 
 
 def _window(a: Audience) -> str:

@@ -2,6 +2,10 @@
 Loa when its reviewers decide (approved, rejected with a reason), when an announcement is
 published or expires, and when a citizen comments.
 
+A rejection is a ``StatusEvent(refused=True)``: the announcement is not shown, so core
+turns its delivery into a failed one with the reviewers' reason and tells the item's
+editors and the channel admins (``delivery.refused``).
+
 ``X-VNeID-Signature: sha256=<hex HMAC-SHA256(webhook_secret, raw body)>``, checked in
 constant time over the raw bytes; several events per POST, each with a stable ``id``.
 """
@@ -52,6 +56,9 @@ def receive(target: Target, request: InboundRequest) -> list[WebhookEvent]:
                     remote_id=str(e["announcement_id"]),
                     status=str(e["status"]),
                     detail=str(e.get("reason", "")),
+                    # Rejected by the Ministry's reviewers, possibly after Loa recorded the
+                    # announcement as created: core fails that delivery with the reason.
+                    refused=e["status"] == "rejected",
                 )
             )
         elif e["type"] == "interaction.created" and e["interaction"]["kind"] == "comment":

@@ -111,3 +111,90 @@ def test_a_body_over_the_limit_is_refused(ctx, client, target) -> None:
 
 def test_a_malformed_event_is_a_bad_request(ctx, client, target) -> None:
     assert _post(client, target.id, [{"id": "ev-6", "type": "poke"}]).status_code == 400
+
+
+def _delivered(ctx, target, remote_id: str) -> tuple[int, int]:
+    """An item Loa delivered to the target as ``remote_id``: (article id, delivery id)."""
+    from core.delivery.models import Action, Delivery, DeliveryState, Placement
+    from tests.support.pipeline import new_article
+
+    article = new_article(ctx)
+    with ctx.transaction() as session:
+        d = Delivery(
+            article_id=article.id,
+            target_id=target.id,
+            action=Action.PUBLISH,
+            state=DeliveryState.DELIVERED,
+            remote_id=remote_id,
+        )
+        session.add(d)
+        session.add(Placement(article_id=article.id, target_id=target.id, remote_id=remote_id))
+        session.flush()
+        return article.id, d.id
+
+
+def _account(ctx, tree, name: str, unit: str, role: str) -> int:
+    from core.auth.models import User
+    from tests.support.media import token_for
+
+    token_for(ctx, name, tree[unit].id, role)
+    with ctx.sessions() as session:
+        return session.scalar(select(User.id).where(User.username == name))
+
+
+def test_a_refusal_after_delivery_fails_the_delivery_and_tells_its_people(
+    ctx, client, target, tree
+) -> None:
+    from core.delivery import outbox
+    from core.delivery.models import Delivery, DeliveryState, Placement
+
+    EVENTS.clear()
+    admin = _account(ctx, tree, "kenh-tinh", "38", "channel_admin")  # the province above
+    editor = _account(ctx, tree, "bien-tap-xa", "14932", "editor")
+    elsewhere = _account(ctx, tree, "bien-tap-khac", "14950", "editor")
+    article_id, delivery_id = _delivered(ctx, target, "post-9")
+    _, untouched = _delivered(ctx, target, "post-10")
+    news = {"id": "ev-7", "type": "status", "post_id": "post-9", "status": "approved"}
+    assert _post(client, target.id, [news]).json()["received"] == 1
+    with ctx.sessions() as session:  # a status that is only news changes no delivery
+        assert session.get(Delivery, delivery_id).state == DeliveryState.DELIVERED
+
+    refused = {
+        "id": "ev-8",
+        "type": "status",
+        "post_id": "post-9",
+        "status": "rejected",
+        "refused": True,
+        "reason": "Ảnh đại diện không rõ nét",
+    }
+    assert _post(client, target.id, [refused]).json()["received"] == 1
+    assert _post(client, target.id, [refused]).json()["duplicates"] == 1  # redelivered: once
+    with ctx.sessions() as session:
+        d = session.get(Delivery, delivery_id)
+        assert (d.state, d.error_kind) == (DeliveryState.FAILED, "refused")
+        assert "Ảnh đại diện không rõ nét" in d.error_message
+        assert "không còn hiển thị" in d.error_message  # plain Vietnamese for the editor
+        placement = session.scalars(select(Placement).where(Placement.remote_id == "post-9")).one()
+        assert placement.live is False
+        assert session.get(Delivery, untouched).state == DeliveryState.DELIVERED
+        audited = session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "delivery.refused")
+        ).all()
+        assert [a.data["reason"] for a in audited] == ["Ảnh đại diện không rõ nét"]
+        # An edit of the item no longer goes to a channel that does not show it.
+        from core.content.models import Article
+
+        assert outbox.update_live(session, session.get(Article, article_id)) == []
+    told = [p for name, p in EVENTS if name == "delivery.refused"]
+    assert len(told) == 1
+    assert told[0]["id"] == delivery_id and told[0]["article"] == article_id
+    assert told[0]["reason"] == "Ảnh đại diện không rõ nét"
+    assert admin in told[0]["recipients"] and editor in told[0]["recipients"]
+    assert elsewhere not in told[0]["recipients"]
+
+
+def test_a_refusal_of_a_post_loa_does_not_hold_changes_nothing(ctx, client, target) -> None:
+    EVENTS.clear()
+    event = {"id": "ev-9", "type": "status", "post_id": "nope", "status": "x", "refused": True}
+    assert _post(client, target.id, [event]).json()["received"] == 1
+    assert [name for name, _ in EVENTS if name == "delivery.refused"] == []

@@ -160,3 +160,22 @@ def test_recording_the_link_completes_and_expiry_yields_the_take_down(
     assisted.complete(ctx, police(tree), take_down.task.id, "")
     assert delivery(ctx, "retract").state == DeliveryState.DELIVERED
     assert article.id
+
+
+def test_a_scope_of_several_units_is_printed_by_name_and_code(ctx, tree, publish_item) -> None:
+    """The kit and the letter name every unit of the scope, not only the item's own."""
+    vneid_target(ctx)
+    scope = {
+        "age_min": 18,
+        "scope_level": "commune",
+        "scope_units": [COMMUNE, "14950", "15112"],
+        "interactions_allowed": False,
+    }
+    publish_item(audience=scope)
+    run_open(ctx)
+    [view] = assisted.tasks_for(ctx, police(tree))
+    files = _files(view)
+    named = "Xã Cẩm Thủy (mã 14932), Xã Cẩm Thạch (mã 14950), Phường Hạc Thành (mã 15112)"
+    assert f"Phạm vi: cấp xã: {named}" in files["doi-tuong.txt"]["text"]
+    assert f"2. Phạm vi tuyên truyền: cấp xã: {named}." in files["van-ban-de-nghi.txt"]["text"]
+    assert "đơn vị mã" not in files["van-ban-de-nghi.txt"]["text"]

@@ -8,6 +8,7 @@ from typing import Any
 
 from core import Audience, Item, ItemMedia, Rendition, Target
 from core.delivery.previews import preview_of
+from plugins.vneid.audience import describe
 from plugins.vneid.channel import VneidChannel
 
 COVER = ItemMedia(
@@ -124,3 +125,16 @@ def test_the_representative_image_is_required_and_sent() -> None:
     assert "ảnh bìa" in reason  # S0.5: refused before approval, not at the police desk
     [sent] = VneidChannel().render(item(), target()).files
     assert (sent.media.uid, sent.rendition.name) == ("m-1", "w1280.jpg")
+
+
+def test_the_scope_names_every_unit_core_named_and_codes_the_rest() -> None:
+    scope = Audience(
+        scope_units=("14932", "14950", "99999"),
+        scope_names=("Xã Cẩm Thủy", "Xã Cẩm Thạch", ""),
+    )
+    assert describe(item(audience=scope)).scope == (
+        "cấp xã: Xã Cẩm Thủy (mã 14932), Xã Cẩm Thạch (mã 14950), đơn vị mã 99999"
+    )
+    # Without names from core (a feed's item), the item's own unit is still named.
+    bare = Audience(scope_units=("14932", "14950"))
+    assert describe(item(audience=bare)).scope == "cấp xã: Xã Cẩm Thủy (mã 14932), đơn vị mã 14950"

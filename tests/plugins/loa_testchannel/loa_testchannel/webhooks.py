@@ -3,6 +3,8 @@
 GET: ``hub.mode=subscribe`` with the target's ``verify_token`` echoes ``hub.challenge``.
 POST: ``X-Hub-Signature-256: sha256=<HMAC-SHA256(app_secret, raw body)>``, compared in
 constant time; the body is ``{"events": [{"id", "type": "comment"|"message"|"status", …}]}``.
+A status with ``"refused": true`` (and its ``reason``) says the platform no longer shows the
+post by its own decision: a ``StatusEvent(refused=True)``.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from typing import Any
 
 from core import (
     CitizenComment,
@@ -27,7 +30,7 @@ def signature(secret: str, body: bytes) -> str:
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
-def _event(raw: dict[str, str]) -> WebhookEvent:
+def _event(raw: dict[str, Any]) -> WebhookEvent:
     kind = raw["type"]
     if kind == "comment":
         comment = CitizenComment(
@@ -42,7 +45,10 @@ def _event(raw: dict[str, str]) -> WebhookEvent:
     if kind == "message":
         return MessageEvent(raw["id"], raw["message_id"], raw["from_id"], "", raw["message"])
     if kind == "status":
-        return StatusEvent(raw["id"], raw["post_id"], raw["status"])
+        refused = raw.get("refused", False) is True
+        return StatusEvent(
+            raw["id"], raw["post_id"], raw["status"], raw.get("reason", ""), refused=refused
+        )
     raise ValueError(f"unknown event type {kind!r}")
 
 
