@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import time
+from collections.abc import Iterable
 from typing import Any
 
 import httpx
@@ -76,38 +78,61 @@ def redis_or_explain(url: str) -> Any:
     return conn
 
 
+def add_targets(
+    ctx: Context, plugin: str, unit_code: str, targets: Iterable[tuple[str, Any, Any]]
+) -> None:
+    """Channel targets of ``plugin`` on one unit, from ``(name, settings, secrets)``: each checked
+    by the channel's ``validate_settings``, sealed (identical secrets once: opening is what costs),
+    written in one statement."""
+    from core.content.queries import unit_by_code
+
+    with ctx.sessions() as session:
+        unit_id = unit_by_code(session, unit_code).id
+    channel = ctx.channel(plugin)
+    sealed: dict[str, str] = {}
+    now = dt.datetime.now(dt.UTC)
+    rows = []
+    for name, settings, secrets in targets:
+        channel.validate_settings(settings, secrets)
+        key = json.dumps(secrets, sort_keys=True)
+        if key not in sealed:
+            sealed[key] = ctx.sealer.seal(secrets)
+        rows.append(
+            {
+                "name": name,
+                "plugin": plugin,
+                "unit_id": unit_id,
+                "settings": settings,
+                "secrets_sealed": sealed[key],
+                "enabled": True,
+                "health": "unknown",
+                "health_detail": "",
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
+    with ctx.transaction() as session:
+        session.execute(insert(ChannelTarget), rows)
+
+
 def prepare(ctx: Context, sandbox_url: str, targets: int) -> None:
     """Units, and ``targets`` portal targets on one commune, each its own sandbox site."""
     with ctx.transaction() as session:
         sync(session, iter(TREE))
-    from core.content.queries import unit_by_code
-
-    with ctx.sessions() as session:
-        unit_id = unit_by_code(session, COMMUNE).id
     secrets = {"webhook_secret": SECRET}
-    settings = [{"webhook_url": f"{sandbox_url}/sites/t{i:05d}/webhook"} for i in range(targets)]
-    ctx.channel("portal").validate_settings(settings[0], secrets)
-    sealed = ctx.sealer.seal(secrets)  # one sealed value for all: opening is what costs
-    now = dt.datetime.now(dt.UTC)
-    with ctx.transaction() as session:
-        session.execute(
-            insert(ChannelTarget),
-            [
-                {
-                    "name": f"Cổng thông tin {i:05d}",
-                    "plugin": "portal",
-                    "unit_id": unit_id,
-                    "settings": s,
-                    "secrets_sealed": sealed,
-                    "enabled": True,
-                    "health": "unknown",
-                    "health_detail": "",
-                    "created_at": now,
-                    "updated_at": now,
-                }
-                for i, s in enumerate(settings)
-            ],
-        )
+    add_targets(
+        ctx,
+        "portal",
+        COMMUNE,
+        (
+            (
+                f"Cổng thông tin {i:05d}",
+                {"webhook_url": f"{sandbox_url}/sites/t{i:05d}/webhook"},
+                secrets,
+            )
+            for i in range(targets)
+        ),
+    )
 
 
 def new_article(ctx: Context, n: int) -> int:

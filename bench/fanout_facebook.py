@@ -12,15 +12,13 @@ Run: ``python -m bench.fanout_facebook [--targets 100] [--concurrency 8] [--time
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
 import time
 from typing import Any
 
 import httpx
-from sqlalchemy import insert
 
-from bench.fanout import redis_or_explain, states, wait_for_workers
+from bench.fanout import add_targets, redis_or_explain, states, wait_for_workers
 from bench.generate import create_schema
 from bench.harness import (
     free_port,
@@ -38,7 +36,6 @@ from core.actions import content as actions
 from core.auth.permissions import SYSTEM
 from core.context import Context, build_context
 from core.delivery.models import DeliveryState
-from core.targets.models import ChannelTarget
 from core.units.sync import Row, sync
 
 REDIS_URL = "redis://127.0.0.1:6379/11"
@@ -66,34 +63,20 @@ def prepare(ctx: Context, graph_url: str, targets: int) -> None:
     """The national unit and ``targets`` Facebook Page targets on it, one Page each."""
     with ctx.transaction() as session:
         sync(session, iter(TREE))
-    from core.content.queries import unit_by_code
-
-    with ctx.sessions() as session:
-        unit_id = unit_by_code(session, "VN").id
-    channel = ctx.channel("facebook")
-    rows = []
-    now = dt.datetime.now(dt.UTC)
-    for i in range(targets):
-        page_id = f"77{i:06d}"
-        settings = {"page_id": page_id, "app_id": APP_ID, "graph_url": graph_url}
-        secrets = {"app_secret": APP_SECRET, "page_token": f"{TOKEN_PREFIX}{page_id}"}
-        channel.validate_settings(settings, secrets)
-        rows.append(
-            {
-                "name": f"Facebook Page {i:03d}",
-                "plugin": "facebook",
-                "unit_id": unit_id,
-                "settings": settings,
-                "secrets_sealed": ctx.sealer.seal(secrets),
-                "enabled": True,
-                "health": "unknown",
-                "health_detail": "",
-                "created_at": now,
-                "updated_at": now,
-            }
-        )
-    with ctx.transaction() as session:
-        session.execute(insert(ChannelTarget), rows)
+    pages = [f"77{i:06d}" for i in range(targets)]
+    add_targets(
+        ctx,
+        "facebook",
+        "VN",
+        (
+            (
+                f"Facebook Page {i:03d}",
+                {"page_id": page, "app_id": APP_ID, "graph_url": graph_url},
+                {"app_secret": APP_SECRET, "page_token": f"{TOKEN_PREFIX}{page}"},
+            )
+            for i, page in enumerate(pages)
+        ),
+    )
 
 
 def new_article(ctx: Context) -> int:

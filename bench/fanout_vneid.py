@@ -12,7 +12,6 @@ Run: ``python -m bench.fanout_vneid [--targets 50] [--concurrency 4 16] [--timeo
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
 import tempfile
 import time
@@ -21,10 +20,9 @@ from typing import Any
 
 import httpx
 from PIL import Image
-from sqlalchemy import func, insert, select
 from starlette.applications import Starlette
 
-from bench.fanout import redis_or_explain, wait_for_workers
+from bench.fanout import add_targets, redis_or_explain, states, wait_for_workers
 from bench.generate import create_schema
 from bench.harness import (
     free_port,
@@ -41,8 +39,7 @@ from bench.report import put_section
 from core.actions import content, media
 from core.auth.permissions import SYSTEM
 from core.context import Context, build_context
-from core.delivery.models import Delivery, DeliveryState
-from core.targets.models import ChannelTarget
+from core.delivery.models import DeliveryState
 from core.units.sync import Row, sync
 
 REDIS_URL = "redis://127.0.0.1:6379/10"
@@ -78,32 +75,12 @@ def prepare(ctx: Context, sandbox_url: str, targets: int) -> None:
         sync(session, iter(TREE))
     settings = {"mode": "partner", "api_url": sandbox_url}
     secrets = {"api_key": API_KEY}
-    ctx.channel("vneid").validate_settings(settings, secrets)
-    sealed = ctx.sealer.seal(secrets)
-    from core.content.queries import unit_by_code
-
-    with ctx.sessions() as session:
-        unit_id = unit_by_code(session, COMMUNE).id
-    now = dt.datetime.now(dt.UTC)
-    with ctx.transaction() as session:
-        session.execute(
-            insert(ChannelTarget),
-            [
-                {
-                    "name": f"VNeID Tin tức {i:03d}",
-                    "plugin": "vneid",
-                    "unit_id": unit_id,
-                    "settings": settings,
-                    "secrets_sealed": sealed,
-                    "enabled": True,
-                    "health": "unknown",
-                    "health_detail": "",
-                    "created_at": now,
-                    "updated_at": now,
-                }
-                for i in range(targets)
-            ],
-        )
+    add_targets(
+        ctx,
+        "vneid",
+        COMMUNE,
+        ((f"VNeID Tin tức {i:03d}", settings, secrets) for i in range(targets)),
+    )
 
 
 def new_article(ctx: Context, n: int) -> int:
@@ -130,16 +107,6 @@ def new_article(ctx: Context, n: int) -> int:
     return article.id
 
 
-def delivered(ctx: Context, article_id: int) -> dict[str, int]:
-    with ctx.sessions() as session:
-        rows = session.execute(
-            select(Delivery.state, func.count())
-            .where(Delivery.article_id == article_id)
-            .group_by(Delivery.state)
-        ).all()
-    return {str(state): int(count) for state, count in rows}
-
-
 def one_run(
     ctx: Context, conn: Any, sandbox: str, n: int, round_: int, targets: int, timeout: float
 ) -> dict[str, Any]:
@@ -155,7 +122,7 @@ def one_run(
         content.approve(ctx, SYSTEM, article_id)
         approve_s = time.perf_counter() - started
         while time.perf_counter() - started < timeout:
-            seen = delivered(ctx, article_id)
+            seen = states(ctx, article_id)
             if seen.get(DeliveryState.DELIVERED, 0) >= targets:
                 break
             time.sleep(0.2)

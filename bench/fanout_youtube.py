@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import datetime as dt
 import hashlib
 import subprocess
 import tempfile
@@ -24,10 +23,9 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlalchemy import insert
 from starlette.applications import Starlette
 
-from bench.fanout import redis_or_explain, states, wait_for_workers
+from bench.fanout import add_targets, redis_or_explain, states, wait_for_workers
 from bench.generate import create_schema
 from bench.harness import (
     free_port,
@@ -46,7 +44,6 @@ from core.actions import media
 from core.auth.permissions import SYSTEM
 from core.context import Context, build_context
 from core.delivery.models import DeliveryState
-from core.targets.models import ChannelTarget
 from core.units.sync import Row, sync
 
 REDIS_URL = "redis://127.0.0.1:6379/14"
@@ -89,39 +86,20 @@ def make_video(path: Path, seconds: int) -> Path:
 def prepare(ctx: Context, sandbox: str, targets: int) -> None:
     with ctx.transaction() as session:
         sync(session, iter(TREE))
-    from core.content.queries import unit_by_code
 
-    with ctx.sessions() as session:
-        unit_id = unit_by_code(session, COMMUNE).id
-    now = dt.datetime.now(dt.UTC)
-    rows = []
-    for i in range(targets):
+    def target(i: int) -> tuple[str, dict[str, str], dict[str, str]]:
         channel = f"UCbench-{i:02d}"
         token = httpx.post(f"{sandbox}/__fake/grant", json={"channel_id": channel}, timeout=10)
-        secrets = {"client_secret": CLIENT_SECRET, "refresh_token": token.json()["refresh_token"]}
         settings = {
             "client_id": CLIENT_ID,
             "api_base": sandbox,
             "token_url": f"{sandbox}/token",
             "channel_id": channel,
         }
-        ctx.channel("youtube").validate_settings(settings, secrets)
-        rows.append(
-            {
-                "name": f"YouTube {i:02d}",
-                "plugin": "youtube",
-                "unit_id": unit_id,
-                "settings": settings,
-                "secrets_sealed": ctx.sealer.seal(secrets),
-                "enabled": True,
-                "health": "unknown",
-                "health_detail": "",
-                "created_at": now,
-                "updated_at": now,
-            }
-        )
-    with ctx.transaction() as session:
-        session.execute(insert(ChannelTarget), rows)
+        secrets = {"client_secret": CLIENT_SECRET, "refresh_token": token.json()["refresh_token"]}
+        return f"YouTube {i:02d}", settings, secrets
+
+    add_targets(ctx, "youtube", COMMUNE, (target(i) for i in range(targets)))
 
 
 def new_article(ctx: Context, video: Path) -> int:

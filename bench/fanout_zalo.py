@@ -15,7 +15,6 @@ Run: ``python -m bench.fanout_zalo [--targets 100] [--concurrency 8] [--timeout 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
 import tempfile
 import time
@@ -23,9 +22,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlalchemy import func, insert, select
 
-from bench.fanout import redis_or_explain, wait_for_workers
+from bench.fanout import add_targets, redis_or_explain, states, wait_for_workers
 from bench.generate import create_schema
 from bench.harness import (
     databases,
@@ -44,10 +42,9 @@ from core.actions import content as actions
 from core.actions import media
 from core.auth.permissions import SYSTEM
 from core.context import Context, build_context
-from core.delivery.models import Delivery, DeliveryState
+from core.delivery.models import DeliveryState
 from core.demo_media import photo
 from core.media.models import MediaRole
-from core.targets.models import ChannelTarget
 from core.units.sync import Row, sync
 
 REDIS_URL = "redis://127.0.0.1:6379/12"
@@ -71,48 +68,25 @@ def prepare(ctx: Context, sandbox_url: str, targets: int) -> None:
     """The nation, and ``targets`` national Zalo OAs (ministries' and agencies' accounts)."""
     with ctx.transaction() as session:
         sync(session, iter(TREE))
-    from core.content.queries import unit_by_code
-
-    with ctx.sessions() as session:
-        unit_id = unit_by_code(session, "VN").id
-    now = dt.datetime.now(dt.UTC)
-    rows = []
-    for i in range(targets):
-        settings = {
-            "app_id": APP_ID,
-            "oa_id": f"oa-{i}",
-            "api_base": sandbox_url,
-            "oauth_base": sandbox_url,
-            "verify_delay": VERIFY_DELAY,
-        }
-        secrets = {"app_secret": APP_SECRET, "access_token": f"demo-{i}"}
-        ctx.channel("zalo").validate_settings(settings, secrets)
-        rows.append(
-            {
-                "name": f"Zalo OA {i:03d}",
-                "plugin": "zalo",
-                "unit_id": unit_id,
-                "settings": settings,
-                "secrets_sealed": ctx.sealer.seal(secrets),
-                "enabled": True,
-                "health": "unknown",
-                "health_detail": "",
-                "created_at": now,
-                "updated_at": now,
-            }
-        )
-    with ctx.transaction() as session:
-        session.execute(insert(ChannelTarget), rows)
-
-
-def states(ctx: Context, article_id: int) -> dict[str, int]:
-    with ctx.sessions() as session:
-        rows = session.execute(
-            select(Delivery.state, func.count())
-            .where(Delivery.article_id == article_id)
-            .group_by(Delivery.state)
-        ).all()
-    return {str(state): int(count) for state, count in rows}
+    settings = {
+        "app_id": APP_ID,
+        "api_base": sandbox_url,
+        "oauth_base": sandbox_url,
+        "verify_delay": VERIFY_DELAY,
+    }
+    add_targets(
+        ctx,
+        "zalo",
+        "VN",
+        (
+            (
+                f"Zalo OA {i:03d}",
+                {**settings, "oa_id": f"oa-{i}"},
+                {"app_secret": APP_SECRET, "access_token": f"demo-{i}"},
+            )
+            for i in range(targets)
+        ),
+    )
 
 
 def one_run(
