@@ -57,6 +57,7 @@ from core.contract.webhooks import (
 from core.edge.etag import conditional
 from core.hookspecs import hookimpl
 from core.outbound import outbound_client
+from core.outbound.retry_after import retry_after
 from core.settings import Secret, Settings
 
 __all__ = [
@@ -117,5 +118,6 @@ __all__ = [
     "conditional",
     "hookimpl",
     "outbound_client",
+    "retry_after",
     "sanitise_html",
 ]

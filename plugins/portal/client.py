@@ -23,7 +23,6 @@ import json
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from email.utils import parsedate_to_datetime
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote
@@ -39,6 +38,7 @@ from core import (
     Remote,
     TransientError,
     outbound_client,
+    retry_after,
 )
 
 SECRET_PREFIX = "whsec_"
@@ -218,7 +218,9 @@ class PortalClient:
         reason = _error_code(response)
         where = f"portal answered {status}"
         if status == 429:
-            raise RateLimited(f"{where}: rate limited", _retry_after(response))
+            raise RateLimited(
+                f"{where}: rate limited", retry_after(response.headers, DEFAULT_RETRY_AFTER)
+            )
         if status in (401, 403) or (status == 400 and reason == "invalid_signature"):
             raise AuthError(f"{where}: signature or credentials refused ({reason})")
         if status == 400 and reason == "stale_timestamp":
@@ -265,21 +267,3 @@ def _error_code(response: httpx.Response) -> str:
         return HTTPStatus(response.status_code).phrase
     except ValueError:
         return "unexpected status"
-
-
-def _retry_after(response: httpx.Response) -> float:
-    """Retry-After in seconds or as an HTTP date (RFC 9110 §10.2.3)."""
-    value = response.headers.get("retry-after", "").strip()
-    if not value:
-        return DEFAULT_RETRY_AFTER
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return DEFAULT_RETRY_AFTER
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.UTC)
-    return max(0.0, (when - dt.datetime.now(dt.UTC)).total_seconds())

@@ -29,6 +29,7 @@ from core import (
     Rendered,
     TransientError,
     outbound_client,
+    retry_after,
 )
 
 #: The announcement fields the API takes (CONTRACT.md §2); the rest of the payload is the kit's.
@@ -216,11 +217,7 @@ def _checked(response: httpx.Response) -> dict[str, Any]:
     if status == 401:
         raise AuthError(said)
     if status == 429:
-        try:
-            after = float(response.headers.get("retry-after", ""))
-        except ValueError:
-            after = DEFAULT_RETRY_AFTER
-        raise RateLimited(said, after)
+        raise RateLimited(said, retry_after(response.headers, DEFAULT_RETRY_AFTER))
     if status == 422 and code == "content_rejected":
         raise ContentRefused(said)
     if status >= 500 or status == 408:

@@ -7,11 +7,17 @@ Only the status and a reason this module knows are kept in a message: the API's 
 from __future__ import annotations
 
 import datetime as dt
-from email.utils import parsedate_to_datetime
 
 import httpx
 
-from core import AuthError, ChannelError, PermanentError, RateLimited, TransientError
+from core import (
+    AuthError,
+    ChannelError,
+    PermanentError,
+    RateLimited,
+    TransientError,
+    retry_after,
+)
 from plugins.youtube.limits import next_reset
 
 #: Short-term throttling: retried after the platform's delay (or a minute).
@@ -97,26 +103,11 @@ def error_for(response: httpx.Response, what: str, now: dt.datetime | None = Non
     if reason == "uploadLimitExceeded":
         return RateLimited(f"{where}: the channel's daily upload cap", UPLOAD_LIMIT_RETRY)
     if status == 429 or reason in RATE_REASONS:
-        return RateLimited(f"{where}: rate limited", retry_after(response))
+        return RateLimited(
+            f"{where}: rate limited", retry_after(response.headers, DEFAULT_RETRY_AFTER)
+        )
     if status == 401 or reason in AUTH_REASONS:
         return AuthError(f"{where}: the channel must be connected again")
     if status >= 500:
         return TransientError(where)
     return PermanentError(where)
-
-
-def retry_after(response: httpx.Response) -> float:
-    value = response.headers.get("retry-after", "").strip()
-    if not value:
-        return DEFAULT_RETRY_AFTER
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return DEFAULT_RETRY_AFTER
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.UTC)
-    return max(0.0, (when - dt.datetime.now(dt.UTC)).total_seconds())

@@ -62,6 +62,7 @@ PUBLIC_API = sorted(
         "Webhooks",
         "hookimpl",
         "outbound_client",
+        "retry_after",
         "sanitise_html",
         "Allowance",
         "AssistRequired",
