@@ -1,0 +1,118 @@
+"""The delivery board of one item: every target's state, remote links, errors in plain
+Vietnamese, retract. Live by htmx polling of the deliveries fragment (every 3 s; the
+page works without script, reloaded by hand)."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from admin.messages import vietnamese
+from admin.page import signed_in, signed_in_post, text
+from admin.pages.home import STATES
+from admin.pages.refusals import audited
+from core.actions import content, desk
+from core.errors import LoaError
+
+#: Each delivery state as a person reads it.
+DELIVERY_STATES = {
+    "pending": "Đang chờ gửi",
+    "in_flight": "Đang gửi",
+    "retrying": "Lỗi tạm thời, sẽ thử lại",
+    "unknown": "Chưa rõ kết quả, đang đối chiếu",
+    "delivered": "Đã lên kênh",
+    "failed": "Kênh từ chối",
+    "needs_attention": "Cần người xử lý",
+    "cancelled": "Đã hủy",
+    "assisted": "Chờ cán bộ đăng thủ công",
+    "waiting": "Chờ hạn mức của kênh",
+}
+ACTIONS = {"publish": "Đăng", "update": "Cập nhật", "retract": "Gỡ"}
+#: What an error kind means and what to do about it, in Vietnamese.
+ERROR_KINDS = {
+    "auth": "Kênh không nhận khóa truy cập: người quản lý kênh cần kết nối lại kênh.",
+    "rate_limited": "Kênh yêu cầu gửi chậm lại: Loa sẽ tự gửi lại, không cần làm gì.",
+    "transient": "Lỗi tạm thời của kênh: Loa sẽ tự gửi lại, không cần làm gì.",
+    "permanent": "Kênh từ chối nội dung: hãy sửa bài (độ dài, ảnh) rồi gửi duyệt lại.",
+    "refused": "Loa không gửi nội dung này (kiểm duyệt hoặc kiểm tra): hãy sửa bài.",
+    "destination": "Địa chỉ của kênh không hợp lệ: người quản lý kênh cần sửa cấu hình.",
+    "unknown": "Chưa rõ kênh đã nhận chưa: Loa đối chiếu với kênh trước khi gửi lại.",
+    "assisted": "Kênh đăng thủ công: cán bộ được giao sẽ đăng và ghi lại đường dẫn.",
+    "allowance": "Đã hết hạn mức của kênh: Loa sẽ gửi khi hạn mức được cấp lại.",
+    "error": "Lỗi không xác định của kênh: hãy báo người quản lý kênh.",
+}
+FINISHED = {"delivered", "failed", "cancelled"}
+
+
+def _labels() -> dict[str, object]:
+    return {
+        "delivery_states": DELIVERY_STATES,
+        "actions": ACTIONS,
+        "error_kinds": ERROR_KINDS,
+        "states": STATES,
+    }
+
+
+async def board(request: Request) -> Response:
+    page, actor = await signed_in(request)
+    if isinstance(actor, Response):
+        return actor
+    uid = request.path_params["uid"]
+    view, refused = await audited(page, desk.item_view, page.ctx, actor, uid)
+    if refused is not None:
+        return refused
+    rows, refused = await audited(page, desk.deliveries, page.ctx, actor, uid)
+    if refused is not None:
+        return refused
+    return page.render(
+        "desk/board.html",
+        title="Theo dõi đăng bài",
+        title_en="Delivery board",
+        view=view,
+        rows=rows,
+        live=any(r.state not in FINISHED for r in rows),
+        **_labels(),
+    )
+
+
+async def deliveries(request: Request) -> Response:
+    """The board's table alone, for htmx to swap in while deliveries are under way."""
+    page, actor = await signed_in(request)
+    if isinstance(actor, Response):
+        return actor
+    uid = request.path_params["uid"]
+    rows, refused = await audited(page, desk.deliveries, page.ctx, actor, uid)
+    if refused is not None:
+        return refused
+    return page.render(
+        "desk/deliveries.html",
+        uid=uid,
+        rows=rows,
+        live=any(r.state not in FINISHED for r in rows),
+        **_labels(),
+    )
+
+
+async def retract(request: Request) -> Response:
+    page, actor, form = await signed_in_post(request)
+    if isinstance(actor, Response):
+        return actor
+    uid = request.path_params["uid"]
+    view, refused = await audited(page, desk.item_view, page.ctx, actor, uid)
+    if refused is not None:
+        return refused
+    try:
+        _, refused = await audited(
+            page, content.retract, page.ctx, actor, view.id, text(form, "reason")
+        )
+    except LoaError as exc:
+        return page.render(
+            "refused.html",
+            400,
+            title="Không gỡ được",
+            title_en="Not retracted",
+            error=f"{vietnamese(exc.message)} / {exc.message}",
+        )
+    if refused is not None:
+        return refused
+    return page.redirect(f"/admin/items/{uid}")
