@@ -279,6 +279,11 @@ def admin_app(ctx: Context) -> Starlette:
         Route("/items/{uid:str}", board.board),
         Route("/items/{uid:str}/deliveries", board.deliveries),
         Route("/items/{uid:str}/retract", board.retract, methods=["POST"]),
+        Route(
+            "/items/{uid:str}/targets/{target_id:int}/retract",
+            board.retract_from,
+            methods=["POST"],
+        ),
         Route("/items/{uid:str}/edit", compose.edit),
         Route("/items/{uid:str}/edit", compose.save, methods=["POST"]),
         Route("/items/{uid:str}/previews", review.previews),

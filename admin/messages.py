@@ -28,6 +28,10 @@ _VI: tuple[tuple[str, str], ...] = (
         r"national|justification|topic",
         "Cần nêu lý do (phạm vi toàn quốc hoặc chủ đề ngoài danh mục kênh).",
     ),
+    (r"fresh two-factor code", "Bài phạm vi toàn quốc: hãy nhập mã xác thực mới từ ứng dụng."),
+    (r"last channel", "Đây là kênh cuối cùng của bài: hãy gỡ cả bài."),
+    (r"not one of this article's targets", "Kênh này không thuộc bài."),
+    (r"cannot be retracted", "Bài chưa đăng nên không gỡ được."),
     (r"say what must change", "Hãy ghi rõ cần sửa gì hoặc vì sao từ chối."),
     (r"^must be one of", "Giá trị không hợp lệ."),
 )

@@ -4,15 +4,17 @@ page works without script, reloaded by hand)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from starlette.requests import Request
 from starlette.responses import Response
 
+from admin.labels import LABELS
 from admin.messages import vietnamese
 from admin.page import signed_in, signed_in_post, text
-from admin.pages.home import STATES
 from admin.pages.refusals import audited
 from core.actions import content, desk
-from core.errors import LoaError
+from core.errors import LoaError, ValidationFailed
 
 #: Each delivery state as a person reads it.
 DELIVERY_STATES = {
@@ -44,12 +46,23 @@ ERROR_KINDS = {
 FINISHED = {"delivered", "failed", "cancelled"}
 
 
+def live_targets(rows: list[desk.DeliveryRow]) -> list[desk.DeliveryRow]:
+    """The targets whose latest delivery put the item there (one row each): where one
+    channel can be left."""
+    last: dict[int, desk.DeliveryRow] = {}
+    for row in rows:
+        last[row.target_id] = row
+    return [
+        r for r in last.values() if r.action in ("publish", "update") and r.state == "delivered"
+    ]
+
+
 def _labels() -> dict[str, object]:
     return {
         "delivery_states": DELIVERY_STATES,
         "actions": ACTIONS,
         "error_kinds": ERROR_KINDS,
-        "states": STATES,
+        **LABELS,
     }
 
 
@@ -71,6 +84,7 @@ async def board(request: Request) -> Response:
         view=view,
         rows=rows,
         live=any(r.state not in FINISHED for r in rows),
+        placed=live_targets(rows),
         **_labels(),
     )
 
@@ -89,11 +103,13 @@ async def deliveries(request: Request) -> Response:
         uid=uid,
         rows=rows,
         live=any(r.state not in FINISHED for r in rows),
+        placed=live_targets(rows),
         **_labels(),
     )
 
 
-async def retract(request: Request) -> Response:
+async def _take_down(request: Request, action: Any, *extra: Any) -> Response:
+    """Retract the item (``content.retract``) or one channel (``content.retract_from``)."""
     page, actor, form = await signed_in_post(request)
     if isinstance(actor, Response):
         return actor
@@ -103,16 +119,29 @@ async def retract(request: Request) -> Response:
         return refused
     try:
         _, refused = await audited(
-            page, content.retract, page.ctx, actor, view.id, text(form, "reason")
+            page, action, page.ctx, actor, view.id, *extra, text(form, "reason")
         )
     except LoaError as exc:
+        detail = exc.message
+        if isinstance(exc, ValidationFailed):
+            detail = "; ".join(exc.fields.values())
         return page.render(
             "refused.html",
             400,
             title="Không gỡ được",
             title_en="Not retracted",
-            error=f"{vietnamese(exc.message)} / {exc.message}",
+            error=f"{vietnamese(detail)} / {detail}",
         )
     if refused is not None:
         return refused
     return page.redirect(f"/admin/items/{uid}")
+
+
+async def retract(request: Request) -> Response:
+    """Take the item down from every channel."""
+    return await _take_down(request, content.retract)
+
+
+async def retract_from(request: Request) -> Response:
+    """Take the item down from one channel; the others keep it."""
+    return await _take_down(request, content.retract_from, request.path_params["target_id"])

@@ -9,6 +9,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
+from admin.labels import LABELS
 from admin.page import Page, signed_in
 from core.actions import desk
 from core.auth import tokens
@@ -16,20 +17,6 @@ from core.auth.models import Role
 from core.auth.permissions import Actor, Permission
 from core.delivery.assisted import actions as assisted
 from core.units.lookups import units_by_path
-
-#: Vietnamese names of the states an item goes through.
-STATES = {
-    "draft": "Bản nháp",
-    "submitted": "Đã gửi duyệt",
-    "in_review": "Đang duyệt",
-    "changes_requested": "Cần sửa",
-    "approved": "Đã duyệt",
-    "scheduled": "Đã hẹn giờ",
-    "published": "Đã đăng",
-    "expired": "Hết hạn",
-    "retracted": "Đã gỡ",
-    "rejected": "Bị từ chối",
-}
 
 
 async def page(request: Request) -> Response:
@@ -67,7 +54,7 @@ async def render(
         title="Bàn làm việc",
         title_en="Desk",
         username=actor.name,
-        states=STATES,
+        **LABELS,
         can_write=bool(actor.paths(Permission.WRITE_CONTENT)),
         scopes=sorted(tokens.SCOPES),
         new_token=new_token,

@@ -14,7 +14,7 @@ from starlette.responses import Response
 
 from admin.page import Page
 from core.auth import actions
-from core.auth.permissions import watch_refusals
+from core.auth.permissions import StepUpRequired, watch_refusals
 from core.errors import Forbidden, NotFound
 
 T = TypeVar("T")
@@ -27,6 +27,8 @@ async def audited(
     with watch_refusals() as refused:
         try:
             return await run_in_threadpool(action, *args), None
+        except StepUpRequired:
+            raise  # the page asks for the code again, next to its field (still audited)
         except Forbidden as exc:
             answer = page.render(
                 "refused.html",

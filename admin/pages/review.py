@@ -14,9 +14,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
+from admin.labels import LABELS
 from admin.messages import field_errors, vietnamese
 from admin.page import Page, signed_in, signed_in_post, text
-from admin.pages.home import STATES
 from admin.pages.refusals import audited
 from core.actions import desk, workflow
 from core.auth.actions import step_up
@@ -48,7 +48,7 @@ async def _previews_page(
         title_en="Previews on each channel",
         view=view,
         previews=shown,
-        states=STATES,
+        **LABELS,
         error=error,
         errors=errors or {},
     )
@@ -102,7 +102,7 @@ async def _review_page(
         title="Duyệt bài",
         title_en="Review",
         view=view,
-        states=STATES,
+        **LABELS,
         decisions=DECISIONS,
         error=error,
     )

@@ -205,13 +205,9 @@ def units_named(ctx: Context, codes: list[str]) -> list[UnitChoice]:
     with ctx.sessions() as session:
         found = units_by_code(session, codes)
         parents = units_by_id(session, {u.parent_id for u in found.values() if u.parent_id})
+    names = {i: u.name for i, u in parents.items()}
     return [
-        UnitChoice(
-            c,
-            found[c].name,
-            found[c].level,
-            parents[found[c].parent_id].name if found[c].parent_id in parents else "",
-        )
+        UnitChoice(c, found[c].name, found[c].level, names.get(found[c].parent_id or 0, ""))
         for c in codes
         if c in found
     ]
@@ -353,6 +349,7 @@ def item_view(ctx: Context, actor: Actor, uid: str) -> ItemView:
 @dataclass(frozen=True)
 class DeliveryRow:
     id: int
+    target_id: int
     target: str
     plugin: str
     action: str
@@ -374,6 +371,7 @@ def deliveries(ctx: Context, actor: Actor, uid: str) -> list[DeliveryRow]:
         return [
             DeliveryRow(
                 d.id,
+                t.id,
                 t.name,
                 t.plugin,
                 d.action,
