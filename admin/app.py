@@ -284,6 +284,11 @@ def admin_app(ctx: Context) -> Starlette:
             board.retract_from,
             methods=["POST"],
         ),
+        Route(
+            "/items/{uid:str}/tasks/{task_id:int}/complete",
+            board.complete_task,
+            methods=["POST"],
+        ),
         Route("/items/{uid:str}/edit", compose.edit),
         Route("/items/{uid:str}/edit", compose.save, methods=["POST"]),
         Route("/items/{uid:str}/previews", review.previews),

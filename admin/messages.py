@@ -32,6 +32,8 @@ _VI: tuple[tuple[str, str], ...] = (
     (r"last channel", "Đây là kênh cuối cùng của bài: hãy gỡ cả bài."),
     (r"not one of this article's targets", "Kênh này không thuộc bài."),
     (r"cannot be retracted", "Bài chưa đăng nên không gỡ được."),
+    (r"required: the id the channel gave", "Bắt buộc: mã bài mà kênh cấp."),
+    (r"this task is|no longer waiting", "Việc này đã được xử lý."),
     (r"say what must change", "Hãy ghi rõ cần sửa gì hoặc vì sao từ chối."),
     (r"^must be one of", "Giá trị không hợp lệ."),
 )

@@ -6,14 +6,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
 from admin.labels import LABELS
 from admin.messages import vietnamese
-from admin.page import signed_in, signed_in_post, text
+from admin.page import Page, signed_in, signed_in_post, text
 from admin.pages.refusals import audited
 from core.actions import content, desk
+from core.auth.permissions import Actor
+from core.delivery.assisted import actions as assisted
 from core.errors import LoaError, ValidationFailed
 
 #: Each delivery state as a person reads it.
@@ -66,6 +69,15 @@ def _labels() -> dict[str, object]:
     }
 
 
+def _my_tasks(page: Page, actor: Actor, uid: str) -> dict[int, int]:
+    """The open assisted tasks of this item assigned to a role the actor holds, by delivery."""
+    return {
+        v.task.delivery_id: v.task.id
+        for v in assisted.tasks_for(page.ctx, actor)
+        if v.article_uid == uid
+    }
+
+
 async def board(request: Request) -> Response:
     page, actor = await signed_in(request)
     if isinstance(actor, Response):
@@ -77,8 +89,10 @@ async def board(request: Request) -> Response:
     rows, refused = await audited(page, desk.deliveries, page.ctx, actor, uid)
     if refused is not None:
         return refused
+    tasks = await run_in_threadpool(_my_tasks, page, actor, uid)
     return page.render(
         "desk/board.html",
+        tasks=tasks,
         title="Theo dõi đăng bài",
         title_en="Delivery board",
         view=view,
@@ -98,8 +112,10 @@ async def deliveries(request: Request) -> Response:
     rows, refused = await audited(page, desk.deliveries, page.ctx, actor, uid)
     if refused is not None:
         return refused
+    tasks = await run_in_threadpool(_my_tasks, page, actor, uid)
     return page.render(
         "desk/deliveries.html",
+        tasks=tasks,
         uid=uid,
         rows=rows,
         live=any(r.state not in FINISHED for r in rows),
@@ -145,3 +161,35 @@ async def retract(request: Request) -> Response:
 async def retract_from(request: Request) -> Response:
     """Take the item down from one channel; the others keep it."""
     return await _take_down(request, content.retract_from, request.path_params["target_id"])
+
+
+async def complete_task(request: Request) -> Response:
+    """An operator records what they published by hand: the delivery completes with its link."""
+    page, actor, form = await signed_in_post(request)
+    if isinstance(actor, Response):
+        return actor
+    uid, task_id = request.path_params["uid"], request.path_params["task_id"]
+    try:
+        _, refused = await audited(
+            page,
+            assisted.complete,
+            page.ctx,
+            actor,
+            task_id,
+            text(form, "remote_id"),
+            text(form, "remote_url"),
+        )
+    except LoaError as exc:
+        detail = exc.message
+        if isinstance(exc, ValidationFailed):
+            detail = "; ".join(exc.fields.values())
+        return page.render(
+            "refused.html",
+            400,
+            title="Chưa ghi nhận được",
+            title_en="Not recorded",
+            error=f"{vietnamese(detail)} / {detail}",
+        )
+    if refused is not None:
+        return refused
+    return page.redirect(f"/admin/items/{uid}")

@@ -26,7 +26,7 @@ from admin.pages.refusals import audited
 from core.actions import content, desk, media
 from core.auth.permissions import Actor, Permission
 from core.content.topics import TOPICS
-from core.errors import LoaError, ValidationFailed
+from core.errors import Forbidden, LoaError, ValidationFailed
 from core.units.lookups import units_by_path
 
 #: What ``content.create`` needs present (the management API passes the same defaults).
@@ -192,10 +192,14 @@ async def _form_page(
         unit = values.get("unit_code") or (units[0][0] if units else "")
         values["unit_code"] = unit
         chosen = desk.units_named(page.ctx, values.get("scope_units") or [])
+        try:  # a reader who may not write here sees the item without channel choices
+            choices = desk.targets_for_unit(page.ctx, actor, unit) if unit else []
+        except Forbidden:
+            choices = []
         return {
             "units": units,
             "categories": desk.categories(page.ctx),
-            "targets": desk.targets_for_unit(page.ctx, actor, unit) if unit else [],
+            "targets": choices,
             "chosen_units": chosen,
         }
 

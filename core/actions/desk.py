@@ -30,8 +30,14 @@ from core.errors import NotFound
 from core.media.reads import media_of_articles
 from core.targets.models import ChannelTarget
 from core.text import fold
-from core.units.lookups import unit_paths, units_by_code, units_by_id
-from core.units.models import CURRENT_SCHEME, Unit
+from core.units.lookups import (
+    find_unit,
+    unit_paths,
+    units_by_code,
+    units_by_id,
+    units_named_like,
+)
+from core.units.models import Unit
 from core.workflow import steps as steps_mod
 from core.workflow.models import ApprovalStep, StepState
 from core.workflow.states import DECIDABLE, PUBLIC, WRITING
@@ -174,6 +180,11 @@ class UnitChoice:
     parent: str
 
 
+def _choice(unit: Unit, parents: dict[int, Unit]) -> UnitChoice:
+    parent = parents.get(unit.parent_id or 0)
+    return UnitChoice(unit.code, unit.name, unit.level, parent.name if parent else "")
+
+
 def search_units(ctx: Context, query: str, limit: int = 15) -> list[UnitChoice]:
     """Active units of the current scheme whose name matches ``query`` with or without
     diacritics ("cam thuy" finds "Xã Cẩm Thủy"), provinces first, then by name."""
@@ -181,21 +192,11 @@ def search_units(ctx: Context, query: str, limit: int = 15) -> list[UnitChoice]:
     if not words:
         return []
     with ctx.sessions() as session:
-        stmt = select(Unit).where(Unit.scheme == CURRENT_SCHEME, Unit.active.is_(True))
-        for word in words[:5]:
-            stmt = stmt.where(Unit.name_folded.contains(word, autoescape=True))
-        rows = list(session.scalars(stmt.order_by(Unit.path, Unit.name).limit(limit * 4)))
-        parents = {
-            u.id: u.name
-            for u in session.scalars(
-                select(Unit).where(Unit.id.in_({r.parent_id for r in rows if r.parent_id}))
-            )
-        }
+        rows = units_named_like(session, words[:5], limit * 4)
+        parents = units_by_id(session, {r.parent_id for r in rows if r.parent_id})
     order = {"national": 0, "province": 1}
     rows.sort(key=lambda u: (order.get(u.level, 2), u.name))
-    return [UnitChoice(u.code, u.name, u.level, parents.get(u.parent_id or 0, "")) for u in rows][
-        :limit
-    ]
+    return [_choice(u, parents) for u in rows][:limit]
 
 
 def units_named(ctx: Context, codes: list[str]) -> list[UnitChoice]:
@@ -205,12 +206,7 @@ def units_named(ctx: Context, codes: list[str]) -> list[UnitChoice]:
     with ctx.sessions() as session:
         found = units_by_code(session, codes)
         parents = units_by_id(session, {u.parent_id for u in found.values() if u.parent_id})
-    names = {i: u.name for i, u in parents.items()}
-    return [
-        UnitChoice(c, found[c].name, found[c].level, names.get(found[c].parent_id or 0, ""))
-        for c in codes
-        if c in found
-    ]
+    return [_choice(found[c], parents) for c in codes if c in found]
 
 
 @dataclass(frozen=True)
@@ -228,9 +224,7 @@ def targets_for_unit(ctx: Context, actor: Actor, unit_code: str) -> list[TargetC
     """The enabled targets of ``unit_code`` and the units above it (a province portal), for
     someone who may write there; each names the approval steps it adds."""
     with ctx.sessions() as session:
-        unit = session.scalar(
-            select(Unit).where(Unit.scheme == CURRENT_SCHEME, Unit.code == unit_code)
-        )
+        unit = find_unit(session, unit_code)
         if unit is None:
             return []
         require(actor, Permission.WRITE_CONTENT, unit.path)

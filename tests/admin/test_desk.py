@@ -15,7 +15,7 @@ import pytest
 from PIL import Image
 from starlette.testclient import TestClient
 
-from core.actions import targets
+from core.actions import content, targets
 from core.auth.permissions import SYSTEM
 from core.context import Context
 from tests.core.auth.conftest import (
@@ -86,6 +86,7 @@ def compose(web: TestClient, target_id: int, **fields: Any) -> Any:
         "kind": "notice",
         "unit_code": "14932",
         "target_ids": [str(target_id)],
+        "scope_units": ["14932"],
         "cover_alt": "Cán bộ y tế tiêm cho trẻ tại trạm",
         "cover_caption": "Trạm y tế xã Cẩm Thủy",
         **fields,
@@ -116,6 +117,7 @@ def test_compose_preview_submit_approve_deliver_and_retract(
     edit = desk.web.get(f"/admin/items/{uid}/edit?saved=1")
     assert "Đã lưu bản nháp" in edit.text
     assert "<script>" not in edit.text and "javascript:" not in edit.text  # nh3, as the API
+    assert '<input type="checkbox" name="scope_units" value="14932" checked>' in edit.text
     assert "tiem-chung.png" in edit.text and "Trạm y tế xã Cẩm Thủy" in edit.text  # the cover
     mine = desk.web.get("/admin/")
     assert re.search(rf'href="/admin/items/{uid}/edit">Lịch tiêm chủng', mine.text)
@@ -131,6 +133,8 @@ def test_compose_preview_submit_approve_deliver_and_retract(
     sign_in(desk.second, approver, desk.clock)
     waiting = desk.second.get("/admin/")
     assert re.search(rf'id="waiting">.*href="/admin/items/{uid}/review"', waiting.text, re.S)
+    # The approver may read the form (to see what the editor chose) but not save it.
+    assert desk.second.get(f"/admin/items/{uid}/edit").status_code == 200
     review = desk.second.get(f"/admin/items/{uid}/review")
     assert_page_loads_only_loa(desk.second, review)
     step = re.search(rf'action="/admin/items/{uid}/steps/(\d+)"', review.text)
@@ -275,3 +279,46 @@ def test_every_desk_page_stays_under_200_kb_of_assets(
             len(web.get(u).content) for u in page.scripts + page.stylesheets
         )
         assert total < 200_000, (path, total)
+
+
+def test_an_operator_marks_an_assisted_task_done_with_its_link(
+    ctx: Context, web: TestClient, make_account: MakeAccount, clock: Clock, worker: Any
+) -> None:
+    """A channel with no API hands the post to the police operator; the board takes the
+    post's id and link, and the delivery completes."""
+    from tests.support.pipeline import new_article
+
+    targets.create_target(
+        ctx,
+        SYSTEM,
+        {"name": "Loa phường (thử)", "plugin": "testassisted", "unit_code": "14932"},
+    )
+    article = new_article(ctx)
+    content.approve(ctx, SYSTEM, article.id)
+    sign_in(web, make_account("cong-an-xa", role="police"), clock)
+
+    def listed() -> bool:
+        tasks = re.search(r'id="tasks">(.*?)</section>', web.get("/admin/").text, re.S)
+        return tasks is not None and f"/admin/items/{article.uid}" in tasks.group(1)
+
+    wait_for(listed, what="the task on the operator's home page")
+    board = web.get(f"/admin/items/{article.uid}")
+    task = re.search(rf'action="(/admin/items/{article.uid}/tasks/\d+/complete)"', board.text)
+    assert task, board.text
+    wrong = web.post(
+        task.group(1),
+        data={"csrf_token": csrf_of(board.text), "remote_id": "", "remote_url": ""},
+    )
+    assert wrong.status_code == 400 and "mã bài mà kênh cấp" in wrong.text
+    done = web.post(
+        task.group(1),
+        data={
+            "csrf_token": csrf_of(board.text),
+            "remote_id": "tin-2026-12",
+            "remote_url": "https://vneid.example/tin/2026-12",
+        },
+    )
+    assert done.status_code == 303
+    after = web.get(f"/admin/items/{article.uid}").text
+    assert "d-delivered" in after and 'href="https://vneid.example/tin/2026-12"' in after
+    assert "/complete" not in after
