@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from core.errors import LoaError, ValidationFailed
+
 #: (pattern of the English message, Vietnamese text): the first that matches wins.
 _VI: tuple[tuple[str, str], ...] = (
     (r"^is required$", "Trường này bắt buộc."),
@@ -50,3 +52,11 @@ def vietnamese(message: str) -> str:
 def field_errors(fields: dict[str, str]) -> dict[str, tuple[str, str]]:
     """Each field's message as (Vietnamese, English)."""
     return {k: (vietnamese(v), v) for k, v in fields.items()}
+
+
+def explain(exc: LoaError) -> str:
+    """A refusal as one line: Vietnamese, then core's English."""
+    detail = exc.message
+    if isinstance(exc, ValidationFailed):
+        detail = "; ".join(exc.fields.values())
+    return f"{vietnamese(detail)} / {detail}"

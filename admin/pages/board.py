@@ -4,20 +4,22 @@ page works without script, reloaded by hand)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
 
 from admin.labels import LABELS
-from admin.messages import vietnamese
+from admin.messages import explain
 from admin.page import Page, signed_in, signed_in_post, text
 from admin.pages.refusals import audited
 from core.actions import content, desk
 from core.auth.permissions import Actor
 from core.delivery.assisted import actions as assisted
-from core.errors import LoaError, ValidationFailed
+from core.errors import LoaError
 
 #: Each delivery state as a person reads it.
 DELIVERY_STATES = {
@@ -124,33 +126,34 @@ async def deliveries(request: Request) -> Response:
     )
 
 
-async def _take_down(request: Request, action: Any, *extra: Any) -> Response:
-    """Retract the item (``content.retract``) or one channel (``content.retract_from``)."""
+async def _act(
+    request: Request, titles: tuple[str, str], call: Callable[[Page, Actor, FormData], Any]
+) -> Response:
+    """A POST of the board: ``call`` runs the action; back to the board, or why not."""
     page, actor, form = await signed_in_post(request)
     if isinstance(actor, Response):
         return actor
-    uid = request.path_params["uid"]
-    view, refused = await audited(page, desk.item_view, page.ctx, actor, uid)
-    if refused is not None:
-        return refused
     try:
-        _, refused = await audited(
-            page, action, page.ctx, actor, view.id, *extra, text(form, "reason")
-        )
+        refused = await call(page, actor, form)
     except LoaError as exc:
-        detail = exc.message
-        if isinstance(exc, ValidationFailed):
-            detail = "; ".join(exc.fields.values())
         return page.render(
-            "refused.html",
-            400,
-            title="Không gỡ được",
-            title_en="Not retracted",
-            error=f"{vietnamese(detail)} / {detail}",
+            "refused.html", 400, title=titles[0], title_en=titles[1], error=explain(exc)
         )
-    if refused is not None:
-        return refused
-    return page.redirect(f"/admin/items/{uid}")
+    return refused or page.redirect(f"/admin/items/{request.path_params['uid']}")
+
+
+async def _take_down(request: Request, action: Any, *extra: Any) -> Response:
+    """Retract the item (``content.retract``) or one channel (``content.retract_from``)."""
+
+    async def call(page: Page, actor: Actor, form: FormData) -> Response | None:
+        uid = request.path_params["uid"]
+        view, refused = await audited(page, desk.item_view, page.ctx, actor, uid)
+        if refused is not None:
+            return refused
+        reason = text(form, "reason")
+        return (await audited(page, action, page.ctx, actor, view.id, *extra, reason))[1]
+
+    return await _act(request, ("Không gỡ được", "Not retracted"), call)
 
 
 async def retract(request: Request) -> Response:
@@ -165,31 +168,10 @@ async def retract_from(request: Request) -> Response:
 
 async def complete_task(request: Request) -> Response:
     """An operator records what they published by hand: the delivery completes with its link."""
-    page, actor, form = await signed_in_post(request)
-    if isinstance(actor, Response):
-        return actor
-    uid, task_id = request.path_params["uid"], request.path_params["task_id"]
-    try:
-        _, refused = await audited(
-            page,
-            assisted.complete,
-            page.ctx,
-            actor,
-            task_id,
-            text(form, "remote_id"),
-            text(form, "remote_url"),
-        )
-    except LoaError as exc:
-        detail = exc.message
-        if isinstance(exc, ValidationFailed):
-            detail = "; ".join(exc.fields.values())
-        return page.render(
-            "refused.html",
-            400,
-            title="Chưa ghi nhận được",
-            title_en="Not recorded",
-            error=f"{vietnamese(detail)} / {detail}",
-        )
-    if refused is not None:
-        return refused
-    return page.redirect(f"/admin/items/{uid}")
+
+    async def call(page: Page, actor: Actor, form: FormData) -> Response | None:
+        task_id, remote = request.path_params["task_id"], text(form, "remote_id")
+        url = text(form, "remote_url")
+        return (await audited(page, assisted.complete, page.ctx, actor, task_id, remote, url))[1]
+
+    return await _act(request, ("Chưa ghi nhận được", "Not recorded"), call)

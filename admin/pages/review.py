@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from admin.labels import LABELS
-from admin.messages import field_errors, vietnamese
+from admin.messages import explain, field_errors
 from admin.page import Page, signed_in, signed_in_post, text
 from admin.pages.refusals import audited
 from core.actions import desk, workflow
@@ -82,9 +82,7 @@ async def submit(request: Request) -> Response:
             status=400,
         )
     except LoaError as exc:
-        return await _previews_page(
-            page, actor, uid, error=f"{vietnamese(exc.message)} / {exc.message}", status=400
-        )
+        return await _previews_page(page, actor, uid, error=explain(exc), status=400)
     if refused is not None:
         return refused
     return page.redirect(f"/admin/items/{uid}")
@@ -142,12 +140,7 @@ async def decide(request: Request) -> Response:
             text(form, "comment"),
         )
     except LoaError as exc:
-        detail = exc.message
-        if isinstance(exc, ValidationFailed):
-            detail = "; ".join(exc.fields.values())
-        return await _review_page(
-            page, actor, uid, error=f"{vietnamese(detail)} / {detail}", status=400
-        )
+        return await _review_page(page, actor, uid, error=explain(exc), status=400)
     if refused is not None:
         return refused
     return page.redirect(f"/admin/items/{uid}")
