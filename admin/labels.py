@@ -35,4 +35,22 @@ ROLES = {
     "editorial_board": "Ban biên tập",
     "agency_leader": "Lãnh đạo cơ quan",
 }
-LABELS = {"states": STATES, "step_states": STEP_STATES, "roles": ROLES}
+#: Each delivery state as a person reads it.
+DELIVERY_STATES = {
+    "pending": "Đang chờ gửi",
+    "in_flight": "Đang gửi",
+    "retrying": "Lỗi tạm thời, sẽ thử lại",
+    "unknown": "Chưa rõ kết quả, đang đối chiếu",
+    "delivered": "Đã lên kênh",
+    "failed": "Kênh từ chối",
+    "needs_attention": "Cần người xử lý",
+    "cancelled": "Đã hủy",
+    "assisted": "Chờ cán bộ đăng thủ công",
+    "waiting": "Chờ hạn mức của kênh",
+}
+LABELS = {
+    "states": STATES,
+    "step_states": STEP_STATES,
+    "roles": ROLES,
+    "delivery_states": DELIVERY_STATES,
+}

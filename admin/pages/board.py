@@ -21,19 +21,6 @@ from core.auth.permissions import Actor
 from core.delivery.assisted import actions as assisted
 from core.errors import LoaError
 
-#: Each delivery state as a person reads it.
-DELIVERY_STATES = {
-    "pending": "Đang chờ gửi",
-    "in_flight": "Đang gửi",
-    "retrying": "Lỗi tạm thời, sẽ thử lại",
-    "unknown": "Chưa rõ kết quả, đang đối chiếu",
-    "delivered": "Đã lên kênh",
-    "failed": "Kênh từ chối",
-    "needs_attention": "Cần người xử lý",
-    "cancelled": "Đã hủy",
-    "assisted": "Chờ cán bộ đăng thủ công",
-    "waiting": "Chờ hạn mức của kênh",
-}
 ACTIONS = {"publish": "Đăng", "update": "Cập nhật", "retract": "Gỡ"}
 #: What an error kind means and what to do about it, in Vietnamese.
 ERROR_KINDS = {
@@ -64,7 +51,6 @@ def live_targets(rows: list[desk.DeliveryRow]) -> list[desk.DeliveryRow]:
 
 def _labels() -> dict[str, object]:
     return {
-        "delivery_states": DELIVERY_STATES,
         "actions": ACTIONS,
         "error_kinds": ERROR_KINDS,
         **LABELS,

@@ -5,11 +5,13 @@ phone's browser gets (the browser run is in test_desk_in_chromium.py)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from PIL import Image
@@ -322,3 +324,31 @@ def test_an_operator_marks_an_assisted_task_done_with_its_link(
     after = web.get(f"/admin/items/{article.uid}").text
     assert "d-delivered" in after and 'href="https://vneid.example/tin/2026-12"' in after
     assert "/complete" not in after
+
+
+def test_home_shows_deliveries_in_trouble_and_items_about_to_expire(
+    desk: Desk, sandbox: Any, worker: Any
+) -> None:
+    """A channel that cannot be reached and a banner that comes down tomorrow are on the
+    editor's home page, in plain Vietnamese and Vietnam time."""
+    from core.db import utcnow
+    from tests.support.pipeline import new_article
+
+    ctx, web = desk.ctx, desk.web
+    targets.update_target(ctx, SYSTEM, desk.target.id, {"gates": []})
+    sandbox.stop()  # the portal is unreachable: its delivery retries
+    ends = utcnow() + dt.timedelta(hours=20)
+    article = new_article(ctx, visible_until=ends.isoformat())
+    content.approve(ctx, SYSTEM, article.id)
+    sign_in(web, desk.make_account("bien-tap"), desk.clock)
+
+    def section(name: str) -> str:
+        found = re.search(rf'id="{name}">(.*?)</section>', web.get("/admin/").text, re.S)
+        assert found
+        return found.group(1)
+
+    wait_for(lambda: "Cổng thông tin xã Cẩm Thủy" in section("troubled"), what="the retrying one")
+    assert "Lỗi tạm thời, sẽ thử lại" in section("troubled")
+    expiring = section("expiring")
+    assert f"/admin/items/{article.uid}" in expiring
+    assert ends.astimezone(ZoneInfo("Asia/Ho_Chi_Minh")).strftime("%d/%m/%Y %H:%M") in expiring
