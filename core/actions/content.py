@@ -307,6 +307,42 @@ def retract(ctx: Context, actor: Actor, article_id: int, reason: str = "") -> Ar
     return article
 
 
+def retract_from(
+    ctx: Context, actor: Actor, article_id: int, target_id: int, reason: str = ""
+) -> Article:
+    """Take a live item down from one of its channels; the others keep it.
+
+    The channel leaves the item's choice (an edit no longer sends it there), what was not
+    yet sent to it is cancelled, and where it is live a retraction is queued. The item's
+    last channel cannot be left this way: retract the item instead (with no channel
+    chosen, the item would fall back to its unit's own).
+    """
+    with ctx.transaction() as session:
+        article = _load(session, article_id)
+        require(actor, Permission.RETRACT, _unit_path(session, article.unit_id))
+        if article.status not in PUBLIC:
+            raise InvalidTransition(f"an article that is {article.status} cannot be retracted")
+        chosen = [t.id for t in outbox.targets_for(session, article)]
+        if target_id not in chosen:
+            raise ValidationFailed({"target_id": "not one of this article's targets"})
+        if len(chosen) == 1:
+            raise ValidationFailed(
+                {"target_id": "the item's last channel: retract the item instead"}
+            )
+        _set_targets(session, article, [t for t in chosen if t != target_id])
+        ids = outbox.take_down_from(session, article, target_id)
+        audit.about(
+            session,
+            actor,
+            "article.retract_target",
+            article,
+            data={"target": target_id, "reason": reason, "deliveries": ids},
+        )
+    queue.enqueue_deliveries(ctx, ids)
+    ctx.emit("article.updated", {"id": article.id, "revision": None})
+    return article
+
+
 def expire(ctx: Context, article_id: int, now: dt.datetime | None = None) -> Article | None:
     """Take an item down at the end of its window; safe to call early or twice."""
     return _take_down(

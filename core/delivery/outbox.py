@@ -80,6 +80,16 @@ def take_down(session: Session, article: Article) -> list[int]:
     task). Deliveries whose outcome is unknown stay open: once reconciled, the
     dispatcher sees the item is no longer public and takes it down.
     """
+    return _take_down(session, article, None)
+
+
+def take_down_from(session: Session, article: Article, target_id: int) -> list[int]:
+    """The same as :func:`take_down`, on one channel only (the item stays public elsewhere)."""
+    return _take_down(session, article, target_id)
+
+
+def _take_down(session: Session, article: Article, target_id: int | None) -> list[int]:
+    only = [Delivery.target_id == target_id] if target_id is not None else []
     unsent = [
         DeliveryState.PENDING,
         DeliveryState.RETRYING,
@@ -92,6 +102,7 @@ def take_down(session: Session, article: Article) -> list[int]:
             Delivery.article_id == article.id,
             Delivery.action.in_([Action.PUBLISH, Action.UPDATE]),
             Delivery.state.in_(unsent),
+            *only,
         )
         .values(state=DeliveryState.CANCELLED, finished_at=utcnow(), updated_at=utcnow())
         .returning(Delivery.id)
@@ -105,6 +116,10 @@ def take_down(session: Session, article: Article) -> list[int]:
             .execution_options(synchronize_session=False)
         )
     live = session.scalars(
-        select(Placement.target_id).where(Placement.article_id == article.id, Placement.live)
+        select(Placement.target_id).where(
+            Placement.article_id == article.id,
+            Placement.live,
+            *([Placement.target_id == target_id] if target_id is not None else []),
+        )
     ).all()
     return add(session, article, list(live), Action.RETRACT)

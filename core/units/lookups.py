@@ -108,3 +108,12 @@ def child_units(session: Session, parent_code: str | None) -> list[Unit] | None:
             return None
         stmt = stmt.where(Unit.parent_id == parent.id)
     return list(session.scalars(stmt.order_by(Unit.code)))
+
+
+def units_named_like(session: Session, words: list[str], limit: int) -> list[Unit]:
+    """Active units of the current scheme whose folded name holds every one of ``words``
+    (already folded: ``core.text.fold``), by path; at most ``limit``."""
+    stmt = select(Unit).where(Unit.scheme == CURRENT_SCHEME, Unit.active.is_(True))
+    for word in words:
+        stmt = stmt.where(Unit.name_folded.contains(word, autoescape=True))
+    return list(session.scalars(stmt.order_by(Unit.path, Unit.name).limit(limit)))

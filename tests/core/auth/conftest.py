@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -75,10 +76,17 @@ def make_account(ctx: Context, tree: dict[str, Any], clock: Clock) -> MakeAccoun
     return make
 
 
-@pytest.fixture
-def web(ctx: Context) -> Iterator[TestClient]:
+@contextmanager
+def admin_client(ctx: Context) -> Iterator[TestClient]:
+    """A browser on the app: its own cookies, redirects not followed, errors as answers."""
     app = create_app(ctx.settings, ctx=ctx, embedded_worker=False)
     with TestClient(app, raise_server_exceptions=False, follow_redirects=False) as client:
+        yield client
+
+
+@pytest.fixture
+def web(ctx: Context) -> Iterator[TestClient]:
+    with admin_client(ctx) as client:
         yield client
 
 

@@ -1,0 +1,56 @@
+"""What the desk calls states and roles, in Vietnamese (the values stay in English beside them
+for the switch and for anyone comparing with the API)."""
+
+from __future__ import annotations
+
+#: The states an item goes through.
+STATES = {
+    "draft": "Bản nháp",
+    "submitted": "Đã gửi duyệt",
+    "in_review": "Đang duyệt",
+    "changes_requested": "Cần sửa",
+    "approved": "Đã duyệt",
+    "scheduled": "Đã hẹn giờ",
+    "published": "Đã đăng",
+    "expired": "Hết hạn",
+    "retracted": "Đã gỡ",
+    "rejected": "Bị từ chối",
+}
+#: Where an approval step stands.
+STEP_STATES = {
+    "pending": "Đang chờ",
+    "approved": "Đã duyệt",
+    "changes_requested": "Yêu cầu sửa",
+    "rejected": "Từ chối",
+    "void": "Không còn cần",
+}
+#: Who decides a step.
+ROLES = {
+    "contributor": "Cộng tác viên",
+    "editor": "Biên tập viên",
+    "approver": "Lãnh đạo duyệt",
+    "channel_admin": "Quản lý kênh",
+    "admin": "Quản trị",
+    "police": "Công an",
+    "editorial_board": "Ban biên tập",
+    "agency_leader": "Lãnh đạo cơ quan",
+}
+#: Each delivery state as a person reads it.
+DELIVERY_STATES = {
+    "pending": "Đang chờ gửi",
+    "in_flight": "Đang gửi",
+    "retrying": "Lỗi tạm thời, sẽ thử lại",
+    "unknown": "Chưa rõ kết quả, đang đối chiếu",
+    "delivered": "Đã lên kênh",
+    "failed": "Kênh từ chối",
+    "needs_attention": "Cần người xử lý",
+    "cancelled": "Đã hủy",
+    "assisted": "Chờ cán bộ đăng thủ công",
+    "waiting": "Chờ hạn mức của kênh",
+}
+LABELS = {
+    "states": STATES,
+    "step_states": STEP_STATES,
+    "roles": ROLES,
+    "delivery_states": DELIVERY_STATES,
+}

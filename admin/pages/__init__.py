@@ -1,0 +1,1 @@
+"""The desk's pages, one module each: home, compose, review (previews, decisions), board."""

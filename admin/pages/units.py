@@ -1,0 +1,19 @@
+"""The unit picker's search (an htmx fragment): names with or without diacritics."""
+
+from __future__ import annotations
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+
+from admin.page import signed_in
+from core.actions import desk
+
+
+async def search(request: Request) -> Response:
+    page, actor = await signed_in(request)
+    if isinstance(actor, Response):
+        return actor
+    query = request.query_params.get("q", "")[:100]
+    found = await run_in_threadpool(desk.search_units, page.ctx, query)
+    return page.render("desk/unit_choices.html", units=found, query=query)
