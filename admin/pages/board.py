@@ -49,7 +49,7 @@ def live_targets(rows: list[desk.DeliveryRow]) -> list[desk.DeliveryRow]:
     ]
 
 
-def _labels() -> dict[str, object]:
+def _labels() -> dict[str, Any]:
     return {
         "actions": ACTIONS,
         "error_kinds": ERROR_KINDS,
@@ -77,6 +77,7 @@ async def board(request: Request) -> Response:
     rows, refused = await audited(page, desk.deliveries, page.ctx, actor, uid)
     if refused is not None:
         return refused
+    assert rows is not None  # audited gives a result or a refusal
     tasks = await run_in_threadpool(_my_tasks, page, actor, uid)
     return page.render(
         "desk/board.html",
@@ -100,6 +101,7 @@ async def deliveries(request: Request) -> Response:
     rows, refused = await audited(page, desk.deliveries, page.ctx, actor, uid)
     if refused is not None:
         return refused
+    assert rows is not None  # audited gives a result or a refusal
     tasks = await run_in_threadpool(_my_tasks, page, actor, uid)
     return page.render(
         "desk/deliveries.html",
@@ -136,6 +138,7 @@ async def _take_down(request: Request, action: Any, *extra: Any) -> Response:
         view, refused = await audited(page, desk.item_view, page.ctx, actor, uid)
         if refused is not None:
             return refused
+        assert view is not None  # audited gives a result or a refusal
         reason = text(form, "reason")
         return (await audited(page, action, page.ctx, actor, view.id, *extra, reason))[1]
 

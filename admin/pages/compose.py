@@ -115,7 +115,7 @@ def parse(form: FormData) -> tuple[dict[str, Any], dict[str, str]]:
         "kind": text(form, "kind") or None,
         "topic": text(form, "topic") or None,
         "unit_code": text(form, "unit_code"),
-        "target_ids": [int(t) for t in form.getlist("target_ids") if str(t).isdigit()],
+        "target_ids": [int(str(t)) for t in form.getlist("target_ids") if str(t).isdigit()],
         "audience": audience,
     }
     if text(form, "justification").strip():
@@ -240,6 +240,7 @@ async def edit(request: Request) -> Response:
     view, refused = await audited(page, desk.item_view, page.ctx, actor, uid)
     if refused is not None:
         return refused
+    assert view is not None  # audited gives a result or a refusal
     notice = ""
     if request.query_params.get("saved"):
         notice = "Đã lưu bản nháp. / Draft saved."
@@ -314,6 +315,7 @@ async def save(request: Request) -> Response:
         return await again({"form": (vietnamese(exc.message), exc.message)}, None)
     if refused is not None:
         return refused
+    assert article is not None  # audited gives a result or a refusal
     try:
         await _save_cover(
             page, actor, form, article.id, view.unit_code if view else data["unit_code"]

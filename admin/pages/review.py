@@ -38,6 +38,7 @@ async def _previews_page(
     view, refused = await audited(page, desk.item_view, page.ctx, actor, uid)
     if refused is not None:
         return refused
+    assert view is not None  # audited gives a result or a refusal
     shown, refused = await audited(page, channel_previews, page.ctx, actor, uid)
     if refused is not None:
         return refused
@@ -69,6 +70,7 @@ async def submit(request: Request) -> Response:
     view, refused = await audited(page, desk.item_view, page.ctx, actor, uid)
     if refused is not None:
         return refused
+    assert view is not None  # audited gives a result or a refusal
     justification = text(form, "justification").strip() or None
     try:
         _, refused = await audited(page, workflow.submit, page.ctx, actor, view.id, justification)
@@ -94,6 +96,7 @@ async def _review_page(
     view, refused = await audited(page, desk.item_view, page.ctx, actor, uid)
     if refused is not None:
         return refused
+    assert view is not None  # audited gives a result or a refusal
     return page.render(
         "desk/review.html",
         status,
