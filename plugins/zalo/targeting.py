@@ -3,8 +3,9 @@
 Zalo's ``cities`` are the 63 provinces from before the 2025 reform, numbered by Zalo itself
 (0–62). ``cities.csv`` maps each 2025 province to the pre-2025 provinces it took over
 (from the ``vietnamadminunits`` package's ``converter_2025.json``) and to Zalo's number where a
-source gives it (reference/channels.md §3.4: a community SDK's table); a blank number is not
-known yet, and an item restricted to such a province is not broadcast (said before approval).
+source gives it (the ``@warriorteam/redai-zalo-sdk`` 1.32.17 table, named in the file's ``#``
+header: numbers 0–40 of 0–62); a blank number is not known yet, and an item restricted to such
+a province is not broadcast (said before approval).
 A commune restricts no finer than its whole former province(s).
 """
 
@@ -49,7 +50,7 @@ def _cities() -> dict[str, list[tuple[str, str]]]:
     """2025 province code → [(pre-2025 province name, Zalo city number or "")]."""
     out: dict[str, list[tuple[str, str]]] = {}
     with CITIES_FILE.open(encoding="utf-8") as f:
-        for row in csv.DictReader(f):
+        for row in csv.DictReader(line for line in f if not line.startswith("#")):
             out.setdefault(row["province_2025"], []).append((row["legacy_name"], row["zalo_city"]))
     return out
 

@@ -12,7 +12,7 @@ from core import Audience, RateLimited
 from plugins.zalo import channel as zalo_channel
 from plugins.zalo.channel import ZaloChannel, month_bounds
 from plugins.zalo.client import in_quiet_hours, seconds_until_morning
-from plugins.zalo.targeting import compile_target
+from plugins.zalo.targeting import CITIES_FILE, _cities, compile_target
 
 NOON_VN = "2026-07-01T05:00:00+00:00"  # 12:00 in Vietnam
 
@@ -35,14 +35,33 @@ def test_the_audience_becomes_zalos_target():
 def test_units_map_to_pre_2025_province_codes():
     hanoi = compile_target(Audience(scope_level="province", scope_units=("01",)))
     assert hanoi.target == {"cities": "9"} and hanoi.notes == ()
-    # Hồ Chí Minh City (2025) took over Bình Dương and Bà Rịa–Vũng Tàu, whose codes are unknown.
+    thanh_hoa = compile_target(Audience(scope_level="province", scope_units=("38",)))
+    assert thanh_hoa.target == {"cities": "39"} and not thanh_hoa.blocked
+    # A merged 2025 province reaches every pre-2025 province it took over.
+    phu_tho = compile_target(Audience(scope_level="province", scope_units=("25",)))
+    assert phu_tho.target == {"cities": "24,26,40"}  # Hòa Bình, Vĩnh Phúc, Phú Thọ
+    da_nang = compile_target(Audience(scope_level="province", scope_units=("48", "82")))
+    assert da_nang.target == {"cities": "0,14,20,34"}  # + Quảng Nam; Đồng Tháp + Tiền Giang
+    # Hồ Chí Minh City (2025) took over Bình Dương (29) and Bà Rịa–Vũng Tàu, whose code is unknown.
     hcm = compile_target(Audience(scope_level="province", scope_units=("79",)))
-    assert hcm.blocked and "cities" not in hcm.target
+    assert hcm.blocked and "Vũng Tàu" in hcm.blocked and "cities" not in hcm.target
+    # Hải Phòng and Cần Thơ: the source's table stops before their numbers.
+    for code, name in (("31", "Hải Phòng"), ("92", "Cần Thơ")):
+        blocked = compile_target(Audience(scope_level="province", scope_units=(code,))).blocked
+        assert name in blocked
     commune = compile_target(Audience(scope_level="commune", scope_units=("00004",)))
     assert commune.target == {"cities": "9"}  # a Hà Nội ward: the whole former province
     assert "whole pre-2025 provinces" in commune.notes[0]
     unknown = compile_target(Audience(scope_level="commune", scope_units=("99999",)))
     assert unknown.blocked
+
+
+def test_the_zalo_numbers_are_sourced_and_distinct():
+    numbers = [n for rows in _cities().values() for _, n in rows if n]
+    assert sorted(numbers, key=int) == [str(n) for n in range(41)]  # 0–40, each province once
+    assert sum(len(rows) for rows in _cities().values()) == 63
+    header = CITIES_FILE.read_text(encoding="utf-8").split("province_2025,")[0]
+    assert "@warriorteam/redai-zalo-sdk 1.32.17" in header
 
 
 def test_render_says_before_approval_when_it_cannot_broadcast(make_target, make_item):
