@@ -142,6 +142,7 @@ def block_author(
             .values(
                 state=CommentState.HIDDEN,
                 reason="author_blocked",
+                hidden_on_channel=False,  # a held one too: the ban is still owed to the channel
                 decided_at=now,
                 decided_by=actor.name,
             )

@@ -11,7 +11,7 @@ from typing import Any
 
 from core import AGENCY_LEADER_GATE, Channel, ChannelDeclaration, Settings, hookimpl
 from plugins.zalo.channel import ZaloChannel
-from plugins.zalo.sandbox import create_sandbox
+from plugins.zalo.sandbox import DEMO_TOKEN_PREFIX, create_sandbox
 
 SANDBOX_MOUNT = "/sandbox/zalo"
 #: The demo sandbox's app and OA secrets. Public on purpose: they protect nothing but the
@@ -57,11 +57,13 @@ def loa_demo_targets(settings: Settings, unit_code: str) -> list[dict[str, Any]]
                 "oauth_base": base,
                 "broadcast": True,
                 "monthly_broadcasts": 4,
+                # the sandbox processes an article by the next verify: no need to wait 2 s
+                "verify_delay": 0.2,
             },
             "secrets": {
                 "app_secret": DEMO_APP_SECRET,
                 "oa_secret_key": DEMO_OA_SECRET,
-                "access_token": f"demo-{unit_code}",
+                "access_token": f"{DEMO_TOKEN_PREFIX}{unit_code}",
             },
         }
     ]

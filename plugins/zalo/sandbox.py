@@ -42,6 +42,10 @@ from plugins.zalo.sandbox_state import (
 )
 from plugins.zalo.webhooks import signature
 
+#: With ``demo``, an access token ``<prefix><x>`` opens the OA ``oa-<x>`` (``loa demo``'s targets):
+#: distinctive, so it is never mistaken for an id in a log.
+DEMO_TOKEN_PREFIX = "loa-demo-zalo-token-"
+
 _LOOPBACK = (ipaddress.ip_network("127.0.0.0/8"), ipaddress.ip_network("::1/128"))
 
 
@@ -72,8 +76,8 @@ def create_sandbox(
     oa_ids: tuple[str, ...],
     demo: bool = False,
 ) -> Starlette:
-    """With ``demo``, an access token ``demo-<x>`` is the OA ``oa-<x>``'s and never expires:
-    ``loa demo``'s targets need no consent."""
+    """With ``demo``, an access token ``<DEMO_TOKEN_PREFIX><x>`` is the OA ``oa-<x>``'s and never
+    expires: ``loa demo``'s targets need no consent."""
     state = State(app_id, app_secret, oa_secret, oa_ids)
 
     async def recorded(request: Request) -> bytes:
@@ -99,8 +103,9 @@ def create_sandbox(
     def caller(request: Request) -> tuple[str, JSONResponse | None]:
         """The OA whose access token the request carries, or Zalo's refusal."""
         token = request.headers.get("access_token", "")
-        if demo and token.startswith("demo-") and token not in state.access:
-            state.access[token] = ("oa-" + token[5:], state.now() + dt.timedelta(days=36500))
+        if demo and token.startswith(DEMO_TOKEN_PREFIX) and token not in state.access:
+            oa_id = "oa-" + token.removeprefix(DEMO_TOKEN_PREFIX)
+            state.access[token] = (oa_id, state.now() + dt.timedelta(days=36500))
         if token not in state.access:
             return "", _err(-216, "Access token is invalid")
         oa_id, expires = state.access[token]

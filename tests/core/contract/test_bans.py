@@ -124,3 +124,17 @@ def test_a_channel_that_cannot_hold_leaves_held_comments_alone(ctx: Any, target:
     channel = Banner()
     assert not isinstance(channel, HoldsComments)
     assert _push(ctx, channel, target.id) == 0 and channel.calls == []
+
+
+class HoldingBanner(Holder, Banner):
+    pass
+
+
+def test_blocking_the_author_of_a_held_comment_bans_them_there(ctx: Any, target: Any) -> None:
+    comment_id = _held(ctx, target.id)
+    channel = HoldingBanner()
+    _push(ctx, channel, target.id)  # held there: hidden on the channel already
+    moderation.block_author(ctx, SYSTEM, comment_id, hours=24)
+    assert _push(ctx, channel, target.id) == 1
+    assert channel.calls == [("hold", "c-unsure"), ("ban", "c-unsure")]
+    assert _push(ctx, channel, target.id) == 0

@@ -12,9 +12,12 @@ import httpx
 import pytest
 
 from core import Audience, Item, ItemMedia, Rendition, Target
+from core.actions import targets
+from core.auth.permissions import SYSTEM
 from core.outbound import LOOPBACK
 from plugins.youtube.limits import CHUNK_QUANTUM
 from plugins.youtube.sandbox import create_sandbox
+from tests.support.pipeline import COMMUNE
 
 CLIENT_ID = "test-client.apps.googleusercontent.com"
 CLIENT_SECRET = "GOCSPX-test-client-secret-value"
@@ -130,6 +133,31 @@ def make_item(store: Store) -> Callable[..., Item]:
         return Item(**fields)
 
     return make
+
+
+@pytest.fixture
+def target(ctx: Any, tree: Any, sandbox: Any, fake: Any) -> Any:
+    """A YouTube target of the commune in Loa's database, granted on the sandbox (one insert
+    a day)."""
+    token = fake("grant", {"channel_id": "UCcam-thuy"})["refresh_token"]
+    return targets.create_target(
+        ctx,
+        SYSTEM,
+        {
+            "name": "YouTube UBND xã Cẩm Thủy",
+            "plugin": "youtube",
+            "unit_code": COMMUNE,
+            "settings": {
+                "client_id": CLIENT_ID,
+                "api_base": sandbox.url,
+                "token_url": f"{sandbox.url}/token",
+                "channel_id": "UCcam-thuy",
+                "chunk_bytes": CHUNK_QUANTUM,
+                "daily_inserts": 1,
+            },
+            "secrets": {"client_secret": CLIENT_SECRET, "refresh_token": token},
+        },
+    )
 
 
 def _medium(
