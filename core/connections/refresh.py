@@ -51,7 +51,7 @@ def store(
     ctx: Context, target_id: int, fresh: Credentials, *, actor: str, action: str
 ) -> ChannelTarget:
     """Merge ``fresh`` over what is stored, sealed, in one transaction; health becomes ok
-    (``expiring`` when the credentials carry a warning)."""
+    (``expiring`` when the credentials carry a warning, ``attention`` when a notice)."""
     with ctx.transaction() as session:
         row = session.get(ChannelTarget, target_id, with_for_update=True)
         if row is None:
@@ -73,8 +73,13 @@ def store(
                 "expires_at": fresh.expires_at.isoformat() if fresh.expires_at else None,
             },
         )
-        health = Health.EXPIRING if fresh.warning else Health.OK
-        change = set_health(session, row, health, fresh.warning, actor=actor)
+        if fresh.warning:
+            health, detail = Health.EXPIRING, fresh.warning
+        elif fresh.notice:
+            health, detail = Health.ATTENTION, fresh.notice
+        else:
+            health, detail = Health.OK, ""
+        change = set_health(session, row, health, detail, actor=actor)
     alert(ctx, change)
     return row
 

@@ -31,6 +31,7 @@ class Health(enum.StrEnum):
     UNKNOWN = "unknown"  # never connected or never checked
     OK = "ok"
     EXPIRING = "expiring"  # still working; a refresh is due or consent ends soon
+    ATTENTION = "attention"  # working; something on the platform needs a channel admin
     NEEDS_REAUTHORISATION = "needs_reauthorisation"  # a human must consent again
 
 
@@ -45,12 +46,16 @@ class Credentials:
     ``warning``: they work, but the consent behind them ends on its own (a platform's test
     mode that kills refresh tokens after days): the target's health becomes ``expiring``
     with this text, Vietnamese first, instead of ``ok``, and its channel admins are told.
+    ``notice``: they work, but the account is set up against the rules (a Page that lets
+    visitors post, S4.4): health ``attention`` with this text (a warning wins over it), and
+    the channel admins are told; fixed on the platform, the next check finds health ``ok``.
     """
 
     secrets: Mapping[str, str]
     expires_at: dt.datetime | None = None
     settings: Mapping[str, str] = field(default_factory=dict)
     warning: str = ""
+    notice: str = ""
 
 
 @runtime_checkable

@@ -135,7 +135,10 @@ class ConnectMixin:
         lookup = await resolve(self.client(target, token=page_token), search_names())
         settings.update(_region_settings({}, lookup))
         return Credentials(
-            secrets={"page_token": page_token}, expires_at=_next_check(lookup), settings=settings
+            secrets={"page_token": page_token},
+            expires_at=_next_check(lookup),
+            settings=settings,
+            notice=_visitor_notice(settings),
         )
 
     async def refresh(self, target: Target) -> Credentials:
@@ -151,7 +154,12 @@ class ConnectMixin:
             lookup = await resolve(self.client(target), missing)
             before = target.settings.get("regions_unmatched")
             settings.update(_region_settings(known, lookup, before))
-        return Credentials(secrets={}, expires_at=_next_check(lookup), settings=settings)
+        return Credentials(
+            secrets={},
+            expires_at=_next_check(lookup),
+            settings=settings,
+            notice=_visitor_notice(settings),
+        )
 
     async def _check(self, target: Target, page_token: str) -> dict[str, Any]:
         app_id = str(target.settings.get("app_id", ""))
@@ -170,6 +178,17 @@ class ConnectMixin:
         allowed = await self.client(target, token=page_token).users_can_post()
         state = "unknown" if allowed is None else ("allowed" if allowed else "off")
         return {"visitor_posts": state}
+
+
+def _visitor_notice(settings: dict[str, Any]) -> str:
+    """S4.4 wants visitors' posts off on an official Page: say so in the target's health."""
+    if settings.get("visitor_posts") != "allowed":
+        return ""
+    return (
+        "Trang đang cho phép khách đăng bài lên Trang; quy định (S4.4) yêu cầu tắt: vào Cài đặt"
+        " Trang → Quyền riêng tư → Bài viết của người khác. (The Page lets visitors post; the"
+        " rules want it off.)"
+    )
 
 
 def _stored_keys(target: Target) -> dict[str, str]:

@@ -124,3 +124,23 @@ def test_credentials_with_a_warning_make_the_target_expiring_and_alert(ctx, targ
         action="target.refresh",
     )
     assert _row(ctx, target.id).health == "ok"
+
+
+def test_a_notice_asks_for_attention_and_a_warning_wins_over_it(ctx, target) -> None:
+    """A setting on the platform against the rules (a Page open to visitors' posts): the target
+    still works, its health says what to fix, and the channel admins are told once."""
+    _give(ctx, target.id, "rt-ok", dt.timedelta(days=2))
+    EVENTS.clear()
+    notice = "Trang đang cho phép khách đăng bài (the Page lets visitors post)"
+    fresh = Credentials({"access_token": "at-n"}, notice=notice)
+    store(ctx, target.id, fresh, actor="test", action="target.refresh")
+    store(ctx, target.id, fresh, actor="test", action="target.refresh")
+    row = _row(ctx, target.id)
+    assert (row.health, row.health_detail) == ("attention", notice)
+    [(_name, payload)] = [e for e in EVENTS if e[0] == "target.health"]
+    assert payload["health"] == "attention" and payload["previous"] == "ok"
+    warned = Credentials({"access_token": "at-w"}, warning="consent ends", notice=notice)
+    store(ctx, target.id, warned, actor="test", action="target.refresh")
+    assert _row(ctx, target.id).health == "expiring"
+    store(ctx, target.id, Credentials({"access_token": "at-ok"}), actor="test", action="x")
+    assert (_row(ctx, target.id).health, _row(ctx, target.id).health_detail) == ("ok", "")

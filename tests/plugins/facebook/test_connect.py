@@ -51,7 +51,7 @@ def test_exchange_keeps_the_page_token_not_the_user_token(sandbox, make_target):
     )
     assert dict(creds.secrets) == {"page_token": PAGE_TOKEN}
     assert creds.settings["page_name"] == "UBND xã Tân Lập"
-    assert creds.settings["visitor_posts"] == "off"
+    assert creds.settings["visitor_posts"] == "off" and creds.notice == ""
     assert creds.expires_at is not None  # the daily check
     assert sandbox.state.pages[PAGE_ID].subscribed_fields == ["feed"]  # webhooks for comments
     with pytest.raises(AuthError):  # a code works once
@@ -95,6 +95,7 @@ def test_the_daily_check_marks_a_revoked_token_and_reports_visitor_posts(sandbox
     )
     creds = run(channel.refresh(target))
     assert creds.secrets == {} and creds.settings["visitor_posts"] == "allowed"
+    assert "S4.4" in creds.notice and "visitors post" in creds.notice  # health: attention
     sandbox.control("tokens/revoke", {"token": PAGE_TOKEN, "subcode": 458})
     with pytest.raises(AuthError, match="190/458"):
         run(channel.refresh(target))
