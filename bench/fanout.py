@@ -65,16 +65,24 @@ class RedisUnavailable(RuntimeError):
 
 
 def redis_or_explain(url: str) -> Any:
+    """A connection to a real, **empty** Redis database: a benchmark empties the database it
+    uses between runs, so it refuses one that holds anything it did not put there."""
     import redis
 
     conn = redis.Redis.from_url(url)
     try:
         conn.ping()
+        keys = conn.dbsize()
     except redis.RedisError as exc:
         raise RedisUnavailable(
             f"Redis is unreachable at {url} ({type(exc).__name__}: {exc}); the fan-out benchmark "
             "needs a real Redis server (e.g. `apt-get install -y redis-server`)."
         ) from None
+    if keys:
+        raise RedisUnavailable(
+            f"Redis database {url} holds {keys} keys; the benchmarks empty the database they use,"
+            " so they use only an empty one: name another database or empty this one yourself."
+        )
     return conn
 
 
