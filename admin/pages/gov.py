@@ -20,7 +20,7 @@ from starlette.responses import Response
 
 from admin.messages import field_errors, vietnamese
 from admin.page import LOCAL, Page, signed_in, signed_in_post, text
-from admin.pages.gov_fields import FIELDS, KINDS, STATES, UPLOADS, parse, posted
+from admin.pages.gov_fields import FIELDS, KINDS, LEGAL_STATUSES, STATES, UPLOADS, parse, posted
 from admin.pages.refusals import audited
 from core.actions import gov_desk, media
 from core.auth.permissions import Actor
@@ -156,6 +156,7 @@ async def _list_page(
         days=_days(lines) if week else [],
         week=week,
         states=STATES,
+        statuses=LEGAL_STATUSES,
         error=error,
         notice="Đã lưu. / Saved." if page.request.query_params.get("done") else "",
     )
@@ -173,7 +174,7 @@ async def _form_page(
     actor: Actor,
     kind: str,
     unit: str,
-    values: dict[str, str],
+    values: dict[str, Any],
     *,
     line: gov_desk.GovLine | None = None,
     errors: dict[str, tuple[str, str]] | None = None,
@@ -182,6 +183,10 @@ async def _form_page(
     placements: list[tuple[str, str]] = []
     if kind == "banner":
         placements = await run_in_threadpool(gov_desk.placements, page.ctx, actor, unit)
+    documents: list[tuple[str, str]] = []
+    if kind == "legal_document":
+        documents = await run_in_threadpool(gov_desk.documents, page.ctx, actor, unit)
+        documents = [d for d in documents if line is None or d[0] != line.uid]
     return page.render(
         "desk/gov_form.html",
         status,
@@ -191,6 +196,7 @@ async def _form_page(
         unit=unit,
         fields=FIELDS[kind],
         placements=placements,
+        documents=documents,
         v=values,
         line=line,
         states=STATES,

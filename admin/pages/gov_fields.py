@@ -28,7 +28,7 @@ class Field:
     vi: str
     en: str
     kind: str = "text"  # text, textarea, html, date, datetime, select, url, email, tel, number,
-    # pdf, image (an upload; its library id is passed as ``name``)
+    # multi (the unit's documents), pdf, image (an upload; its library id is passed as ``name``)
     choices: tuple[tuple[str, str], ...] = ()
     required: bool = False
 
@@ -46,6 +46,13 @@ KINDS: dict[str, tuple[str, str]] = {
     "unit_profile": ("Giới thiệu đơn vị", "Unit profile"),
     "menu_item": ("Menu", "Menus"),
     "campaign_section": ("Chuyên trang", "Campaign sections"),
+}
+#: A legal document's status today (computed by core), in Vietnamese.
+LEGAL_STATUSES = {
+    "in_force": "Còn hiệu lực",
+    "not_yet_in_force": "Chưa có hiệu lực",
+    "expired": "Hết hiệu lực",
+    "replaced": "Đã bị thay thế",
 }
 STATES = {
     "draft": "Bản nháp",
@@ -69,6 +76,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         Field("abstract", "Trích yếu", "Abstract", "textarea", required=True),
         Field("field", "Lĩnh vực", "Field"),
         Field("file", "Tệp PDF", "PDF file", "pdf"),
+        Field("replaces", "Thay thế văn bản", "Replaces", "multi"),
     ),
     "banner": (
         Field("title", "Tiêu đề", "Title", required=True),
@@ -144,7 +152,9 @@ def parse(kind: str, form: FormData) -> dict[str, Any]:
         value = text(form, f.name)
         if f.kind in UPLOADS:
             continue
-        if f.kind == "datetime":
+        if f.kind == "multi":
+            data[f.name] = [u for u in form.getlist(f.name) if isinstance(u, str) and u]
+        elif f.kind == "datetime":
             data[f.name] = _local_time(value)
         elif f.kind == "number":
             if value.strip():
@@ -154,8 +164,10 @@ def parse(kind: str, form: FormData) -> dict[str, Any]:
     return data
 
 
-def posted(kind: str, form: FormData) -> dict[str, str]:
+def posted(kind: str, form: FormData) -> dict[str, Any]:
     """The form's values as typed, to show them again beside their errors."""
-    return {f.name: text(form, f.name) for f in FIELDS[kind] if f.kind not in UPLOADS} | {
-        f"{f.name}_alt": text(form, f"{f.name}_alt") for f in FIELDS[kind] if f.kind == "image"
-    }
+    return (
+        {f.name: text(form, f.name) for f in FIELDS[kind] if f.kind not in UPLOADS}
+        | {f.name: form.getlist(f.name) for f in FIELDS[kind] if f.kind == "multi"}
+        | {f"{f.name}_alt": text(form, f"{f.name}_alt") for f in FIELDS[kind] if f.kind == "image"}
+    )

@@ -16,11 +16,11 @@ from sqlalchemy import select
 from core.auth.permissions import Actor, Permission, require
 from core.context import Context
 from core.errors import NotFound
-from core.govcontent import banners, schedules
+from core.govcontent import banners, legal, schedules
 from core.govcontent.editing import Kind, load, unit_of
 from core.govcontent.kinds import KINDS
 from core.govcontent.legal import VN
-from core.govcontent.models import BannerPlacement, UnitProfile
+from core.govcontent.models import BannerPlacement, LegalDocument, LegalRelation, UnitProfile
 from core.media.models import MediaAsset
 from core.units.lookups import units_by_path
 from core.units.models import Unit
@@ -54,7 +54,9 @@ class GovLine:
     updated_at: dt.datetime | None
     published_at: dt.datetime | None
     starts_at: dt.datetime | None = None
-    values: dict[str, str] = field(default_factory=dict)
+    values: dict[str, Any] = field(default_factory=dict)
+    #: A legal document's status today (in force, expired, replaced…), else "".
+    status: str = ""
 
 
 def kind_named(name: str) -> Kind:
@@ -76,8 +78,8 @@ def _value(value: Any) -> str:
     return str(value)
 
 
-def _line(session: Any, kind: Kind, row: Any, unit: Unit) -> GovLine:
-    values = {
+def _line(session: Any, kind: Kind, row: Any, unit: Unit, status: str = "") -> GovLine:
+    values: dict[str, Any] = {
         c.name: _value(getattr(row, c.name))
         for c in kind.model.__table__.c
         if c.name not in _HIDDEN and c.name not in _ASSETS
@@ -90,6 +92,14 @@ def _line(session: Any, kind: Kind, row: Any, unit: Unit) -> GovLine:
     if kind.name == "banner":
         placement = session.get(BannerPlacement, row.placement_id)
         values["placement"] = placement.key if placement is not None else ""
+    if kind.name == "legal_document":
+        values["replaces"] = list(
+            session.scalars(
+                select(LegalDocument.uid)
+                .join(LegalRelation, LegalRelation.target_id == LegalDocument.id)
+                .where(LegalRelation.document_id == row.id, LegalRelation.relation == "replaces")
+            )
+        )
     for name in ("introduction", "history", "functions", "introduction_en", "functions_en"):
         if f"{name}_html" in values:
             values[name] = values.pop(f"{name}_html")
@@ -103,6 +113,7 @@ def _line(session: Any, kind: Kind, row: Any, unit: Unit) -> GovLine:
         published_at=row.published_at,
         starts_at=getattr(row, "starts_at", None),
         values=values,
+        status=status,
     )
 
 
@@ -131,8 +142,11 @@ def rows(
             ).order_by(model.starts_at, model.id)
         else:
             stmt = stmt.order_by(model.updated_at.desc(), model.id.desc())
-        found = session.scalars(stmt.limit(LIMIT)).all()
-        return [_line(session, kind, r, unit) for r in found]
+        found = list(session.scalars(stmt.limit(LIMIT)))
+        status: dict[int, str] = {}
+        if kind.name == "legal_document":
+            status = {k: v.value for k, v in legal.statuses(session, found, legal.today()).items()}
+        return [_line(session, kind, r, unit, status.get(r.id, "")) for r in found]
 
 
 def row(ctx: Context, actor: Actor, kind_name: str, uid: str) -> GovLine:
@@ -144,6 +158,20 @@ def row(ctx: Context, actor: Actor, kind_name: str, uid: str) -> GovLine:
         assert unit is not None
         require(actor, Permission.READ_DRAFTS, unit.path)
         return _line(session, kind, found, unit)
+
+
+def documents(ctx: Context, actor: Actor, unit_code: str) -> list[tuple[str, str]]:
+    """(id, number — abstract) of the unit's legal documents, what one may replace."""
+    with ctx.sessions() as session:
+        unit = unit_of(session, unit_code)
+        require(actor, Permission.READ_DRAFTS, unit.path)
+        found = session.execute(
+            select(LegalDocument.uid, LegalDocument.number, LegalDocument.abstract)
+            .where(LegalDocument.unit_id == unit.id)
+            .order_by(LegalDocument.issued_on.desc(), LegalDocument.id.desc())
+            .limit(LIMIT)
+        )
+        return [(uid, f"{number} — {abstract[:80]}") for uid, number, abstract in found]
 
 
 def placements(ctx: Context, actor: Actor, unit_code: str) -> list[tuple[str, str]]:

@@ -238,6 +238,31 @@ def test_a_legal_documents_pdf_is_served_once_published(browsers: Browsers, tmp_
     assert served.status_code == 200 and served.content.startswith(b"%PDF")
 
 
+def test_a_document_replaced_through_the_form_shows_as_replaced(browsers: Browsers) -> None:
+    """The form links a new document to the one it replaces; once the new one is published
+    and in force, the list shows the old one replaced (status is computed, never typed)."""
+    old = {**CASES["legal_document"][0], "unit": "14932"}
+    sign_in(browsers.web, browsers.make_account("bien-tap"), browsers.clock)
+    first = uid_in(post(browsers.web, "/admin/gov/legal_document/new", old), "legal_document")
+    form = browsers.web.get("/admin/gov/legal_document/new?unit=14932").text
+    assert f'<option value="{first}"' in form, "the documents it may replace are offered"
+    newer = {**old, "number": "20/2026/QĐ-UBND", "issued_on": "2026-11-20", "replaces": first}
+    newer["effective_on"] = "2026-11-21"
+    second = uid_in(post(browsers.web, "/admin/gov/legal_document/new", newer), "legal_document")
+    assert (
+        f'<option value="{first}" selected'
+        in browsers.web.get(f"/admin/gov/legal_document/{second}").text
+    )
+    sign_in(browsers.second, browsers.make_account("duyet", role="approver"), browsers.clock)
+    for uid in (first, second):
+        post(browsers.second, f"/admin/gov/legal_document/{uid}/publish", {})
+    listed = browsers.web.get("/admin/gov/legal_document?unit=14932").text
+    row = re.search(rf'id="row-{first}">(.*?)</li>', listed, re.S)
+    assert row and "Đã bị thay thế" in row.group(1)
+    row = re.search(rf'id="row-{second}">(.*?)</li>', listed, re.S)
+    assert row and "Còn hiệu lực" in row.group(1)
+
+
 def test_errors_come_back_in_vietnamese_next_to_their_fields(
     web: TestClient, make_account: MakeAccount, clock: Clock, tree: Any
 ) -> None:
