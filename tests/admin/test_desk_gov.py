@@ -248,18 +248,18 @@ def test_a_document_replaced_through_the_form_shows_as_replaced(browsers: Browse
     assert f'<option value="{first}"' in form, "the documents it may replace are offered"
     newer = {**old, "number": "20/2026/QĐ-UBND", "issued_on": "2026-11-20", "replaces": first}
     newer["effective_on"] = "2026-11-21"
-    second = uid_in(post(browsers.web, "/admin/gov/legal_document/new", newer), "legal_document")
+    newest = uid_in(post(browsers.web, "/admin/gov/legal_document/new", newer), "legal_document")
     assert (
         f'<option value="{first}" selected'
-        in browsers.web.get(f"/admin/gov/legal_document/{second}").text
+        in browsers.web.get(f"/admin/gov/legal_document/{newest}").text
     )
     sign_in(browsers.second, browsers.make_account("duyet", role="approver"), browsers.clock)
-    for uid in (first, second):
+    for uid in (first, newest):
         post(browsers.second, f"/admin/gov/legal_document/{uid}/publish", {})
     listed = browsers.web.get("/admin/gov/legal_document?unit=14932").text
     row = re.search(rf'id="row-{first}">(.*?)</li>', listed, re.S)
     assert row and "Đã bị thay thế" in row.group(1)
-    row = re.search(rf'id="row-{second}">(.*?)</li>', listed, re.S)
+    row = re.search(rf'id="row-{newest}">(.*?)</li>', listed, re.S)
     assert row and "Còn hiệu lực" in row.group(1)
 
 
