@@ -180,9 +180,11 @@ async def _form_page(
     errors: dict[str, tuple[str, str]] | None = None,
     status: int = 200,
 ) -> Response:
-    placements: list[tuple[str, str]] = []
+    choices: dict[str, list[tuple[str, str]]] = {}  # the choices core reads, not fixed ones
     if kind == "banner":
-        placements = await run_in_threadpool(gov_desk.placements, page.ctx, actor, unit)
+        choices["placement"] = await run_in_threadpool(gov_desk.placements, page.ctx, actor, unit)
+    if kind == "official_channel":
+        choices["platform"] = await run_in_threadpool(gov_desk.platforms, page.ctx)
     documents: list[tuple[str, str]] = []
     if kind == "legal_document":
         documents = await run_in_threadpool(gov_desk.documents, page.ctx, actor, unit)
@@ -195,7 +197,7 @@ async def _form_page(
         kind=kind,
         unit=unit,
         fields=FIELDS[kind],
-        placements=placements,
+        choices=choices,
         documents=documents,
         v=values,
         line=line,

@@ -44,6 +44,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "schedule_slot": ("Lịch công tác, tiếp công dân", "Schedules"),
     "directory_entry": ("Danh bạ, hệ thống chính trị", "Directory"),
     "unit_profile": ("Giới thiệu đơn vị", "Unit profile"),
+    "official_channel": ("Kênh thông tin chính thức", "Official channels"),
     "menu_item": ("Menu", "Menus"),
     "campaign_section": ("Chuyên trang", "Campaign sections"),
 }
@@ -115,6 +116,13 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         Field("portal_url", "Cổng thông tin", "Portal", "url"),
         Field("legal_documents_url", "Mục văn bản của cổng", "Portal's documents", "url"),
         Field("procedures_url", "Thủ tục hành chính", "Procedures", "url"),
+    ),
+    "official_channel": (
+        Field("platform", "Nền tảng", "Platform", "select", required=True),
+        Field("name", "Tên kênh", "Name", required=True),
+        Field("url", "Địa chỉ", "Address", "url", required=True),
+        Field("verified_on", "Ngày kiểm tra gần nhất", "Last verified", "date"),
+        Field("position", "Thứ tự", "Order", "number"),
     ),
     "menu_item": (
         Field("menu", "Menu", "Menu", "select", _choices(MENUS), True),

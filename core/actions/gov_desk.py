@@ -16,7 +16,7 @@ from sqlalchemy import select
 from core.auth.permissions import Actor, Permission, require
 from core.context import Context
 from core.errors import NotFound
-from core.govcontent import banners, legal, schedules
+from core.govcontent import banners, legal, profile, schedules
 from core.govcontent.editing import Kind, load, unit_of
 from core.govcontent.kinds import KINDS
 from core.govcontent.legal import VN
@@ -172,6 +172,12 @@ def documents(ctx: Context, actor: Actor, unit_code: str) -> list[tuple[str, str
             .limit(LIMIT)
         )
         return [(uid, f"{number} — {abstract[:80]}") for uid, number, abstract in found]
+
+
+def platforms(ctx: Context) -> list[tuple[str, str]]:
+    """(key, name) of the platforms an official channel may be on."""
+    with ctx.sessions() as session:
+        return list(profile.platforms(session).items())
 
 
 def placements(ctx: Context, actor: Actor, unit_code: str) -> list[tuple[str, str]]:

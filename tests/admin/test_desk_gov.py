@@ -28,6 +28,7 @@ from tests.support.media_files import need
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 NEXT_MONDAY = dt.datetime.now(VN).date() + dt.timedelta(days=7 - dt.datetime.now(VN).weekday())
+TODAY = dt.datetime.now(VN).date().isoformat()
 WEEK = "{}-W{:02d}".format(*NEXT_MONDAY.isocalendar()[:2])
 
 
@@ -88,7 +89,7 @@ CASES: dict[str, tuple[dict[str, str], dict[str, Any], dict[str, str], str, str]
         {
             "title": "Chủ tịch UBND xã",
             "title_en": "Chair of the People's Committee",
-            "verified_on": dt.datetime.now(VN).date().isoformat(),
+            "verified_on": TODAY,
         },
         '{ directory(unit: "14932") { name title } }',
         "Chủ tịch UBND xã",
@@ -102,6 +103,13 @@ CASES: dict[str, tuple[dict[str, str], dict[str, Any], dict[str, str], str, str]
         {"introduction_en": "<p>Cam Thuy lies on the Ma river.</p>"},
         '{ unitProfile(unit: "14932") { introduction introductionEn } }',
         "Cam Thuy lies on the Ma river.",
+    ),
+    "official_channel": (
+        {"platform": "website", "name": "Cổng TTĐT xã", "url": "https://camthuy.thanhhoa.gov.vn/"},
+        {},
+        {"name": "Cổng thông tin điện tử xã Cẩm Thủy", "verified_on": TODAY},
+        '{ officialChannels(unit: "14932") { name url } }',
+        "Cổng thông tin điện tử xã Cẩm Thủy",
     ),
     "menu_item": (
         {"menu": "main", "label": "Văn bản", "section": "legal_documents", "position": "3"},
