@@ -107,11 +107,16 @@ def _week(asked: str | None) -> tuple[str, str, str]:
     return name(monday), name(monday - week), name(monday + week)
 
 
+WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")
+
+
 def _days(lines: list[gov_desk.GovLine]) -> list[tuple[str, list[gov_desk.GovLine]]]:
-    """Schedule slots by their local day (the week view)."""
+    """Schedule slots by their local day (the week view), each day named "Thứ Hai 07/12"."""
     days: dict[str, list[gov_desk.GovLine]] = {}
     for line in lines:
-        days.setdefault(line.values.get("starts_at", "")[:10], []).append(line)
+        day = dt.date.fromisoformat(line.values["starts_at"][:10])
+        name = f"{WEEKDAYS[day.weekday()]} {day:%d/%m/%Y}"
+        days.setdefault(name, []).append(line)
     return list(days.items())
 
 

@@ -210,6 +210,9 @@ def test_an_editor_writes_each_kind_the_approver_publishes_and_withdraws_it(
         f"/admin/gov/{kind}?unit=14932" + (f"&week={WEEK}" if "schedule" in kind else "")
     )
     assert f'id="row-{uid}"' in listed.text and "Bản nháp" in listed.text
+    if kind == "schedule_slot":  # the week view: by day, with the slot's local times
+        assert f"Thứ Hai {NEXT_MONDAY:%d/%m/%Y}" in listed.text
+        assert "08:00–11:00 (Trụ sở UBND xã)" in re.sub(r"<[^>]+>", "", listed.text)
     assert shown not in public(browsers.web, query), "a draft is not public"
     refused = post(browsers.web, f"/admin/gov/{kind}/{uid}/publish", {})
     assert refused.status_code == 403, "an editor writes drafts; the approver publishes"
