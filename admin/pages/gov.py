@@ -24,7 +24,7 @@ from admin.pages.gov_fields import FIELDS, KINDS, LEGAL_STATUSES, STATES, UPLOAD
 from admin.pages.refusals import audited
 from core.actions import gov_desk, media
 from core.auth.permissions import Actor
-from core.errors import LoaError, ValidationFailed
+from core.errors import Forbidden, LoaError, NotFound, ValidationFailed
 from core.govcontent import editing, profile
 from core.govcontent.kinds import KINDS as CORE_KINDS
 
@@ -86,7 +86,7 @@ async def _unit(page: Page, actor: Actor) -> str:
     asked = page.request.query_params.get("unit", "")[:16]
     if asked:
         return asked
-    units = await run_in_threadpool(gov_desk.writable_units, page.ctx, actor)
+    units = await run_in_threadpool(gov_desk.desk_units, page.ctx, actor)
     return units[0][0] if units else ""
 
 
@@ -124,7 +124,7 @@ async def index(request: Request) -> Response:
     page, actor = await signed_in(request)
     if isinstance(actor, Response):
         return actor
-    units = await run_in_threadpool(gov_desk.writable_units, page.ctx, actor)
+    units = await run_in_threadpool(gov_desk.desk_units, page.ctx, actor)
     return page.render(
         "desk/gov_index.html",
         title="Nội dung hành chính",
@@ -185,15 +185,21 @@ async def _form_page(
     errors: dict[str, tuple[str, str]] | None = None,
     status: int = 200,
 ) -> Response:
-    choices: dict[str, list[tuple[str, str]]] = {}  # the choices core reads, not fixed ones
-    if kind == "banner":
-        choices["placement"] = await run_in_threadpool(gov_desk.placements, page.ctx, actor, unit)
-    if kind == "official_channel":
-        choices["platform"] = await run_in_threadpool(gov_desk.platforms, page.ctx)
-    documents: list[tuple[str, str]] = []
-    if kind == "legal_document":
-        documents = await run_in_threadpool(gov_desk.documents, page.ctx, actor, unit)
-        documents = [d for d in documents if line is None or d[0] != line.uid]
+    def read() -> dict[str, list[tuple[str, str]]]:
+        """The choices core reads (none when the unit is unknown: its error is shown)."""
+        try:
+            if kind == "banner":
+                return {"placement": gov_desk.placements(page.ctx, actor, unit)}
+            if kind == "official_channel":
+                return {"platform": gov_desk.platforms(page.ctx)}
+            if kind == "legal_document":
+                found = gov_desk.documents(page.ctx, actor, unit)
+                return {"replaces": [d for d in found if line is None or d[0] != line.uid]}
+        except (Forbidden, NotFound):
+            pass
+        return {}
+
+    choices = await run_in_threadpool(read)
     return page.render(
         "desk/gov_form.html",
         status,
@@ -203,7 +209,6 @@ async def _form_page(
         unit=unit,
         fields=FIELDS[kind],
         choices=choices,
-        documents=documents,
         v=values,
         line=line,
         states=STATES,

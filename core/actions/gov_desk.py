@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from core.auth.permissions import Actor, Permission, require
 from core.context import Context
-from core.errors import NotFound
+from core.errors import NotFound, ValidationFailed
 from core.govcontent import banners, legal, profile, schedules
 from core.govcontent.editing import Kind, load, unit_of
 from core.govcontent.kinds import KINDS
@@ -117,11 +117,19 @@ def _line(session: Any, kind: Kind, row: Any, unit: Unit, status: str = "") -> G
     )
 
 
-def writable_units(ctx: Context, actor: Actor) -> list[tuple[str, str]]:
-    """(code, name) of the units the actor may write content in, by code."""
+def desk_units(ctx: Context, actor: Actor) -> list[tuple[str, str]]:
+    """(code, name) of the units whose drafts the actor reads (writers' and approvers'), by code."""
     with ctx.sessions() as session:
-        units = units_by_path(session, actor.paths(Permission.WRITE_CONTENT))
+        units = units_by_path(session, actor.paths(Permission.READ_DRAFTS))
     return sorted((u.code, u.name) for u in units.values())
+
+
+def _unit(session: Any, code: str) -> Unit:
+    """The unit a page names; NotFound (a 404 page) when there is none."""
+    try:
+        return unit_of(session, code)
+    except ValidationFailed:
+        raise NotFound(f"no administrative unit {code}") from None
 
 
 def rows(
@@ -131,7 +139,7 @@ def rows(
     schedule slots: those of ISO ``week`` (this week when None), in time order."""
     kind = kind_named(kind_name)
     with ctx.sessions() as session:
-        unit = unit_of(session, unit_code)
+        unit = _unit(session, unit_code)
         require(actor, Permission.READ_DRAFTS, unit.path)
         model = kind.model
         stmt = select(model).where(model.unit_id == unit.id)
@@ -163,7 +171,7 @@ def row(ctx: Context, actor: Actor, kind_name: str, uid: str) -> GovLine:
 def documents(ctx: Context, actor: Actor, unit_code: str) -> list[tuple[str, str]]:
     """(id, number — abstract) of the unit's legal documents, what one may replace."""
     with ctx.sessions() as session:
-        unit = unit_of(session, unit_code)
+        unit = _unit(session, unit_code)
         require(actor, Permission.READ_DRAFTS, unit.path)
         found = session.execute(
             select(LegalDocument.uid, LegalDocument.number, LegalDocument.abstract)
@@ -183,7 +191,7 @@ def platforms(ctx: Context) -> list[tuple[str, str]]:
 def placements(ctx: Context, actor: Actor, unit_code: str) -> list[tuple[str, str]]:
     """(key, name) of the unit's banner slots, with their largest size."""
     with ctx.sessions() as session:
-        unit = unit_of(session, unit_code)
+        unit = _unit(session, unit_code)
         require(actor, Permission.READ_DRAFTS, unit.path)
         return [
             (p.key, f"{p.name} ({p.max_width}×{p.max_height})")
@@ -194,6 +202,6 @@ def placements(ctx: Context, actor: Actor, unit_code: str) -> list[tuple[str, st
 def profile_uid(ctx: Context, actor: Actor, unit_code: str) -> str | None:
     """The id of the unit's one profile, if it has been written."""
     with ctx.sessions() as session:
-        unit = unit_of(session, unit_code)
+        unit = _unit(session, unit_code)
         require(actor, Permission.READ_DRAFTS, unit.path)
         return session.scalar(select(UnitProfile.uid).where(UnitProfile.unit_id == unit.id))

@@ -323,6 +323,18 @@ def test_another_communes_editor_is_refused_and_audited(
     assert "Kẻ lạ" not in browsers.web.get(f"/admin/gov/directory_entry/{uid}").text
 
 
+def test_an_approver_sees_the_units_lists_and_unknown_names_are_404(
+    web: TestClient, make_account: MakeAccount, clock: Clock, tree: Any
+) -> None:
+    sign_in(web, make_account("duyet", role="approver"), clock)
+    listed = web.get("/admin/gov/banner")  # no unit asked: the approver's own
+    assert listed.status_code == 200 and 'đơn vị <span class="en">unit</span> 14932' in listed.text
+    assert web.get("/admin/gov/banner?unit=99999").status_code == 404
+    assert web.get("/admin/gov/unit_profile/new?unit=99999").status_code == 404
+    assert web.get("/admin/gov/khong-co?unit=14932").status_code == 404
+    assert web.get("/admin/gov/khong-co/new").status_code == 404
+
+
 def test_a_post_without_its_csrf_token_changes_nothing(
     web: TestClient, make_account: MakeAccount, clock: Clock, tree: Any
 ) -> None:
