@@ -19,7 +19,7 @@ from starlette.routing import Route
 
 from admin import assets
 from admin.page import ENROL_PAGE, HOME, LOGIN, Page, signed_in_post, text
-from admin.pages import board, compose, home, language, review, units
+from admin.pages import board, compose, gov, home, language, review, units
 from core.auth import actions, tokens, totp
 from core.auth.accounts import username_of
 from core.auth.errors import LockedOut, SignInFailed
@@ -295,6 +295,14 @@ def admin_app(ctx: Context) -> Starlette:
         Route("/items/{uid:str}/submit", review.submit, methods=["POST"]),
         Route("/items/{uid:str}/review", review.review),
         Route("/items/{uid:str}/steps/{step_id:int}", review.decide, methods=["POST"]),
+        Route("/gov", gov.index),
+        Route("/gov/{kind:str}", gov.listing),
+        Route("/gov/{kind:str}/new", gov.new),
+        Route("/gov/{kind:str}/new", gov.save, methods=["POST"]),
+        Route("/gov/{kind:str}/{uid:str}", gov.edit),
+        Route("/gov/{kind:str}/{uid:str}", gov.save, methods=["POST"]),
+        Route("/gov/{kind:str}/{uid:str}/publish", gov.publish, methods=["POST"]),
+        Route("/gov/{kind:str}/{uid:str}/withdraw", gov.withdraw, methods=["POST"]),
         Route("/login", login, methods=["GET", "POST"]),
         Route("/login/code", login_code, methods=["GET", "POST"]),
         Route("/login/recovery", login_recovery, methods=["GET", "POST"]),
