@@ -1,5 +1,5 @@
 """Home, per role: what waits for me, my drafts, items by state, deliveries in trouble,
-items about to expire; then my account (roles, API tokens, sessions)."""
+items about to expire, the quarter's quota (S0.7); then my account (roles, API tokens, sessions)."""
 
 from __future__ import annotations
 
@@ -45,6 +45,7 @@ async def render(
             "grants": grants,
             "overview": desk.overview(page.ctx, actor),
             "tasks": assisted.tasks_for(page.ctx, actor),
+            "quota": desk.quota_glance(page.ctx, actor),
         }
 
     values = await run_in_threadpool(load)

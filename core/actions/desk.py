@@ -28,6 +28,8 @@ from core.delivery.models import Delivery, DeliveryState
 from core.delivery.reads import deliveries_of
 from core.errors import NotFound
 from core.media.reads import media_of_articles
+from core.quota.counts import QuotaQuarter, quota
+from core.quota.periods import quarter_of
 from core.targets.models import ChannelTarget
 from core.text import fold
 from core.units.lookups import (
@@ -35,6 +37,7 @@ from core.units.lookups import (
     unit_paths,
     units_by_code,
     units_by_id,
+    units_by_path,
     units_named_like,
 )
 from core.units.models import Unit
@@ -385,3 +388,15 @@ def categories(ctx: Context) -> list[tuple[str, str]]:
     """Every category as (slug, name), by name: the compose form's choice."""
     with ctx.sessions() as session:
         return [(c.slug, c.name) for c in all_categories(session)]
+
+
+def quota_glance(ctx: Context, actor: Actor, now: dt.datetime | None = None) -> list[QuotaQuarter]:
+    """This quarter's quota (S0.7) of each unit where ``actor`` reads drafts (the reports'
+    permission): items out per agency, and per channel plugin."""
+    now = now or utcnow()
+    paths = sorted(actor.paths(Permission.READ_DRAFTS))
+    tops = [p for p in paths if not any(p != q and p.startswith(q) for q in paths)]
+    current = quarter_of(now)
+    with ctx.sessions() as session:
+        units = units_by_path(session, tops)
+        return [quota(session, units[p], [current], current)[0] for p in tops if p in units]
