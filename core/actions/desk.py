@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 
 from core.actions.workflow import EXPIRY_WARNING
 from core.auth.permissions import Actor, Permission, require
-from core.content.models import Article, Audience, Category, Revision
+from core.content.models import Agency, Article, Audience, Category, Revision
 from core.content.queries import all_categories
 from core.content.reads import get_article, readable
 from core.content.revisions import FieldChange, diff, revision
@@ -33,6 +33,7 @@ from core.quota.periods import quarter_of
 from core.targets.models import ChannelTarget
 from core.text import fold
 from core.units.lookups import (
+    ancestor_ids,
     find_unit,
     unit_paths,
     units_by_code,
@@ -287,6 +288,8 @@ class ItemView:
     steps: list[StepLine]
     changes: list[FieldChange]
     since: int | None
+    #: The library assets shown in the item's gallery, in order.
+    gallery_ids: tuple[int, ...] = ()
 
 
 def item_view(ctx: Context, actor: Actor, uid: str) -> ItemView:
@@ -340,6 +343,7 @@ def item_view(ctx: Context, actor: Actor, uid: str) -> ItemView:
             ],
             changes=diff(base, data) if base is not None else [],
             since=since if base is not None else None,
+            gallery_ids=tuple(u.asset.id for u in used if u.role == "gallery"),
         )
 
 
@@ -400,3 +404,19 @@ def quota_glance(ctx: Context, actor: Actor, now: dt.datetime | None = None) -> 
     with ctx.sessions() as session:
         units = units_by_path(session, tops)
         return [quota(session, units[p], [current], current)[0] for p in tops if p in units]
+
+
+def agencies_for_unit(ctx: Context, actor: Actor, unit_code: str) -> list[tuple[int, str]]:
+    """The agencies an item of ``unit_code`` may be attributed to (S4.6) as (id, name): the
+    unit's own first, then its ancestors' (a district office writing for a commune)."""
+    with ctx.sessions() as session:
+        unit = find_unit(session, unit_code)
+        if unit is None:
+            raise NotFound(f"no administrative unit with code {unit_code!r}")
+        require(actor, Permission.READ_DRAFTS, unit.path)
+        rows = session.execute(
+            select(Agency.id, Agency.name, Unit.path)
+            .join(Unit, Unit.id == Agency.unit_id)
+            .where(Agency.unit_id.in_(ancestor_ids(unit)))
+        ).all()
+        return [(i, n) for i, n, _ in sorted(rows, key=lambda r: (-len(r[2]), r[1], r[0]))]
