@@ -7,6 +7,7 @@ from __future__ import annotations
 import calendar as months
 import datetime as dt
 from typing import Any
+from urllib.parse import quote
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -76,7 +77,7 @@ async def page(request: Request) -> Response:
 
     values = await run_in_threadpool(load)
     view = "week" if week else "month"
-    suffix = f"&channel={plugin}" if plugin else ""
+    suffix = f"&channel={quote(plugin)}" if plugin else ""
     return page.render(
         "desk/calendar.html",
         title="Lịch",

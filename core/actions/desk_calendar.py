@@ -27,7 +27,7 @@ from core.govcontent.models import Banner, CampaignSection, Publication
 from core.quota.periods import VN_TZ
 from core.targets.models import ChannelTarget
 from core.units.models import Unit
-from core.workflow.states import PUBLIC
+from core.workflow.states import AHEAD, PUBLIC, REVIEWING, WRITING
 
 
 class Mark(enum.StrEnum):
@@ -95,19 +95,19 @@ def _articles(
         (
             Mark.PLANNED,
             Audience.visible_from,
-            Article.status.in_([Status.DRAFT, Status.CHANGES_REQUESTED]),
+            Article.status.in_(tuple(WRITING)),
             "edit",
         ),
         (
             Mark.WAITING,
             Article.updated_at,
-            Article.status.in_([Status.SUBMITTED, Status.IN_REVIEW]),
+            Article.status.in_(tuple(REVIEWING)),
             "review",
         ),
         (
             Mark.SCHEDULED,
             Audience.visible_from,
-            Article.status.in_([Status.APPROVED, Status.SCHEDULED]),
+            Article.status.in_(tuple(AHEAD)),
             "",
         ),
         (Mark.LIVE, Article.published_at, Article.status == Status.PUBLISHED, ""),
