@@ -4,6 +4,7 @@ a held comment mail their unit; nothing without LOA_SMTP_HOST; no password in th
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import datetime as dt
 import logging
@@ -17,18 +18,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from core.actions import content, targets, workflow
 from core.auth.models import User
 from core.auth.permissions import SYSTEM
 from core.context import Context
+from core.delivery import dispatcher, queue
 from core.delivery.models import Delivery, DeliveryState
 from core.interactions.models import Comment, CommentState
 from core.notices import mail
 from core.settings import Secret, Settings
 from tests.core.auth.conftest import Account, MakeAccount
-from tests.support.pipeline import wait_for
+from tests.support.pipeline import new_article, sandbox_post, wait_for
 from tests.support.servers import free_port, serving
 
 
@@ -188,3 +190,22 @@ def test_a_refused_login_logs_no_password_and_gives_the_claim_back(
     assert smtp.messages() == []
     # The claim was given back: once the settings are right, the letter goes.
     assert mail.send(ctx, "article.submitted", item.id) == 1
+
+
+def test_a_delivery_the_channel_refuses_enqueues_its_notice(
+    ctx: Context, make_account: MakeAccount, portal_target: Any, sandbox: Any, smtp: Smtp
+) -> None:
+    mail.install(ctx)
+    _address(ctx, make_account("bien-tap"), "bien-tap@xa-camthuy.gov.vn")
+    sandbox_post(sandbox, "/__fake/faults", {"status": 401, "count": 1})
+    article = new_article(ctx)
+    content.approve(ctx, SYSTEM, article.id)
+    with ctx.sessions() as session:
+        [d] = session.scalars(select(Delivery)).all()
+    assert asyncio.run(dispatcher.run(ctx, d.id, 1)) is dispatcher.Outcome.ATTENTION
+    # The dispatcher emitted delivery.failed; the observer queued the job, ids only.
+    assert f"notice-delivery_failed-{d.id}" in queue.rq_queue(ctx).job_ids
+    assert mail.send(ctx, "delivery.failed", d.id) == 1
+    (message,) = smtp.messages()
+    assert message["To"] == "bien-tap@xa-camthuy.gov.vn"
+    assert _subject(message).startswith("[Loa] Đăng lỗi: ")
