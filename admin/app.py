@@ -19,7 +19,7 @@ from starlette.routing import Route
 
 from admin import assets
 from admin.page import ENROL_PAGE, HOME, LOGIN, Page, signed_in_post, text
-from admin.pages import board, compose, gov, home, language, review, units
+from admin.pages import board, calendar, compose, gov, home, language, review, units
 from core.auth import actions, tokens, totp
 from core.auth.accounts import username_of
 from core.auth.errors import LockedOut, SignInFailed
@@ -272,6 +272,7 @@ def admin_app(ctx: Context) -> Starlette:
     routes = [
         Route("/", home.page),
         Route("/lang/{lang:str}", language.switch),
+        Route("/calendar", calendar.page),
         Route("/compose", compose.new),
         Route("/compose", compose.save, methods=["POST"]),
         Route("/targets", compose.targets),

@@ -48,8 +48,17 @@ DELIVERY_STATES = {
     "assisted": "Chờ cán bộ đăng thủ công",
     "waiting": "Chờ hạn mức của kênh",
 }
+#: The bell's kinds of notice (core.notices.inbox.Kind), Vietnamese then English.
+NOTICE_KINDS = {
+    "step": ("Chờ tôi duyệt", "a step to decide"),
+    "delivery_failed": ("Đăng lỗi", "a delivery failed"),
+    "expiring": ("Sắp hết hạn", "about to expire"),
+    "comment_held": ("Bình luận chờ duyệt", "a comment held"),
+}
+
 LABELS = {
     "states": STATES,
+    "notice_kinds": NOTICE_KINDS,
     "step_states": STEP_STATES,
     "roles": ROLES,
     "delivery_states": DELIVERY_STATES,

@@ -75,6 +75,7 @@ def create_app(
     from core.govcontent.feeds import gov_feed_routes
     from core.graphql import ide, management_app, public_app
     from core.interactions.routes import feedback_routes
+    from core.notices import mail as notices
     from core.reports.routes import report_routes
     from core.web.media import edge_limits, media_routes
     from core.webhooks.routes import webhook_routes
@@ -82,6 +83,7 @@ def create_app(
 
     wire()  # before the embedded worker or any sweep runs
     context = ctx or build_context(settings)
+    notices.install(context)  # mail for what waits for a person (LOA_SMTP_HOST)
     run_worker = settings.embedded_redis if embedded_worker is None else embedded_worker
 
     routes: list[BaseRoute] = [

@@ -123,6 +123,14 @@ def _origins(text: str) -> tuple[str, ...]:
     return tuple(origins)
 
 
+def _smtp_tls(raw: str) -> str:
+    """``LOA_SMTP_TLS``: how the connection to the mail server is protected."""
+    mode = raw.strip().lower()
+    if mode not in ("starttls", "tls", "none"):
+        raise SettingsError(f"LOA_SMTP_TLS must be starttls, tls or none, not {raw!r}")
+    return mode
+
+
 def _networks(text: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
     from core.outbound.addresses import parse_networks
 
@@ -420,6 +428,36 @@ class Settings:
         "LOA_MEDIA_MAX_VIDEO_SECONDS",
         1800,
         "Longest video (seconds) an upload may be.",
+    )
+    smtp_host: str = setting(
+        "LOA_SMTP_HOST",
+        "",
+        "Mail server for the desk's notifications (a step waits, a delivery failed, an item "
+        "expires, a comment is held). Unset: no e-mail, the desk's bell only.",
+        shown="(unset)",
+    )
+    smtp_port: int = setting("LOA_SMTP_PORT", 587, "Its port (465 with `tls`, 587 `starttls`).")
+    smtp_from: str = setting(
+        "LOA_SMTP_FROM",
+        "loa@localhost",
+        "The notifications' sender address.",
+        blank_default=True,
+    )
+    smtp_tls: str = setting(
+        "LOA_SMTP_TLS",
+        "starttls",
+        "`starttls`, `tls` (implicit, port 465) or `none` (a relay on the same host only).",
+        parse=_smtp_tls,
+    )
+    smtp_username: str = setting(
+        "LOA_SMTP_USERNAME", "", "Account on the mail server; unset: no login.", shown="(unset)"
+    )
+    smtp_password: Secret | None = setting(
+        "LOA_SMTP_PASSWORD",
+        None,
+        "Its password; never logged.",
+        parse=Secret,
+        blank_default=True,
     )
     extra: Mapping[str, str] = field(default_factory=dict)
 

@@ -17,6 +17,7 @@ from core.context import Context
 from core.delivery import upcalls
 from core.govcontent import kinds as govcontent
 from core.interactions import reading, replies
+from core.notices import mail
 
 
 class CoreUpcalls:
@@ -55,6 +56,12 @@ class CoreUpcalls:
 
     def enqueue_owed_replies(self, ctx: Context) -> int:
         return replies.enqueue_owed(ctx)
+
+    def observe(self, ctx: Context) -> None:
+        mail.install(ctx)
+
+    def send_notices(self, ctx: Context, event: str, subject_id: int) -> int:
+        return mail.send(ctx, event, subject_id)
 
 
 def wire() -> None:

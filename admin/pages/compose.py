@@ -26,7 +26,7 @@ from admin.pages.refusals import audited
 from core.actions import content, desk, media
 from core.auth.permissions import Actor, Permission
 from core.content.topics import TOPICS
-from core.errors import Forbidden, LoaError, ValidationFailed
+from core.errors import Forbidden, LoaError, NotFound, ValidationFailed
 from core.units.lookups import units_by_path
 
 #: What ``content.create`` needs present (the management API passes the same defaults).
@@ -117,7 +117,11 @@ def parse(form: FormData) -> tuple[dict[str, Any], dict[str, str]]:
         "unit_code": text(form, "unit_code"),
         "target_ids": [int(str(t)) for t in form.getlist("target_ids") if str(t).isdigit()],
         "audience": audience,
+        "source": text(form, "source"),
+        "author_name": text(form, "author_name"),
     }
+    if text(form, "agency_id").isdigit():
+        data["agency_id"] = int(text(form, "agency_id"))
     if text(form, "justification").strip():
         data["justification"] = text(form, "justification")
     return data, errors
@@ -153,6 +157,10 @@ def _values_of(view: desk.ItemView) -> dict[str, Any]:
         "visible_from": _local_input(audience.get("visible_from")),
         "visible_until": _local_input(audience.get("visible_until")),
         "interactions_allowed": bool(audience.get("interactions_allowed")),
+        "source": data.get("source") or "",
+        "author_name": data.get("author_name") or "",
+        "agency_id": data.get("agency_id"),
+        "gallery": list(view.gallery_ids),
     }
 
 
@@ -174,7 +182,16 @@ def _values_posted(form: FormData, data: dict[str, Any]) -> dict[str, Any]:
         "interactions_allowed": audience["interactions_allowed"],
         "cover_alt": text(form, "cover_alt"),
         "cover_caption": text(form, "cover_caption"),
+        "source": data["source"],
+        "author_name": data["author_name"],
+        "agency_id": data.get("agency_id"),
+        "cover_asset": _ids(form, "cover_asset"),
+        "gallery": _ids(form, "gallery"),
     }
+
+
+def _ids(form: FormData, name: str) -> list[int]:
+    return [int(str(v)) for v in form.getlist(name) if str(v).isdigit()]
 
 
 async def _form_page(
@@ -196,7 +213,14 @@ async def _form_page(
             choices = desk.targets_for_unit(page.ctx, actor, unit) if unit else []
         except Forbidden:
             choices = []
+        try:
+            agencies = desk.agencies_for_unit(page.ctx, actor, unit) if unit else []
+            library = media.library_items(page.ctx, actor, unit, "image") if unit else []
+        except (Forbidden, NotFound):
+            agencies, library = [], []
         return {
+            "agencies": agencies,
+            "library": library,
             "units": units,
             "categories": desk.categories(page.ctx),
             "targets": choices,
@@ -253,6 +277,9 @@ async def _save_cover(
     """Upload the posted cover (if any) and attach it; ValidationFailed names its fields."""
     upload = form.get("cover")
     if not isinstance(upload, UploadFile) or not upload.filename:
+        picked = _ids(form, "cover_asset")
+        if picked:
+            await run_in_threadpool(media.attach, page.ctx, actor, article_id, picked[0], "cover")
         return
     alt, caption = text(form, "cover_alt").strip(), text(form, "cover_caption").strip()
     missing = {}
@@ -276,6 +303,27 @@ async def _save_cover(
         await run_in_threadpool(store)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+async def _save_gallery(
+    page: Page, actor: Actor, form: FormData, article_id: int, before: tuple[int, ...]
+) -> None:
+    """Attach the library images ticked for the gallery, detach those unticked (of the ones
+    the form showed); each must have its alt text and caption (the media actions check)."""
+    shown, chosen = set(_ids(form, "gallery_shown")), _ids(form, "gallery")
+
+    def store() -> None:
+        for asset_id in chosen:
+            if asset_id not in before:
+                try:
+                    media.attach(page.ctx, actor, article_id, asset_id, "gallery")
+                except ValidationFailed as exc:
+                    raise ValidationFailed({"gallery": " ; ".join(exc.fields.values())}) from None
+        for asset_id in before:
+            if asset_id in shown and asset_id not in chosen:
+                media.detach(page.ctx, actor, article_id, asset_id, "gallery")
+
+    await run_in_threadpool(store)
 
 
 async def save(request: Request) -> Response:
@@ -320,7 +368,8 @@ async def save(request: Request) -> Response:
         await _save_cover(
             page, actor, form, article.id, view.unit_code if view else data["unit_code"]
         )
-    except ValidationFailed as exc:  # the item is saved; only its cover is refused
+        await _save_gallery(page, actor, form, article.id, view.gallery_ids if view else ())
+    except ValidationFailed as exc:  # the item is saved; only its images are refused
         return await again(_errors(exc.fields), article.uid)
     return page.redirect(f"/admin/items/{article.uid}/edit?saved=1")
 

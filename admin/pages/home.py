@@ -1,5 +1,5 @@
-"""Home, per role: what waits for me, my drafts, items by state, deliveries in trouble,
-items about to expire; then my account (roles, API tokens, sessions)."""
+"""Home, per role: the bell (what waits for me), my drafts, items by state, deliveries in trouble,
+items about to expire, the quarter's quota (S0.7); then my account (roles, API tokens, sessions)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from core.auth import tokens
 from core.auth.models import Role
 from core.auth.permissions import Actor, Permission
 from core.delivery.assisted import actions as assisted
+from core.notices.inbox import inbox
 from core.units.lookups import units_by_path
 
 
@@ -31,6 +32,7 @@ async def render(
 ) -> Response:
     def load() -> dict[str, Any]:
         rows = tokens.list_tokens(page.ctx, actor)
+        overview = desk.overview(page.ctx, actor)
         with page.ctx.sessions() as db:
             names = {
                 path: u.name
@@ -43,8 +45,10 @@ async def render(
         return {
             "tokens": rows,
             "grants": grants,
-            "overview": desk.overview(page.ctx, actor),
+            "overview": overview,
+            "notices": inbox(page.ctx, actor, overview),
             "tasks": assisted.tasks_for(page.ctx, actor),
+            "quota": desk.quota_glance(page.ctx, actor),
         }
 
     values = await run_in_threadpool(load)

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 
 from core.actions.workflow import EXPIRY_WARNING
 from core.auth.permissions import Actor, Permission, require
-from core.content.models import Article, Audience, Category, Revision
+from core.content.models import Agency, Article, Audience, Category, Revision
 from core.content.queries import all_categories
 from core.content.reads import get_article, readable
 from core.content.revisions import FieldChange, diff, revision
@@ -28,13 +28,17 @@ from core.delivery.models import Delivery, DeliveryState
 from core.delivery.reads import deliveries_of
 from core.errors import NotFound
 from core.media.reads import media_of_articles
+from core.quota.counts import QuotaQuarter, quota
+from core.quota.periods import quarter_of
 from core.targets.models import ChannelTarget
 from core.text import fold
 from core.units.lookups import (
+    ancestor_ids,
     find_unit,
     unit_paths,
     units_by_code,
     units_by_id,
+    units_by_path,
     units_named_like,
 )
 from core.units.models import Unit
@@ -284,6 +288,8 @@ class ItemView:
     steps: list[StepLine]
     changes: list[FieldChange]
     since: int | None
+    #: The library assets shown in the item's gallery, in order.
+    gallery_ids: tuple[int, ...] = ()
 
 
 def item_view(ctx: Context, actor: Actor, uid: str) -> ItemView:
@@ -337,6 +343,7 @@ def item_view(ctx: Context, actor: Actor, uid: str) -> ItemView:
             ],
             changes=diff(base, data) if base is not None else [],
             since=since if base is not None else None,
+            gallery_ids=tuple(u.asset.id for u in used if u.role == "gallery"),
         )
 
 
@@ -385,3 +392,31 @@ def categories(ctx: Context) -> list[tuple[str, str]]:
     """Every category as (slug, name), by name: the compose form's choice."""
     with ctx.sessions() as session:
         return [(c.slug, c.name) for c in all_categories(session)]
+
+
+def quota_glance(ctx: Context, actor: Actor, now: dt.datetime | None = None) -> list[QuotaQuarter]:
+    """This quarter's quota (S0.7) of each unit where ``actor`` reads drafts (the reports'
+    permission): items out per agency, and per channel plugin."""
+    now = now or utcnow()
+    paths = sorted(actor.paths(Permission.READ_DRAFTS))
+    tops = [p for p in paths if not any(p != q and p.startswith(q) for q in paths)]
+    current = quarter_of(now)
+    with ctx.sessions() as session:
+        units = units_by_path(session, tops)
+        return [quota(session, units[p], [current], current)[0] for p in tops if p in units]
+
+
+def agencies_for_unit(ctx: Context, actor: Actor, unit_code: str) -> list[tuple[int, str]]:
+    """The agencies an item of ``unit_code`` may be attributed to (S4.6) as (id, name): the
+    unit's own first, then its ancestors' (a district office writing for a commune)."""
+    with ctx.sessions() as session:
+        unit = find_unit(session, unit_code)
+        if unit is None:
+            raise NotFound(f"no administrative unit with code {unit_code!r}")
+        require(actor, Permission.READ_DRAFTS, unit.path)
+        rows = session.execute(
+            select(Agency.id, Agency.name, Unit.path)
+            .join(Unit, Unit.id == Agency.unit_id)
+            .where(Agency.unit_id.in_(ancestor_ids(unit)))
+        ).all()
+        return [(i, n) for i, n, _ in sorted(rows, key=lambda r: (-len(r[2]), r[1], r[0]))]

@@ -325,6 +325,8 @@ def _record_failure(ctx: Context, work: _Work | None, d: Delivery, error: Except
             data={"kind": kind, "state": state, "attempt": d.attempt, "message": message},
         )
     alert(ctx, change)  # the target's channel admins learn it needs them
+    if state in (DeliveryState.FAILED, DeliveryState.NEEDS_ATTENTION):  # a person must act
+        ctx.emit("delivery.failed", {"id": d.id, "attempt": d.attempt, "state": str(state)})
     if state in OPEN_STATES:
         queue.enqueue_attempts(ctx, [(d.id, d.attempt + 1)], at=due)
     return outcome

@@ -27,6 +27,7 @@ def worker_context() -> Context:
     global _context
     if _context is None:
         _context = build_context(load_settings())
+        upcalls.current().observe(_context)
     return _context
 
 
@@ -49,6 +50,10 @@ def run_interactions(target_id: int) -> dict[str, int]:
 
 def run_reply(reply_id: int, attempt: int) -> str:
     return upcalls.current().send_reply(worker_context(), reply_id, attempt)
+
+
+def run_notice(event: str, subject_id: int) -> int:
+    return upcalls.current().send_notices(worker_context(), event, subject_id)
 
 
 def run_sweep() -> dict[str, int]:

@@ -48,6 +48,7 @@ JOB_FUNCTIONS = frozenset(
         "run_interactions",
         "run_sweep",
         "run_reply",
+        "run_notice",
     )
 )
 
@@ -187,7 +188,7 @@ def _discard(q: Queue, job_id: str) -> None:
 def _enqueue(
     q: Queue,
     func: str,
-    args: tuple[int, ...],
+    args: tuple[int | str, ...],
     job_id: str,
     at: dt.datetime | None,
     result_ttl: int = RESULT_TTL,
@@ -363,4 +364,22 @@ def enqueue_reply(ctx: Context, reply_id: int, attempt: int, at: dt.datetime | N
         )
     except RedisError as exc:
         log.warning("could not enqueue a reply (%s)", type(exc).__name__)
+        return False
+
+
+def enqueue_notice(ctx: Context, event: str, subject_id: int) -> bool:
+    """Mail the people an event concerns (``core.notices.mail.send``); one job per event and
+    subject, whose letters are each claimed before they go."""
+    try:
+        return _enqueue(
+            rq_queue(ctx),
+            "core.delivery.jobs.run_notice",
+            (event, subject_id),
+            f"notice-{event.replace('.', '_')}-{subject_id}",
+            None,
+            result_ttl=0,
+            failure_ttl=FAILURE_TTL,
+        )
+    except RedisError as exc:
+        log.warning("could not enqueue a notice (%s)", type(exc).__name__)
         return False

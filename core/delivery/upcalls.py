@@ -54,6 +54,12 @@ class Upcalls(Protocol):
     def enqueue_owed_replies(self, ctx: Context) -> int:
         """Queue again the replies still owed (Redis may have lost their jobs); how many."""
 
+    def observe(self, ctx: Context) -> None:
+        """Install the observers of ``ctx``'s events that live above delivery (notices)."""
+
+    def send_notices(self, ctx: Context, event: str, subject_id: int) -> int:
+        """Mail the people ``event`` about ``subject_id`` concerns, once each; how many now."""
+
 
 class NotWired(RuntimeError):
     """A job or sweep ran before the application wired the upcalls (a start-up bug)."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -54,6 +54,14 @@ class Report:
     hidden: int = 0
     hides_pushed: int = 0
     error: str = ""
+    #: The comments held for a moderator (``comment.held`` is emitted for each after commit).
+    held_ids: list[int] = field(default_factory=list)
+
+
+def tell_held(ctx: Context, report: Report) -> None:
+    """After the commit: tell observers (the moderators' notices) of each held comment."""
+    for comment_id in report.held_ids:
+        ctx.emit("comment.held", {"id": comment_id})
 
 
 def reader(ctx: Context, plugin: str) -> Interactions | None:
@@ -148,6 +156,8 @@ def _record(
         # Another run recorded the same comments first: what it stored stands.
         log.info("comments of target %s were recorded by a concurrent run", row.id)
         report.recorded = 0
+        return
+    tell_held(ctx, report)
 
 
 def record_comments(
@@ -203,26 +213,28 @@ def record_comments(
             report.held += 1
         if state is CommentState.HIDDEN:
             report.hidden += 1
-        session.add(
-            Comment(
-                target_id=row.id,
-                remote_id=c.remote_id[:300],
-                remote_item_id=c.remote_item_id[:300],
-                article_id=items.get(c.remote_item_id),
-                author_pseudonym=names[0],
-                author_name=c.author_name[:200],
-                text=text,
-                decision=verdict.decision.value,
-                spans=verdict.as_json()["spans"],
-                state=state,
-                reason=reason,
-                hidden_on_channel=c.hidden,
-                written_at=c.created_at,
-                received_at=now,
-                decided_at=now if state is CommentState.HIDDEN else None,
-                decided_by="moderation" if state is CommentState.HIDDEN else "",
-            )
+        recorded = Comment(
+            target_id=row.id,
+            remote_id=c.remote_id[:300],
+            remote_item_id=c.remote_item_id[:300],
+            article_id=items.get(c.remote_item_id),
+            author_pseudonym=names[0],
+            author_name=c.author_name[:200],
+            text=text,
+            decision=verdict.decision.value,
+            spans=verdict.as_json()["spans"],
+            state=state,
+            reason=reason,
+            hidden_on_channel=c.hidden,
+            written_at=c.created_at,
+            received_at=now,
+            decided_at=now if state is CommentState.HIDDEN else None,
+            decided_by="moderation" if state is CommentState.HIDDEN else "",
         )
+        session.add(recorded)
+        if state is CommentState.HELD:
+            session.flush()
+            report.held_ids.append(recorded.id)
         report.recorded += 1
 
 

@@ -5,10 +5,10 @@ dataclasses; :mod:`core.reports.csv` renders them for Excel; the management Grap
 and ``GET /api/reports/{kind}.csv`` (:mod:`core.reports.routes`) serve them.
 """
 
+from core.quota.counts import AgencyQuota, QuotaQuarter
+from core.quota.periods import Period, parse_period
 from core.reports.actions import periodic_report, quota_report
 from core.reports.periodic import PeriodicReport
-from core.reports.periods import Period, parse_period
-from core.reports.quota import AgencyQuota, QuotaQuarter
 
 __all__ = [
     "AgencyQuota",

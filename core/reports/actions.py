@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session
 from core.auth.permissions import Actor, Permission, require
 from core.context import Context
 from core.errors import NotFound, ValidationFailed
+from core.quota.counts import QuotaQuarter, quota
+from core.quota.periods import Period, last_quarters, parse_period, quarter_of
 from core.reports.periodic import PeriodicReport, periodic
-from core.reports.periods import Period, last_quarters, parse_period, quarter_of
-from core.reports.quota import QuotaQuarter, quota
 from core.units.lookups import find_unit
 from core.units.models import Unit
 

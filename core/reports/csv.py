@@ -14,8 +14,8 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 
+from core.quota.counts import QuotaQuarter
 from core.reports.periodic import PeriodicReport
-from core.reports.quota import QuotaQuarter
 
 BOM = "\ufeff"
 

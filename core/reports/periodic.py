@@ -1,6 +1,6 @@
 """Periodic reports of a unit and its descendants (S2.4 monthly, S4.7 half-yearly and yearly).
 
-For one period (Vietnam's calendar, see :mod:`core.reports.periods`):
+For one period (Vietnam's calendar, see :mod:`core.quota.periods`):
 
 * items by status: items of the unit created in the period, by their status now;
 * items by channel: publish deliveries created in the period, by target, with their outcome
@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 from core.audit import AuditEntry
 from core.content.models import Article, Status
 from core.delivery.models import Action, Delivery, DeliveryState
-from core.reports.periods import Period
+from core.quota.periods import Period
 from core.targets.models import ChannelTarget
 from core.units.models import Unit
 

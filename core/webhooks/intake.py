@@ -23,7 +23,7 @@ from core.contract.channels import CitizenComment
 from core.contract.webhooks import CommentEvent, MessageEvent, StatusEvent, WebhookEvent
 from core.db import utcnow
 from core.delivery import refusals
-from core.interactions.reading import Report, record_comments
+from core.interactions.reading import Report, record_comments, tell_held
 from core.targets.models import ChannelTarget
 from core.webhooks.models import ReceivedEvent
 
@@ -76,6 +76,7 @@ def take(ctx: Context, row: ChannelTarget, events: list[WebhookEvent]) -> Intake
             continue
         kind = {CommentEvent: "comment", MessageEvent: "message"}.get(type(event), "status")
         refusal: refusals.Refusal | None = None
+        read = Report()
         try:
             with ctx.transaction() as session:
                 session.add(ReceivedEvent(target_id=row.id, event_id=event_id, kind=kind))
@@ -94,7 +95,7 @@ def take(ctx: Context, row: ChannelTarget, events: list[WebhookEvent]) -> Intake
                             session, row, event.remote_id[:300], event.detail, now=utcnow()
                         )
                 else:
-                    record_comments(session, ctx, row, [_comment(event)], Report())
+                    record_comments(session, ctx, row, [_comment(event)], read)
         except IntegrityError:
             done.duplicates += 1
             continue
@@ -110,4 +111,5 @@ def take(ctx: Context, row: ChannelTarget, events: list[WebhookEvent]) -> Intake
                 ctx.emit("delivery.refused", refusal.payload())
         else:
             done.comments += 1
+            tell_held(ctx, read)
     return done

@@ -68,6 +68,8 @@ DECIDABLE = frozenset({S.SUBMITTED, S.IN_REVIEW, S.APPROVED, S.SCHEDULED, S.PUBL
 #: States in which the item's media may still change: nobody has decided on it yet; a live
 #: item's media would bypass its approvals, so it waits for media in revisions.
 MEDIA_EDITABLE = frozenset({S.DRAFT, S.SUBMITTED, S.CHANGES_REQUESTED})
+#: States of an approved item not out yet: it goes at its window's start (the calendar).
+AHEAD = frozenset({S.APPROVED, S.SCHEDULED})
 #: States of an item that went out to the public at some time.
 WENT_OUT = frozenset({S.PUBLISHED, S.EXPIRED, S.RETRACTED})
 #: The states an imported item may arrive in.

@@ -160,10 +160,15 @@ def test_enrol_compose_preview_submit_approve_deliver_retract(
     shots(phone, "board-retracted-one-phone")
 
     page.goto(f"{server.url}/admin/")
+    expect(page.locator("#bell")).to_be_visible()
+    expect(page.locator("#quota")).to_be_visible()
     shots(page, "home-editor-after")
+    page.goto(f"{server.url}/admin/calendar")
+    expect(page.locator("#calendar td[aria-current=date]")).to_be_visible()
+    shots(page, "calendar-editor")
     editor.assert_clean()
     boss.assert_clean()
     editor.close()
     boss.close()
-    assert len(shots.taken) == 13
+    assert len(shots.taken) == 14
     print(f"screenshots: {shots.directory}")

@@ -14,9 +14,9 @@ from typing import Any, TypeVar
 
 import strawberry
 
+from core.quota.counts import QuotaQuarter as QuotaData
 from core.reports import csv as report_csv
 from core.reports.periodic import PeriodicReport as PeriodicData
-from core.reports.quota import QuotaQuarter as QuotaData
 
 T = TypeVar("T")
 

@@ -13,10 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-import socket
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -25,41 +22,20 @@ import pytest
 from core.context import Context
 from core.media.storage import MediaStore, make_store
 from core.settings import Secret, Settings
+from tests.support.servers import free_port, serving
 
 S3_ACCESS_KEY_ID = "loa-test-access-key"
 S3_SECRET = "loa-test-SECRET-never-logged"
 _buckets = itertools.count()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def s3_endpoint() -> Iterator[str]:
     """URL of a local S3-compatible server (moto in server mode) for the whole session."""
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            break
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
-                raise RuntimeError("the moto S3 server did not start") from None
-            time.sleep(0.1)
-    yield url
-    server.terminate()
-    server.wait(timeout=10)
+    port = free_port()
+    command = [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)]
+    with serving(command, port, "the moto S3 server"):
+        yield f"http://127.0.0.1:{port}"
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from starlette.testclient import TestClient
 from core.content.models import Status
 from core.context import Context
 from core.delivery.models import DeliveryState
-from core.reports.periods import quarter_of
+from core.quota.periods import quarter_of
 from core.settings import Settings
 from tests.core.reports.support import Rows, at, token_for
 

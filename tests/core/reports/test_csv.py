@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 
+from core.quota.counts import AgencyQuota, QuotaQuarter
+from core.quota.periods import parse_period
 from core.reports.csv import PERIODIC_HEADER, QUOTA_HEADER, periodic_csv, quota_csv
 from core.reports.periodic import (
     ChannelComments,
@@ -14,8 +16,6 @@ from core.reports.periodic import (
     PeriodicReport,
     StatusCount,
 )
-from core.reports.periods import parse_period
-from core.reports.quota import AgencyQuota, QuotaQuarter
 
 
 def parse(text: str) -> list[dict[str, str]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from core.errors import ValidationFailed
-from core.reports.periods import Kind, Period, last_quarters, parse_period, quarter_of
+from core.quota.periods import Kind, Period, last_quarters, parse_period, quarter_of
 from tests.core.reports.support import at
 
 

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from core.content.models import Agency, Article
 from core.delivery.models import Action, Delivery, DeliveryState
-from core.reports.periods import Period
+from core.quota.periods import Period
 from core.targets.models import ChannelTarget
 from core.units.models import Unit
 from core.workflow.states import WENT_OUT
