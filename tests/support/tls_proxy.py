@@ -93,10 +93,9 @@ class TlsProxy:
 
 def _pipe(source: socket.socket, sink: socket.socket) -> None:
     try:
-        while data := source.recv(65536):
-            sink.sendall(data)
-    except OSError:
-        pass
+        with contextlib.suppress(OSError):  # either side closing ends the pipe
+            while data := source.recv(65536):
+                sink.sendall(data)
     finally:
         for s in (source, sink):
             with contextlib.suppress(OSError):

@@ -127,7 +127,7 @@ def test_a_channel_that_cannot_hold_leaves_held_comments_alone(ctx: Any, target:
 
 
 class HoldingBanner(Holder, Banner):
-    pass
+    """A channel that both holds comments for review and bans authors (as YouTube does)."""
 
 
 def test_blocking_the_author_of_a_held_comment_bans_them_there(ctx: Any, target: Any) -> None:
