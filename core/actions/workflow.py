@@ -128,14 +128,12 @@ def submit(
             article,
             data={
                 "revision": article.revision,
-                "steps": [f"{s.source}/{s.key}" for s in steps_mod.steps_of(session, article.id)],
+                "steps": [f"{s.source}/{s.key}" for s in report.steps],
                 "voided": [s.key for s in report.voided],
                 "justification": bool(article.justification),
             },
         )
-        result = Outcome(
-            article, steps_mod.steps_of(session, article.id), [s.label for s in report.voided]
-        )
+        result = Outcome(article, report.steps, [s.label for s in report.voided])
     ctx.emit("article.submitted", {"id": article.id})
     return result
 
@@ -224,8 +222,7 @@ def approve(
         targets = chosen_targets(session, article)
         require_reach(session, actor, data, targets)
         require_media_fit(ctx, session, article)
-        steps_mod.sync(session, article, targets, data, reopen=False)
-        all_steps = steps_mod.steps_of(session, article_id)
+        all_steps = steps_mod.sync(session, article, targets, data, reopen=False).steps
         paths = _unit_paths(session, {s.unit_id for s in all_steps})
         hashes = steps_mod.aspect_hashes(data)
         decided: list[ApprovalStep] = []
@@ -247,7 +244,9 @@ def approve(
                 "none of the open approval steps is yours to decide; waiting for: "
                 + "; ".join(waiting)
             )
-        released = _after_decision(ctx, session, article, StepState.APPROVED, now or utcnow())
+        released = _after_decision(
+            ctx, session, article, StepState.APPROVED, now or utcnow(), all_steps
+        )
         audit.about(
             session,
             actor,
@@ -261,7 +260,7 @@ def approve(
                 "released": len(released),
             },
         )
-        outcome = Outcome(article, steps_mod.steps_of(session, article.id), [], released)
+        outcome = Outcome(article, all_steps, [], released)
     _after_commit(ctx, outcome)
     return outcome
 
@@ -271,8 +270,15 @@ def _unit_paths(session: Session, unit_ids: set[int]) -> dict[int, str]:
 
 
 def _after_decision(
-    ctx: Context, session: Session, article: Article, state: StepState, now: dt.datetime
+    ctx: Context,
+    session: Session,
+    article: Article,
+    state: StepState,
+    now: dt.datetime,
+    all_steps: list[ApprovalStep] | None = None,
 ) -> list[int]:
+    """Move the item on after a decision; ``all_steps``, when the caller holds them, are the
+    item's current steps (not read again: an item for thousands of targets has a step each)."""
     reviewing = article.status in REVIEWING
     if state == StepState.REJECTED:
         if article.pending_revision is not None:
@@ -287,7 +293,8 @@ def _after_decision(
         return []
     if article.status == Status.SUBMITTED:
         advance(article, Move.START_REVIEW)
-    all_steps = steps_mod.steps_of(session, article.id)
+    if all_steps is None:
+        all_steps = steps_mod.steps_of(session, article.id)
     if not steps_mod.scope_passed(all_steps):
         return []
     if article.pending_revision is not None:
@@ -374,7 +381,7 @@ def _after_commit(ctx: Context, outcome: Outcome) -> None:
     article = outcome.article
     if outcome.released:
         at = article.audience.visible_from if article.status == Status.SCHEDULED else None
-        queue.enqueue_deliveries(ctx, outcome.released, at=at)
+        queue.enqueue_release(ctx, article.id, outcome.released, at=at)
         ctx.emit("article.released", {"id": article.id, "deliveries": outcome.released})
     if article.status == Status.SCHEDULED and article.audience.visible_from is not None:
         queue.schedule_publish(ctx, article.id, article.audience.visible_from)

@@ -56,5 +56,9 @@ def run_notice(event: str, subject_id: int) -> int:
     return upcalls.current().send_notices(worker_context(), event, subject_id)
 
 
+def run_fanout(article_id: int) -> int:
+    return sweeper.enqueue_due(worker_context(), article_id=article_id)
+
+
 def run_sweep() -> dict[str, int]:
     return sweeper.sweep(worker_context())

@@ -49,6 +49,7 @@ JOB_FUNCTIONS = frozenset(
         "run_sweep",
         "run_reply",
         "run_notice",
+        "run_fanout",
     )
 )
 
@@ -302,6 +303,40 @@ def enqueue_attempts(
 def enqueue_deliveries(ctx: Context, ids: Iterable[int], at: dt.datetime | None = None) -> int:
     """Enqueue the first attempt of freshly written deliveries."""
     return enqueue_attempts(ctx, ((i, 1) for i in ids), at)
+
+
+#: Above this many deliveries released at once, the approving request puts one fan-out job on
+#: the queue instead of one job per delivery (:func:`enqueue_release`).
+FANOUT_AT = BATCH
+
+
+def fanout_job_id(article_id: int, last_delivery_id: int) -> str:
+    """One fan-out per release of an item: its newest delivery names the release."""
+    return f"loa-fanout-{article_id}-{last_delivery_id}"
+
+
+def enqueue_release(
+    ctx: Context, article_id: int, ids: Iterable[int], at: dt.datetime | None = None
+) -> int:
+    """Put an item's freshly released deliveries on the queue, or hand them to a fan-out job.
+
+    An item approved for thousands of targets would keep its approver waiting while tens of
+    thousands of Redis commands are packed; above :data:`FANOUT_AT` deliveries one job
+    (``run_fanout``, at ``at`` when scheduled) enqueues them from a worker instead. The rows are
+    committed first, so a lost fan-out job costs nothing: the sweeper finds them due. Returns
+    the jobs put on the queue (the fan-out job counts one).
+    """
+    ids = list(ids)
+    if len(ids) <= FANOUT_AT:
+        return enqueue_deliveries(ctx, ids, at)
+    job_id = fanout_job_id(article_id, max(ids))
+    try:
+        return int(
+            _enqueue(rq_queue(ctx), "core.delivery.jobs.run_fanout", (article_id,), job_id, at)
+        )
+    except RedisError as exc:
+        log.warning("could not enqueue %s (%s); the sweeper will", job_id, type(exc).__name__)
+        return 0
 
 
 def _schedule(ctx: Context, what: str, entry: str, article_id: int, at: dt.datetime) -> None:

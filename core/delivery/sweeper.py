@@ -53,6 +53,27 @@ def _say_overdue(
         )
 
 
+def _due(
+    ctx: Context, now: dt.datetime, batch: int | None, article_id: int | None = None
+) -> list[tuple[int, int, dt.datetime]]:
+    """Open deliveries due by ``now`` (of one item, or all): id, attempts made, due time."""
+    stmt = select(Delivery.id, Delivery.attempt, Delivery.due_at).where(
+        Delivery.state.in_(OPEN_STATES), Delivery.due_at <= now
+    )
+    if article_id is not None:
+        stmt = stmt.where(Delivery.article_id == article_id)
+    with ctx.sessions() as session:
+        rows = session.execute(stmt.order_by(Delivery.due_at).limit(batch)).all()
+    return [(d_id, n, due_at) for d_id, n, due_at in rows]
+
+
+def enqueue_due(ctx: Context, article_id: int, now: dt.datetime | None = None) -> int:
+    """The fan-out of one item: put each of its due deliveries on the queue (a job id already
+    held by a waiting job is left alone, so a second fan-out or a sweep adds nothing)."""
+    due = _due(ctx, now or utcnow(), None, article_id)
+    return queue.enqueue_attempts(ctx, [(d_id, n + 1) for d_id, n, _ in due])
+
+
 def sweep(ctx: Context, now: dt.datetime | None = None, batch: int = 5000) -> dict[str, int]:
     now = now or utcnow()
     with ctx.transaction() as session:
@@ -73,13 +94,7 @@ def sweep(ctx: Context, now: dt.datetime | None = None, batch: int = 5000) -> di
                 .execution_options(synchronize_session=False)
             )
         )
-    with ctx.sessions() as session:
-        due = session.execute(
-            select(Delivery.id, Delivery.attempt, Delivery.due_at)
-            .where(Delivery.state.in_(OPEN_STATES), Delivery.due_at <= now)
-            .order_by(Delivery.due_at)
-            .limit(batch)
-        ).all()
+    due = _due(ctx, now, batch)
     held: list[int] = []
     enqueued = queue.enqueue_attempts(ctx, [(d_id, n + 1) for d_id, n, _ in due], held=held)
     _say_overdue(ctx, now, {d_id: due_at for d_id, _, due_at in due}, held)
