@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from core import audit
@@ -97,9 +97,9 @@ def _freeze_targets(session: Session, article: Article, targets: Sequence[Channe
             select(ArticleTarget.target_id).where(ArticleTarget.article_id == article.id)
         )
     )
-    session.add_all(
-        ArticleTarget(article_id=article.id, target_id=t.id) for t in targets if t.id not in have
-    )
+    rows = [{"article_id": article.id, "target_id": t.id} for t in targets if t.id not in have]
+    if rows:  # one statement batch, not an ORM object per target
+        session.execute(insert(ArticleTarget), rows)
 
 
 def submit(
@@ -221,7 +221,7 @@ def approve(
         data = current_data(session, article)
         targets = chosen_targets(session, article)
         require_reach(session, actor, data, targets)
-        require_media_fit(ctx, session, article)
+        require_media_fit(ctx, session, article, targets)
         all_steps = steps_mod.sync(session, article, targets, data, reopen=False).steps
         paths = _unit_paths(session, {s.unit_id for s in all_steps})
         hashes = steps_mod.aspect_hashes(data)
@@ -234,8 +234,9 @@ def approve(
             ]
             if not mine:
                 break
-            for step in mine:
-                steps_mod.record(step, actor, StepState.APPROVED, comment.strip(), article, hashes)
+            steps_mod.record_many(
+                session, mine, actor, StepState.APPROVED, comment.strip(), article, hashes
+            )
             decided.extend(mine)
         if not decided:
             require(actor, Permission.APPROVE, outbox.unit_path(session, article.unit_id))
@@ -245,7 +246,7 @@ def approve(
                 + "; ".join(waiting)
             )
         released = _after_decision(
-            ctx, session, article, StepState.APPROVED, now or utcnow(), all_steps
+            ctx, session, article, StepState.APPROVED, now or utcnow(), all_steps, targets
         )
         audit.about(
             session,
@@ -276,9 +277,11 @@ def _after_decision(
     state: StepState,
     now: dt.datetime,
     all_steps: list[ApprovalStep] | None = None,
+    targets: Sequence[ChannelTarget] | None = None,
 ) -> list[int]:
-    """Move the item on after a decision; ``all_steps``, when the caller holds them, are the
-    item's current steps (not read again: an item for thousands of targets has a step each)."""
+    """Move the item on after a decision; ``all_steps`` and ``targets``, when the caller holds
+    them, are the item's current steps and chosen targets (not read again: an item for
+    thousands of targets has a step each)."""
     reviewing = article.status in REVIEWING
     if state == StepState.REJECTED:
         if article.pending_revision is not None:
@@ -311,7 +314,7 @@ def _after_decision(
         scheduled = starts is not None and starts > now
         advance(article, Move.SCHEDULE if scheduled else Move.PUBLISH)
         article.published_at = starts if scheduled else now
-    return release(ctx, session, article, all_steps, now)
+    return release(ctx, session, article, all_steps, now, targets)
 
 
 def _apply_pending(session: Session, article: Article) -> None:
@@ -330,6 +333,7 @@ def release(
     article: Article,
     all_steps: Sequence[ApprovalStep],
     now: dt.datetime,
+    targets: Sequence[ChannelTarget] | None = None,
 ) -> list[int]:
     """Deliveries for every chosen target whose gates are passed and that lacks this revision.
 
@@ -361,7 +365,7 @@ def release(
     passed = steps_mod.passed_targets(all_steps, together=article.release_together)
     publish: list[int] = []
     update: list[int] = []
-    for target in chosen_targets(session, article):
+    for target in chosen_targets(session, article) if targets is None else targets:
         if not passed(target.id):
             continue
         placement, open_ops = placements.get(target.id), ops.get(target.id, [])

@@ -13,8 +13,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from core.auth.models import Role
 from core.auth.permissions import Actor, Permission
@@ -163,6 +164,23 @@ class SyncReport:
     steps: list[ApprovalStep] = field(default_factory=list)
 
 
+def _new_step(article: Article, need: Required) -> dict[str, Any]:
+    """The row of a step the revision newly needs, pending."""
+    return {
+        "article_id": article.id,
+        "source": need.source,
+        "key": need.spec.key,
+        "target_id": need.target_id,
+        "label": need.spec.label,
+        "role": need.spec.role,
+        "unit_id": need.unit_id,
+        "after": list(need.spec.after),
+        "covers": list(need.spec.covers),
+        "state": StepState.PENDING,
+        "created_at": utcnow(),
+    }
+
+
 def sync(
     session: Session,
     article: Article,
@@ -190,15 +208,14 @@ def sync(
     existing = {(s.source, s.key): s for s in steps_of(session, article.id, include_void=True)}
     wanted: set[tuple[str, str]] = set()
     revision = article.pending_revision or article.revision
+    new: list[dict[str, Any]] = []
     for need in required(session, article, targets, data):
         ident = (need.source, need.spec.key)
         wanted.add(ident)
         step = existing.get(ident)
         if step is None:
-            step = ApprovalStep(article_id=article.id, source=need.source, key=need.spec.key)
-            session.add(step)
-            report.created.append(step)
-            step.state = StepState.PENDING
+            new.append(_new_step(article, need))
+            continue
         moved = (step.role, step.unit_id) != (need.spec.role, need.unit_id)
         step.target_id = need.target_id
         step.label, step.role, step.unit_id = need.spec.label, need.spec.role, need.unit_id
@@ -207,7 +224,7 @@ def sync(
             step.state = StepState.PENDING
             step.note = f"voided by revision {revision}: {', '.join(changed)} changed"
             report.voided.append(step)
-        elif step.state == StepState.APPROVED and moved and step not in report.created:
+        elif step.state == StepState.APPROVED and moved:
             step.state = StepState.PENDING
             step.note = f"voided by revision {revision}: now decided by {need.spec.role} elsewhere"
             report.voided.append(step)
@@ -218,8 +235,7 @@ def sync(
         elif step.state == StepState.VOID or (
             reopen and step.state in (StepState.CHANGES_REQUESTED, StepState.REJECTED)
         ):
-            if step not in report.created:
-                report.reopened.append(step)
+            report.reopened.append(step)
             step.state = StepState.PENDING
             step.note = f"required by revision {revision}"
     for ident, step in existing.items():
@@ -228,6 +244,9 @@ def sync(
             step.note = "no longer required"
             report.dropped.append(step)
     session.flush()
+    if new:  # one multi-row INSERT … RETURNING: an item for many targets has a step each
+        insert_steps = insert(ApprovalStep).returning(ApprovalStep, sort_by_parameter_order=True)
+        report.created = list(session.scalars(insert_steps, new))
     report.steps = sorted(
         (s for s in [*existing.values(), *report.created] if s.state != StepState.VOID),
         key=lambda s: s.id,
@@ -321,6 +340,47 @@ def record(
     step.comment = comment
     step.revision = article.pending_revision or article.revision
     step.aspect_hashes = {a: hashes[a] for a in ASPECTS} if decision == StepState.APPROVED else {}
+
+
+#: Steps decided per UPDATE statement (well under SQLite's limit of bound parameters).
+DECIDE_CHUNK = 5000
+
+
+def record_many(
+    session: Session,
+    steps: Sequence[ApprovalStep],
+    actor: Actor,
+    decision: StepState,
+    comment: str,
+    article: Article,
+    hashes: dict[str, str],
+) -> None:
+    """:func:`record` the same decision on many steps in a few UPDATE statements.
+
+    One approval may decide a step per target of a wide fan-out; the unit of work would write
+    them one parameter set at a time. The steps in the session take the written values as
+    their committed state (``sync`` flushed them before, so nothing of theirs is pending).
+    """
+    values: dict[str, Any] = {
+        "state": decision,
+        "decided_by": actor.name,
+        "decided_at": utcnow(),
+        "comment": comment,
+        "revision": article.pending_revision or article.revision,
+        "aspect_hashes": {a: hashes[a] for a in ASPECTS} if decision == StepState.APPROVED else {},
+    }
+    session.flush()
+    for start in range(0, len(steps), DECIDE_CHUNK):
+        ids = [s.id for s in steps[start : start + DECIDE_CHUNK]]
+        session.execute(
+            update(ApprovalStep)
+            .where(ApprovalStep.id.in_(ids))
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+    for step in steps:
+        for name, value in values.items():
+            set_committed_value(step, name, value)
 
 
 def scope_passed(steps: Iterable[ApprovalStep]) -> bool:
