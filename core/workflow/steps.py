@@ -334,12 +334,22 @@ def record(
     hashes: dict[str, str],
 ) -> None:
     """Write a decision on a step, bound to the revision (per aspect) it was made on."""
-    step.state = decision
-    step.decided_by = actor.name
-    step.decided_at = utcnow()
-    step.comment = comment
-    step.revision = article.pending_revision or article.revision
-    step.aspect_hashes = {a: hashes[a] for a in ASPECTS} if decision == StepState.APPROVED else {}
+    for name, value in _decision(actor, decision, comment, article, hashes).items():
+        setattr(step, name, value)
+
+
+def _decision(
+    actor: Actor, decision: StepState, comment: str, article: Article, hashes: dict[str, str]
+) -> dict[str, Any]:
+    """The columns a decision writes on a step."""
+    return {
+        "state": decision,
+        "decided_by": actor.name,
+        "decided_at": utcnow(),
+        "comment": comment,
+        "revision": article.pending_revision or article.revision,
+        "aspect_hashes": {a: hashes[a] for a in ASPECTS} if decision == StepState.APPROVED else {},
+    }
 
 
 #: Steps decided per UPDATE statement (well under SQLite's limit of bound parameters).
@@ -361,14 +371,7 @@ def record_many(
     them one parameter set at a time. The steps in the session take the written values as
     their committed state (``sync`` flushed them before, so nothing of theirs is pending).
     """
-    values: dict[str, Any] = {
-        "state": decision,
-        "decided_by": actor.name,
-        "decided_at": utcnow(),
-        "comment": comment,
-        "revision": article.pending_revision or article.revision,
-        "aspect_hashes": {a: hashes[a] for a in ASPECTS} if decision == StepState.APPROVED else {},
-    }
+    values = _decision(actor, decision, comment, article, hashes)
     session.flush()
     for start in range(0, len(steps), DECIDE_CHUNK):
         ids = [s.id for s in steps[start : start + DECIDE_CHUNK]]
