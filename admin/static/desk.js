@@ -30,8 +30,26 @@ const KEPT_TAGS = ["a", "b", "blockquote", "br", "code", "em", "h2", "h3", "h4",
   "ol", "p", "pre", "s", "strong", "sub", "sup", "u", "ul"];
 const KEPT_URL = /^(?:https?:|mailto:)/i;
 
+// Markup with a style attribute, a <style> element or an event handler attribute (onerror=…)
+// is reported as a CSP violation (style-src and script-src 'self') as soon as it is parsed,
+// even into an inert document, and what is copied from Word or a website is full of them.
+// None would be kept, so they are taken out of the text before DOMPurify parses it: a <style>
+// element whole, an attribute renamed (data-dropped-…, which DOMPurify then drops). This only
+// keeps the console quiet; DOMPurify here and nh3 on the server still do the sanitising.
+const STYLE_ELEMENT = /<style\b[^>]*>[\s\S]*?<\/style\s*>/gi;
+const INLINE_ATTRIBUTE = /(<[a-z][^>]*?\s)(style|on[a-z]+)(\s*=)/gi;
+
+function withoutInlineCode(html) {
+  let out = html.replace(STYLE_ELEMENT, "");
+  for (let before = ""; before !== out;) {
+    before = out;
+    out = out.replace(INLINE_ATTRIBUTE, "$1data-dropped-$2$3");
+  }
+  return out;
+}
+
 function cleanFragment(html) {
-  const fragment = window.DOMPurify.sanitize(html, {
+  const fragment = window.DOMPurify.sanitize(withoutInlineCode(html), {
     ALLOWED_TAGS: KEPT_TAGS,
     ALLOWED_ATTR: ["href", "title"],
     ALLOWED_URI_REGEXP: KEPT_URL,
