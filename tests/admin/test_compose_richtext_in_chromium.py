@@ -48,7 +48,8 @@ def test_rich_text_toolbar_live_moderation_and_a_clean_save(
     page.fill("#code", editor.code(clock))
     clock.step()
     page.click("button[type=submit]")
-    page.goto(f"{server.url}/admin/compose")
+    page.wait_for_url(f"{server.url}/admin/")  # the home page loads whole before we move on
+    page.click("nav a[href='/admin/compose']")
 
     # --- the editor replaces the textarea, which stays in the form, hidden ---------------------
     body = page.locator("#body-editor")
