@@ -119,6 +119,15 @@ function buildToolbar(editor, linkForm) {
     });
     bar.append(button);
   }
+  bar.addEventListener("keydown", (event) => {
+    // Arrow keys, Home and End move along the toolbar (Tab still reaches every button).
+    const buttons = [...bar.querySelectorAll("button")];
+    const at = buttons.indexOf(document.activeElement);
+    const to = { ArrowRight: at + 1, ArrowLeft: at - 1, Home: 0, End: buttons.length - 1 }[event.key];
+    if (at < 0 || to === undefined) return;
+    event.preventDefault();
+    buttons[(to + buttons.length) % buttons.length].focus();
+  });
   const formats = { bold: "B", italic: "I", ul: "UL", ol: "OL" };
   editor.addEventListener("pathChange", () => {
     for (const [name, tag] of Object.entries(formats)) {

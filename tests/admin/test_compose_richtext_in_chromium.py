@@ -60,6 +60,11 @@ def test_rich_text_toolbar_live_moderation_and_a_clean_save(
     )
     bold = page.get_by_role("button", name="In đậm / Bold")
     expect(bold).to_have_attribute("aria-pressed", "false")
+    bold.focus()
+    page.keyboard.press("ArrowRight")  # the toolbar is walked with the arrow keys
+    expect(page.get_by_role("button", name="In nghiêng / Italic")).to_be_focused()
+    page.keyboard.press("End")
+    expect(page.get_by_role("button", name="Liên kết / Link")).to_be_focused()
 
     page.fill("#title", "Lịch tiêm chủng tháng 12")
     page.click("label[for=body_html]")  # the label leads to the editor

@@ -25,6 +25,8 @@ def signed_in_form(web: TestClient, make_account: MakeAccount, clock: Clock) -> 
     sign_in(web, make_account("bien-tap"), clock)
     page = web.get("/admin/compose")
     assert 'hx-post="/admin/compose/moderation"' in page.text
+    # Without JavaScript the body is the plain textarea the save reads; desk.js swaps it.
+    assert '<textarea id="body_html" name="body_html"' in page.text and "data-richtext" in page.text
     return csrf_of(page.text)
 
 
