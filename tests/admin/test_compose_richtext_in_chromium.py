@@ -13,7 +13,7 @@ from typing import Any
 
 from core.app import create_app
 from core.context import Context
-from tests.admin.test_desk_in_chromium import Shots
+from tests.admin.test_desk_in_chromium import PHONE, Shots
 from tests.core.auth.conftest import Clock, MakeAccount
 from tests.security.test_csp import Watched
 
@@ -148,6 +148,10 @@ def test_rich_text_toolbar_live_moderation_and_a_clean_save(
         assert unsafe not in saved, saved
     expect(page.locator("#body-editor b")).to_have_text("sáng thứ Bảy")  # back in the editor
     shots(page, "draft-saved")
+    page.set_viewport_size(PHONE)  # the toolbar wraps on a phone; every button stays reachable
+    page.locator("#body-editor").scroll_into_view_if_needed()
+    expect(page.get_by_role("button", name="Liên kết / Link")).to_be_in_viewport()
+    shots(page, "draft-saved-phone")
     watched.assert_clean()
     watched.close()
     print(f"screenshots: {shots.directory}")
