@@ -19,8 +19,9 @@ from admin.pages.refusals import audited
 from core.actions import live_screening
 from core.errors import TooManyRequests, ValidationFailed
 
-#: Largest request read (bytes): three fields of ``MAX_LIVE_TEXT`` and their markup.
-MAX_REQUEST = 8 * live_screening.MAX_LIVE_TEXT
+#: Largest request read (bytes): the fields of a draft at ``MAX_LIVE_TEXT`` with their markup,
+#: form-encoded (a Vietnamese letter with its marks takes up to 9 bytes: ``%E1%BB%87``).
+MAX_REQUEST = 20 * live_screening.MAX_LIVE_TEXT
 CATEGORIES = {
     "profanity": ("Tục tĩu", "profanity"),
     "insult": ("Xúc phạm", "insult"),
