@@ -19,7 +19,17 @@ from starlette.routing import Route
 
 from admin import assets
 from admin.page import ENROL_PAGE, HOME, LOGIN, Page, signed_in_post, text
-from admin.pages import board, calendar, compose, gov, home, language, review, units
+from admin.pages import (
+    board,
+    calendar,
+    compose,
+    gov,
+    home,
+    language,
+    moderation_live,
+    review,
+    units,
+)
 from core.auth import actions, tokens, totp
 from core.auth.accounts import username_of
 from core.auth.errors import LockedOut, SignInFailed
@@ -275,6 +285,7 @@ def admin_app(ctx: Context) -> Starlette:
         Route("/calendar", calendar.page),
         Route("/compose", compose.new),
         Route("/compose", compose.save, methods=["POST"]),
+        Route("/compose/moderation", moderation_live.check, methods=["POST"]),
         Route("/targets", compose.targets),
         Route("/units/search", units.search),
         Route("/items/{uid:str}", board.board),

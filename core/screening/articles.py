@@ -22,11 +22,16 @@ from core.moderation.policy import DEFAULT_POLICY
 from core.screening.lexicons import unit_lexicon
 
 
+def body_text(body_html: str) -> str:
+    """What a reader reads of a (sanitised) body: its text, entities decoded."""
+    return html.unescape(plain_text(body_html))
+
+
 def article_texts(article: Article) -> dict[str, str]:
     return {
         "title": article.title or "",
         "summary": article.summary or "",
-        "body": html.unescape(plain_text(article.body_html or "")),
+        "body": body_text(article.body_html or ""),
         "cover_caption": article.cover_caption or "",
     }
 

@@ -93,7 +93,8 @@ def test_enrol_compose_preview_submit_approve_deliver_retract(
     page.click("a.button[href='/admin/compose']")
     page.fill("#title", "Lịch tiêm chủng mở rộng tháng 12")
     page.fill("#summary", "Trạm y tế xã thông báo lịch tiêm cho trẻ dưới 5 tuổi.")
-    page.fill("#body_html", "<p>Mời phụ huynh đưa trẻ đến trạm y tế vào sáng thứ Bảy.</p>")
+    page.click("#body-editor")  # the rich-text editor desk.js puts in the textarea's place
+    page.keyboard.type("Mời phụ huynh đưa trẻ đến trạm y tế vào sáng thứ Bảy.")
     page.set_input_files("#cover", str(image))
     page.fill("#cover_alt", "Cán bộ y tế tiêm cho trẻ tại trạm")
     page.fill("#cover_caption", "Trạm y tế xã Cẩm Thủy")
