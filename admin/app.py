@@ -19,7 +19,18 @@ from starlette.routing import Route
 
 from admin import assets
 from admin.page import ENROL_PAGE, HOME, LOGIN, Page, signed_in_post, text
-from admin.pages import board, calendar, compose, gov, home, language, review, units
+from admin.pages import (
+    board,
+    calendar,
+    compose,
+    drafts,
+    gov,
+    home,
+    language,
+    review,
+    templates,
+    units,
+)
 from core.auth import actions, tokens, totp
 from core.auth.accounts import username_of
 from core.auth.errors import LockedOut, SignInFailed
@@ -276,6 +287,13 @@ def admin_app(ctx: Context) -> Starlette:
         Route("/compose", compose.new),
         Route("/compose", compose.save, methods=["POST"]),
         Route("/targets", compose.targets),
+        Route("/autosave", drafts.autosave, methods=["POST"]),
+        Route("/items/{uid:str}/autosave", drafts.autosave, methods=["POST"]),
+        Route("/templates", templates.index),
+        Route("/templates", templates.save, methods=["POST"]),
+        Route("/templates/{template_id:int}/use", templates.use),
+        Route("/templates/{template_id:int}/rename", templates.rename, methods=["POST"]),
+        Route("/templates/{template_id:int}/delete", templates.delete, methods=["POST"]),
         Route("/units/search", units.search),
         Route("/items/{uid:str}", board.board),
         Route("/items/{uid:str}/deliveries", board.deliveries),
