@@ -104,9 +104,7 @@ def _steps(ctx: Any, article_id: int) -> list[tuple[str, int | None]]:
         ]
 
 
-def test_autosave_after_submission_or_approval_changes_nothing(
-    ctx, people, portal_target
-) -> None:
+def test_autosave_after_submission_or_approval_changes_nothing(ctx, people, portal_target) -> None:
     editor = people("bien-tap", Role.EDITOR, COMMUNE)
     draft = autosave(ctx, editor, None, None, {**FORM, "target_ids": [portal_target.id]})
     article_id = _row(ctx, draft.uid).id

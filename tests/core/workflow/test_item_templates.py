@@ -41,7 +41,9 @@ def test_an_editor_saves_lists_renames_and_deletes_the_units_templates(ctx, peop
     saved = templates.save_template(ctx, editor, COMMUNE, decomposed, FIELDS)
     assert saved.name == "Cắt điện hằng tháng"  # NFC, spaces collapsed
     assert unicodedata.is_normalized("NFC", saved.data["title"])
-    assert "<script>" not in saved.data["body_html"] and "javascript:" not in saved.data["body_html"]
+    assert (
+        "<script>" not in saved.data["body_html"] and "javascript:" not in saved.data["body_html"]
+    )
     assert saved.data["source"] == "Điện lực Cẩm Thủy"
     assert saved.data["audience"]["interactions_allowed"] is False
     assert "visible_from" not in saved.data["audience"]  # one occurrence's dates are not kept
