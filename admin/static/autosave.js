@@ -76,6 +76,14 @@
         `Not autosaved: ${answer.message_en}`,
       );
     }
+    if (response.type === "opaqueredirect" || response.status === 403 || response.status === 404) {
+      stopped = true;  // signed out, an expired form or no longer allowed: retrying cannot help
+      return say(
+        "failed",
+        "Không lưu được: phiên đăng nhập đã hết hạn hoặc bạn không còn quyền. Hãy sao chép phần đã gõ rồi tải lại trang.",
+        "Not saved: the session expired or you may no longer edit this. Copy what you typed, then reload.",
+      );
+    }
     say(
       "failed",
       `Không lưu được (mã ${response.status}); sẽ thử lại.`,
