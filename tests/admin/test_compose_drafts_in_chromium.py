@@ -1,7 +1,8 @@
 """Issue 16's autosave and templates in Debian's Chromium: an editor types a draft and waits
 for "Đã lưu lúc" (the draft made by the first autosave, the address now the item's), types
-on (the next autosave continues from the revision it got), reloads and finds the text; saves
-the form as a template, starts a new item from it. No CSP violation, no console error, no
+on (the next autosave continues from the revision it got), reloads and finds the text; a second
+tab saves first, so this tab's next autosave is refused as a conflict; saves the form as a
+template, starts a new item from it. No CSP violation, no console error, no
 request beyond loopback; a screenshot of every screen goes to the test's tmp dir."""
 
 from __future__ import annotations
@@ -72,6 +73,20 @@ def test_autosave_survives_a_reload_and_a_template_starts_a_new_item(
     shots(page, "reloaded")
     editor.assert_clean()
 
+    # --- a second tab saves first: this tab's next autosave is a conflict, not an overwrite ----
+    other = editor.context.new_page()
+    other.goto(page.url)
+    other.fill("#title", "Lịch công tác tuần 49 (sửa ở tab khác)")
+    expect(other.locator("#autosave-status")).to_contain_text("Đã lưu lúc", timeout=AUTOSAVED)
+    other.close()
+    page.fill("#body_html", "<p>Thứ Hai: giao ban đầu tuần.</p><p>Thứ Ba: tiếp dân cả ngày.</p>")
+    expect(status).to_contain_text("Xung đột", timeout=AUTOSAVED)
+    shots(page, "conflict")
+    # The browser logs the refused request (409) itself; nothing else may be reported.
+    assert [e for e in editor.errors if "409" not in e] == []
+    editor.errors.clear()
+    editor.assert_clean()
+
     # --- save it as a template, then start a new item from it ---------------------------------
     page.fill("#template_name", "Lịch công tác tuần")
     page.click("#save-as-template")
@@ -88,4 +103,4 @@ def test_autosave_survives_a_reload_and_a_template_starts_a_new_item(
     shots(page, "from-template")
     editor.assert_clean()
     editor.close()
-    assert len(shots.taken) == 5 and all(p.stat().st_size > 0 for p in shots.taken)
+    assert len(shots.taken) == 6 and all(p.stat().st_size > 0 for p in shots.taken)
