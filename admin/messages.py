@@ -13,6 +13,17 @@ from core.errors import LoaError, ValidationFailed
 
 #: (pattern of the English message, Vietnamese text): the first that matches wins.
 _VI: tuple[tuple[str, str], ...] = (
+    (
+        r"changed elsewhere",
+        "Bài đã được sửa ở tab hoặc máy khác; hãy tải lại trang trước khi lưu.",
+    ),
+    (
+        r"autosave applies to drafts only",
+        "Bài không còn là bản nháp: thay đổi chỉ được lưu khi bạn bấm Lưu "
+        "(bản sửa mới cần duyệt lại).",
+    ),
+    (r"already has this name", "Đơn vị đã có mẫu trùng tên này."),
+    (r"^a unit keeps at most (\d+) templates$", r"Mỗi đơn vị giữ tối đa \1 mẫu."),
     (r"^is required$", "Trường này bắt buộc."),
     (r"^at most (\d+) characters$", r"Tối đa \1 ký tự."),
     (r"^an image needs a caption$", "Ảnh cần có chú thích."),

@@ -6,6 +6,7 @@ from __future__ import annotations
 def load_all() -> None:
     import core.audit
     import core.auth.models
+    import core.content.item_templates
     import core.content.models
     import core.delivery.models
     import core.delivery.tasks

@@ -77,6 +77,7 @@ from sqlalchemy import text  # noqa: E402
 
 import core.audit  # noqa: E402  (registers the audit table)
 import core.auth.models  # noqa: E402
+import core.content.item_templates  # noqa: E402
 import core.content.models  # noqa: E402
 import core.delivery.models  # noqa: E402
 import core.delivery.tasks  # noqa: E402

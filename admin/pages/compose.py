@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import tempfile
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -127,6 +128,12 @@ def parse(form: FormData) -> tuple[dict[str, Any], dict[str, str]]:
     return data, errors
 
 
+def base_revision(form: FormData) -> int | None:
+    """The revision the form was loaded with (None on a new item): a stale save is refused."""
+    value = text(form, "base_revision").strip()
+    return int(value) if value.isdigit() else None
+
+
 def _errors(fields: dict[str, str]) -> dict[str, tuple[str, str]]:
     return field_errors({FIELD_OF.get(k, k): v for k, v in fields.items()})
 
@@ -138,17 +145,27 @@ def _writable_units(page: Page, actor: Actor) -> list[tuple[str, str]]:
 
 
 def _values_of(view: desk.ItemView) -> dict[str, Any]:
-    data, audience = view.data, view.data.get("audience") or {}
+    values = values_from(
+        view.data, unit_code=view.unit_code, category=view.category, target_ids=view.target_ids
+    )
+    return {**values, "gallery": list(view.gallery_ids)}
+
+
+def values_from(
+    data: dict[str, Any], *, unit_code: str, category: str, target_ids: list[int]
+) -> dict[str, Any]:
+    """The form's values from an item's fields (a revision's, or a template's)."""
+    audience = data.get("audience") or {}
     return {
         "title": data.get("title", ""),
         "summary": data.get("summary", ""),
         "body_html": data.get("body_html", ""),
-        "category": view.category,
+        "category": category,
         "kind": data.get("kind") or "article",
         "topic": data.get("topic") or "",
         "justification": data.get("justification") or "",
-        "unit_code": view.unit_code,
-        "target_ids": view.target_ids,
+        "unit_code": unit_code,
+        "target_ids": target_ids,
         "age_min": audience.get("age_min") if audience.get("age_min") is not None else "",
         "age_max": audience.get("age_max") if audience.get("age_max") is not None else "",
         "genders": audience.get("genders") or [],
@@ -160,7 +177,6 @@ def _values_of(view: desk.ItemView) -> dict[str, Any]:
         "source": data.get("source") or "",
         "author_name": data.get("author_name") or "",
         "agency_id": data.get("agency_id"),
-        "gallery": list(view.gallery_ids),
     }
 
 
@@ -356,7 +372,8 @@ async def save(request: Request) -> Response:
                 page, content.create, page.ctx, actor, {**CREATE_DEFAULTS, **data}
             )
         else:
-            article, refused = await audited(page, content.update, page.ctx, actor, view.id, data)
+            update = partial(content.update, expected_revision=base_revision(form))
+            article, refused = await audited(page, update, page.ctx, actor, view.id, data)
     except ValidationFailed as exc:
         return await again(_errors(exc.fields), None)
     except LoaError as exc:

@@ -33,6 +33,7 @@ from core.screening.articles import screen
 from core.targets.models import ChannelTarget
 from core.text import slugify
 from core.units.models import Unit
+from core.workflow import edits
 from core.workflow import steps as approval
 from core.workflow.models import ApprovalStep
 from core.workflow.states import EDITABLE, INITIAL, PUBLIC, WRITING, Move, advance
@@ -158,11 +159,22 @@ def create(ctx: Context, actor: Actor, data: Mapping[str, Any]) -> Article:
     return article
 
 
-def update(ctx: Context, actor: Actor, article_id: int, data: Mapping[str, Any]) -> Article:
+def update(
+    ctx: Context,
+    actor: Actor,
+    article_id: int,
+    data: Mapping[str, Any],
+    *,
+    expected_revision: int | None = None,
+    autosave: bool = False,
+) -> Article:
     """Save an edit as a new revision; approvals it touches are voided, and say so.
 
     A live item keeps its approved content in public and on every channel: the
     edit waits as a pending revision until the touched approvals pass again.
+    ``expected_revision`` (the revision the form was loaded with) refuses a stale edit
+    with Conflict instead of overwriting another tab's; ``autosave`` applies to drafts
+    only and is audited sparingly (``core.actions.autosave``).
     """
     clean = clean_article(data, partial=True)
     with ctx.transaction() as session:
@@ -170,6 +182,7 @@ def update(ctx: Context, actor: Actor, article_id: int, data: Mapping[str, Any])
         require(actor, Permission.WRITE_CONTENT, _unit_path(session, article.unit_id))
         if article.status not in EDITABLE:
             raise InvalidTransition(f"an article that is {article.status} cannot be edited")
+        edits.check_edit(session, article, expected_revision, autosave=autosave)
         if clean.get("unit_code"):
             try:
                 unit = unit_by_code(session, clean["unit_code"])
@@ -195,19 +208,17 @@ def update(ctx: Context, actor: Actor, article_id: int, data: Mapping[str, Any])
         voided: list[ApprovalStep] = []
         if revision is not None or "target_ids" in clean:
             voided = _replan(session, article, live=live)
-        audit.about(
-            session,
-            actor,
-            "article.update",
-            article,
-            data={
-                "revision": revision,
-                "pending": live,
-                "fields": sorted(clean),
-                "moderation": article.moderation,
-                "voided": [f"{s.source}/{s.key}" for s in voided],
-            },
-        )
+        facts = {
+            "revision": revision,
+            "pending": live,
+            "fields": sorted(clean),
+            "moderation": article.moderation,
+            "voided": [f"{s.source}/{s.key}" for s in voided],
+        }
+        if not autosave:
+            audit.about(session, actor, "article.update", article, data=facts)
+        elif revision is not None:
+            edits.audit_autosave(session, actor, article, revision)
     ctx.emit("article.updated", {"id": article.id, "revision": revision})
     return article
 
