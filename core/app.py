@@ -77,8 +77,8 @@ def create_app(
     from core.interactions.routes import feedback_routes
     from core.notices import mail as notices
     from core.reports.routes import report_routes
-    from core.web.media import edge_limits, media_routes
     from core.web.feedback_pages import feedback_page_routes
+    from core.web.media import edge_limits, media_routes
     from core.webhooks.routes import webhook_routes
     from core.wiring import wire
 

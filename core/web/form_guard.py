@@ -65,7 +65,7 @@ def check(
     once: bool = True,
     min_seconds: float = MIN_SECONDS,
 ) -> str:
-    """"" when the post may go on; else why not (for the log, never shown as such)."""
+    """ "" when the post may go on; else why not (for the log, never shown as such)."""
     if honeypot:
         return "honeypot"
     nonce = request.cookies.get(COOKIE, "")
