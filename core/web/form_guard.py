@@ -2,7 +2,7 @@
 
 A double-submit token bound to a cookie: the page sets a random ``loa_form`` cookie
 (SameSite=Strict, HttpOnly, only under the form's path) and puts in the form a token
-``issued.mac``, where ``mac`` is an HMAC of (purpose, cookie, issued) under a key derived
+``issued.mac``, where ``mac`` is an HMAC of (purpose, cookie, issued time and salt) under a key derived
 from ``LOA_SECRET_KEYS``. Another site can neither read nor set that cookie, so it cannot
 forge a post. The token must also be at least :data:`MIN_SECONDS` old (a person reads and
 types; a script posts at once), at most :data:`MAX_SECONDS`, and is accepted once (a
@@ -28,7 +28,7 @@ HONEYPOT = "website"
 MIN_SECONDS, MAX_SECONDS = 2, 2 * 3600
 
 
-def _mac(ctx: Context, purpose: str, nonce: str, issued: int) -> str:
+def _mac(ctx: Context, purpose: str, nonce: str, issued: str) -> str:
     key = hashlib.sha256(b"loa-public-form:" + ctx.settings.secret_keys[0].reveal().encode())
     message = f"{purpose}:{nonce}:{issued}".encode()
     return hmac.new(key.digest(), message, hashlib.sha256).hexdigest()[:32]
@@ -39,7 +39,7 @@ def issue(ctx: Context, request: Request, purpose: str) -> tuple[str, str]:
     nonce = request.cookies.get(COOKIE, "")
     if len(nonce) != 32 or not nonce.isalnum():
         nonce = secrets.token_hex(16)
-    issued = int(time.time())
+    issued = f"{int(time.time())}-{secrets.token_hex(4)}"  # two pages in a second differ
     return nonce, f"{issued}.{_mac(ctx, purpose, nonce, issued)}"
 
 
@@ -63,20 +63,20 @@ def check(
     honeypot: str = "",
     *,
     once: bool = True,
-    min_seconds: float = MIN_SECONDS,
+    min_seconds: float | None = None,
 ) -> str:
     """ "" when the post may go on; else why not (for the log, never shown as such)."""
     if honeypot:
         return "honeypot"
     nonce = request.cookies.get(COOKIE, "")
-    issued_text, _, mac = (token or "").partition(".")
-    if not nonce or not issued_text.isdigit() or not mac:
+    issued, _, mac = (token or "").partition(".")
+    seconds = issued.partition("-")[0]
+    if not nonce or not seconds.isdigit() or not mac:
         return "missing"
-    issued = int(issued_text)
     if not hmac.compare_digest(mac, _mac(ctx, purpose, nonce, issued)):
         return "forged"
-    age = time.time() - issued
-    if age < min_seconds:
+    age = time.time() - int(seconds)
+    if age < (MIN_SECONDS if min_seconds is None else min_seconds):
         return "too_fast"
     if age > MAX_SECONDS:
         return "expired"
