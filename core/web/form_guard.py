@@ -3,8 +3,8 @@
 A double-submit token bound to a cookie: the page sets a random ``loa_form`` cookie
 (SameSite=Strict, HttpOnly, only under the form's path) and puts in the form a token
 ``issued.mac``, where ``mac`` is an HMAC of (purpose, cookie, issued time and salt) under a
-key derived from ``LOA_SECRET_KEYS``. Another site can neither read nor set that cookie, so it cannot
-forge a post. The token must also be at least :data:`MIN_SECONDS` old (a person reads and
+key derived from ``LOA_SECRET_KEYS``. Another site can neither read nor set that cookie, so
+it cannot forge a post. The token must also be at least :data:`MIN_SECONDS` old (a person reads and
 types; a script posts at once), at most :data:`MAX_SECONDS`, and is accepted once (a
 reload does not send the message twice). A hidden field people never see (``website``)
 catches the simplest robots. Counting posts per address stays with the actions.
