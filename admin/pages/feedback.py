@@ -29,7 +29,10 @@ STATUSES = {
     "answered": ("Đã trả lời", "Answered"),
     "closed": ("Đã đóng", "Closed"),
 }
-CHANNELS = {"form": ("Biểu mẫu của Loa", "Loa's form"), "portal": ("Cổng thông tin", "Portal")}
+CHANNELS = {
+    "form": ("Biểu mẫu của Loa", "Loa's form"),
+    "api": ("Cổng thông tin (API)", "Website, through the API"),
+}
 VIA = {
     "channel": ("Gửi lại qua kênh", "Sent back over the channel"),
     "email": ("Gửi thư điện tử", "E-mailed"),

@@ -66,7 +66,7 @@ def submit(
     contact: str = "",
     article_slug: str = "",
     address: str,
-    channel: str = "portal",
+    channel: str = "api",
 ) -> Feedback:
     clean = nfc(text or "").strip()
     errors: dict[str, str] = {}

@@ -29,7 +29,7 @@ from core.units.models import Unit
 #: Handling statuses, in order.
 STATUSES = ("new", "in_progress", "answered", "closed")
 #: Where feedback comes from besides channel plugins.
-OWN_CHANNELS = ("form", "portal")
+OWN_CHANNELS = ("form", "api")
 LIMIT = 100
 
 

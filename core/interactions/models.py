@@ -107,7 +107,8 @@ class Feedback(Base):
     decided_by: Mapped[str] = mapped_column(String(200), default="")
     #: What the citizen types to follow it (core.interactions.tracking): random, not a row id.
     tracking_code: Mapped[str] = mapped_column(String(16))
-    #: Where it came from: ``form`` (Loa's page), ``portal`` (the JSON API), or a channel plugin.
+    #: Where it came from: ``form`` (Loa's page), ``api`` (websites, ``POST /api/feedback``),
+    #: or a channel plugin's name.
     channel: Mapped[str] = mapped_column(String(32), default="form")
     #: The direct message it is, when it came from a channel (answers go back there).
     comment_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id"))

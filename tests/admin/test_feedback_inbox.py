@@ -42,7 +42,7 @@ def test_the_inbox_lists_filters_and_handles_a_message(
     assert "Đèn đường thôn 3" in listing.text and "Cẩm Thạch" not in listing.text
     assert 'href="/admin/feedback"' in listing.text  # the desk's nav names the inbox
     assert "Đèn đường" not in web.get("/admin/feedback?status=answered").text
-    assert "Đèn đường" in web.get("/admin/feedback?channel=portal&unit=14932").text
+    assert "Đèn đường" in web.get("/admin/feedback?channel=api&unit=14932").text
     assert "Đèn đường" not in web.get("/admin/feedback?overdue=1").text  # not late yet
     assert web.get("/admin/feedback?status=bogus").status_code == 400
 

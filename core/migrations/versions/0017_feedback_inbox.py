@@ -27,7 +27,7 @@ def upgrade() -> None:
     """Upgrade schema."""
     with op.batch_alter_table('feedback', schema=None) as batch_op:
         batch_op.add_column(sa.Column('tracking_code', sa.String(length=16), nullable=True))
-        batch_op.add_column(sa.Column('channel', sa.String(length=32), nullable=False, server_default='portal'))
+        batch_op.add_column(sa.Column('channel', sa.String(length=32), nullable=False, server_default='api'))
         batch_op.add_column(sa.Column('comment_id', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('status', sa.String(length=16), nullable=False, server_default='new'))
         batch_op.add_column(sa.Column('urgent', sa.Boolean(), nullable=False, server_default=sa.false()))
