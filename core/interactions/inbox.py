@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from core.auth.models import RoleMembership, User
@@ -80,7 +80,7 @@ class Detail:
     may_handle: bool
 
 
-def waiting(item: Feedback, now: dt.datetime) -> bool:
+def waiting(item: Feedback) -> bool:
     """Still owed an acknowledgement."""
     return item.status == "new" and item.acknowledged_at is None and item.state != "hidden"
 
@@ -90,7 +90,7 @@ def _name(user: User | None) -> str:
 
 
 def _line(item: Feedback, unit: Unit, assignee: User | None, now: dt.datetime) -> Line:
-    owed = waiting(item, now)
+    owed = waiting(item)
     due = item.ack_due_at
     return Line(
         id=item.id,
@@ -179,6 +179,43 @@ def listing(
             stmt.order_by(Feedback.received_at.desc(), Feedback.id.desc()).limit(
                 max(1, min(limit, 500))
             )
+        ).all()
+        return [_line(item, u, user, now) for item, u, user in rows]
+
+
+def late_for(
+    ctx: Context, actor: Actor, now: dt.datetime | None = None, limit: int = 20
+) -> list[Line]:
+    """Messages near or past their acknowledgement deadline that this person must act on:
+    assigned to them, or not assigned on a unit whose leaders they are (the desk's bell)."""
+    now = now or utcnow()
+    paths = actor.paths(Permission.APPROVE)
+    mine = Feedback.assignee_id == actor.user_id if actor.user_id is not None else None
+    unassigned = (
+        and_(
+            Feedback.assignee_id.is_(None),
+            or_(*(Unit.path.startswith(p, autoescape=True) for p in paths)),
+        )
+        if paths
+        else None
+    )
+    whose = [c for c in (mine, unassigned) if c is not None]
+    if not whose:
+        return []
+    with ctx.sessions() as session:
+        rows = session.execute(
+            select(Feedback, Unit, User)
+            .join(Unit, Unit.id == Feedback.unit_id)
+            .outerjoin(User, User.id == Feedback.assignee_id)
+            .where(
+                Feedback.status == "new",
+                Feedback.acknowledged_at.is_(None),
+                Feedback.state != "hidden",
+                Feedback.ack_warn_at <= now,
+                or_(*whose),
+            )
+            .order_by(Feedback.ack_due_at)
+            .limit(limit)
         ).all()
         return [_line(item, u, user, now) for item, u, user in rows]
 

@@ -193,3 +193,30 @@ def test_wrong_codes_on_the_status_page_are_throttled(
     ]
     assert [a.status_code for a in answers[:10]] == [404] * 10
     assert answers[-1].status_code == 429 and "quá nhiều" in answers[-1].text
+
+
+def test_late_feedback_rings_the_bell_of_who_must_take_it_up(
+    ctx: Context, web: TestClient, make_account: MakeAccount, clock: Clock
+) -> None:
+    import datetime as dt
+
+    from sqlalchemy import update
+
+    from core.db import utcnow
+
+    leader = make_account("chu-tich-xa", role="approver", unit="14932")
+    neighbour = make_account("chu-tich-xa-ben", role="approver", unit="14950")
+    late = _send(ctx, "Cống ngõ 5 tắc.")
+    fresh = _send(ctx, "Xin lịch tiếp công dân.")
+    with ctx.transaction() as session:
+        past = utcnow() - dt.timedelta(hours=1)
+        session.execute(
+            update(Feedback).where(Feedback.id == late.id).values(ack_warn_at=past, ack_due_at=past)
+        )
+    sign_in(web, leader, clock)
+    home = web.get("/admin/").text
+    assert f'href="/admin/feedback/{late.id}"' in home and "quá hạn tiếp nhận" in home
+    assert f'href="/admin/feedback/{fresh.id}"' not in home
+    with TestClient(web.app, follow_redirects=False) as other:
+        sign_in(other, neighbour, clock)
+        assert f'href="/admin/feedback/{late.id}"' not in other.get("/admin/").text
