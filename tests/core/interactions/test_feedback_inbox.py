@@ -293,3 +293,14 @@ def test_alerts_go_once_per_threshold_to_the_assignee_or_the_units_approvers(
         session.commit()
         [letter] = letters(session, ctx.settings, "feedback.due_soon", taken.id)
     assert letter.to == "cb@xa.vn"  # the assignee, not the whole unit
+
+
+def test_the_sweeper_runs_the_deadline_alerts(ctx, tree) -> None:
+    from core.delivery import sweeper
+
+    item = send(ctx)
+    warn = row(ctx, item.id).ack_warn_at
+    assert warn is not None
+    assert "feedback_alerts" not in sweeper.sweep(ctx, warn - dt.timedelta(minutes=1))
+    assert sweeper.sweep(ctx, warn)["feedback_alerts"] == 1
+    assert "feedback_alerts" not in sweeper.sweep(ctx, warn + dt.timedelta(minutes=1))
