@@ -24,6 +24,7 @@ from admin.pages import (
     calendar,
     compose,
     drafts,
+    feedback,
     gov,
     home,
     language,
@@ -316,6 +317,7 @@ def admin_app(ctx: Context) -> Starlette:
         Route("/items/{uid:str}/submit", review.submit, methods=["POST"]),
         Route("/items/{uid:str}/review", review.review),
         Route("/items/{uid:str}/steps/{step_id:int}", review.decide, methods=["POST"]),
+        *feedback.routes(),  # /feedback: the citizens' feedback inbox
         Route("/gov", gov.index),
         Route("/gov/{kind:str}", gov.listing),
         Route("/gov/{kind:str}/new", gov.new),

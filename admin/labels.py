@@ -54,6 +54,7 @@ NOTICE_KINDS = {
     "delivery_failed": ("Đăng lỗi", "a delivery failed"),
     "expiring": ("Sắp hết hạn", "about to expire"),
     "comment_held": ("Bình luận chờ duyệt", "a comment held"),
+    "feedback_late": ("Góp ý sắp/quá hạn", "feedback due"),
 }
 
 LABELS = {

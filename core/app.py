@@ -77,6 +77,7 @@ def create_app(
     from core.interactions.routes import feedback_routes
     from core.notices import mail as notices
     from core.reports.routes import report_routes
+    from core.web.feedback_pages import feedback_page_routes
     from core.web.media import edge_limits, media_routes
     from core.webhooks.routes import webhook_routes
     from core.wiring import wire
@@ -98,6 +99,7 @@ def create_app(
         Mount("/admin", app=admin_app(context)),
         *report_routes(),  # GET /api/reports/{kind}.csv
         *feedback_routes(),  # POST /api/feedback (citizens, through portals)
+        *feedback_page_routes(),  # /gop-y/{unit} (the form), /gop-y/tra-cuu (status by code)
         *media_routes(),  # POST /api/media[/uploads…] (uploads), GET /media/{key} (files)
         *connect_routes(),  # /channels/connect/… (OAuth consent for a target's credentials)
         *webhook_routes(),  # /hooks/{plugin}/{target id} (platforms' webhooks)

@@ -6,6 +6,7 @@ Nothing else in Loa reads ``os.environ``: the composition root calls
 
 from __future__ import annotations
 
+import datetime as dt
 import ipaddress
 import os
 import re
@@ -140,6 +141,45 @@ def _networks(text: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network,
         raise SettingsError(f"LOA_OUTBOUND_ALLOW_NETWORKS: {exc}") from None
 
 
+def _periods(raw: str) -> tuple[tuple[dt.time, dt.time], ...]:
+    """``LOA_FEEDBACK_WORKING_HOURS``: ``HH:MM-HH:MM`` periods of a working day, in order."""
+    periods: list[tuple[dt.time, dt.time]] = []
+    for part in (p.strip() for p in raw.split(",") if p.strip()):
+        try:
+            start, end = (dt.time.fromisoformat(x.strip()) for x in part.split("-"))
+        except ValueError:
+            message = f"LOA_FEEDBACK_WORKING_HOURS: {part!r} is not HH:MM-HH:MM"
+            raise SettingsError(message) from None
+        if start >= end or (periods and start < periods[-1][1]):
+            raise SettingsError(f"LOA_FEEDBACK_WORKING_HOURS: {part!r} is out of order")
+        periods.append((start, end))
+    if not periods:
+        raise SettingsError("LOA_FEEDBACK_WORKING_HOURS names no period")
+    return tuple(periods)
+
+
+def _weekdays(raw: str) -> tuple[int, ...]:
+    """``LOA_FEEDBACK_WORKING_DAYS``: ISO weekdays (1 = Monday … 7 = Sunday), e.g. ``1-5``."""
+    days: set[int] = set()
+    try:
+        for part in (p.strip() for p in raw.split(",") if p.strip()):
+            first, _, last = part.partition("-")
+            days.update(range(int(first), int(last or first) + 1))
+    except ValueError:
+        raise SettingsError(f"LOA_FEEDBACK_WORKING_DAYS: {raw!r} is not like 1-5") from None
+    if not days or not days <= set(range(1, 8)):
+        raise SettingsError(f"LOA_FEEDBACK_WORKING_DAYS: {raw!r} must name days 1 to 7")
+    return tuple(sorted(days))
+
+
+def _dates(raw: str) -> tuple[dt.date, ...]:
+    """``LOA_FEEDBACK_HOLIDAYS``: days off (YYYY-MM-DD), comma-separated."""
+    try:
+        return tuple(sorted(dt.date.fromisoformat(d) for d in _csv(raw)))
+    except ValueError:
+        raise SettingsError(f"LOA_FEEDBACK_HOLIDAYS: {raw!r} holds a day not YYYY-MM-DD") from None
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything a Loa process needs to know about where it runs, each setting declared once.
@@ -226,6 +266,38 @@ class Settings:
         "LOA_INTERACTIONS_INTERVAL",
         300.0,
         "Seconds between reads of citizens' comments on each channel holding live items.",
+    )
+    feedback_working_hours: tuple[tuple[dt.time, dt.time], ...] = setting(
+        "LOA_FEEDBACK_WORKING_HOURS",
+        ((dt.time(7, 30), dt.time(11, 30)), (dt.time(13, 30), dt.time(17, 0))),
+        "Working periods of an office day (Asia/Ho_Chi_Minh) that feedback deadlines count; "
+        "the common provincial schedule by default (docs/feedback.md).",
+        parse=_periods,
+        shown="07:30-11:30,13:30-17:00",
+    )
+    feedback_working_days: tuple[int, ...] = setting(
+        "LOA_FEEDBACK_WORKING_DAYS",
+        (1, 2, 3, 4, 5),
+        "ISO weekdays that are working days for feedback deadlines (1 = Monday).",
+        parse=_weekdays,
+        shown="1-5",
+    )
+    feedback_holidays: tuple[dt.date, ...] = setting(
+        "LOA_FEEDBACK_HOLIDAYS",
+        (),
+        "Days off that feedback deadlines skip (YYYY-MM-DD, comma-separated).",
+        parse=_dates,
+        shown="(none)",
+    )
+    feedback_ack_hours: float = setting(
+        "LOA_FEEDBACK_ACK_HOURS",
+        8.0,
+        "Working hours within which a citizen's feedback must be acknowledged.",
+    )
+    feedback_urgent_ack_hours: float = setting(
+        "LOA_FEEDBACK_URGENT_ACK_HOURS",
+        4.0,
+        "Working hours within which urgent feedback must be acknowledged.",
     )
     log_level: str = setting(
         "LOA_LOG_LEVEL",

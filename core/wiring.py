@@ -16,7 +16,7 @@ from core.actions import content, workflow
 from core.context import Context
 from core.delivery import upcalls
 from core.govcontent import kinds as govcontent
-from core.interactions import reading, replies
+from core.interactions import overdue, reading, replies
 from core.notices import mail
 
 
@@ -62,6 +62,9 @@ class CoreUpcalls:
 
     def send_notices(self, ctx: Context, event: str, subject_id: int) -> int:
         return mail.send(ctx, event, subject_id)
+
+    def feedback_deadlines(self, ctx: Context, now: dt.datetime) -> int:
+        return overdue.alert_due(ctx, now)
 
 
 def wire() -> None:

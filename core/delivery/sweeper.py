@@ -107,6 +107,7 @@ def sweep(ctx: Context, now: dt.datetime | None = None, batch: int = 5000) -> di
     reads = queue.enqueue_interactions(ctx, above.due_reads(ctx, now))
     escalated = assisted.escalate_due(ctx, now)
     owed_replies = above.enqueue_owed_replies(ctx)
+    feedback_alerts = above.feedback_deadlines(ctx, now)
     report = {
         "due": len(due),
         "enqueued": enqueued,
@@ -123,6 +124,8 @@ def sweep(ctx: Context, now: dt.datetime | None = None, batch: int = 5000) -> di
         report["tasks_escalated"] = escalated
     if owed_replies:
         report["replies"] = owed_replies
+    if feedback_alerts:
+        report["feedback_alerts"] = feedback_alerts
     if enqueued or stuck or expired or escalated:
         log.info("sweep: %s", report)
     return report

@@ -60,6 +60,9 @@ class Upcalls(Protocol):
     def send_notices(self, ctx: Context, event: str, subject_id: int) -> int:
         """Mail the people ``event`` about ``subject_id`` concerns, once each; how many now."""
 
+    def feedback_deadlines(self, ctx: Context, now: dt.datetime) -> int:
+        """Alert the handlers of citizens' feedback near or past its deadline, once each."""
+
 
 class NotWired(RuntimeError):
     """A job or sweep ran before the application wired the upcalls (a start-up bug)."""

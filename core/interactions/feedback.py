@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from core import audit, ratelimit
 from core.auth.permissions import Actor, Permission, require
@@ -18,12 +19,16 @@ from core.context import Context
 from core.db import utcnow
 from core.errors import ModerationBlocked, NotFound, ValidationFailed
 from core.interactions.labels import record_feedback
-from core.interactions.models import Feedback
+from core.interactions.models import Comment, CommentState, Feedback, FeedbackEvent
+from core.interactions.tracking import new_code
+from core.interactions.workhours import deadlines
 from core.moderation import Decision, Direction
 from core.screening.articles import judge
 from core.screening.lexicons import unit_lexicon
 from core.screening.policies import unit_policy
+from core.targets.models import ChannelTarget
 from core.text import nfc
+from core.units.lookups import unit_path
 from core.units.models import Unit
 
 MAX_TEXT = 5000
@@ -43,6 +48,15 @@ def _throttle(ctx: Context, address: str) -> None:
     )
 
 
+def unique_code(session: Session) -> str:
+    """A tracking code no feedback holds yet (the unique index is the last word)."""
+    for _ in range(5):
+        code = new_code()
+        if session.scalar(select(Feedback.id).where(Feedback.tracking_code == code)) is None:
+            return code
+    raise RuntimeError("five random tracking codes in a row were taken")  # 2^-250: a broken RNG
+
+
 def submit(
     ctx: Context,
     *,
@@ -52,6 +66,7 @@ def submit(
     contact: str = "",
     article_slug: str = "",
     address: str,
+    channel: str = "api",
 ) -> Feedback:
     clean = nfc(text or "").strip()
     errors: dict[str, str] = {}
@@ -93,7 +108,14 @@ def submit(
                 "(the message contains words we cannot accept; please rephrase).",
                 spans,
             )
+        now = utcnow()
+        due, warn = deadlines(now, False, ctx.settings)
         item = Feedback(
+            tracking_code=unique_code(session),
+            channel=channel,
+            received_at=now,
+            ack_due_at=due,
+            ack_warn_at=warn,
             unit_id=unit.id,
             article_id=article_id,
             author_name=nfc(name).strip(),
@@ -105,13 +127,15 @@ def submit(
         )
         session.add(item)
         session.flush()
+        session.add(FeedbackEvent(feedback_id=item.id, action="received", status=item.status))
         audit.record(
             session,
             actor="citizen",
             action="feedback.receive",
             subject_type="feedback",
             subject_id=item.id,
-            data={"unit": unit.code, "state": item.state},
+            data={"unit": unit.code, "state": item.state, "channel": channel},
+            unit_path=unit.path,
         )
     ctx.emit("feedback.received", {"id": item.id, "state": item.state})
     return item
@@ -167,3 +191,42 @@ def decide(ctx: Context, actor: Actor, feedback_id: int, decision: str) -> Feedb
 
 def contact_of(ctx: Context, item: Feedback) -> str:
     return ctx.sealer.open(item.contact_sealed).get("contact", "") if item.contact_sealed else ""
+
+
+def from_message(session: Session, ctx: Context, target: ChannelTarget, remote_id: str) -> None:
+    """A citizen's direct message on a channel, recorded as a comment on no item
+    (``reading.record_comments``), joins the unit's feedback inbox in the same transaction;
+    what moderation hid stays out. The answer goes back over that channel when it can reply."""
+    comment = session.scalar(
+        select(Comment).where(Comment.target_id == target.id, Comment.remote_id == remote_id[:300])
+    )
+    if comment is None or comment.state == CommentState.HIDDEN:
+        return
+    now = utcnow()
+    due, warn = deadlines(now, False, ctx.settings)
+    item = Feedback(
+        tracking_code=unique_code(session),
+        channel=target.plugin[:32],
+        comment_id=comment.id,
+        unit_id=target.unit_id,
+        author_name=comment.author_name,
+        text=comment.text[:MAX_TEXT],
+        decision=comment.decision,
+        spans=comment.spans,
+        state="held" if comment.state == CommentState.HELD else "received",
+        received_at=now,
+        ack_due_at=due,
+        ack_warn_at=warn,
+    )
+    session.add(item)
+    session.flush()
+    session.add(FeedbackEvent(feedback_id=item.id, action="received", status=item.status))
+    audit.record(
+        session,
+        actor="citizen",
+        action="feedback.receive",
+        subject_type="feedback",
+        subject_id=item.id,
+        data={"state": item.state, "channel": item.channel, "comment": comment.id},
+        unit_path=unit_path(session, target.unit_id),
+    )

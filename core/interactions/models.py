@@ -86,7 +86,11 @@ class Feedback(Base):
     """
 
     __tablename__ = "feedback"
-    __table_args__ = (Index("ix_feedback_unit_state", "unit_id", "state", "received_at"),)
+    __table_args__ = (
+        Index("ix_feedback_unit_state", "unit_id", "state", "received_at"),
+        Index("ux_feedback_tracking_code", "tracking_code", unique=True),
+        Index("ix_feedback_open_due", "status", "ack_due_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
@@ -101,6 +105,55 @@ class Feedback(Base):
     received_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     decided_at: Mapped[dt.datetime | None]
     decided_by: Mapped[str] = mapped_column(String(200), default="")
+    #: What the citizen types to follow it (core.interactions.tracking): random, not a row id.
+    tracking_code: Mapped[str] = mapped_column(String(16))
+    #: Where it came from: ``form`` (Loa's page), ``api`` (websites, ``POST /api/feedback``),
+    #: or a channel plugin's name.
+    channel: Mapped[str] = mapped_column(String(32), default="form")
+    #: The direct message it is, when it came from a channel (answers go back there).
+    comment_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id"))
+    #: Handling (core.interactions.inbox): new, in_progress, answered, closed.
+    status: Mapped[str] = mapped_column(String(16), default="new")
+    urgent: Mapped[bool] = mapped_column(default=False)
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    #: Acknowledge by (8 working hours, 4 when urgent); warn from one working hour before.
+    ack_due_at: Mapped[dt.datetime | None]
+    ack_warn_at: Mapped[dt.datetime | None]
+    acknowledged_at: Mapped[dt.datetime | None]
+    answer: Mapped[str] = mapped_column(Text, default="")
+    answered_at: Mapped[dt.datetime | None]
+    answered_by: Mapped[str] = mapped_column(String(200), default="")
+    #: How the answer reached the citizen: channel, email, or page (the status page only).
+    answered_via: Mapped[str] = mapped_column(String(16), default="")
+    closed_at: Mapped[dt.datetime | None]
+
+
+class FeedbackEvent(Base):
+    """One step in a feedback's handling, for the desk's history (who, when, what)."""
+
+    __tablename__ = "feedback_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    feedback_id: Mapped[int] = mapped_column(ForeignKey("feedback.id"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    #: received, assigned, acknowledged, urgent, answered, closed.
+    action: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16))
+    actor: Mapped[str] = mapped_column(String(200), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class FeedbackAlert(Base):
+    """A deadline alert sent for one feedback at one threshold: once, whoever sweeps."""
+
+    __tablename__ = "feedback_alerts"
+    __table_args__ = (UniqueConstraint("feedback_id", "threshold"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    feedback_id: Mapped[int] = mapped_column(ForeignKey("feedback.id"))
+    #: due_soon (one working hour left) or overdue.
+    threshold: Mapped[str] = mapped_column(String(16))
+    sent_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
 class ReplyState(enum.StrEnum):

@@ -16,6 +16,7 @@ import unicodedata
 import uuid
 
 from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 from core import audit
 from core.auth.permissions import Actor
@@ -51,6 +52,19 @@ def _text(raw: str) -> str:
     return text
 
 
+def check_outbound(session: Session, unit_id: int, text: str) -> None:
+    """What the office says to a citizen is published: the strict outbound policy must allow
+    it outright; ``ValidationFailed`` naming the words otherwise."""
+    verdict = moderate(text, unit_lexicon(session, unit_id), Direction.OUTBOUND)
+    if verdict.decision is not Decision.ALLOW:
+        words = ", ".join(text[s.start : s.end] for s in verdict.spans)
+        raise ValidationFailed({"text": f"moderation refuses this reply ({words})"})
+
+
+def can_reply(ctx: Context, target: ChannelTarget) -> bool:
+    return isinstance(ctx.channels.get(target.plugin), Replies)
+
+
 def reply(ctx: Context, actor: Actor, comment_id: int, text: str) -> Reply:
     """Queue a reply to a recorded comment or message; ``ValidationFailed`` if refused."""
     text = _text(text)
@@ -58,31 +72,38 @@ def reply(ctx: Context, actor: Actor, comment_id: int, text: str) -> Reply:
         comment = _load(session, actor, comment_id)  # APPROVE on the target's unit
         target = session.get(ChannelTarget, comment.target_id)
         assert target is not None
-        if not isinstance(ctx.channels.get(target.plugin), Replies):
+        if not can_reply(ctx, target):
             raise ValidationFailed({"comment": f"the {target.plugin} channel cannot reply"})
-        # a reply is published by the office: outbound, the strict policy
-        verdict = moderate(text, unit_lexicon(session, target.unit_id), Direction.OUTBOUND)
-        if verdict.decision is not Decision.ALLOW:
-            words = ", ".join(text[s.start : s.end] for s in verdict.spans)
-            raise ValidationFailed({"text": f"moderation refuses this reply ({words})"})
-        row = Reply(
-            comment_id=comment.id,
-            target_id=target.id,
-            key=uuid.uuid4().hex,
-            text=text,
-            created_by=actor.name,
-        )
-        session.add(row)
-        session.flush()
-        audit.record(
-            session,
-            actor=actor.name,
-            action="comment.reply",
-            subject_type="comment",
-            subject_id=comment.id,
-            data={"reply": row.id, "target": target.id, "text": text},
-        )
+        check_outbound(session, target.unit_id, text)
+        row = accept(session, actor, comment, target, text)
     queue.enqueue_reply(ctx, row.id, 1)
+    return row
+
+
+def accept(
+    session: Session, actor: Actor, comment: Comment, target: ChannelTarget, text: str
+) -> Reply:
+    """The reply's row and audit record in the caller's transaction (checked and moderated
+    by the caller); the caller enqueues its first attempt after the commit."""
+    if len(text) > MAX_REPLY:
+        raise ValidationFailed({"text": f"at most {MAX_REPLY} characters"})
+    row = Reply(
+        comment_id=comment.id,
+        target_id=target.id,
+        key=uuid.uuid4().hex,
+        text=text,
+        created_by=actor.name,
+    )
+    session.add(row)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor.name,
+        action="comment.reply",
+        subject_type="comment",
+        subject_id=comment.id,
+        data={"reply": row.id, "target": target.id, "text": text},
+    )
     return row
 
 

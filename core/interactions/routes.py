@@ -18,6 +18,7 @@ from core.edge import jsondoc
 from core.edge.body import BodyTooLarge, read_limited
 from core.errors import ModerationBlocked, TooManyRequests, ValidationFailed
 from core.interactions import feedback
+from core.interactions.tracking import shown
 
 MAX_BODY = 32 * 1024
 CORS = {
@@ -65,7 +66,9 @@ async def receive(request: Request) -> Response:
         return _error(422, exc.code, exc.message, terms=terms)
     except TooManyRequests as exc:
         return _error(429, exc.code, exc.message, retry_after=exc.retry_after)
-    return JSONResponse({"id": item.id, "state": item.state}, 201, headers=CORS)
+    return JSONResponse(
+        {"id": item.id, "state": item.state, "code": shown(item.tracking_code)}, 201, headers=CORS
+    )
 
 
 def feedback_routes() -> list[Route]:

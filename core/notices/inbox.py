@@ -1,7 +1,8 @@
 """The desk's bell: what waits for me, newest concern first.
 
 A step I may decide, a delivery that failed or needs a person, an item whose window closes
-soon, a citizen's comment held for moderation on a channel I moderate. Built from the
+soon, a citizen's comment held for moderation on a channel I moderate, citizens' feedback
+near or past its acknowledgement deadline that I must take up. Built from the
 home page's :class:`core.actions.desk.Overview` (already filtered to what the actor may
 read) and the moderation queue (its own permission: approvers moderate).
 """
@@ -19,6 +20,7 @@ from core.content.models import Article
 from core.context import Context
 from core.delivery.models import DeliveryState
 from core.interactions import actions as moderation
+from core.interactions import inbox as feedback_inbox
 from core.interactions.models import CommentState
 
 #: Delivery states a notice is raised for (waiting and retrying sort themselves out).
@@ -32,6 +34,7 @@ class Kind(enum.StrEnum):
     DELIVERY_FAILED = "delivery_failed"
     EXPIRING = "expiring"
     COMMENT_HELD = "comment_held"
+    FEEDBACK_LATE = "feedback_late"
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,18 @@ def _held(ctx: Context, actor: Actor) -> list[Notice]:
     ]
 
 
+def _late_feedback(ctx: Context, actor: Actor) -> list[Notice]:
+    return [
+        Notice(
+            Kind.FEEDBACK_LATE,
+            f"{line.code}: {line.excerpt[:100]}",
+            f"/admin/feedback/{line.id}",
+            "quá hạn tiếp nhận / overdue" if line.overdue else "sắp đến hạn / due soon",
+        )
+        for line in feedback_inbox.late_for(ctx, actor)
+    ]
+
+
 def inbox(ctx: Context, actor: Actor, overview: Overview) -> list[Notice]:
     """Every notice for ``actor``: steps, failed deliveries, expiring items, held comments."""
     out = [
@@ -81,4 +96,4 @@ def inbox(ctx: Context, actor: Actor, overview: Overview) -> list[Notice]:
     out += [
         Notice(Kind.EXPIRING, i.title, f"/admin/items/{i.uid}", i.note) for i in overview.expiring
     ]
-    return out + _held(ctx, actor)
+    return out + _held(ctx, actor) + _late_feedback(ctx, actor)

@@ -20,7 +20,10 @@ from core.auth.models import RoleMembership, User
 from core.auth.permissions import Actor, Permission
 from core.content.models import Article
 from core.delivery.models import Delivery
-from core.interactions.models import Comment, CommentState
+from core.interactions.models import Comment, CommentState, Feedback
+from core.interactions.tracking import shown
+from core.interactions.workhours import LOCAL
+from core.secrets import Sealer
 from core.settings import Settings
 from core.targets.models import ChannelTarget
 from core.units.lookups import ancestor_ids
@@ -173,6 +176,76 @@ def _held(session: Session, settings: Settings, comment_id: int) -> list[Letter]
     ]
 
 
+def _late(session: Session, settings: Settings, feedback_id: int, threshold: str) -> list[Letter]:
+    """The assignee, or else the unit's approvers (who assign), of a message still owed an
+    acknowledgement; the key names the threshold, so each is mailed once."""
+    item = session.get(Feedback, feedback_id)
+    unit = session.get(Unit, item.unit_id) if item is not None else None
+    if item is None or unit is None or item.acknowledged_at is not None:
+        return []
+    people = _people(session, [unit.id])
+    if item.assignee_id is not None:
+        people = [
+            (a, e) for a, e in _people(session, ancestor_ids(unit)) if a.user_id == item.assignee_id
+        ]
+    else:
+        people = [(a, e) for a, e in people if _may(a, Permission.APPROVE, unit.path)]
+    due = item.ack_due_at.astimezone(LOCAL).strftime("%H:%M %d/%m/%Y") if item.ack_due_at else ""
+    if threshold == "overdue":
+        vi, en, what = (
+            f"Góp ý {shown(item.tracking_code)} đã quá hạn tiếp nhận ({due}).",
+            "is overdue",
+            "Quá hạn",
+        )
+    else:
+        vi, en, what = (
+            f"Góp ý {shown(item.tracking_code)} sắp đến hạn tiếp nhận ({due}).",
+            "is due soon",
+            "Sắp đến hạn",
+        )
+    body = _body(
+        settings,
+        f"{vi}\n“{item.text[:200]}”",
+        f"Citizen feedback {shown(item.tracking_code)} {en} ({due}).",
+        f"/admin/feedback/{item.id}",
+    )
+    return [
+        Letter(
+            f"feedback:{item.id}:{threshold}",
+            actor.user_id or 0,
+            email,
+            f"[Loa] Góp ý {what.lower()}: {shown(item.tracking_code)}",
+            body,
+        )
+        for actor, email in people
+    ]
+
+
+def _due_soon(session: Session, settings: Settings, feedback_id: int) -> list[Letter]:
+    return _late(session, settings, feedback_id, "due_soon")
+
+
+def _overdue(session: Session, settings: Settings, feedback_id: int) -> list[Letter]:
+    return _late(session, settings, feedback_id, "overdue")
+
+
+def _answered(session: Session, settings: Settings, feedback_id: int) -> list[Letter]:
+    """The answer, to the citizen who left an e-mail address (and nobody else)."""
+    item = session.get(Feedback, feedback_id)
+    if item is None or item.answered_via != "email" or not item.contact_sealed:
+        return []
+    to = Sealer(settings.secret_keys).open(item.contact_sealed).get("contact", "")
+    unit = session.get(Unit, item.unit_id)
+    code = shown(item.tracking_code)
+    url = f"{settings.base_url}/gop-y/tra-cuu"
+    body = (
+        f"{unit.name if unit else ''} trả lời góp ý {code} của bạn:\n\n{item.answer}\n\n"
+        f"Tra cứu bằng mã {code} tại {url}\n\n— \nAn answer to your feedback {code}; "
+        f"follow it with the code at {url}\n\nThư này do Loa gửi tự động; không cần trả lời.\n"
+    )
+    return [Letter(f"feedback-answer:{item.id}", 0, to, f"Trả lời góp ý {code}", body)]
+
+
 #: The events that send mail, and who hears of each (the payload's ``id``).
 WRITERS = {
     "article.submitted": _steps,
@@ -180,6 +253,9 @@ WRITERS = {
     "article.expiring": _expiring,
     "delivery.failed": _failed,
     "comment.held": _held,
+    "feedback.due_soon": _due_soon,
+    "feedback.overdue": _overdue,
+    "feedback.answered": _answered,
 }
 
 

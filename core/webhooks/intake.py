@@ -23,6 +23,7 @@ from core.contract.channels import CitizenComment
 from core.contract.webhooks import CommentEvent, MessageEvent, StatusEvent, WebhookEvent
 from core.db import utcnow
 from core.delivery import refusals
+from core.interactions import feedback
 from core.interactions.reading import Report, record_comments, tell_held
 from core.targets.models import ChannelTarget
 from core.webhooks.models import ReceivedEvent
@@ -96,6 +97,8 @@ def take(ctx: Context, row: ChannelTarget, events: list[WebhookEvent]) -> Intake
                         )
                 else:
                     record_comments(session, ctx, row, [_comment(event)], read)
+                    if isinstance(event, MessageEvent):  # a message to the office: feedback too
+                        feedback.from_message(session, ctx, row, event.remote_id)
         except IntegrityError:
             done.duplicates += 1
             continue

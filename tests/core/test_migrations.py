@@ -81,3 +81,40 @@ def test_unit_subtree_lookup_uses_an_index_on_postgresql(fresh_postgresql: str) 
         plan = "\n".join(r[0] for r in conn.exec_driver_sql(f"EXPLAIN {compiled}", compiled.params))
     engine.dispose()
     assert "ix_units_path" in plan, (collation, plan)
+
+
+def test_feedback_received_before_0017_gets_a_code_and_the_step_back_works(tmp_path) -> None:
+    """Migration 0017 gives every message already kept a unique tracking code."""
+    from alembic import command
+    from sqlalchemy.orm import Session
+
+    from core.migrate import alembic_config
+    from core.units.sync import sync
+    from tests.conftest import TREE
+
+    url = f"sqlite:///{tmp_path}/f.db"
+    settings = load_settings({"LOA_DATABASE_URL": url, "LOA_VAR_DIR": str(tmp_path)})
+    upgrade(settings, "0015")
+    engine = make_engine(url)
+    with Session(engine) as session, session.begin():  # the units table is the same at 0015
+        sync(session, iter(TREE))
+        unit_id = session.scalar(text("SELECT id FROM units WHERE code = '14932'"))
+    with engine.begin() as conn:
+        for n in range(3):
+            conn.execute(
+                text(
+                    "INSERT INTO feedback (unit_id, author_name, contact_sealed, text, decision,"
+                    " spans, state, received_at, decided_by)"
+                    " VALUES (:u, '', '', :t, 'allow', '[]', 'received', '2026-11-01 02:00:00', '')"
+                ),
+                {"u": unit_id, "t": f"góp ý {n}"},
+            )
+    upgrade(settings)
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT tracking_code, status, channel FROM feedback")).all()
+    assert len({code for code, _, _ in rows}) == 3
+    assert all(len(code) == 10 and status == "new" for code, status, _ in rows)
+    command.downgrade(alembic_config(url), "0015")
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM feedback")).scalar() == 3
+    engine.dispose()

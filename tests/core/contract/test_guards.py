@@ -126,6 +126,7 @@ DYNAMIC_EVENTS = {
     'f"gov.{kind.name}.withdrawn"': {f"gov.{k}.withdrawn" for k in GOV_KINDS},
     'f"article.{status.value}"': {"article.retracted", "article.expired"},
     'f"reply.{state.value}"': {"reply.sent", "reply.failed", "reply.retrying", "reply.unknown"},
+    'f"feedback.{threshold}"': {"feedback.due_soon", "feedback.overdue"},
 }
 
 
