@@ -15,11 +15,22 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
+from starlette.routing import Mount, Route
 
 from admin import assets
 from admin.page import ENROL_PAGE, HOME, LOGIN, Page, signed_in_post, text
-from admin.pages import board, calendar, compose, gov, home, language, review, units
+from admin.pages import (
+    board,
+    calendar,
+    compose,
+    gov,
+    home,
+    language,
+    people,
+    review,
+    structure,
+    units,
+)
 from core.auth import actions, tokens, totp
 from core.auth.accounts import username_of
 from core.auth.errors import LockedOut, SignInFailed
@@ -304,6 +315,7 @@ def admin_app(ctx: Context) -> Starlette:
         Route("/gov/{kind:str}/{uid:str}", gov.save, methods=["POST"]),
         Route("/gov/{kind:str}/{uid:str}/publish", gov.publish, methods=["POST"]),
         Route("/gov/{kind:str}/{uid:str}/withdraw", gov.withdraw, methods=["POST"]),
+        Mount("/ops", routes=[*people.routes(), *structure.routes()]),
         Route("/login", login, methods=["GET", "POST"]),
         Route("/login/code", login_code, methods=["GET", "POST"]),
         Route("/login/recovery", login_recovery, methods=["GET", "POST"]),

@@ -307,3 +307,12 @@ def set_category_active(ctx: Context, actor: Actor, category_id: int, active: bo
             action = "category.reactivate" if active else "category.deactivate"
             _record(session, actor, action, category, path)
         return _category_row(category)
+
+
+def admin_units(ctx: Context, actor: Actor) -> list[tuple[str, str]]:
+    """(code, name) of the units where ``actor`` holds admin, highest first: the desk's choice
+    (a unit below one of them is reached through the unit search)."""
+    paths = {g.unit_path for g in actor.grants if g.role == Role.ADMIN}
+    with ctx.sessions() as session:
+        units = session.scalars(select(Unit).where(Unit.path.in_(paths))).all()
+    return [(u.code, u.name) for u in sorted(units, key=lambda u: (u.path.count("/"), u.name))]
