@@ -35,7 +35,9 @@ def test_an_admin_grants_a_role_with_a_fresh_code_only(
     # Without a code: asked for one beside the form.
     r = _post(web, page, f"{page}/grant", {"role": "police", "unit_code": "14932"})
     assert r.status_code == 400 and "mã xác thực mới" in r.text  # type: ignore[attr-defined]
-    r = _post(web, page, f"{page}/grant", {"role": "police", "unit_code": "14932", "code": "000000"})
+    r = _post(
+        web, page, f"{page}/grant", {"role": "police", "unit_code": "14932", "code": "000000"}
+    )
     assert r.status_code == 400 and "không đúng" in r.text  # type: ignore[attr-defined]
     with ctx.sessions() as session:
         grantee = actor_for(session, an.user_id)
@@ -54,7 +56,10 @@ def test_an_admin_grants_a_role_with_a_fresh_code_only(
     assert "Công an" in web.get(page).text
     # Above the commune admin's own unit: refused (403) and audited.
     r = _post(
-        web, page, f"{page}/grant", {"role": "approver", "unit_code": "38", "code": admin.code(clock)}
+        web,
+        page,
+        f"{page}/grant",
+        {"role": "approver", "unit_code": "38", "code": admin.code(clock)},
     )
     clock.step()
     assert r.status_code == 403  # type: ignore[attr-defined]

@@ -62,9 +62,7 @@ def test_grants_need_a_fresh_code_and_never_go_above_ones_own(
         actions.revoke_role(ctx, actor_of(commune_admin, False), "an", "14932", "police")
     actions.revoke_role(ctx, admin, "an", "14932", "police")
     assert [g.role for g in actor_of(an).grants] == ["editor"]
-    assert [e.data for e in audit_rows(ctx, "role.grant")] == [
-        {"role": "police", "unit": "14932"}
-    ]
+    assert [e.data for e in audit_rows(ctx, "role.grant")] == [{"role": "police", "unit": "14932"}]
     assert len(audit_rows(ctx, "role.revoke")) == 1
 
 
@@ -77,9 +75,7 @@ def test_create_an_account_then_it_enrols_from_its_link(
             ctx, actor_of(admin, False), username="moi", unit_code="14932", role="editor"
         )
     with pytest.raises(Forbidden):
-        people.create_account(
-            ctx, actor_of(admin), username="moi", unit_code="38", role="editor"
-        )
+        people.create_account(ctx, actor_of(admin), username="moi", unit_code="38", role="editor")
     with pytest.raises(ValidationFailed):
         people.create_account(
             ctx, actor_of(admin), username="Có Dấu", unit_code="14932", role="editor"

@@ -52,7 +52,7 @@ def test_a_commune_admin_keeps_its_agencies_and_no_one_elses(
     ]
     province = actor_of(make_account("tinh-admin", role="admin", unit="38"))
     assert len(structure.list_agencies(ctx, province, "14932")) == 2  # an admin above
-    assert [e.data["name"] for e in audit_rows(ctx, "agency.create")][0] == "Văn phòng UBND xã"
+    assert next(e.data["name"] for e in audit_rows(ctx, "agency.create")) == "Văn phòng UBND xã"
     [rename] = audit_rows(ctx, "agency.rename")
     assert rename.actor == "xa-admin" and rename.data["before"] == "Văn phòng UBND xã"
 
