@@ -24,13 +24,19 @@ from tests.security.test_csp import Watched
 NEW_PASSWORD = "Sông-Mã-chảy-về-xuôi-1941"
 
 
+def _submit(page: Any, selector: str) -> None:
+    """Click and wait for the next page's load event, so no script load of it is cut off."""
+    with page.expect_navigation():
+        page.click(selector)
+
+
 def _sign_in(page: Any, url: str, username: str, password: str, code: str) -> None:
     page.goto(f"{url}/admin/login")
     page.fill("#username", username)
     page.fill("#password", password)
-    page.click("button[type=submit]")
+    _submit(page, "button[type=submit]")
     page.fill("#code", code)
-    page.click("button[type=submit]")
+    _submit(page, "button[type=submit]")
 
 
 def test_an_admin_grants_a_role_and_resets_a_totp(
@@ -62,14 +68,14 @@ def test_an_admin_grants_a_role_and_resets_a_totp(
     _sign_in(page, url, admin.username, admin.password, admin.code(clock))
     clock.step()
     expect(page.locator("nav a[href='/admin/ops/people']")).to_be_visible()
-    page.click("nav a[href='/admin/ops/people']")
+    _submit(page, "nav a[href='/admin/ops/people']")
     expect(page.locator("#accounts tr[data-username]")).to_have_count(2)
     shots(page, "people")
     page.fill("#q", "le van duc")
-    page.click("form[role=search] button")
+    _submit(page, "form[role=search] button")
     expect(page.locator("#accounts tr[data-username]")).to_have_count(1)
     shots(page, "people-search")
-    page.click("#accounts a[href='/admin/ops/people/pho-chu-tich']")
+    _submit(page, "#accounts a[href='/admin/ops/people/pho-chu-tich']")
     expect(page.locator("#roles li[data-role=editor]")).to_be_visible()
     shots(page, "person")
     page.select_option("#grant-role", "admin")
@@ -80,7 +86,7 @@ def test_an_admin_grants_a_role_and_resets_a_totp(
     page.fill("#code-grant", admin.code(clock))
     clock.step()
     shots(page, "grant")
-    page.click("#grant")
+    _submit(page, "#grant")
     expect(page.locator("p.note[role=status]")).to_contain_text("Đã cấp vai trò")
     expect(page.locator("#roles li[data-role=admin][data-unit='14932']")).to_be_visible()
     shots(page, "granted")
@@ -97,11 +103,11 @@ def test_an_admin_grants_a_role_and_resets_a_totp(
     phone.goto(f"{url}/admin/ops/structure?unit=14932")
     expect(phone.locator("#agencies li[data-agency]")).to_have_count(1)
     phone.fill("#agency-name", "Công an xã Cẩm Thủy")
-    phone.click("#agency-create")
+    _submit(phone, "#agency-create")
     expect(phone.locator("p.note[role=status]")).to_contain_text("Đã lưu")
     expect(phone.locator("#agencies li[data-agency]")).to_have_count(2)
     phone.fill("#category-name", "Chuyển đổi số")
-    phone.click("#category-create")
+    _submit(phone, "#category-create")
     expect(phone.locator("#categories li[data-category=chuyen-doi-so]")).to_be_visible()
     shots(phone, "structure-phone")
     assert [a.name for a in structure.list_agencies(ctx, SYSTEM, "14932")] == [
@@ -115,7 +121,7 @@ def test_an_admin_grants_a_role_and_resets_a_totp(
     page.goto(f"{url}/admin/ops/people/pho-chu-tich")
     page.fill("#code-reset", admin.code(clock))
     clock.step()
-    page.click("#reset")
+    _submit(page, "#reset")
     link = page.locator("#enrol-link").inner_text()
     assert "/admin/enrol/" in link
     shots(page, "reset-link")
@@ -128,7 +134,7 @@ def test_an_admin_grants_a_role_and_resets_a_totp(
     page.fill("#code-new", admin.code(clock))
     clock.step()
     shots(page, "person-new")
-    page.click("#create")
+    _submit(page, "#create")
     expect(page.locator("#enrol-link")).to_contain_text("/admin/enrol/")
     shots(page, "person-created")
     page.goto(f"{url}/admin/ops/structure")
@@ -142,7 +148,7 @@ def test_an_admin_grants_a_role_and_resets_a_totp(
     old.page.goto(f"{url}/admin/login")
     old.page.fill("#username", grantee.username)
     old.page.fill("#password", grantee.password)
-    old.page.click("button[type=submit]")
+    _submit(old.page, "button[type=submit]")
     expect(old.page.locator("p.error[role=alert]")).to_be_visible()
     shots(old.page, "password-alone-refused")
     # The only errors are the refusal's own status (401), nothing else.
@@ -157,16 +163,16 @@ def test_an_admin_grants_a_role_and_resets_a_totp(
     page.fill("#password", NEW_PASSWORD)
     page.fill("#password2", NEW_PASSWORD)
     shots(page, "enrol-password")
-    page.click("button[type=submit]")
+    _submit(page, "button[type=submit]")
     key = page.locator("#totp-key").inner_text().replace(" ", "")
     assert key != grantee.secret
     shots(page, "enrol-totp")
     page.fill("#code", pyotp.TOTP(key).at(clock.now))
     clock.step()
-    page.click("button[type=submit]")
+    _submit(page, "button[type=submit]")
     expect(page.locator("#recovery-codes li")).to_have_count(10)
     shots(page, "recovery-codes")
-    page.click("text=Tiếp tục")
+    _submit(page, "text=Tiếp tục")
     expect(page.locator("nav a[href='/admin/ops/people']")).to_be_visible()
     shots(page, "home-after-enrol")
     fresh.assert_clean()
@@ -179,7 +185,7 @@ def test_an_admin_grants_a_role_and_resets_a_totp(
     shots(again.page, "old-code-refused")
     again.page.fill("#code", pyotp.TOTP(key).at(clock.now))
     clock.step()
-    again.page.click("button[type=submit]")
+    _submit(again.page, "button[type=submit]")
     expect(again.page.locator("nav a[href='/admin/ops/people']")).to_be_visible()
     assert all("401" in e for e in again.errors), again.errors
     assert again.page.evaluate("window.__csp") == [] and again.blocked == []
