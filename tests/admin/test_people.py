@@ -121,3 +121,28 @@ def test_structure_pages_create_rename_and_refuse_bad_names(
     other = TestClient(web.app, follow_redirects=False)
     sign_in(other, editor, clock)
     assert other.get(page).status_code == 403
+
+
+def test_grant_role_in_the_management_api_needs_a_fresh_code_too(
+    ctx: Context, web: TestClient, clock: Clock, make_account: MakeAccount
+) -> None:
+    an = make_account("nguyen-an", role="editor", unit="14932")
+    admin = make_account("xa-admin", role="admin", unit="14932")
+    sign_in(web, admin, clock)
+    csrf = {"X-CSRF-Token": csrf_of(web.get("/admin/ops/people/new").text)}
+    ask = (
+        'mutation { grantRole(username: "nguyen-an", unitCode: "14932", role: "police"%s)'
+        " { __typename ... on ForbiddenError { code } } }"
+    )
+    r = web.post("/api/graphql", json={"query": ask % ""}, headers=csrf)
+    assert r.json()["data"]["grantRole"] == {
+        "__typename": "ForbiddenError",
+        "code": "STEP_UP_REQUIRED",
+    }
+    code = f', totpCode: "{admin.code(clock)}"'
+    r = web.post("/api/graphql", json={"query": ask % code}, headers=csrf)
+    clock.step()
+    assert r.json()["data"]["grantRole"]["__typename"] == "Done"
+    with ctx.sessions() as session:
+        grantee = actor_for(session, an.user_id)
+    assert grantee is not None and acts_as(grantee, "police", grantee.grants[0].unit_path)
