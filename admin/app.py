@@ -15,7 +15,7 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
+from starlette.routing import Mount, Route
 
 from admin import assets
 from admin.page import ENROL_PAGE, HOME, LOGIN, Page, signed_in_post, text
@@ -29,7 +29,9 @@ from admin.pages import (
     home,
     language,
     moderation_live,
+    people,
     review,
+    structure,
     templates,
     units,
 )
@@ -326,6 +328,7 @@ def admin_app(ctx: Context) -> Starlette:
         Route("/gov/{kind:str}/{uid:str}", gov.save, methods=["POST"]),
         Route("/gov/{kind:str}/{uid:str}/publish", gov.publish, methods=["POST"]),
         Route("/gov/{kind:str}/{uid:str}/withdraw", gov.withdraw, methods=["POST"]),
+        Mount("/ops", routes=[*people.routes(), *structure.routes()]),
         Route("/login", login, methods=["GET", "POST"]),
         Route("/login/code", login_code, methods=["GET", "POST"]),
         Route("/login/recovery", login_recovery, methods=["GET", "POST"]),

@@ -218,6 +218,171 @@ def user_create(username: str, unit_code: str, role: str, reset: bool) -> None:
     click.echo(f"one-time enrolment link: {settings.base_url}/admin/enrol/{token}")
 
 
+# --- the operator's scripts: structure, roles and accounts ---------------------------------
+
+
+def _operator() -> tuple[Any, Any]:
+    """The context and the actor of the operator's shell: the system, audited as ``cli``."""
+    import dataclasses
+
+    from core.auth.permissions import SYSTEM
+    from core.context import build_context
+
+    return build_context(_settings()), dataclasses.replace(SYSTEM, name="cli")
+
+
+def _run(act: Any) -> Any:
+    """``act()``; a refusal or bad input is one line on stderr and exit status 1."""
+    from core.errors import LoaError
+
+    try:
+        return act()
+    except LoaError as exc:
+        raise click.ClickException(f"{exc.code}: {exc.message}") from None
+
+
+UNIT = click.option("--unit", "unit_code", required=True, help="The unit's code, e.g. 14932.")
+
+
+@main.group()
+def agencies() -> None:
+    """A unit's agencies (the quarterly quota, S0.7, counts them)."""
+
+
+@agencies.command("list")
+@UNIT
+def agencies_list(unit_code: str) -> None:
+    """One line per agency: id, active or not, name."""
+    from core.actions import structure
+
+    ctx, actor = _operator()
+    for a in _run(lambda: structure.list_agencies(ctx, actor, unit_code)):
+        click.echo(f"{a.id}\t{'active' if a.active else 'inactive'}\t{a.name}")
+
+
+@agencies.command("create")
+@UNIT
+@click.argument("name")
+@click.option("--website", default="", help="The agency's site, if any.")
+def agencies_create(unit_code: str, name: str, website: str) -> None:
+    """Add an agency to the unit (a name unique in the unit, audited)."""
+    from core.actions import structure
+
+    ctx, actor = _operator()
+    made = _run(lambda: structure.create_agency(ctx, actor, unit_code, name, website))
+    click.echo(f"created agency {made.id}: {made.name} ({unit_code})")
+
+
+@main.group()
+def categories() -> None:
+    """Categories and their sections (the public API names them by slug)."""
+
+
+@categories.command("list")
+@UNIT
+def categories_list(unit_code: str) -> None:
+    """The unit's categories and the shared ones: id, slug, active or not, name."""
+    from core.actions import structure
+
+    ctx, actor = _operator()
+    for c in _run(lambda: structure.list_categories(ctx, actor, unit_code)):
+        indent = "  " if c.parent_id else ""
+        state = "active" if c.active else "inactive"
+        click.echo(f"{c.id}\t{c.slug}\t{state}\t{indent}{c.name}")
+
+
+@categories.command("create")
+@UNIT
+@click.argument("name")
+@click.option("--slug", default="", help="Default: made from the name.")
+@click.option("--parent", "parent_id", type=int, default=None, help="A section under this id.")
+def categories_create(unit_code: str, name: str, slug: str, parent_id: int | None) -> None:
+    """Add a category (or a section, with --parent) to the unit."""
+    from core.actions import structure
+
+    ctx, actor = _operator()
+    made = _run(lambda: structure.create_category(ctx, actor, unit_code, name, parent_id, slug))
+    click.echo(f"created category {made.id}: {made.slug} ({made.name})")
+
+
+@main.group()
+def roles() -> None:
+    """Roles of accounts on the unit tree."""
+
+
+#: Checked by the action, which names every role when it is not one.
+ROLE = click.argument("role")
+
+
+@roles.command("grant")
+@click.argument("username")
+@ROLE
+@UNIT
+def roles_grant(username: str, role: str, unit_code: str) -> None:
+    """Give USERNAME the ROLE on the unit (and its descendants); audited."""
+    from core.auth import actions
+
+    ctx, actor = _operator()
+    _run(lambda: actions.grant_role(ctx, actor, username, unit_code, role))
+    click.echo(f"{username}: {role} on {unit_code}")
+
+
+@roles.command("revoke")
+@click.argument("username")
+@ROLE
+@UNIT
+def roles_revoke(username: str, role: str, unit_code: str) -> None:
+    """Take the ROLE on the unit away from USERNAME; audited."""
+    from core.auth import actions
+
+    ctx, actor = _operator()
+    _run(lambda: actions.revoke_role(ctx, actor, username, unit_code, role))
+    click.echo(f"{username}: no longer {role} on {unit_code}")
+
+
+@main.group()
+def accounts() -> None:
+    """Accounts: list them, create one with an enrolment link."""
+
+
+@accounts.command("list")
+@click.option("--search", default="", help="Name or username, with or without diacritics.")
+def accounts_list(search: str) -> None:
+    """One line per account: username, state, second factor, last sign-in, roles."""
+    from core.auth import people
+
+    ctx, actor = _operator()
+    for a in _run(lambda: people.list_accounts(ctx, actor, search)):
+        state = "active" if a.active else f"disabled ({a.disabled_reason})"
+        factor = "totp" if a.totp_enrolled else "link pending" if a.link_pending else "no totp"
+        seen = a.last_login_at.isoformat(timespec="minutes") if a.last_login_at else "never"
+        held = ", ".join(f"{r.role}@{r.unit_code}" for r in a.roles) or "no role"
+        click.echo(f"{a.username}\t{state}\t{factor}\t{seen}\t{held}")
+
+
+@accounts.command("create")
+@click.argument("username")
+@click.option("--role", required=True, help="The first role, e.g. editor.")
+@UNIT
+@click.option("--name", "display_name", default="", help="The person's name.")
+@click.option("--email", default="")
+def accounts_create(
+    username: str, role: str, unit_code: str, display_name: str, email: str
+) -> None:
+    """A new account with one role; prints its one-time enrolment link."""
+    from core.auth import people
+
+    ctx, actor = _operator()
+    link = _run(
+        lambda: people.create_account(
+            ctx, actor, username=username, unit_code=unit_code, role=role,
+            display_name=display_name, email=email,
+        )
+    )  # fmt: skip
+    click.echo(f"created {username} ({role} on {unit_code})")
+    click.echo(f"one-time enrolment link: {ctx.settings.base_url}/admin/enrol/{link.token}")
+
+
 @main.group()
 def keys() -> None:
     """Encryption keys of secrets at rest (LOA_SECRET_KEYS)."""
@@ -427,6 +592,14 @@ DEMO_ACCOUNTS = (
     ("demo-admin", "38", "admin", "admin of Thanh Hóa / quản trị tỉnh"),
     ("demo-editor", "14932", "editor", "editor of Cẩm Thủy / biên tập xã"),
     ("demo-approver", "14932", "approver", "approver of Cẩm Thủy / phê duyệt xã"),
+    ("demo-ministry", "VN", "approver", "national approver / phê duyệt cấp Bộ"),
+)
+#: The other roles the demo path asks for: the commune's portal is released by its editorial
+#: board, VNeID by the police of the item's unit; the province admin stands in for the
+#: province police of national items, the ministry approver for their national step.
+DEMO_ROLES = (
+    ("demo-approver", "14932", "editorial_board"),
+    ("demo-approver", "14932", "police"),
 )
 
 
@@ -435,7 +608,9 @@ def demo_accounts(ctx: Any) -> list[str]:
     from sqlalchemy import select
 
     from core.auth.accounts import create_user
+    from core.auth.actions import grant_role
     from core.auth.models import User
+    from core.auth.permissions import SYSTEM
 
     lines = ["Demo accounts (open a link to choose a password and enrol a TOTP app):"]
     for username, unit, role, what in DEMO_ACCOUNTS:
@@ -447,6 +622,8 @@ def demo_accounts(ctx: Any) -> list[str]:
         token = secrets.token_urlsafe(32)
         create_user(ctx, username=username, unit_code=unit, role=role, enrol_token=token)
         lines.append(f"  {username:14} {what}: {ctx.settings.base_url}/admin/enrol/{token}")
+    for username, unit, role in DEMO_ROLES:
+        grant_role(ctx, SYSTEM, username, unit, role)  # kept once: granting again changes nothing
     return lines
 
 

@@ -16,4 +16,6 @@ async def search(request: Request) -> Response:
         return actor
     query = request.query_params.get("q", "")[:100]
     found = await run_in_threadpool(desk.search_units, page.ctx, query)
-    return page.render("desk/unit_choices.html", units=found, query=query)
+    one = request.query_params.get("pick") == "one"  # a radio: one unit (the operator's forms)
+    template = "ops/unit_pick.html" if one else "desk/unit_choices.html"
+    return page.render(template, units=found, query=query)

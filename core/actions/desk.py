@@ -389,7 +389,7 @@ def deliveries(ctx: Context, actor: Actor, uid: str) -> list[DeliveryRow]:
 
 
 def categories(ctx: Context) -> list[tuple[str, str]]:
-    """Every category as (slug, name), by name: the compose form's choice."""
+    """Every active category as (slug, name), in order: the compose form's choice."""
     with ctx.sessions() as session:
         return [(c.slug, c.name) for c in all_categories(session)]
 
@@ -417,6 +417,6 @@ def agencies_for_unit(ctx: Context, actor: Actor, unit_code: str) -> list[tuple[
         rows = session.execute(
             select(Agency.id, Agency.name, Unit.path)
             .join(Unit, Unit.id == Agency.unit_id)
-            .where(Agency.unit_id.in_(ancestor_ids(unit)))
+            .where(Agency.unit_id.in_(ancestor_ids(unit)), Agency.is_active.is_(True))
         ).all()
         return [(i, n) for i, n, _ in sorted(rows, key=lambda r: (-len(r[2]), r[1], r[0]))]

@@ -18,14 +18,21 @@ from core import audit
 from core.auth import password_context, passwords, recovery, totp
 from core.auth.errors import LockedOut, SignInFailed
 from core.auth.models import RecoveryCode, Role, RoleMembership, User
-from core.auth.permissions import Actor, Grant, Permission, require
+from core.auth.permissions import (
+    Actor,
+    Grant,
+    Permission,
+    holds,
+    require,
+    require_step_up,
+)
 from core.auth.sessions import SessionStore
 from core.auth.throttle import Throttle
 from core.context import Context
 from core.db import utcnow
 from core.errors import Forbidden, NotFound, ValidationFailed
 from core.secrets import SecretError
-from core.units.lookups import find_unit
+from core.units.lookups import find_unit, root_unit_id
 from core.units.models import Unit
 
 RECOVERY_CODES = recovery.COUNT
@@ -410,7 +417,8 @@ class EnrolmentLink:
 
 
 def reset_totp(ctx: Context, actor: Actor, username: str, address: str = "") -> EnrolmentLink:
-    """An admin covering every unit of the account clears its TOTP and gets a one-time link.
+    """An admin covering every unit of the account clears its TOTP and gets a one-time link
+    (with a fresh code of their own: step-up).
 
     The account can then do nothing until the person opens the link, chooses a password
     and enrols again: a stolen password alone re-enrols nothing (issue 8).
@@ -418,7 +426,8 @@ def reset_totp(ctx: Context, actor: Actor, username: str, address: str = "") -> 
     token = secrets.token_urlsafe(32)
     expires = utcnow() + dt.timedelta(hours=ctx.settings.enrol_link_hours)
     with ctx.transaction() as session:
-        user = _managed_user(session, actor, username)
+        user = managed_user(session, actor, username)
+        require_step_up(actor)
         user.totp_sealed, user.totp_enabled_at, user.totp_last_step = "", None, 0
         user.enrol_token_digest, user.enrol_token_expires_at = enrol_digest(token), expires
         session.execute(
@@ -437,7 +446,7 @@ def reset_totp(ctx: Context, actor: Actor, username: str, address: str = "") -> 
     return EnrolmentLink(name, token, expires)
 
 
-def _managed_user(session: Session, actor: Actor, username: str) -> User:
+def managed_user(session: Session, actor: Actor, username: str) -> User:
     """The named account, if ``actor`` manages it; whether it exists stays unsaid otherwise.
 
     An actor who manages no one is refused whatever the name; one who manages some units
@@ -542,26 +551,40 @@ def sign_out(ctx: Context, user_id: int, address: str = "") -> None:
 # --- roles -----------------------------------------------------------------------------------
 
 
-def _unit(session: Session, code: str) -> Unit:
+def role_unit(session: Session, code: str) -> Unit:
     unit = find_unit(session, code)
     if unit is None:
         raise ValidationFailed({"unit_code": f"no unit {code!r}"})
     return unit
 
 
-def grant_role(ctx: Context, actor: Actor, username: str, unit_code: str, role: str) -> None:
+def role_of(role: str) -> Role:
     try:
-        role_value = Role(role)
+        return Role(role)
     except ValueError:
         raise ValidationFailed({"role": f"must be one of {[r.value for r in Role]}"}) from None
+
+
+def require_grantable(actor: Actor, role: Role, unit_path: str) -> None:
+    """Manage accounts on the unit, and hold the role there (or be its admin): nobody hands
+    out a role above their own, nor on a unit above theirs."""
+    require(actor, Permission.MANAGE_USERS, unit_path)
+    if not holds(actor, role, unit_path):
+        raise Forbidden(f"{actor.name} may not grant {role.value}, a role above their own, here")
+
+
+def grant_role(ctx: Context, actor: Actor, username: str, unit_code: str, role: str) -> None:
+    """Give ``role`` on the unit (with a fresh code: step-up); audited."""
+    role_value = role_of(role)
     with ctx.transaction() as session:
-        unit = _unit(session, unit_code)
-        require(actor, Permission.MANAGE_USERS, unit.path)
+        unit = role_unit(session, unit_code)
+        require_grantable(actor, role_value, unit.path)
         user = _user_by_name(session, username)
         if user is None:
             raise NotFound(f"no account {username!r}")
         if actor.user_id == user.id:
             raise Forbidden("an account cannot change its own roles")
+        require_step_up(actor)
         exists = session.scalar(
             select(RoleMembership.id).where(
                 RoleMembership.user_id == user.id,
@@ -583,8 +606,9 @@ def grant_role(ctx: Context, actor: Actor, username: str, unit_code: str, role: 
 
 
 def revoke_role(ctx: Context, actor: Actor, username: str, unit_code: str, role: str) -> None:
+    """Take ``role`` on the unit away (step-up); the last admin of the root keeps it."""
     with ctx.transaction() as session:
-        unit = _unit(session, unit_code)
+        unit = role_unit(session, unit_code)
         require(actor, Permission.MANAGE_USERS, unit.path)
         user = _user_by_name(session, username)
         if user is not None and actor.user_id == user.id:
@@ -602,6 +626,13 @@ def revoke_role(ctx: Context, actor: Actor, username: str, unit_code: str, role:
         )
         if user is None or membership is None:  # one answer: whether the name exists stays unsaid
             raise NotFound(f"{username} holds no role {role!r} on {unit_code}")
+        require_step_up(actor)
+        if (
+            role == Role.ADMIN
+            and unit.id == root_unit_id(session)
+            and last_root_admin(session, user.id)
+        ):
+            raise Forbidden("the last admin of the whole tree keeps the role: grant it first")
         session.delete(membership)
         audit.record(
             session,
@@ -612,6 +643,23 @@ def revoke_role(ctx: Context, actor: Actor, username: str, unit_code: str, role:
             data={"role": role, "unit": unit.code},
             unit_path=unit.path,
         )
+
+
+def last_root_admin(session: Session, user_id: int) -> bool:
+    """Whether ``user_id`` is the only active, enrolled account holding admin on the root."""
+    holders = set(
+        session.scalars(
+            select(RoleMembership.user_id)
+            .join(User, User.id == RoleMembership.user_id)
+            .where(
+                RoleMembership.role == Role.ADMIN,
+                RoleMembership.unit_id == root_unit_id(session),
+                User.is_active.is_(True),
+                User.totp_enabled_at.is_not(None),
+            )
+        )
+    )
+    return holders == {user_id}
 
 
 # --- lifecycle -------------------------------------------------------------------------------

@@ -128,6 +128,13 @@ def acts_as(actor: Actor, role: str, unit_path: str) -> bool:
     )
 
 
+def holds(actor: Actor, role: str, unit_path: str) -> bool:
+    """Whether the actor holds ``role`` or admin on this unit or one above it (any scope)."""
+    return any(
+        g.role in (role, Role.ADMIN) and unit_path.startswith(g.unit_path) for g in actor.grants
+    )
+
+
 def require_role(actor: Actor, role: str, unit_path: str) -> None:
     """:func:`acts_as`, or Forbidden (collected like every refusal, so it is audited)."""
     if not acts_as(actor, role, unit_path):

@@ -34,14 +34,25 @@ class Agency(Base):
     name: Mapped[str] = mapped_column(String(200))
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
     website: Mapped[str] = mapped_column(String(300), default="")
+    #: A deactivated agency keeps its articles but is no longer offered nor counted (S0.7).
+    is_active: Mapped[bool] = mapped_column(default=True)
 
 
 class Category(Base):
+    """A category (chuyên mục) or, under a parent, one of its sections; the public API
+    names it by its slug. Shared by every unit when ``unit_id`` is empty (the seeds')."""
+
     __tablename__ = "categories"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(120), unique=True)
     name: Mapped[str] = mapped_column(String(200))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"))
+    #: Order among its siblings (then by name).
+    position: Mapped[int] = mapped_column(default=0)
+    #: A deactivated category keeps its articles but leaves the public list.
+    is_active: Mapped[bool] = mapped_column(default=True)
 
 
 class Article(Base):

@@ -69,8 +69,14 @@ def article_uids(session: Session, ids: Collection[int]) -> dict[int, str]:
 
 
 def all_categories(session: Session) -> list[Category]:
-    """Every category, by name."""
-    return list(session.scalars(select(Category).order_by(Category.name)))
+    """Every active category, in the order its admins gave (then by name)."""
+    return list(
+        session.scalars(
+            select(Category)
+            .where(Category.is_active.is_(True))
+            .order_by(Category.position, Category.name)
+        )
+    )
 
 
 def portal_templates(session: Session, unit_ids: Collection[int]) -> dict[int, str]:

@@ -59,11 +59,11 @@ class QuotaQuarter:
 
 
 def _agencies(session: Session, unit: Unit) -> list[tuple[int, str, str, str]]:
-    """(id, name, unit code, unit name) of every agency of ``unit`` and its descendants."""
+    """(id, name, unit code, unit name) of every active agency of ``unit`` and its descendants."""
     rows = session.execute(
         select(Agency.id, Agency.name, Unit.code, Unit.name)
         .join(Unit, Unit.id == Agency.unit_id)
-        .where(Unit.path.startswith(unit.path, autoescape=True))
+        .where(Unit.path.startswith(unit.path, autoescape=True), Agency.is_active.is_(True))
         .order_by(Unit.path, Agency.name, Agency.id)
     )
     return [(r[0], r[1], r[2], r[3]) for r in rows]

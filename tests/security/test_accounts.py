@@ -212,7 +212,7 @@ def test_after_a_totp_reset_the_password_alone_enrols_nothing(
     sign_in(web, admin, clock)
     home = web.get("/admin/")
     q = (
-        'mutation { resetTotp(username: "an") { __typename'
+        f'mutation {{ resetTotp(username: "an", totpCode: "{admin.code(clock)}") {{ __typename'
         " ... on EnrolmentLinkIssued { username enrolmentLink expiresAt } } }"
     )
     r = web.post("/api/graphql", json={"query": q}, headers={"X-CSRF-Token": csrf_of(home.text)})

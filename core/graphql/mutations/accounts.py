@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
 from core.auth import actions, tokens
 from core.errors import LoaError, NotFound
 from core.graphql.errors import row_id
+from core.graphql.mutations.articles import stepped_up
 from core.graphql.request import RequestContext
 from core.graphql.types.account import (
     AccountPayload,
@@ -53,6 +54,10 @@ def revoke_api_token(info: Info, id: strawberry.ID) -> RevokePayload:
     return ApiTokenRevoked(token=ApiToken.of(token))
 
 
+TOTP_CODE = "A fresh TOTP code of your own: roles and second factors change only with one."
+TotpCode = Annotated[str | None, strawberry.argument(description=TOTP_CODE)]
+
+
 def _done(act: Callable[[], None]) -> AccountPayload:
     try:
         act()
@@ -61,12 +66,12 @@ def _done(act: Callable[[], None]) -> AccountPayload:
     return Done()
 
 
-def reset_totp(info: Info, username: str) -> TotpResetPayload:
+def reset_totp(info: Info, username: str, totp_code: TotpCode = None) -> TotpResetPayload:
     """Clear an account's second factor; the answer is the one-time link to enrol again."""
     rc = info.context
     assert rc.actor is not None
     try:
-        link = actions.reset_totp(rc.ctx, rc.actor, username, rc.address)
+        link = actions.reset_totp(rc.ctx, stepped_up(rc, totp_code), username, rc.address)
     except LoaError as exc:
         return failure(exc)  # type: ignore[return-value]
     return EnrolmentLinkIssued(
@@ -76,18 +81,22 @@ def reset_totp(info: Info, username: str) -> TotpResetPayload:
     )
 
 
-def grant_role(info: Info, username: str, unit_code: str, role: str) -> AccountPayload:
+def grant_role(
+    info: Info, username: str, unit_code: str, role: str, totp_code: TotpCode = None
+) -> AccountPayload:
     rc = info.context
-    assert rc.actor is not None
-    actor = rc.actor
-    return _done(lambda: actions.grant_role(rc.ctx, actor, username, unit_code, role))
+    return _done(
+        lambda: actions.grant_role(rc.ctx, stepped_up(rc, totp_code), username, unit_code, role)
+    )
 
 
-def revoke_role(info: Info, username: str, unit_code: str, role: str) -> AccountPayload:
+def revoke_role(
+    info: Info, username: str, unit_code: str, role: str, totp_code: TotpCode = None
+) -> AccountPayload:
     rc = info.context
-    assert rc.actor is not None
-    actor = rc.actor
-    return _done(lambda: actions.revoke_role(rc.ctx, actor, username, unit_code, role))
+    return _done(
+        lambda: actions.revoke_role(rc.ctx, stepped_up(rc, totp_code), username, unit_code, role)
+    )
 
 
 @strawberry.type

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 from typing import Any
@@ -220,6 +221,8 @@ def test_only_an_admin_over_the_account_resets_its_totp(
     from core.auth import actions as auth
     from core.auth.actions import actor_for
     from core.auth.models import User
+    from core.auth.permissions import StepUpRequired
+    from core.db import utcnow
     from core.errors import NotFound
 
     an = make_account("an", role="editor", unit="14932")
@@ -230,7 +233,10 @@ def test_only_an_admin_over_the_account_resets_its_totp(
         th = actor_for(session, province_admin.user_id)
     with pytest.raises(NotFound):  # outside their reach: as if there were no such account
         auth.reset_totp(ctx, hn, "an")  # type: ignore[arg-type]
-    auth.reset_totp(ctx, th, "an", "10.0.0.1")  # type: ignore[arg-type]
+    with pytest.raises(StepUpRequired):  # without a fresh code of the admin's own
+        auth.reset_totp(ctx, th, "an", "10.0.0.1")  # type: ignore[arg-type]
+    fresh = dataclasses.replace(th, stepped_up_at=utcnow())  # type: ignore[type-var]
+    auth.reset_totp(ctx, fresh, "an", "10.0.0.1")
     with ctx.sessions() as session:
         user = session.get(User, an.user_id)
         assert user is not None and user.totp_enabled_at is None and user.totp_sealed == ""
