@@ -54,6 +54,7 @@ NOTICE_KINDS = {
     "delivery_failed": ("Đăng lỗi", "a delivery failed"),
     "expiring": ("Sắp hết hạn", "about to expire"),
     "comment_held": ("Bình luận chờ duyệt", "a comment held"),
+    "comment_overdue": ("Bình luận chờ duyệt quá lâu", "a comment held too long"),
 }
 
 LABELS = {

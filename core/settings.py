@@ -227,6 +227,12 @@ class Settings:
         300.0,
         "Seconds between reads of citizens' comments on each channel holding live items.",
     )
+    held_alert_minutes: int = setting(
+        "LOA_HELD_ALERT_MINUTES",
+        30,
+        "Minutes a citizen's comment may wait in the moderation queue before its unit's "
+        "moderators are alerted (once per comment, on the desk and by e-mail).",
+    )
     log_level: str = setting(
         "LOA_LOG_LEVEL",
         "INFO",

@@ -1,8 +1,8 @@
 """The desk's bell: what waits for me, newest concern first.
 
-A step I may decide, a delivery that failed or needs a person, an item whose window closes
-soon, a citizen's comment held for moderation on a channel I moderate. Built from the
-home page's :class:`core.actions.desk.Overview` (already filtered to what the actor may
+A step I may decide, a delivery that failed or needs a person, an item whose window closes soon,
+a citizen's comment held for moderation on a channel I moderate (held too long: overdue). Built
+from the home page's :class:`core.actions.desk.Overview` (already filtered to what the actor may
 read) and the moderation queue (its own permission: approvers moderate).
 """
 
@@ -20,6 +20,7 @@ from core.context import Context
 from core.delivery.models import DeliveryState
 from core.interactions import actions as moderation
 from core.interactions.models import CommentState
+from core.interactions.overdue import is_overdue
 
 #: Delivery states a notice is raised for (waiting and retrying sort themselves out).
 FAILED = frozenset({DeliveryState.FAILED, DeliveryState.NEEDS_ATTENTION, DeliveryState.UNKNOWN})
@@ -32,6 +33,7 @@ class Kind(enum.StrEnum):
     DELIVERY_FAILED = "delivery_failed"
     EXPIRING = "expiring"
     COMMENT_HELD = "comment_held"
+    COMMENT_OVERDUE = "comment_overdue"
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,13 @@ def _held(ctx: Context, actor: Actor) -> list[Notice]:
         items = {int(i): str(u) for i, u in rows}
     return [
         Notice(
+            Kind.COMMENT_OVERDUE,
+            c.text[:120],
+            f"/admin/moderation#comment-{c.id}",
+            c.author_name,
+        )
+        if is_overdue(ctx, c)
+        else Notice(
             Kind.COMMENT_HELD,
             c.text[:120],
             f"/admin/items/{items[c.article_id]}" if c.article_id in items else "",
