@@ -48,6 +48,7 @@ class HeldComment:
     channel: str
     plugin: str
     unit: str
+    unit_code: str
     item_title: str
     item_uid: str
     written_at: dt.datetime | None
@@ -60,17 +61,25 @@ class HeldComment:
 
 
 def pieces(text: str, spans: Sequence[dict[str, Any]]) -> tuple[Piece, ...]:
-    """``text`` cut at the matched spans (outermost first, overlaps merged into the first)."""
+    """``text`` cut at the matched spans; overlapping spans are marked as one run."""
+    runs: list[list[Any]] = []  # [start, end, terms]
+    for span in sorted(spans, key=lambda s: (int(s.get("start", 0)), int(s.get("end", 0)))):
+        start = max(0, int(span.get("start", 0)))
+        end = min(len(text), int(span.get("end", 0)))
+        if end <= start:
+            continue
+        term = str(span.get("term", ""))
+        if runs and start < runs[-1][1]:
+            runs[-1][1] = max(runs[-1][1], end)
+            runs[-1][2].append(term)
+        else:
+            runs.append([start, end, [term]])
     out: list[Piece] = []
     at = 0
-    for span in sorted(spans, key=lambda s: (int(s.get("start", 0)), -int(s.get("end", 0)))):
-        start, end = int(span.get("start", 0)), int(span.get("end", 0))
-        start = max(start, at)
-        if end <= start or start >= len(text):
-            continue
+    for start, end, terms in runs:
         if start > at:
             out.append(Piece(text[at:start]))
-        out.append(Piece(text[start:end], True, str(span.get("term", ""))))
+        out.append(Piece(text[start:end], True, ", ".join(t for t in terms if t)))
         at = end
     if at < len(text):
         out.append(Piece(text[at:]))
@@ -121,6 +130,7 @@ def _view(
         channel=target.name,
         plugin=target.plugin,
         unit=unit.name if unit else "",
+        unit_code=unit.code if unit else "",
         item_title=title,
         item_uid=uid,
         written_at=c.written_at,
@@ -137,6 +147,8 @@ def _view(
 class UnitChoice:
     code: str
     name: str
+    #: Whether the actor may change this unit's terms (the action checks it again).
+    manages: bool
 
 
 def moderated_units(ctx: Context, actor: Actor) -> list[UnitChoice]:
@@ -144,4 +156,10 @@ def moderated_units(ctx: Context, actor: Actor) -> list[UnitChoice]:
     paths = set(actor.paths(Permission.APPROVE)) | set(actor.paths(Permission.MANAGE_LEXICON))
     with ctx.sessions() as session:
         found = units_by_path(session, paths)
-    return sorted((UnitChoice(u.code, u.name) for u in found.values()), key=lambda u: u.name)
+    return sorted(
+        (
+            UnitChoice(u.code, u.name, actor.can(Permission.MANAGE_LEXICON, u.path))
+            for u in found.values()
+        ),
+        key=lambda u: u.name,
+    )
