@@ -1,6 +1,7 @@
 """The moderators' desk: the queue of held comments from every channel, and the unit's terms.
 
-The queue shows each held comment with what moderation matched highlighted, its channel, the
+The queue shows the items moderation holds (cleared here for their current text) and each held
+comment with what moderation matched highlighted, its channel, the
 author's pseudonym, when it was written and received (Asia/Ho_Chi_Minh) and how long it has
 waited; a moderator approves, hides, deletes (where the channel can), replies (moderated and
 audited by the action) or blocks the author for a chosen time. The terms page lists the unit's
@@ -48,6 +49,7 @@ DONE = {
     "delete": ("Đã xóa bình luận; kênh sẽ xóa ở lần đọc tới.", "Deleted; the channel follows."),
     "block": ("Đã chặn người viết.", "The author is blocked."),
     "reply": ("Đã nhận câu trả lời; Loa sẽ gửi lên kênh.", "The reply is queued."),
+    "clear": ("Đã cho bài đi tiếp sang bước duyệt.", "The item goes on to approval."),
     "add": ("Đã thêm mục.", "Entry added."),
     "remove": ("Đã xóa mục.", "Entry removed."),
 }
@@ -83,11 +85,15 @@ async def queue(request: Request) -> Response:
     held, refused = await audited(page, queue_view.held, page.ctx, actor)
     if refused is not None:
         return refused
+    items, refused = await audited(page, screening.held_items, page.ctx, actor)
+    if refused is not None:
+        return refused
     return page.render(
         "ops/moderation.html",
         title="Kiểm duyệt bình luận",
         title_en="Moderation queue",
         held=held,
+        items=items,
         age=age,
         blocks=BLOCK_CHOICES,
         minutes=page.ctx.settings.held_alert_minutes,
@@ -105,6 +111,20 @@ COMMENT_ACTIONS: dict[str, Callable[[Any, Actor, int, FormData], Any]] = {
     ),
     "reply": lambda ctx, actor, cid, form: replies.reply(ctx, actor, cid, text(form, "text")),
 }
+
+
+async def clear_item(request: Request) -> Response:
+    """A moderator lets an item moderation held go on to approval (its current text only)."""
+    page, actor, _ = await signed_in_post(request)
+    if isinstance(actor, Response):
+        return actor
+    try:
+        _, refused = await audited(
+            page, screening.clear_moderation, page.ctx, actor, request.path_params["aid"]
+        )
+    except LoaError as exc:
+        return _refused(page, 400, explain(exc))
+    return refused or page.redirect(f"{QUEUE}?done=clear")
 
 
 def _hours(raw: str) -> float:
@@ -258,6 +278,7 @@ def routes() -> list[BaseRoute]:
     return [
         Route("/moderation", queue),
         Route("/moderation/comments/{cid:int}/{verb:str}", act, methods=["POST"]),
+        Route("/moderation/items/{aid:int}/clear", clear_item, methods=["POST"]),
         Route("/moderation/terms", terms),
         Route("/moderation/terms", add_term, methods=["POST"]),
         Route("/moderation/terms/explain", explain_sample, methods=["POST"]),

@@ -179,3 +179,25 @@ def test_a_moderator_sees_the_terms_but_may_not_change_them(
         web, "/admin/moderation/terms/explain", csrf_of(page), unit="14932", text=UNSURE
     )
     assert explained.status_code == 200 and "<mark>Đồ ngu</mark>" in explained.text
+
+
+def test_an_item_held_by_moderation_is_listed_marked_and_cleared(
+    ctx: Context, web: TestClient, make_account: MakeAccount, clock: Clock, tree: Any
+) -> None:
+    from core.actions import content
+    from core.auth.permissions import SYSTEM
+    from core.content.models import Article
+
+    data = {"title": "Góp ý", "unit_code": "14932", "body_html": f"<p>{UNSURE}</p>"}
+    item = content.create(ctx, SYSTEM, data)
+    assert item.moderation == "review"
+    page = _moderator(web, make_account, clock)
+    card = page.split(f'id="item-{item.id}"', 1)[1].split("</article>", 1)[0]
+    assert "<mark>" in card and f'href="/admin/items/{item.uid}/review"' in card
+    cleared = _post(web, f"/admin/moderation/items/{item.id}/clear", csrf_of(page))
+    assert cleared.status_code == 303, cleared.text
+    with ctx.sessions() as session:
+        row = session.get(Article, item.id)
+        assert row is not None and row.moderation_cleared_by == "kiem-duyet"
+    assert f'id="item-{item.id}"' not in web.get("/admin/moderation").text
+    assert audit_rows(ctx, "article.moderation_cleared")
