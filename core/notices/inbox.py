@@ -11,11 +11,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from sqlalchemy import select
-
 from core.actions.desk import Overview
 from core.auth.permissions import Actor, Permission
-from core.content.models import Article
 from core.context import Context
 from core.delivery.models import DeliveryState
 from core.interactions import actions as moderation
@@ -49,22 +46,11 @@ def _held(ctx: Context, actor: Actor) -> list[Notice]:
     if not actor.paths(Permission.APPROVE):
         return []
     held = moderation.queue(ctx, actor, CommentState.HELD, limit=HELD_LIMIT)
-    ids = {c.article_id for c in held if c.article_id is not None}
-    with ctx.sessions() as session:
-        rows = session.execute(select(Article.id, Article.uid).where(Article.id.in_(ids))).all()
-        items = {int(i): str(u) for i, u in rows}
     return [
         Notice(
-            Kind.COMMENT_OVERDUE,
+            Kind.COMMENT_OVERDUE if is_overdue(ctx, c) else Kind.COMMENT_HELD,
             c.text[:120],
-            f"/admin/moderation#comment-{c.id}",
-            c.author_name,
-        )
-        if is_overdue(ctx, c)
-        else Notice(
-            Kind.COMMENT_HELD,
-            c.text[:120],
-            f"/admin/items/{items[c.article_id]}" if c.article_id in items else "",
+            f"/admin/moderation#comment-{c.id}",  # the queue, where a moderator acts on it
             c.author_name,
         )
         for c in held

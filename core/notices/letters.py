@@ -159,7 +159,6 @@ def _moderators(
     unit = session.get(Unit, target.unit_id) if target else None
     if target is None or unit is None:
         return []
-    uid = session.scalar(select(Article.uid).where(Article.id == comment.article_id))
     if overdue:
         minutes = settings.held_alert_minutes
         vi = (
@@ -168,12 +167,11 @@ def _moderators(
         )
         en = f"A comment on {target.name} has been held for over {minutes} minutes."
         key, subject = f"comment-overdue:{comment.id}", "Bình luận chờ duyệt quá lâu"
-        link = f"/admin/moderation#comment-{comment.id}"
     else:
         vi = f"Một bình luận trên {target.name} đang chờ duyệt: “{comment.text[:200]}”"
         en = f"A comment on {target.name} is held for moderation."
         key, subject = f"comment:{comment.id}", "Bình luận chờ duyệt"
-        link = f"/admin/items/{uid}" if uid else "/admin/"
+    link = f"/admin/moderation#comment-{comment.id}"  # the queue, where a moderator acts on it
     return [
         Letter(
             key,
