@@ -19,7 +19,6 @@ from core.actions import content
 from core.app import create_app
 from core.auth.permissions import SYSTEM
 from core.context import Context
-from core.delivery import dispatcher
 from core.delivery.models import Delivery, DeliveryState
 from core.interactions import reading
 from core.interactions.models import Comment, CommentState
@@ -41,16 +40,16 @@ def _run(coro: Any) -> Any:
 
 
 def _published_on_facebook(ctx: Context) -> str:
-    """An item of the commune approved and delivered to the Page; its post's id."""
+    """An item of the commune approved and delivered to the Page (by the worker); its post."""
     article = new_article(ctx)
     content.approve(ctx, SYSTEM, article.id)
-    with ctx.sessions() as session:
-        [d] = session.scalars(select(Delivery)).all()
-    assert _run(dispatcher.run(ctx, d.id, 1)) is dispatcher.Outcome.DELIVERED
-    with ctx.sessions() as session:
-        done = session.get(Delivery, d.id)
-    assert done is not None and done.state == DeliveryState.DELIVERED
-    return str(done.remote_id)
+
+    def delivered() -> Delivery | None:
+        with ctx.sessions() as session:
+            [d] = session.scalars(select(Delivery)).all()
+        return d if d.state == DeliveryState.DELIVERED else None
+
+    return str(wait_for(delivered, timeout=20, what="the post on the Page").remote_id)
 
 
 def _on_page(fb_sandbox: Any) -> dict[str, dict[str, Any]]:
