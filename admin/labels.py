@@ -55,6 +55,7 @@ NOTICE_KINDS = {
     "expiring": ("Sắp hết hạn", "about to expire"),
     "comment_held": ("Bình luận chờ duyệt", "a comment held"),
     "feedback_late": ("Góp ý sắp/quá hạn", "feedback due"),
+    "comment_overdue": ("Bình luận chờ duyệt quá lâu", "a comment held too long"),
 }
 
 LABELS = {

@@ -299,6 +299,12 @@ class Settings:
         4.0,
         "Working hours within which urgent feedback must be acknowledged.",
     )
+    held_alert_minutes: int = setting(
+        "LOA_HELD_ALERT_MINUTES",
+        30,
+        "Minutes a citizen's comment may wait in the moderation queue before its unit's "
+        "moderators are alerted (once per comment, on the desk and by e-mail).",
+    )
     log_level: str = setting(
         "LOA_LOG_LEVEL",
         "INFO",

@@ -16,7 +16,7 @@ from core.actions import content, workflow
 from core.context import Context
 from core.delivery import upcalls
 from core.govcontent import kinds as govcontent
-from core.interactions import overdue, reading, replies
+from core.interactions import held_alerts, overdue, reading, replies
 from core.notices import mail
 
 
@@ -56,6 +56,9 @@ class CoreUpcalls:
 
     def enqueue_owed_replies(self, ctx: Context) -> int:
         return replies.enqueue_owed(ctx)
+
+    def alert_overdue_holds(self, ctx: Context, now: dt.datetime) -> int:
+        return len(held_alerts.alert_overdue(ctx, now))
 
     def observe(self, ctx: Context) -> None:
         mail.install(ctx)

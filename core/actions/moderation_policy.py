@@ -1,10 +1,13 @@
-"""Setting a unit's inbound moderation policy (admins), and exporting its labelled examples.
+"""Setting a unit's inbound moderation policy (admins), exporting its labelled examples, and
+explaining what the unit's lexicon makes of a text (the effect of its terms and allowlist).
 
 check → change → audit, in one transaction. The policy applies at once to the next comment or
 message read for the unit and the units below it that set none of their own.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -16,8 +19,11 @@ from core.db import utcnow
 from core.errors import ValidationFailed
 from core.interactions.labels import Label, labels_of
 from core.moderation import Decision
+from core.moderation.explain import explain
+from core.screening.lexicons import unit_lexicon
 from core.screening.models import UnitModerationPolicy
-from core.screening.policies import INTENSIFIER_CHOICES
+from core.screening.policies import INTENSIFIER_CHOICES, unit_policy
+from core.text import nfc
 from core.units.models import Unit
 
 
@@ -62,3 +68,20 @@ def export_labels(ctx: Context, actor: Actor, unit_code: str) -> list[Label]:
         unit = _unit(session, unit_code)
         require(actor, Permission.MANAGE_LEXICON, unit.path)
         return labels_of(session, unit)
+
+
+#: Longest text a person may have explained at once.
+MAX_EXPLAIN = 2000
+
+
+def explain_text(ctx: Context, actor: Actor, unit_code: str, text: str) -> dict[str, Any]:
+    """What moderation makes of ``text`` under the unit's lexicon (shipped terms, its own and
+    its ancestors' terms and allowlist) and inbound policy: every match with its entry and
+    normalisations, and the decision for citizens' text (inbound) and the office's (outbound)."""
+    clean = nfc(text or "").strip()
+    if not clean or len(clean) > MAX_EXPLAIN:
+        raise ValidationFailed({"text": f"required, at most {MAX_EXPLAIN} characters"})
+    with ctx.sessions() as session:
+        unit = _unit(session, unit_code)
+        require(actor, Permission.READ_DRAFTS, unit.path)
+        return explain(clean, unit_lexicon(session, unit.id), unit_policy(session, unit.id))

@@ -1,4 +1,5 @@
-"""Moderation actions: a unit's own terms, and a moderator clearing a held item.
+"""Moderation actions: a unit's own terms, and a moderator clearing a held item (and the list of
+held items a moderator may clear).
 
 check → change → audit, in one transaction, like every action. Unit terms take effect at
 once everywhere (see ``lexicons``); items already judged are judged again at their next save
@@ -10,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from core import audit
 from core.auth.permissions import Actor, Permission, require
@@ -174,3 +175,30 @@ def clear_moderation(ctx: Context, actor: Actor, article_id: int) -> Article:
         )
     queue.enqueue_deliveries(ctx, ids)
     return article
+
+
+#: Item states where a hold no longer matters (the item will not go out as it is).
+_SETTLED = ("retracted", "rejected", "expired")
+
+
+def held_items(ctx: Context, actor: Actor, limit: int = 100) -> list[Article]:
+    """Items moderation holds for a moderator (not cleared for their current text), on the units
+    the actor may moderate; oldest change first. The same rule as ``clear_moderation``'s."""
+    paths = actor.paths(Permission.APPROVE)
+    if not paths:
+        return []
+    with ctx.sessions() as session:
+        return list(
+            session.scalars(
+                select(Article)
+                .join(Unit, Unit.id == Article.unit_id)
+                .where(
+                    Article.moderation == Decision.REVIEW,
+                    Article.moderation_cleared_hash != Article.content_hash,
+                    Article.status.not_in(_SETTLED),
+                    or_(*(Unit.path.startswith(p, autoescape=True) for p in paths)),
+                )
+                .order_by(Article.updated_at)
+                .limit(limit)
+            )
+        )

@@ -271,6 +271,18 @@ class HoldsComments(Protocol):
 
 
 @runtime_checkable
+class DeletesComments(Protocol):
+    """What a channel that can delete a citizen's comment for good also implements.
+
+    A moderator's delete (where the platform allows a Page to remove what a visitor wrote)
+    goes through this instead of ``Interactions.hide_comment``; a channel without it offers
+    no delete, only hide. Safe to call twice (a comment already gone is done).
+    """
+
+    async def delete_comment(self, target: Target, *, comment_id: str) -> None: ...
+
+
+@runtime_checkable
 class Channel(Protocol):
     """The contract every channel plugin implements.
 

@@ -10,7 +10,8 @@ publication, expiry warnings, the daily retention, which targets are due a read)
 through the wired :mod:`core.delivery.upcalls`. Operators' tasks past their due time go to
 the unit above (:func:`core.delivery.assisted.actions.escalate_due`); deliveries waiting for
 an allowance are open and due at its reset, so they are found like any other. Replies to
-citizens still owed are queued again (Redis may have lost their jobs).
+citizens still owed are queued again (Redis may have lost their jobs), and the moderators of
+comments held too long are alerted (once per comment).
 """
 
 from __future__ import annotations
@@ -108,6 +109,7 @@ def sweep(ctx: Context, now: dt.datetime | None = None, batch: int = 5000) -> di
     escalated = assisted.escalate_due(ctx, now)
     owed_replies = above.enqueue_owed_replies(ctx)
     feedback_alerts = above.feedback_deadlines(ctx, now)
+    overdue_holds = above.alert_overdue_holds(ctx, now)
     report = {
         "due": len(due),
         "enqueued": enqueued,
@@ -126,6 +128,8 @@ def sweep(ctx: Context, now: dt.datetime | None = None, batch: int = 5000) -> di
         report["replies"] = owed_replies
     if feedback_alerts:
         report["feedback_alerts"] = feedback_alerts
+    if overdue_holds:
+        report["overdue_holds"] = overdue_holds
     if enqueued or stuck or expired or escalated:
         log.info("sweep: %s", report)
     return report

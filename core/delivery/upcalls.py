@@ -3,9 +3,10 @@
 Delivery sits below content and workflow: their actions write deliveries and enqueue them, so
 delivery may not import those actions back (not even inside a function, which only hides the
 cycle). What a worker or the sweeper must run up there (take an item down when its window
-closes, publish a scheduled item, read comments, send a reply, the daily retention) is asked through
-:class:`Upcalls`; the application wires the one implementation at start-up (``core.wiring``),
-before any worker or sweeper runs. Forked worker processes inherit it.
+closes, publish a scheduled item, read comments, send a reply, alert moderators of overdue
+holds, the daily retention) is asked through :class:`Upcalls`; the application wires the one
+implementation at start-up (``core.wiring``), before any worker or sweeper runs. Forked worker
+processes inherit it.
 """
 
 from __future__ import annotations
@@ -53,6 +54,9 @@ class Upcalls(Protocol):
 
     def enqueue_owed_replies(self, ctx: Context) -> int:
         """Queue again the replies still owed (Redis may have lost their jobs); how many."""
+
+    def alert_overdue_holds(self, ctx: Context, now: dt.datetime) -> int:
+        """Alert the moderators of comments held too long (once each); how many now."""
 
     def observe(self, ctx: Context) -> None:
         """Install the observers of ``ctx``'s events that live above delivery (notices)."""

@@ -1,8 +1,9 @@
-"""A moderator's work on citizens' comments: the queue, approve, hide, block an author.
+"""A moderator's work on citizens' comments: the queue, approve, hide, delete, block an author.
 
-Permission: approving content on the unit that owns the channel target (approvers moderate).
-A hide is recorded at once and pushed to the channel by the target's next read job, which is
-enqueued after commit; if Redis loses it, the sweeper's periodic read pushes it anyway.
+Permission: approving content on the unit that owns the channel target (approvers moderate). A
+hide (or a delete, where the channel can delete) is recorded at once and pushed to the channel
+by the target's next read job, which is enqueued after commit; if Redis loses it, the sweeper's
+periodic read pushes it anyway.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session
 from core import audit
 from core.auth.permissions import Actor, Permission, require
 from core.context import Context
+from core.contract.channels import DeletesComments
 from core.db import utcnow
 from core.delivery import queue as delivery_queue
 from core.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
@@ -96,22 +98,45 @@ def approve(ctx: Context, actor: Actor, comment_id: int) -> Comment:
     return comment
 
 
-def hide(ctx: Context, actor: Actor, comment_id: int) -> Comment:
-    """Hide a comment on its channel (held, visible or approved before)."""
+def can_delete(ctx: Context, plugin: str) -> bool:
+    """Whether comments on a target of ``plugin`` can be deleted there (``DeletesComments``)."""
+    return isinstance(ctx.channels.get(plugin), DeletesComments)
+
+
+def _take_down(ctx: Context, actor: Actor, comment_id: int, reason: str) -> Comment:
+    """Hide a comment (``reason`` moderator) or delete it (``deleted``); pushed by the read job."""
     with ctx.transaction() as session:
         comment = _load(session, actor, comment_id)
-        if comment.state == CommentState.HIDDEN:
+        if reason == "deleted":
+            target = session.get(ChannelTarget, comment.target_id)
+            if target is None or not can_delete(ctx, target.plugin):
+                plugin = target.plugin if target else "?"
+                raise ValidationFailed({"comment": f"the {plugin} channel cannot delete comments"})
+            if comment.reason == "deleted":
+                raise InvalidTransition("the comment is already deleted")
+        elif comment.state == CommentState.HIDDEN:
             raise InvalidTransition("the comment is already hidden")
-        if comment.state == CommentState.HELD:
-            comment.hidden_on_channel = False  # held there, maybe: hide it for good
+        if comment.state == CommentState.HELD or reason == "deleted":
+            comment.hidden_on_channel = False  # held there, maybe: hide (or delete) it for good
         comment.state = CommentState.HIDDEN
-        comment.reason = "moderator"
+        comment.reason = reason
         comment.decided_at = utcnow()
         comment.decided_by = actor.name
         record_comment(session, comment, approved=False, decided_by=actor.name)
-        _audit(session, actor, "hide", comment)
+        _audit(session, actor, "delete" if reason == "deleted" else "hide", comment)
     delivery_queue.enqueue_interactions(ctx, [comment.target_id])
     return comment
+
+
+def hide(ctx: Context, actor: Actor, comment_id: int) -> Comment:
+    """Hide a comment on its channel (held, visible or approved before)."""
+    return _take_down(ctx, actor, comment_id, "moderator")
+
+
+def delete(ctx: Context, actor: Actor, comment_id: int) -> Comment:
+    """Delete a comment on its channel for good, where the channel can (``DeletesComments``);
+    ``ValidationFailed`` where it cannot (hide it instead)."""
+    return _take_down(ctx, actor, comment_id, "deleted")
 
 
 def block_author(

@@ -50,6 +50,8 @@ class Comment(Base):
     received_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     decided_at: Mapped[dt.datetime | None]
     decided_by: Mapped[str] = mapped_column(String(200), default="")
+    #: When its moderators were told it had waited too long in the queue (once per comment).
+    overdue_alerted_at: Mapped[dt.datetime | None]
 
 
 class AuthorBlock(Base):

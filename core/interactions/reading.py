@@ -25,6 +25,7 @@ from core.contract.channels import (
     BansAuthors,
     ChannelError,
     CitizenComment,
+    DeletesComments,
     HoldsComments,
     Interactions,
     Target,
@@ -288,6 +289,8 @@ async def _push(
         await channel.hold_comment(target, comment_id=remote_id)
     elif reason == "author_blocked" and isinstance(channel, BansAuthors):
         await channel.ban_author(target, comment_id=remote_id)
+    elif reason == "deleted" and isinstance(channel, DeletesComments):
+        await channel.delete_comment(target, comment_id=remote_id)
     else:
         await channel.hide_comment(target, comment_id=remote_id)
     return False

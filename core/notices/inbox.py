@@ -1,10 +1,10 @@
 """The desk's bell: what waits for me, newest concern first.
 
 A step I may decide, a delivery that failed or needs a person, an item whose window closes
-soon, a citizen's comment held for moderation on a channel I moderate, citizens' feedback
-near or past its acknowledgement deadline that I must take up. Built from the
-home page's :class:`core.actions.desk.Overview` (already filtered to what the actor may
-read) and the moderation queue (its own permission: approvers moderate).
+soon, a citizen's comment held for moderation on a channel I moderate (held too long:
+overdue), citizens' feedback near or past its acknowledgement deadline that I must take up.
+Built from the home page's :class:`core.actions.desk.Overview` (already filtered to what the
+actor may read) and the moderation queue (its own permission: approvers moderate).
 """
 
 from __future__ import annotations
@@ -12,15 +12,13 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from sqlalchemy import select
-
 from core.actions.desk import Overview
 from core.auth.permissions import Actor, Permission
-from core.content.models import Article
 from core.context import Context
 from core.delivery.models import DeliveryState
 from core.interactions import actions as moderation
 from core.interactions import inbox as feedback_inbox
+from core.interactions.held_alerts import is_overdue
 from core.interactions.models import CommentState
 
 #: Delivery states a notice is raised for (waiting and retrying sort themselves out).
@@ -35,6 +33,7 @@ class Kind(enum.StrEnum):
     EXPIRING = "expiring"
     COMMENT_HELD = "comment_held"
     FEEDBACK_LATE = "feedback_late"
+    COMMENT_OVERDUE = "comment_overdue"
 
 
 @dataclass(frozen=True)
@@ -50,15 +49,11 @@ def _held(ctx: Context, actor: Actor) -> list[Notice]:
     if not actor.paths(Permission.APPROVE):
         return []
     held = moderation.queue(ctx, actor, CommentState.HELD, limit=HELD_LIMIT)
-    ids = {c.article_id for c in held if c.article_id is not None}
-    with ctx.sessions() as session:
-        rows = session.execute(select(Article.id, Article.uid).where(Article.id.in_(ids))).all()
-        items = {int(i): str(u) for i, u in rows}
     return [
         Notice(
-            Kind.COMMENT_HELD,
+            Kind.COMMENT_OVERDUE if is_overdue(ctx, c) else Kind.COMMENT_HELD,
             c.text[:120],
-            f"/admin/items/{items[c.article_id]}" if c.article_id in items else "",
+            f"/admin/moderation#comment-{c.id}",  # the queue, where a moderator acts on it
             c.author_name,
         )
         for c in held

@@ -3,8 +3,8 @@
 The same people the desk's bell shows it to: the holders of an open approval step (on its
 unit or above); for a failed delivery or an item about to expire, the accounts of the item's
 own unit who may read its drafts; for a held comment, the approvers (moderators) of the
-channel's unit. Only active, enrolled accounts with an e-mail address. Each letter carries
-the key that makes sending it once per recipient possible.
+channel's unit (and again when it waits too long). Only active, enrolled accounts with an
+e-mail address. Each letter carries the key that makes sending it once per recipient possible.
 """
 
 from __future__ import annotations
@@ -151,7 +151,10 @@ def _expiring(session: Session, settings: Settings, article_id: int) -> list[Let
     )
 
 
-def _held(session: Session, settings: Settings, comment_id: int) -> list[Letter]:
+def _moderators(
+    session: Session, settings: Settings, comment_id: int, overdue: bool
+) -> list[Letter]:
+    """To the moderators of a held comment's channel: it is held, or held for too long."""
     comment = session.get(Comment, comment_id)
     if comment is None or comment.state != CommentState.HELD:
         return []
@@ -159,16 +162,25 @@ def _held(session: Session, settings: Settings, comment_id: int) -> list[Letter]
     unit = session.get(Unit, target.unit_id) if target else None
     if target is None or unit is None:
         return []
-    uid = session.scalar(select(Article.uid).where(Article.id == comment.article_id))
-    vi = f"Một bình luận trên {target.name} đang chờ duyệt: “{comment.text[:200]}”"
-    en = f"A comment on {target.name} is held for moderation."
-    link = f"/admin/items/{uid}" if uid else "/admin/"
+    if overdue:
+        minutes = settings.held_alert_minutes
+        vi = (
+            f"Một bình luận trên {target.name} đã chờ duyệt hơn {minutes} phút và có thể vẫn "
+            f"hiển thị trên kênh: “{comment.text[:200]}”"
+        )
+        en = f"A comment on {target.name} has been held for over {minutes} minutes."
+        key, subject = f"comment-overdue:{comment.id}", "Bình luận chờ duyệt quá lâu"
+    else:
+        vi = f"Một bình luận trên {target.name} đang chờ duyệt: “{comment.text[:200]}”"
+        en = f"A comment on {target.name} is held for moderation."
+        key, subject = f"comment:{comment.id}", "Bình luận chờ duyệt"
+    link = f"/admin/moderation#comment-{comment.id}"  # the queue, where a moderator acts on it
     return [
         Letter(
-            f"comment:{comment.id}",
+            key,
             actor.user_id or 0,
             email,
-            f"[Loa] Bình luận chờ duyệt trên {target.name}",
+            f"[Loa] {subject} trên {target.name}",
             _body(settings, vi, en, link),
         )
         for actor, email in _people(session, [unit.id])
@@ -246,6 +258,14 @@ def _answered(session: Session, settings: Settings, feedback_id: int) -> list[Le
     return [Letter(f"feedback-answer:{item.id}", 0, to, f"Trả lời góp ý {code}", body)]
 
 
+def _held(session: Session, settings: Settings, comment_id: int) -> list[Letter]:
+    return _moderators(session, settings, comment_id, overdue=False)
+
+
+def _held_overdue(session: Session, settings: Settings, comment_id: int) -> list[Letter]:
+    return _moderators(session, settings, comment_id, overdue=True)
+
+
 #: The events that send mail, and who hears of each (the payload's ``id``).
 WRITERS = {
     "article.submitted": _steps,
@@ -256,6 +276,7 @@ WRITERS = {
     "feedback.due_soon": _due_soon,
     "feedback.overdue": _overdue,
     "feedback.answered": _answered,
+    "comment.overdue": _held_overdue,
 }
 
 

@@ -1,5 +1,6 @@
 """Moderation's decisions pushed to a channel by its optional parts: a blocked author banned
-(``BansAuthors``), a held comment held there and released when approved (``HoldsComments``);
+(``BansAuthors``), a held comment held there and released when approved (``HoldsComments``),
+a deleted one deleted there (``DeletesComments``);
 channels without them get ``hide_comment`` for what is hidden, and nothing for what is held."""
 
 from __future__ import annotations
@@ -7,7 +8,9 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from core import BansAuthors, HoldsComments, Interactions
+from sqlalchemy import update
+
+from core import BansAuthors, DeletesComments, HoldsComments, Interactions
 from core.auth.permissions import SYSTEM
 from core.connections.targets import call_target
 from core.db import utcnow
@@ -138,3 +141,34 @@ def test_blocking_the_author_of_a_held_comment_bans_them_there(ctx: Any, target:
     assert _push(ctx, channel, target.id) == 1
     assert channel.calls == [("hold", "c-unsure"), ("ban", "c-unsure")]
     assert _push(ctx, channel, target.id) == 0
+
+
+class Deleter(Holder):
+    """A channel that can delete a comment for good (as Facebook can)."""
+
+    async def delete_comment(self, target: Any, *, comment_id: str) -> None:
+        self.calls.append(("delete", comment_id))
+
+
+def _deleted(ctx: Any, target_id: int) -> None:
+    comment_id = _held(ctx, target_id)
+    with ctx.transaction() as session:
+        row = session.get(Comment, comment_id)
+        row.state, row.reason, row.hidden_on_channel = CommentState.HIDDEN, "deleted", False
+
+
+def test_a_deleted_comment_is_deleted_there_and_hidden_where_delete_is_unknown(
+    ctx: Any, target: Any
+) -> None:
+    _deleted(ctx, target.id)
+    channel = Deleter()
+    assert isinstance(channel, DeletesComments)
+    assert _push(ctx, channel, target.id) == 1
+    assert channel.calls == [("delete", "c-unsure")]
+    assert _push(ctx, channel, target.id) == 0  # confirmed: not asked again
+    with ctx.transaction() as session:
+        session.execute(update(Comment).values(hidden_on_channel=False))
+    hider = Hider()
+    assert not isinstance(hider, DeletesComments)
+    _push(ctx, hider, target.id)
+    assert hider.calls == [("hide", "c-unsure")]

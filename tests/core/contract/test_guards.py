@@ -36,6 +36,7 @@ PUBLIC_API = sorted(
         "Connectable",
         "ContentRefused",
         "Credentials",
+        "DeletesComments",
         "DestinationRefused",
         "Health",
         "HoldsComments",
