@@ -19,7 +19,19 @@ from starlette.routing import Route
 
 from admin import assets
 from admin.page import ENROL_PAGE, HOME, LOGIN, Page, signed_in_post, text
-from admin.pages import board, calendar, compose, gov, home, language, review, units
+from admin.pages import (
+    audit,
+    board,
+    calendar,
+    compose,
+    explorer,
+    gov,
+    home,
+    language,
+    review,
+    units,
+)
+from admin.pages import reports as report_pages
 from core.auth import actions, tokens, totp
 from core.auth.accounts import username_of
 from core.auth.errors import LockedOut, SignInFailed
@@ -296,6 +308,9 @@ def admin_app(ctx: Context) -> Starlette:
         Route("/items/{uid:str}/submit", review.submit, methods=["POST"]),
         Route("/items/{uid:str}/review", review.review),
         Route("/items/{uid:str}/steps/{step_id:int}", review.decide, methods=["POST"]),
+        *audit.routes(),
+        *report_pages.routes(),
+        *explorer.routes(),
         Route("/gov", gov.index),
         Route("/gov/{kind:str}", gov.listing),
         Route("/gov/{kind:str}/new", gov.new),

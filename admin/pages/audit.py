@@ -78,7 +78,7 @@ def _search(page: Page, actor: Actor, query: dict[str, str]) -> dict[str, Any]:
         "entries": found.entries,
         "has_next": found.has_next,
         "units": _unit_names(page, {e.unit_path for e in found.entries if e.unit_path}),
-        "status": audit_log.chain_status(page.ctx, actor, step=False),
+        "chain": audit_log.chain_status(page.ctx, actor, step=False),
     }
 
 
@@ -93,7 +93,7 @@ async def listing(request: Request) -> Response:
     try:
         found, refused = await audited(page, _search, page, actor, query)
     except ValidationFailed as exc:
-        values.update(entries=[], has_next=False, units={}, status=None)
+        values.update(entries=[], has_next=False, units={}, chain=None)
         return page.render(
             "ops/audit.html",
             400,
@@ -120,7 +120,7 @@ async def verify(request: Request) -> Response:
     status, refused = await audited(page, audit_log.chain_status, page.ctx, actor)
     if refused is not None:
         return refused
-    return page.render("ops/audit_status.html", status=status)
+    return page.render("ops/audit_status.html", chain=status)
 
 
 def routes() -> list[BaseRoute]:
