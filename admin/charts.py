@@ -67,7 +67,7 @@ class Chart:
     title: str
     desc: str
     series: tuple[str, ...]
-    legend: tuple[tuple[int, float, str], ...]
+    legend: tuple[tuple[int, float, float, str], ...]
     ticks: tuple[tuple[int, float], ...]
     lines: tuple[Line, ...]
     top: int
@@ -89,13 +89,15 @@ def bars(
     """A horizontal (stacked when more than one series) bar chart of ``rows``."""
     ticks = _ticks(max([*(sum(r.values) for r in rows), 1]))
     scale = (WIDTH - LABEL_WIDTH - 40) / ticks[-1]
-    legend: list[tuple[int, float, str]] = []
-    if len(series) > 1:
-        x = float(LABEL_WIDTH)
-        for i, name in enumerate(series):
-            legend.append((i, x, name))
-            x += 24 + 7 * len(name)
-    top = TOP + (LEGEND if legend else 0)
+    legend: list[tuple[int, float, float, str]] = []  # (series, x, y, name), wrapped
+    x, y = 8.0, float(TOP)
+    for i, name in enumerate(series if len(series) > 1 else ()):
+        width = 24 + 7 * len(name)
+        if x + width > WIDTH and x > 8:
+            x, y = 8.0, y + LEGEND
+        legend.append((i, x, y, name))
+        x += width
+    top = int(y) + LEGEND if legend else TOP
     bottom = top + ROW * max(len(rows), 1)
     lines = []
     for n, row in enumerate(rows):

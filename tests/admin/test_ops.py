@@ -6,9 +6,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pytest
 from sqlalchemy import update
 from starlette.testclient import TestClient
 
+from admin import charts
 from core import audit
 from core.audit import AuditEntry
 from core.context import Context
@@ -78,7 +80,7 @@ def test_reports_read_as_charts_and_tables_with_their_csv(
     quota = web.get("/admin/reports?unit=14932")
     assert quota.status_code == 200
     assert_page_loads_only_loa(web, quota)
-    assert '<svg id="chart-quota"' in quota.text and "<title id=\"chart-quota-t\">" in quota.text
+    assert '<svg id="chart-quota"' in quota.text and '<title id="chart-quota-t">' in quota.text
     assert "Trạm y tế xã: Tin đã đăng / published 0" in quota.text  # the chart's description
     assert 'class="behind"' in quota.text
     csv_url = re.search(r'id="csv" href="([^"]+)"', quota.text)
@@ -91,7 +93,9 @@ def test_reports_read_as_charts_and_tables_with_their_csv(
     periodic = web.get("/admin/reports?kind=periodic&unit=14932&period=2026-07")
     assert periodic.status_code == 200
     assert_page_loads_only_loa(web, periodic)
-    assert '<svg id="chart-status"' in periodic.text and "Đã đăng (published): Số tin" in periodic.text
+    assert (
+        '<svg id="chart-status"' in periodic.text and "Đã đăng (published): Số tin" in periodic.text
+    )
     assert web.get("/admin/reports?kind=periodic&unit=14932&period=2026-13").status_code == 400
     assert web.get("/admin/reports?unit=01").status_code == 403  # another province
     assert web.get("/admin/reports?unit=nowhere").status_code == 404
@@ -164,3 +168,15 @@ def test_the_graphql_explorer_runs_with_the_admin_session(
     assert asked.json() == {"data": {"me": {"username": "bien-tap"}}}
     signed_out = TestClient(web.app).get("/api/graphql", headers={"accept": "text/html"})
     assert signed_out.status_code == 401
+
+
+def test_a_charts_bars_stack_in_proportion_and_its_description_says_every_value() -> None:
+    chart = charts.bars(
+        "c", "Kết quả", ["thành công", "thất bại"], [charts.Row("Cổng", (3, 1))], unit="lượt"
+    )
+    (line,) = chart.lines
+    delivered, failed = line.bars
+    assert delivered.width == pytest.approx(3 * failed.width)
+    assert failed.x == pytest.approx(delivered.x + delivered.width)
+    assert chart.desc == "Cổng: thành công 3, thất bại 1 lượt"
+    assert [t for t, _ in chart.ticks] == [0, 1, 2, 3, 4]

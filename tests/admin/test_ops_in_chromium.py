@@ -12,6 +12,7 @@ from typing import Any
 
 from core.app import create_app
 from core.context import Context
+from core.delivery.models import DeliveryState
 from tests.admin.test_desk_in_chromium import PHONE, Shots
 from tests.core.auth.conftest import Clock, MakeAccount
 from tests.core.reports.support import Rows
@@ -33,7 +34,10 @@ def test_a_report_is_read_as_a_chart_and_downloaded_as_csv(
     office = rows.agency("Văn phòng UBND xã", "14932")
     rows.agency("Trạm y tế xã", "14932")
     now = dt.datetime.now(dt.UTC)
-    rows.article("14932", agency=office, created=now, published=now)
+    item = rows.article("14932", agency=office, created=now, published=now)
+    portal = rows.target("portal", "Cổng TTĐT xã", "14932")
+    rows.delivery(item, portal, DeliveryState.DELIVERED, now, finished=now)
+    rows.delivery(item, portal, DeliveryState.FAILED, now, finished=now)
     admin = make_account("quan-tri-xa", role="admin")
     server = serve(create_app(ctx.settings, ctx=ctx, embedded_worker=False))
     shots = Shots(tmp_path / "screens")
@@ -72,6 +76,10 @@ def test_a_report_is_read_as_a_chart_and_downloaded_as_csv(
     page.click("nav.tabs a[href*='kind=periodic']")
     expect(page.locator("svg#chart-status")).to_be_visible()
     expect(page.locator("#status-table")).to_contain_text("Đã đăng")
+    channels = page.get_by_role("img", name="Kết quả đưa tin lên kênh")
+    expect(channels.locator("rect.bar-0")).to_have_count(2)  # the legend's and one bar
+    expect(channels.locator("rect.bar-1")).to_have_count(2)  # stacked beside it
+    expect(page.locator("#channel-table")).to_contain_text("50.0 %")
     shots(page, "report-periodic")
     page.set_viewport_size(PHONE)
     shots(page, "report-periodic-phone")

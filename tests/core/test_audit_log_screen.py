@@ -31,9 +31,7 @@ def _ids(page: audit_log.AuditPage) -> list[int]:
     return [e.id for e in page.entries]
 
 
-def test_an_admin_reads_the_entries_of_their_units_only(
-    ctx: Context, tree: dict[str, Any]
-) -> None:
+def test_an_admin_reads_the_entries_of_their_units_only(ctx: Context, tree: dict[str, Any]) -> None:
     mine = _record(ctx, "bien-tap", "article.submit", tree["14932"].path)
     theirs = _record(ctx, "khac", "article.submit", tree["14950"].path)
     system = _record(ctx, "system", "audit.anchor")

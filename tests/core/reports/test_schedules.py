@@ -67,7 +67,9 @@ def test_only_the_units_admin_sets_a_schedule_with_good_addresses(
 
 
 def test_a_monthly_report_is_mailed_once_per_month_with_its_csv(
-    ctx: Context, tree: dict[str, Any], smtp: Smtp
+    ctx: Context,
+    tree: dict[str, Any],
+    smtp: Smtp,  # noqa: F811
 ) -> None:
     rows = Rows(ctx, tree)
     agency = rows.agency("Trạm y tế xã Cẩm Thủy", "14932")
@@ -100,7 +102,9 @@ def test_a_monthly_report_is_mailed_once_per_month_with_its_csv(
 
 
 def test_a_quarterly_quota_goes_after_the_quarter_and_a_failed_send_is_retried(
-    ctx: Context, tree: dict[str, Any], smtp: Smtp
+    ctx: Context,
+    tree: dict[str, Any],
+    smtp: Smtp,  # noqa: F811
 ) -> None:
     Rows(ctx, tree).agency("Văn phòng UBND xã", "14932")
     report_schedules.create_schedule(
