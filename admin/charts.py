@@ -17,8 +17,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-WIDTH = 640
-LABEL_WIDTH = 230
+WIDTH = 560
+LABEL_WIDTH = 200
 ROW = 28
 BAR = 18
 TOP = 8
@@ -106,7 +106,7 @@ def bars(
             if value:
                 drawn.append(Bar(i, x, value * scale))
                 x += value * scale
-        label = row.label if len(row.label) <= 32 else row.label[:31] + "…"
+        label = row.label if len(row.label) <= 25 else row.label[:24] + "…"
         lines.append(Line(label, top + n * ROW + (ROW - BAR) / 2, tuple(drawn), sum(row.values), x))
     facts = "; ".join(
         f"{r.label}: "
