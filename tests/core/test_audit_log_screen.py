@@ -3,13 +3,14 @@ the chain's verify status, walked in bounded stretches, on an intact and a tampe
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import delete, update
 
-from core import audit
+from core import audit, audit_anchor
 from core.actions import audit_log
 from core.audit import AuditEntry
 from core.auth.models import Role
@@ -106,3 +107,24 @@ def test_a_tampered_entry_is_reported_as_the_first_broken_link(
     assert not status.ok
     assert status.broken_at == ids[2] and "hash" in status.reason
     assert status.verified_through is None
+
+
+def test_a_chain_cut_short_after_an_anchor_is_reported(
+    ctx: Context, tree: dict[str, Any], tmp_path: Any
+) -> None:
+    anchors = tmp_path / "anchors.jsonl"
+    anchored = dataclasses.replace(
+        ctx, settings=dataclasses.replace(ctx.settings, audit_anchor_file=anchors)
+    )
+    actor = _admin(tree, "VN")
+    _record(ctx, "lan", "article.save", tree["14932"].path)
+    with ctx.transaction() as session:
+        anchor = audit_anchor.make(session)
+    audit_anchor.append(anchors, anchor)
+    intact = audit_log.chain_status(anchored, actor)
+    assert intact.ok and intact.anchors == 1 and intact.verified_through == anchor.seq
+
+    with ctx.transaction() as session:  # the newest entry deleted: the chain is only shorter
+        session.execute(delete(AuditEntry).where(AuditEntry.id == anchor.seq))
+    cut = audit_log.chain_status(anchored, actor)
+    assert not cut.ok and "truncated" in cut.reason

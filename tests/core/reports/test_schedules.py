@@ -16,6 +16,7 @@ from core.audit import AuditEntry
 from core.auth.models import Role
 from core.auth.permissions import Actor, Grant
 from core.context import Context
+from core.delivery import sweeper
 from core.errors import Forbidden, ValidationFailed
 from core.reports import mailing
 from core.reports.csv import BOM
@@ -130,3 +131,13 @@ def test_the_finished_period_is_vietnams() -> None:
     january = dt.datetime(2026, 1, 15, tzinfo=dt.UTC)
     assert report_schedules.finished_period("monthly", january).label == "2025-12"
     assert report_schedules.finished_period("quarterly", january).label == "2025-Q4"
+
+
+def test_the_sweep_sends_what_is_due(ctx: Context, tree: dict[str, Any], smtp: Smtp) -> None:  # noqa: F811
+    report_schedules.create_schedule(
+        ctx, _actor(tree, "14932"), "14932", "periodic", "monthly", "so-tttt@thanhhoa.gov.vn"
+    )
+    sweeper.sweep(ctx, now=dt.datetime(2026, 8, 2, tzinfo=VN))
+    sweeper.sweep(ctx, now=dt.datetime(2026, 8, 2, 1, tzinfo=VN))
+    (message,) = smtp.messages()
+    assert _attachment(message)[0] == "periodic-14932-2026-07.csv"
