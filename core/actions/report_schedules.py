@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import ClassVar
 
-from sqlalchemy import ForeignKey, String, Text, select
+from sqlalchemy import ForeignKey, String, Text, or_, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core import audit
@@ -116,9 +116,10 @@ def schedules(ctx: Context, actor: Actor) -> list[Schedule]:
         rows = session.execute(
             select(ReportSchedule, Unit)
             .join(Unit, Unit.id == ReportSchedule.unit_id)
+            .where(or_(*(Unit.path.startswith(p, autoescape=True) for p in paths)))
             .order_by(Unit.path, ReportSchedule.id)
         ).all()
-        return [_view(r, u) for r, u in rows if any(u.path.startswith(p) for p in paths)]
+        return [_view(r, u) for r, u in rows]
 
 
 def create_schedule(

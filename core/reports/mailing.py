@@ -164,9 +164,10 @@ def send_due(ctx: Context, now: dt.datetime | None = None) -> int:
             )
             _release(ctx, schedule_id)
             continue
-        except Exception:
+        except Exception:  # one broken report must not stop the others, nor the sweep
+            log.exception("report schedule %s for %s failed", schedule_id, period.label)
             _release(ctx, schedule_id)
-            raise
+            continue
         _sent(ctx, schedule_id, period.label, recipients)
         sent += 1
     return sent

@@ -141,3 +141,28 @@ def test_the_sweep_sends_what_is_due(ctx: Context, tree: dict[str, Any], smtp: S
     sweeper.sweep(ctx, now=dt.datetime(2026, 8, 2, 1, tzinfo=VN))
     (message,) = smtp.messages()
     assert _attachment(message)[0] == "periodic-14932-2026-07.csv"
+
+
+def test_one_broken_report_neither_stops_the_others_nor_is_lost(
+    ctx: Context,
+    tree: dict[str, Any],
+    smtp: Smtp,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    province = _actor(tree, "38")
+    for unit in ("14932", "14950"):
+        report_schedules.create_schedule(ctx, province, unit, "periodic", "monthly", "a@x.vn")
+    real = mailing.letter
+
+    def broken_for_cam_thuy(ctx: Context, report: str, unit: Any, period: Any) -> Any:
+        if unit.code == "14932":
+            raise RuntimeError("the report could not be built")
+        return real(ctx, report, unit, period)
+
+    monkeypatch.setattr(mailing, "letter", broken_for_cam_thuy)
+    august = dt.datetime(2026, 8, 3, tzinfo=VN)
+    assert mailing.send_due(ctx, august) == 1
+    monkeypatch.setattr(mailing, "letter", real)
+    assert mailing.send_due(ctx, august) == 1  # its claim was given back: sent now
+    names = sorted(_attachment(m)[0] for m in smtp.messages())
+    assert names == ["periodic-14932-2026-07.csv", "periodic-14950-2026-07.csv"]
