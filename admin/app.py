@@ -20,10 +20,12 @@ from starlette.routing import Mount, Route
 from admin import assets
 from admin.page import ENROL_PAGE, HOME, LOGIN, Page, signed_in_post, text
 from admin.pages import (
+    audit,
     board,
     calendar,
     compose,
     drafts,
+    explorer,
     feedback,
     gov,
     home,
@@ -36,6 +38,7 @@ from admin.pages import (
     templates,
     units,
 )
+from admin.pages import reports as report_pages
 from core.auth import actions, tokens, totp
 from core.auth.accounts import username_of
 from core.auth.errors import LockedOut, SignInFailed
@@ -321,6 +324,9 @@ def admin_app(ctx: Context) -> Starlette:
         Route("/items/{uid:str}/review", review.review),
         Route("/items/{uid:str}/steps/{step_id:int}", review.decide, methods=["POST"]),
         *feedback.routes(),  # /feedback: the citizens' feedback inbox
+        *audit.routes(),
+        *report_pages.routes(),
+        *explorer.routes(),
         Route("/gov", gov.index),
         Route("/gov/{kind:str}", gov.listing),
         Route("/gov/{kind:str}/new", gov.new),

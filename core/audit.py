@@ -181,31 +181,57 @@ class ChainReport:
     first_bad_id: int | None = None
     reason: str = ""
     head: str = ""
+    #: The last entry proven (0: none); with ``head`` (its hash), where a bounded walk resumes.
+    last_id: int = 0
+    #: False when a bounded walk stopped at its limit before the newest entry.
+    complete: bool = True
+    #: Whether the chain has vouched for the checkpoint yet (an ``audit.prune`` entry seen).
+    vouched: bool = True
+    #: The checkpoint the walk started from (its ``through_id``; 0: none).
+    since_id: int = 0
 
 
-def verify(session: Session, batch: int = 1000, keys: AuditKeys | None = None) -> ChainReport:
+def verify(
+    session: Session,
+    batch: int = 1000,
+    keys: AuditKeys | None = None,
+    *,
+    resume: ChainReport | None = None,
+    limit: int | None = None,
+) -> ChainReport:
     """Walk the chain in id order from the newest checkpoint; report the first misfit.
 
-    ``keys`` default to the session's.
+    ``keys`` default to the session's. A bounded walk checks at most ``limit`` entries and
+    answers ``complete=False`` with where it stopped; pass that report as ``resume`` to go on
+    (from the start again if retention has pruned since).
     """
     keys = keys or keys_of(session)
     checkpoint = _checkpoint(session)
-    prev = checkpoint.last_hash if checkpoint else GENESIS
-    last_id = checkpoint.through_id if checkpoint else 0
-    vouched = checkpoint is None
-    checked = 0
-    if session.scalar(select(AuditEntry.id).where(AuditEntry.id <= last_id).limit(1)) is not None:
-        return ChainReport(False, 0, last_id, "entries remain that the checkpoint says were pruned")
-    while True:
+    since_id = checkpoint.through_id if checkpoint else 0
+    if resume is not None and resume.ok and resume.since_id == since_id:
+        prev, last_id, vouched = resume.head, resume.last_id, resume.vouched
+        checked = resume.checked
+    else:
+        prev = checkpoint.last_hash if checkpoint else GENESIS
+        last_id = checkpoint.through_id if checkpoint else 0
+        vouched = checkpoint is None
+        checked = 0
+        stale = select(AuditEntry.id).where(AuditEntry.id <= last_id).limit(1)
+        if session.scalar(stale) is not None:
+            reason = "entries remain that the checkpoint says were pruned"
+            return ChainReport(False, 0, last_id, reason)
+    left = limit
+    while left is None or left > 0:
+        size = batch if left is None else min(batch, left)
         rows = session.scalars(
-            select(AuditEntry).where(AuditEntry.id > last_id).order_by(AuditEntry.id).limit(batch)
+            select(AuditEntry).where(AuditEntry.id > last_id).order_by(AuditEntry.id).limit(size)
         ).all()
         if not rows:
             if not vouched:
                 return ChainReport(
                     False, checked, None, "no prune entry vouches for the checkpoint"
                 )
-            return ChainReport(ok=True, checked=checked, head=prev)
+            return ChainReport(True, checked, head=prev, last_id=last_id, since_id=since_id)
         for entry in rows:
             if entry.prev_hash != prev:
                 return ChainReport(False, checked, entry.id, "previous hash does not match")
@@ -222,7 +248,18 @@ def verify(session: Session, batch: int = 1000, keys: AuditKeys | None = None) -
             prev = entry.hash
             checked += 1
             last_id = entry.id
+        if left is not None:
+            left -= len(rows)
         session.expunge_all()
+    return ChainReport(
+        True,
+        checked,
+        head=prev,
+        last_id=last_id,
+        complete=False,
+        vouched=vouched,
+        since_id=since_id,
+    )
 
 
 def _tag_misfit(keys: AuditKeys, entry: AuditEntry) -> str:

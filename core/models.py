@@ -4,6 +4,7 @@ from __future__ import annotations
 
 
 def load_all() -> None:
+    import core.actions.report_schedules
     import core.audit
     import core.auth.models
     import core.content.item_templates

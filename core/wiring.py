@@ -18,6 +18,7 @@ from core.delivery import upcalls
 from core.govcontent import kinds as govcontent
 from core.interactions import held_alerts, overdue, reading, replies
 from core.notices import mail
+from core.reports import mailing
 
 
 class CoreUpcalls:
@@ -42,7 +43,8 @@ class CoreUpcalls:
         return len(workflow.warn_expiring(ctx, now))
 
     def daily(self, ctx: Context, now: dt.datetime) -> None:
-        retention.daily(ctx, now)
+        retention.daily(ctx, now)  # once a day (claimed in Redis)
+        mailing.send_due(ctx, now)  # each schedule's finished period, once (kept in its row)
 
     def due_reads(self, ctx: Context, now: dt.datetime) -> list[int]:
         return reading.due_targets(ctx, now)

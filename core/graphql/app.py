@@ -22,10 +22,10 @@ from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
-from core.auth.actions import record_forbidden
+from core.auth.actions import record_forbidden, sessions
 from core.auth.permissions import watch_refusals
 from core.auth.requests import authenticate
-from core.auth.web import client_address
+from core.auth.web import CSRF_HEADER, client_address, session_id
 from core.context import Context
 from core.edge import jsondoc
 from core.edge.body import BodyTooLarge
@@ -186,8 +186,17 @@ class LoaView(GraphQL[RequestContext, None]):
         return Request(request.scope, receive), ask, None
 
     async def render_graphql_ide(self, request: Request) -> Response:
-        """Loa's own GraphiQL page (see :mod:`core.graphql.ide`), never strawberry's CDN one."""
-        return graphiql.page(request.url.path)
+        """Loa's own GraphiQL page (see :mod:`core.graphql.ide`), never strawberry's CDN one.
+
+        On the management API (reached signed in: ``handle`` authenticated the request) the
+        page sends the session's CSRF token with every query, as the API demands of a cookie.
+        """
+        headers = None
+        if self.authenticated:
+            sid = session_id(request, self.ctx.settings)
+            session = await run_in_threadpool(sessions(self.ctx).load, sid) if sid else None
+            headers = {CSRF_HEADER: session.csrf} if session is not None else None
+        return graphiql.page(request.url.path, headers)
 
     def throttle(self, address: str) -> None:
         """Count the request; past the rate, TooManyRequests. Redis down: serve (reads stay up)."""
@@ -252,7 +261,9 @@ def public_app(ctx: Context) -> ASGIApp:
 
 
 def management_app(ctx: Context) -> ASGIApp:
-    """``/api/graphql``: a session with both factors or an API token (see :func:`authenticate`)."""
+    """``/api/graphql``: a session with both factors or an API token (see :func:`authenticate`);
+    GraphiQL for a signed-in admin where GraphiQL is offered (not in production)."""
     schema = management_schema(ctx.settings)
     # The GraphQL multipart request spec (uploadMedia); session callers still need CSRF.
-    return LoaView(schema, ctx, authenticated=True, ide=False, uploads=True)
+    ide = graphiql.enabled(ctx.settings)
+    return LoaView(schema, ctx, authenticated=True, ide=ide, uploads=True)

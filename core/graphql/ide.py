@@ -56,12 +56,14 @@ def _json_for_html(value: object) -> str:
     return json.dumps(value).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def page(endpoint: str) -> HTMLResponse:
-    """The GraphiQL page for ``endpoint`` (the path it POSTs queries to)."""
+def page(endpoint: str, headers: dict[str, str] | None = None) -> HTMLResponse:
+    """The GraphiQL page for ``endpoint`` (the path it POSTs queries to); ``headers`` go with
+    every query (the management API's: the admin session's CSRF token)."""
     assets = bundle()
     nonce = secrets.token_urlsafe(18)
     config = {
         "url": endpoint,
+        "headers": headers or {},
         "defaultQuery": EXAMPLES[0].query,
         "tabs": [example.tab() for example in EXAMPLES],
         "styleNonce": nonce,

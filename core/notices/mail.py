@@ -66,7 +66,7 @@ def _message(settings: Settings, letter: Letter) -> EmailMessage:
     return msg
 
 
-def _connect(settings: Settings) -> smtplib.SMTP:
+def connect(settings: Settings) -> smtplib.SMTP:
     context = ssl.create_default_context()
     if settings.smtp_tls == "tls":
         client: smtplib.SMTP = smtplib.SMTP_SSL(
@@ -95,7 +95,7 @@ def send(ctx: Context, event: str, subject_id: int) -> int:
         return 0
     sent = 0
     try:
-        with _connect(settings) as client:
+        with connect(settings) as client:
             for letter in owed:
                 client.send_message(_message(settings, letter))
                 sent += 1

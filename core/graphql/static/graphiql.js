@@ -9,7 +9,8 @@
   // Radix dialogs add <style> elements at run time (react-style-singleton); they read this
   // global and carry the page's style nonce, so style-src needs no 'unsafe-inline'.
   window.__webpack_nonce__ = config.styleNonce;
-  var fetcher = GraphiQL.createFetcher({ url: config.url });
+  // The management API's page sends the admin session's CSRF token with each query.
+  var fetcher = GraphiQL.createFetcher({ url: config.url, headers: config.headers || {} });
   var root = ReactDOM.createRoot(document.getElementById("graphiql"));
   root.render(
     React.createElement(GraphiQL, {

@@ -67,6 +67,21 @@ def test_formulas_are_defused() -> None:
     assert rows[0]["Đơn vị (Unit)"] == "'@x"
 
 
+def test_plus_and_minus_are_defused_and_vietnamese_survives() -> None:
+    rows = parse(
+        quota_csv(
+            [
+                quarter("2026-Q3", AgencyQuota(1, "+84 Trạm y tế", "14932", "-1+1", 1)),
+                quarter("2026-Q3", AgencyQuota(2, "Hội Nông dân xã", "14932", "Xã Cẩm Thủy", 0)),
+            ]
+        )
+    )
+    assert rows[0]["Cơ quan (Agency)"] == "'+84 Trạm y tế"
+    assert rows[0]["Đơn vị (Unit)"] == "'-1+1"
+    assert rows[1]["Cơ quan (Agency)"] == "Hội Nông dân xã"  # nothing to defuse: unchanged
+    assert rows[1]["Đơn vị (Unit)"] == "Xã Cẩm Thủy"
+
+
 def report(interactions: Interactions) -> PeriodicReport:
     return PeriodicReport(
         unit_code="38",

@@ -1,0 +1,34 @@
+"""The management API's explorer, from the desk: GraphiQL at ``/api/graphql`` for a signed-in
+admin (it sends the session's CSRF token itself), and how to call the API with a token.
+
+GraphiQL is a developer's tool, offered where the public one is (not in production, see
+``core.graphql.ide.enabled``); in production this page still explains the API tokens.
+"""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from admin.page import signed_in
+
+ENDPOINT = "/api/graphql"
+
+
+async def page(request: Request) -> Response:
+    page, actor = await signed_in(request)
+    if isinstance(actor, Response):
+        return actor
+    return page.render(
+        "ops/graphql.html",
+        title="Khám phá API GraphQL",
+        title_en="GraphQL API explorer",
+        endpoint=ENDPOINT,
+        origin=f"{request.url.scheme}://{request.url.netloc}",
+        graphiql=not page.ctx.settings.is_prod,
+    )
+
+
+def routes() -> list[BaseRoute]:
+    return [Route("/graphql", page)]
