@@ -19,7 +19,7 @@ from starlette.routing import Route
 
 from admin import assets
 from admin.page import ENROL_PAGE, HOME, LOGIN, Page, signed_in_post, text
-from admin.pages import board, calendar, compose, gov, home, language, review, units
+from admin.pages import board, board_live, calendar, compose, gov, home, language, review, units
 from core.auth import actions, tokens, totp
 from core.auth.accounts import username_of
 from core.auth.errors import LockedOut, SignInFailed
@@ -279,6 +279,12 @@ def admin_app(ctx: Context) -> Starlette:
         Route("/units/search", units.search),
         Route("/items/{uid:str}", board.board),
         Route("/items/{uid:str}/deliveries", board.deliveries),
+        Route("/items/{uid:str}/stream", board_live.stream),
+        Route(
+            "/items/{uid:str}/deliveries/{delivery_id:int}/retry",
+            board.retry_now,
+            methods=["POST"],
+        ),
         Route("/items/{uid:str}/retract", board.retract, methods=["POST"]),
         Route(
             "/items/{uid:str}/targets/{target_id:int}/retract",

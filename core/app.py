@@ -75,6 +75,7 @@ def create_app(
     from core.govcontent.feeds import gov_feed_routes
     from core.graphql import ide, management_app, public_app
     from core.interactions.routes import feedback_routes
+    from core.delivery import live
     from core.notices import mail as notices
     from core.reports.routes import report_routes
     from core.web.media import edge_limits, media_routes
@@ -84,6 +85,7 @@ def create_app(
     wire()  # before the embedded worker or any sweep runs
     context = ctx or build_context(settings)
     notices.install(context)  # mail for what waits for a person (LOA_SMTP_HOST)
+    live.install(context)  # the delivery board hears of new outbox rows
     run_worker = settings.embedded_redis if embedded_worker is None else embedded_worker
 
     routes: list[BaseRoute] = [

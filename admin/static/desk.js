@@ -18,3 +18,25 @@ document.addEventListener("change", (event) => {
     label.remove();
   }
 });
+
+// The delivery board: while deliveries are under way the server streams the table
+// (server-sent events, /admin/items/<uid>/stream); each "deliveries" event replaces it,
+// "end" says nothing will change any more. A form being typed into is not replaced: the
+// next event (or a reload) brings the news.
+function watchDeliveries() {
+  const board = document.getElementById("deliveries");
+  const url = board && board.dataset.stream;
+  if (!url || !("EventSource" in window)) return;
+  const source = new EventSource(url);
+  source.addEventListener("deliveries", (event) => {
+    const current = document.getElementById("deliveries");
+    const typing = document.activeElement;
+    if (!current || (typing instanceof HTMLInputElement && current.contains(typing))) return;
+    const holder = document.createElement("div");
+    holder.innerHTML = event.data;
+    const fresh = holder.querySelector("#deliveries");
+    if (fresh) current.replaceWith(fresh);
+  });
+  source.addEventListener("end", () => source.close());
+}
+document.addEventListener("DOMContentLoaded", watchDeliveries);
