@@ -71,11 +71,11 @@ def create_app(
     from admin.app import admin_app
     from core.connections.routes import connect_routes
     from core.content.page import article_routes
+    from core.delivery import live
     from core.govcontent.data_feeds import data_feed_routes
     from core.govcontent.feeds import gov_feed_routes
     from core.graphql import ide, management_app, public_app
     from core.interactions.routes import feedback_routes
-    from core.delivery import live
     from core.notices import mail as notices
     from core.reports.routes import report_routes
     from core.web.media import edge_limits, media_routes

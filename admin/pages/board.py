@@ -95,7 +95,9 @@ def under_way(rows: list[desk.DeliveryRow]) -> bool:
     return any(r.state not in FINISHED for r in rows)
 
 
-async def _table(page: Page, actor: Actor, uid: str, rows: list[desk.DeliveryRow]) -> dict[str, Any]:
+async def _table(
+    page: Page, actor: Actor, uid: str, rows: list[desk.DeliveryRow]
+) -> dict[str, Any]:
     tasks = await run_in_threadpool(_my_tasks, page, actor, uid)
     live = under_way(rows)
     return {"tasks": tasks, "uid": uid, "rows": rows, "live": live, "placed": live_targets(rows)}
