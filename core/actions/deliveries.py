@@ -53,8 +53,8 @@ def may_retry(actor: Actor, item_path: str, target_path: str) -> bool:
     )
 
 
-def retry_now(ctx: Context, actor: Actor, delivery_id: int) -> Delivery:
-    """Make the delivery due now (see the module); the row as it now stands."""
+def retry_now(ctx: Context, actor: Actor, delivery_id: int) -> tuple[Delivery, ChannelTarget]:
+    """Make the delivery due now (see the module); the row as it now stands, and its target."""
     now = utcnow()
     with ctx.transaction() as session:
         d = session.get(Delivery, delivery_id)
@@ -103,4 +103,4 @@ def retry_now(ctx: Context, actor: Actor, delivery_id: int) -> Delivery:
         session.refresh(d)
     queue.hurry_attempt(ctx, d.id, attempt + 1)
     live.changed(ctx, [d.article_id])
-    return d
+    return d, target

@@ -48,7 +48,8 @@ def test_a_failed_delivery_goes_out_once_the_channel_is_mended(ctx, portal_targe
     assert asyncio.run(dispatcher.run(ctx, d.id, 1)) is dispatcher.Outcome.FAILED
     editor = actor(ctx, portal_target, Role.EDITOR)
 
-    again = retry_now(ctx, editor, d.id)
+    again, target = retry_now(ctx, editor, d.id)
+    assert target.id == portal_target.id
 
     assert again.state == DeliveryState.RETRYING and again.due_at <= utcnow()
     job = delivery_queue.delivery_job_id(d.id, 2)
