@@ -16,11 +16,13 @@ from core.context import Context
 from core.delivery import dispatcher
 from tests.conftest import API_TOKEN
 from tests.core.auth.conftest import audit_rows
-from tests.core.delivery.conftest import portal_target, sandbox  # noqa: F401
+from tests.core.delivery import conftest as delivery_fixtures
 from tests.core.reports.support import token_for
 from tests.support.pipeline import COMMUNE, SECRET, new_article, sandbox_post
 
 Gql = Callable[..., Any]
+# The portal sandbox and its target, as the delivery tests have them.
+portal_target, sandbox = delivery_fixtures.portal_target, delivery_fixtures.sandbox
 
 RETRY = """mutation($id: ID!) { retryDeliveryNow(id: $id) { __typename
   ... on DeliveryResult { delivery { id state attempt errorKind target { id } } }
