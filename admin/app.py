@@ -19,7 +19,18 @@ from starlette.routing import Route
 
 from admin import assets
 from admin.page import ENROL_PAGE, HOME, LOGIN, Page, signed_in_post, text
-from admin.pages import board, board_live, calendar, compose, gov, home, language, review, units
+from admin.pages import (
+    account,
+    board,
+    board_live,
+    calendar,
+    compose,
+    gov,
+    home,
+    language,
+    review,
+    units,
+)
 from core.auth import actions, tokens, totp
 from core.auth.accounts import username_of
 from core.auth.errors import LockedOut, SignInFailed
@@ -317,6 +328,8 @@ def admin_app(ctx: Context) -> Starlette:
         Route("/enrol/codes", enrol_codes),
         Route("/enrol/{token}", enrol_link, methods=["GET", "POST"]),
         Route("/tokens", create_token, methods=["POST"]),
+        Route("/account/email", account.change_email, methods=["POST"]),
+        Route("/account/email/{token:str}", account.confirm_email),
         Route("/tokens/{token_id:int}/revoke", revoke_token, methods=["POST"]),
         Route("/logout", logout, methods=["POST"]),
         Route("/logout-everywhere", logout_everywhere, methods=["POST"]),
