@@ -3,7 +3,9 @@
 ``GET /admin/items/{uid}/stream`` answers ``text/event-stream`` (sse-starlette: the event
 format, keep-alive comments, and the end of the generator when the client goes away). It
 is refused like the board itself (same action, same audit). Each ``deliveries`` event
-carries the table as the board renders it; ``end`` says nothing will change any more.
+carries the table as the board renders it; ``end`` says nothing will change any more, and the
+stream closes; the browser's reconnection then gets 204 No Content, which per the SSE
+specification stops it (no aborted request, no script needed to close it).
 
 The stream holds no database session between events: it waits on the item's pub/sub topic
 (:mod:`core.delivery.live`, read every :data:`TICK` seconds without blocking) and reads the
@@ -88,6 +90,8 @@ async def stream(request: Request) -> Response:
         return refused
     assert found is not None  # audited gives a result or a refusal
     article_id, rows = found
+    if not under_way(rows):  # the browser's reconnection after "end": stop (204, by the spec)
+        return Response(status_code=204, headers={"cache-control": "no-store"})
     return EventSourceResponse(
         _events(page, actor, uid, article_id, rows),
         ping=PING,

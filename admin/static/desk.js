@@ -20,9 +20,10 @@ document.addEventListener("change", (event) => {
 });
 
 // The delivery board: while deliveries are under way the server streams the table
-// (server-sent events, /admin/items/<uid>/stream); each "deliveries" event replaces it,
-// "end" says nothing will change any more. A form being typed into is not replaced: the
-// next event (or a reload) brings the news.
+// (server-sent events, /admin/items/<uid>/stream); each "deliveries" event replaces it.
+// When nothing is under way any more the server sends "end" and closes; the browser's
+// reconnection is answered 204, which ends the EventSource. A form being typed into is not
+// replaced: the next event (or a reload) brings the news.
 function watchDeliveries() {
   const board = document.getElementById("deliveries");
   const url = board && board.dataset.stream;
@@ -37,6 +38,5 @@ function watchDeliveries() {
     const fresh = holder.querySelector("#deliveries");
     if (fresh) current.replaceWith(fresh);
   });
-  source.addEventListener("end", () => source.close());
 }
 document.addEventListener("DOMContentLoaded", watchDeliveries);

@@ -166,6 +166,8 @@ def test_the_board_hears_each_state_change_and_the_stream_ends_when_done(
 
     anyio.run(main)
     assert listeners(ctx, uid) == 0  # the subscription went with the stream
+    again = editor_web.get(f"/admin/items/{uid}/stream")  # the browser reconnecting
+    assert again.status_code == 204  # which stops its EventSource, by the SSE specification
 
 
 def test_without_pub_sub_the_stream_still_follows_by_periodic_checks(
