@@ -4,8 +4,8 @@
 format, keep-alive comments, and the end of the generator when the client goes away). It
 is refused like the board itself (same action, same audit). Each ``deliveries`` event
 carries the table as the board renders it; ``end`` says nothing will change any more, and the
-stream closes; the browser's reconnection then gets 204 No Content, which per the SSE
-specification stops it (no aborted request, no script needed to close it).
+stream closes; the browser's reconnection (``Last-Event-ID: end``) then gets 204 No Content,
+which per the SSE specification stops it (no aborted request, no script needed to close it).
 
 The stream holds no database session between events: it waits on the item's pub/sub topic
 (:mod:`core.delivery.live`, read every :data:`TICK` seconds without blocking) and reads the
@@ -43,6 +43,8 @@ MAX_LIFETIME = 300.0
 PING = 15
 #: Milliseconds the browser waits before reconnecting after the stream closes.
 RETRY_MS = 3000
+#: The id of the "end" event, which the browser sends back as Last-Event-ID on reconnecting.
+END = "end"
 
 
 async def _events(
@@ -58,7 +60,7 @@ async def _events(
                 shown = table
                 yield ServerSentEvent(data=table, event="deliveries", retry=RETRY_MS)
             if not under_way(rows):
-                yield ServerSentEvent(data="finished", event="end")
+                yield ServerSentEvent(data="finished", event="end", id=END)
                 return
             while True:  # until told, or time to look anyway
                 if time.monotonic() - started > MAX_LIFETIME:
@@ -90,7 +92,9 @@ async def stream(request: Request) -> Response:
         return refused
     assert found is not None  # audited gives a result or a refusal
     article_id, rows = found
-    if not under_way(rows):  # the browser's reconnection after "end": stop (204, by the spec)
+    if not under_way(rows) and request.headers.get("last-event-id") == END:
+        # The browser reconnecting after "end": 204 stops it (the SSE specification). A first
+        # connection still gets the table: its page may have been rendered before the end.
         return Response(status_code=204, headers={"cache-control": "no-store"})
     return EventSourceResponse(
         _events(page, actor, uid, article_id, rows),

@@ -29,14 +29,21 @@ function watchDeliveries() {
   const url = board && board.dataset.stream;
   if (!url || !("EventSource" in window)) return;
   const source = new EventSource(url);
+  let leaving = false; // a form of the table was sent: the page is going, leave it as it is
+  document.addEventListener("submit", () => {
+    leaving = true;
+    source.close();
+  });
   source.addEventListener("deliveries", (event) => {
     const current = document.getElementById("deliveries");
     const typing = document.activeElement;
-    if (!current || (typing instanceof HTMLInputElement && current.contains(typing))) return;
+    if (leaving || !current || (typing instanceof HTMLInputElement && current.contains(typing))) {
+      return;
+    }
     const holder = document.createElement("div");
     holder.innerHTML = event.data;
     const fresh = holder.querySelector("#deliveries");
-    if (fresh) current.replaceWith(fresh);
+    if (fresh && !fresh.isEqualNode(current)) current.replaceWith(fresh);
   });
 }
 document.addEventListener("DOMContentLoaded", watchDeliveries);
