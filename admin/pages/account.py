@@ -7,6 +7,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
+from admin.messages import explain
 from admin.page import signed_in, signed_in_post, text
 from admin.pages import home
 from core.auth.actions import step_up
@@ -29,7 +30,7 @@ async def change_email(request: Request) -> Response:
         error = "Mã xác thực không đúng. / The authenticator code is wrong."
         return await home.render(page, actor, email_error=error, status=400)
     except LoaError as exc:
-        return await home.render(page, actor, email_error=exc.message, status=400)
+        return await home.render(page, actor, email_error=explain(exc), status=400)
     if change.mailed:
         note = (
             f"Đã gửi thư xác nhận tới {change.email}: mở liên kết trong thư để hoàn tất. / "
@@ -51,6 +52,6 @@ async def confirm_email(request: Request) -> Response:
     try:
         email = await run_in_threadpool(address.confirm, page.ctx, actor, token, page.address)
     except LoaError as exc:
-        return await home.render(page, actor, email_error=exc.message, status=400)
+        return await home.render(page, actor, email_error=explain(exc), status=400)
     note = f"Đã xác nhận địa chỉ {email}. / Address {email} confirmed."
     return await home.render(page, actor, email_note=note)

@@ -33,7 +33,7 @@ def test_the_account_sets_its_address_with_a_fresh_code(
     bad = web.post(
         "/admin/account/email", data={**form, "email": "khong phai thu", "code": editor.code(clock)}
     )
-    assert bad.status_code == 400 and "not an e-mail address" in bad.text
+    assert bad.status_code == 400 and "Địa chỉ thư không hợp lệ" in bad.text
     assert stored(ctx, "bien-tap") == "" and audit_rows(ctx, "account.email_changed") == []
 
     clock.step()
