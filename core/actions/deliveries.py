@@ -56,6 +56,8 @@ def may_retry(actor: Actor, item_path: str, target_path: str) -> bool:
 def retry_now(ctx: Context, actor: Actor, delivery_id: int) -> tuple[Delivery, ChannelTarget]:
     """Make the delivery due now (see the module); the row as it now stands, and its target."""
     now = utcnow()
+    if not 0 < delivery_id < 2**31:  # beyond an SQL INTEGER: names no row (and no query)
+        raise NotFound(f"no delivery {delivery_id}")
     with ctx.transaction() as session:
         d = session.get(Delivery, delivery_id)
         if d is None:

@@ -52,6 +52,8 @@ def test_the_board_offers_retry_now_to_its_editor_with_csrf(
     board = web.get(f"/admin/items/{article.uid}")
     assert re.search(rf'action="{action}"', board.text)
     assert web.post(action, data={"csrf_token": "nope"}).status_code == 403
+    huge = f"/admin/items/{article.uid}/deliveries/{'9' * 20}/retry"
+    assert web.post(huge, data={"csrf_token": csrf_of(board.text)}).status_code == 404
     assert state(ctx, d.id) == DeliveryState.FAILED
     sent = web.post(action, data={"csrf_token": csrf_of(board.text)})
     assert sent.status_code == 303 and sent.headers["location"] == f"/admin/items/{article.uid}"

@@ -17,7 +17,8 @@ from core.auth.errors import SignInFailed
 from core.auth.permissions import Actor, StepUpRequired
 from core.content.models import Article as ArticleModel
 from core.content.queries import article_id_by_uid
-from core.errors import LoaError, NotFound, ValidationFailed
+from core.errors import LoaError, NotFound
+from core.graphql.errors import argument_id
 from core.graphql.request import RequestContext
 from core.graphql.types.inputs import ArticleInput, article_data
 from core.graphql.types.managed_article import managed_article
@@ -109,14 +110,7 @@ def retract_article_from_target(
 
     def act(rc: RequestContext) -> ArticleModel:
         assert rc.actor is not None
-        target = _int_id(target_id, "targetId")
+        target = argument_id(target_id, "target_id")
         return actions.retract_from(rc.ctx, rc.actor, _pk(rc, id), target, reason)
 
     return _run(info, act)
-
-
-def _int_id(value: strawberry.ID, field: str) -> int:
-    try:
-        return int(str(value))
-    except ValueError:
-        raise ValidationFailed({field: "not an id"}) from None

@@ -7,7 +7,8 @@ from typing import Annotated, Any
 import strawberry
 
 from core.actions import deliveries as actions
-from core.errors import LoaError, ValidationFailed
+from core.errors import LoaError
+from core.graphql.errors import argument_id
 from core.graphql.request import RequestContext
 from core.graphql.types.delivery import Delivery
 from core.graphql.types.payloads import (
@@ -38,11 +39,7 @@ def retry_delivery_now(info: Info, id: strawberry.ID) -> DeliveryPayload:
     rc = info.context
     assert rc.actor is not None
     try:
-        try:
-            delivery_id = int(str(id))
-        except ValueError:
-            raise ValidationFailed({"id": "not a delivery id"}) from None
-        row, target = actions.retry_now(rc.ctx, rc.actor, delivery_id)
+        row, target = actions.retry_now(rc.ctx, rc.actor, argument_id(id, "id"))
     except LoaError as exc:
         result = failure(exc)
         if not isinstance(

@@ -72,10 +72,12 @@ def test_retry_delivery_now_through_the_api(
     assert again["__typename"] == "TransitionError" and "delivered" in again["message"]
     missing = gql(management, RETRY, token=editor, id="999999")["data"]["retryDeliveryNow"]
     assert missing["__typename"] == "NotFoundError"
+    huge = gql(management, RETRY, token=editor, id="9" * 20)["data"]["retryDeliveryNow"]
+    assert huge["__typename"] == "ValidationError"
     bad = gql(management, RETRY, token=editor, id="abc")["data"]["retryDeliveryNow"]
     assert bad == {
         "__typename": "ValidationError",
-        "fields": [{"field": "id", "message": "not a delivery id"}],
+        "fields": [{"field": "id", "message": "not an id this API issued"}],
     }
 
 
@@ -115,5 +117,5 @@ def test_retract_article_from_one_target_through_the_api(
     bad = gql(management, RETRACT_FROM, token=API_TOKEN, id=article.uid, target="x")["data"]
     assert bad["retractArticleFromTarget"] == {
         "__typename": "ValidationError",
-        "fields": [{"field": "targetId", "message": "not an id"}],
+        "fields": [{"field": "targetId", "message": "not an id this API issued"}],
     }
