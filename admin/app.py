@@ -330,6 +330,7 @@ def admin_app(ctx: Context) -> Starlette:
         Route("/tokens", create_token, methods=["POST"]),
         Route("/account/email", account.change_email, methods=["POST"]),
         Route("/account/email/{token:str}", account.confirm_email),
+        Route("/account/notices", account.choose_notices, methods=["POST"]),
         Route("/tokens/{token_id:int}/revoke", revoke_token, methods=["POST"]),
         Route("/logout", logout, methods=["POST"]),
         Route("/logout-everywhere", logout_everywhere, methods=["POST"]),

@@ -55,3 +55,16 @@ async def confirm_email(request: Request) -> Response:
         return await home.render(page, actor, email_error=explain(exc), status=400)
     note = f"Đã xác nhận địa chỉ {email}. / Address {email} confirmed."
     return await home.render(page, actor, email_note=note)
+
+
+async def choose_notices(request: Request) -> Response:
+    page, actor, form = await signed_in_post(request)
+    if isinstance(actor, Response):
+        return actor
+    wanted = [v for v in form.getlist("notices") if isinstance(v, str)]
+    try:
+        await run_in_threadpool(address.choose_notices, page.ctx, actor, wanted, page.address)
+    except LoaError as exc:
+        return await home.render(page, actor, email_error=explain(exc), status=400)
+    note = "Đã lưu lựa chọn thông báo qua thư. / Your e-mail notices are saved."
+    return await home.render(page, actor, email_note=note)

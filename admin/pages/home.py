@@ -58,6 +58,7 @@ async def render(
             "tasks": assisted.tasks_for(page.ctx, actor),
             "quota": desk.quota_glance(page.ctx, actor),
             "email": address.current(page.ctx, actor),
+            "muted": address.muted(page.ctx, actor),
         }
 
     values = await run_in_threadpool(load)

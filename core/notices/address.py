@@ -5,7 +5,8 @@ signed-in browser must not redirect someone's notices). With ``LOA_SMTP_HOST`` s
 address only takes effect through a link mailed to it (a sealed, signed token naming the
 account, the address and its expiry, opened by the same account signed in): so a typo never
 sends notices to a stranger. Without SMTP no notice is mailed anyway, and the address is set
-at once. Emptying it needs no confirmation. Every step is audited.
+at once. Emptying it needs no confirmation. The account also chooses which notices it wants
+by e-mail (:func:`choose_notices`). Every step is audited.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from core.auth.models import User
 from core.auth.permissions import Actor, require_step_up
 from core.context import Context
 from core.errors import Forbidden, ValidationFailed
+from core.notices.letters import WRITERS
 from core.notices.mail import send_one
 from core.secrets import SecretError
 
@@ -125,3 +127,31 @@ def confirm(ctx: Context, actor: Actor, token: str, address: str = "") -> str:
     email = checked(data["email"])
     _set(ctx, actor, email, "confirmed by the mailed link", address)
     return email
+
+
+def muted(ctx: Context, actor: Actor) -> set[str]:
+    """The notices (event names) the account does not want by e-mail."""
+    return {e for e in _user(ctx, actor).notices_muted.split(",") if e}
+
+
+def choose_notices(ctx: Context, actor: Actor, wanted: list[str], address: str = "") -> set[str]:
+    """Keep by e-mail only the ``wanted`` notices of :data:`WRITERS` (the bell shows all);
+    the muted ones, as now stored. The account's own choice: audited, no step-up."""
+    unknown = sorted(set(wanted) - set(WRITERS))
+    if unknown:
+        raise ValidationFailed({"notices": f"unknown notices: {', '.join(unknown)}"})
+    user = _user(ctx, actor)
+    off = sorted(set(WRITERS) - set(wanted))
+    with ctx.transaction() as session:
+        row = session.get(User, user.id)
+        assert row is not None
+        row.notices_muted = ",".join(off)
+        audit.record(
+            session,
+            actor=actor.name,
+            action="account.notices_chosen",
+            subject_type="user",
+            subject_id=user.id,
+            data={"muted": off, "address": address},
+        )
+    return set(off)

@@ -4,12 +4,23 @@ to it confirms it: test_account_email_mailed.py)."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import asyncio
+import re
+from typing import Any
+
+from sqlalchemy import select, update
 from starlette.testclient import TestClient
 
+from admin.labels import EMAIL_NOTICES
+from core.actions import content as actions
 from core.auth.models import User
+from core.auth.permissions import SYSTEM
 from core.context import Context
+from core.delivery import dispatcher
+from core.delivery.models import Delivery
+from core.notices.letters import WRITERS, letters
 from tests.core.auth.conftest import Clock, MakeAccount, audit_rows, csrf_of, sign_in
+from tests.support.pipeline import new_article, sandbox_post
 
 
 def stored(ctx: Context, username: str) -> str:
@@ -52,3 +63,47 @@ def test_the_account_sets_its_address_with_a_fresh_code(
         "/admin/account/email", data={**form, "email": "", "code": editor.code(clock)}
     )
     assert removed.status_code == 200 and stored(ctx, "bien-tap") == ""
+
+
+def test_the_account_chooses_which_notices_come_by_mail(
+    ctx: Context,
+    web: TestClient,
+    make_account: MakeAccount,
+    clock: Clock,
+    portal_target: Any,
+    sandbox: Any,
+) -> None:
+    editor = make_account("bien-tap")
+    with ctx.transaction() as session:
+        session.execute(
+            update(User).where(User.id == editor.user_id).values(email="bt@camthuy.gov.vn")
+        )
+    sandbox_post(sandbox, "/__fake/faults", {"status": 422, "count": 1})
+    article = new_article(ctx)
+    actions.approve(ctx, SYSTEM, article.id)
+    with ctx.sessions() as session:
+        [d] = session.scalars(select(Delivery).where(Delivery.article_id == article.id))
+    asyncio.run(dispatcher.run(ctx, d.id, 1))
+
+    def mailed_to() -> list[str]:
+        with ctx.sessions() as session:
+            return [x.to for x in letters(session, ctx.settings, "delivery.failed", d.id)]
+
+    assert "bt@camthuy.gov.vn" in mailed_to()
+    sign_in(web, editor, clock)
+    home = web.get("/admin/")
+    assert set(re.findall(r'name="notices" value="([^"]+)" checked', home.text)) == set(WRITERS)
+    keep = [e for e in WRITERS if e != "delivery.failed"]
+    saved = web.post(
+        "/admin/account/notices", data={"csrf_token": csrf_of(home.text), "notices": keep}
+    )
+    assert saved.status_code == 200 and "Đã lưu lựa chọn" in saved.text
+    assert 'value="delivery.failed" checked' not in saved.text
+    assert "bt@camthuy.gov.vn" not in mailed_to()  # muted; the bell still shows it
+    [entry] = audit_rows(ctx, "account.notices_chosen")
+    assert entry.actor == "bien-tap" and entry.data["muted"] == ["delivery.failed"]
+    unknown = web.post(
+        "/admin/account/notices", data={"csrf_token": csrf_of(home.text), "notices": ["x.y"]}
+    )
+    assert unknown.status_code == 400
+    assert set(EMAIL_NOTICES) == set(WRITERS)  # the screen names every notice that is mailed
