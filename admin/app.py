@@ -20,8 +20,10 @@ from starlette.routing import Mount, Route
 from admin import assets
 from admin.page import ENROL_PAGE, HOME, LOGIN, Page, signed_in_post, text
 from admin.pages import (
+    account,
     audit,
     board,
+    board_live,
     calendar,
     compose,
     drafts,
@@ -306,6 +308,12 @@ def admin_app(ctx: Context) -> Starlette:
         Route("/units/search", units.search),
         Route("/items/{uid:str}", board.board),
         Route("/items/{uid:str}/deliveries", board.deliveries),
+        Route("/items/{uid:str}/stream", board_live.stream),
+        Route(
+            "/items/{uid:str}/deliveries/{delivery_id:int}/retry",
+            board.retry_now,
+            methods=["POST"],
+        ),
         Route("/items/{uid:str}/retract", board.retract, methods=["POST"]),
         Route(
             "/items/{uid:str}/targets/{target_id:int}/retract",
@@ -344,6 +352,9 @@ def admin_app(ctx: Context) -> Starlette:
         Route("/enrol/codes", enrol_codes),
         Route("/enrol/{token}", enrol_link, methods=["GET", "POST"]),
         Route("/tokens", create_token, methods=["POST"]),
+        Route("/account/email", account.change_email, methods=["POST"]),
+        Route("/account/email/{token:str}", account.confirm_email),
+        Route("/account/notices", account.choose_notices, methods=["POST"]),
         Route("/tokens/{token_id:int}/revoke", revoke_token, methods=["POST"]),
         Route("/logout", logout, methods=["POST"]),
         Route("/logout-everywhere", logout_everywhere, methods=["POST"]),

@@ -58,9 +58,19 @@ NOTICE_KINDS = {
     "comment_overdue": ("Bình luận chờ duyệt quá lâu", "a comment held too long"),
 }
 
+#: The notices that can go by e-mail (``core.notices.letters.WRITERS``), for the account screen.
+EMAIL_NOTICES = {
+    "article.submitted": ("Bài chờ tôi duyệt", "an item waits for my decision"),
+    "article.decided": ("Bước duyệt tiếp theo", "the next approval step"),
+    "article.expiring": ("Bài sắp hết hạn hiển thị", "an item is about to expire"),
+    "delivery.failed": ("Đăng lên kênh không thành công", "a delivery failed"),
+    "comment.held": ("Bình luận chờ kiểm duyệt", "a comment waits for moderation"),
+}
+
 LABELS = {
     "states": STATES,
     "notice_kinds": NOTICE_KINDS,
+    "email_notices": EMAIL_NOTICES,
     "step_states": STEP_STATES,
     "roles": ROLES,
     "delivery_states": DELIVERY_STATES,

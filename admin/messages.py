@@ -49,6 +49,18 @@ _VI: tuple[tuple[str, str], ...] = (
     (r"this task is|no longer waiting", "Việc này đã được xử lý."),
     (r"say what must change", "Hãy ghi rõ cần sửa gì hoặc vì sao từ chối."),
     (r"^must be one of", "Giá trị không hợp lệ."),
+    (r"^this delivery was delivered", "Lượt này đã lên kênh: không có gì để gửi lại."),
+    (r"^this delivery is already due", "Lượt này đang chờ gửi: Loa sẽ gửi ngay."),
+    (r"^this delivery is being sent", "Lượt này đang được gửi."),
+    (r"^this delivery was cancelled", "Lượt này đã bị hủy."),
+    (r"waits for an operator", "Lượt này chờ cán bộ đăng thủ công."),
+    (r"reconciling this delivery", "Loa đang đối chiếu lượt này với kênh."),
+    (r"supersedes this one", "Đã có lượt mới hơn cho kênh này."),
+    (r"changed meanwhile", "Lượt này vừa thay đổi: hãy xem lại."),
+    (r"^not an e-mail address", "Địa chỉ thư không hợp lệ."),
+    (r"confirmation letter could not be sent", "Chưa gửi được thư xác nhận: hãy thử lại sau."),
+    (r"not valid for this account", "Liên kết không hợp lệ với tài khoản này."),
+    (r"link has expired", "Liên kết đã hết hạn: hãy yêu cầu lại."),
 )
 
 

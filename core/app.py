@@ -71,6 +71,7 @@ def create_app(
     from admin.app import admin_app
     from core.connections.routes import connect_routes
     from core.content.page import article_routes
+    from core.delivery import live
     from core.govcontent.data_feeds import data_feed_routes
     from core.govcontent.feeds import gov_feed_routes
     from core.graphql import ide, management_app, public_app
@@ -85,6 +86,7 @@ def create_app(
     wire()  # before the embedded worker or any sweep runs
     context = ctx or build_context(settings)
     notices.install(context)  # mail for what waits for a person (LOA_SMTP_HOST)
+    live.install(context)  # the delivery board hears of new outbox rows
     run_worker = settings.embedded_redis if embedded_worker is None else embedded_worker
 
     routes: list[BaseRoute] = [

@@ -14,7 +14,7 @@ from dataclasses import asdict
 from core import retention
 from core.actions import content, workflow
 from core.context import Context
-from core.delivery import upcalls
+from core.delivery import live, upcalls
 from core.govcontent import kinds as govcontent
 from core.interactions import held_alerts, overdue, reading, replies
 from core.notices import mail
@@ -64,6 +64,7 @@ class CoreUpcalls:
 
     def observe(self, ctx: Context) -> None:
         mail.install(ctx)
+        live.install(ctx)
 
     def send_notices(self, ctx: Context, event: str, subject_id: int) -> int:
         return mail.send(ctx, event, subject_id)

@@ -1,6 +1,6 @@
 """The delivery board of one item: every target's state, remote links, errors in plain
-Vietnamese, retract. Live by htmx polling of the deliveries fragment (every 3 s; the
-page works without script, reloaded by hand)."""
+Vietnamese, retract, retry now. Live while deliveries are under way by server-sent events
+(:mod:`admin.pages.board_live`); without script the page shows the state, reloaded by hand."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from admin.messages import explain
 from admin.page import Page, signed_in, signed_in_post, text
 from admin.pages.refusals import audited
 from core.actions import content, desk
+from core.actions import deliveries as retrying
 from core.auth.permissions import Actor
 from core.delivery.assisted import actions as assisted
 from core.errors import LoaError
@@ -35,7 +36,8 @@ ERROR_KINDS = {
     "allowance": "Đã hết hạn mức của kênh: Loa sẽ gửi khi hạn mức được cấp lại.",
     "error": "Lỗi không xác định của kênh: hãy báo người quản lý kênh.",
 }
-FINISHED = {"delivered", "failed", "cancelled"}
+#: States after which a delivery changes no more by itself (``core.delivery.models.FINAL_STATES``).
+FINISHED = {"delivered", "failed", "needs_attention", "cancelled"}
 
 
 def live_targets(rows: list[desk.DeliveryRow]) -> list[desk.DeliveryRow]:
@@ -78,22 +80,36 @@ async def board(request: Request) -> Response:
     if refused is not None:
         return refused
     assert rows is not None  # audited gives a result or a refusal
-    tasks = await run_in_threadpool(_my_tasks, page, actor, uid)
+    values = await _table(page, actor, uid, rows)
     return page.render(
         "desk/board.html",
-        tasks=tasks,
         title="Theo dõi đăng bài",
         title_en="Delivery board",
         view=view,
-        rows=rows,
-        live=any(r.state not in FINISHED for r in rows),
-        placed=live_targets(rows),
+        **values,
         **_labels(),
     )
 
 
+def under_way(rows: list[desk.DeliveryRow]) -> bool:
+    return any(r.state not in FINISHED for r in rows)
+
+
+async def _table(
+    page: Page, actor: Actor, uid: str, rows: list[desk.DeliveryRow]
+) -> dict[str, Any]:
+    tasks = await run_in_threadpool(_my_tasks, page, actor, uid)
+    live = under_way(rows)
+    return {"tasks": tasks, "uid": uid, "rows": rows, "live": live, "placed": live_targets(rows)}
+
+
+async def fragment(page: Page, actor: Actor, uid: str, rows: list[desk.DeliveryRow]) -> str:
+    """The board's table (``desk/deliveries.html``) as it stands in ``rows``."""
+    return page.html("desk/deliveries.html", **await _table(page, actor, uid, rows), **_labels())
+
+
 async def deliveries(request: Request) -> Response:
-    """The board's table alone, for htmx to swap in while deliveries are under way."""
+    """The board's table alone (what the live board swaps in; a reload without script)."""
     page, actor = await signed_in(request)
     if isinstance(actor, Response):
         return actor
@@ -102,16 +118,8 @@ async def deliveries(request: Request) -> Response:
     if refused is not None:
         return refused
     assert rows is not None  # audited gives a result or a refusal
-    tasks = await run_in_threadpool(_my_tasks, page, actor, uid)
-    return page.render(
-        "desk/deliveries.html",
-        tasks=tasks,
-        uid=uid,
-        rows=rows,
-        live=any(r.state not in FINISHED for r in rows),
-        placed=live_targets(rows),
-        **_labels(),
-    )
+    values = await _table(page, actor, uid, rows)
+    return page.render("desk/deliveries.html", **values, **_labels())
 
 
 async def _act(
@@ -164,3 +172,13 @@ async def complete_task(request: Request) -> Response:
         return (await audited(page, assisted.complete, page.ctx, actor, task_id, remote, url))[1]
 
     return await _act(request, ("Chưa ghi nhận được", "Not recorded"), call)
+
+
+async def retry_now(request: Request) -> Response:
+    """Make a failed or waiting delivery due now (``core.actions.deliveries.retry_now``)."""
+
+    async def call(page: Page, actor: Actor, form: FormData) -> Response | None:
+        delivery_id = request.path_params["delivery_id"]
+        return (await audited(page, retrying.retry_now, page.ctx, actor, delivery_id))[1]
+
+    return await _act(request, ("Chưa gửi lại được", "Not retried"), call)

@@ -16,6 +16,7 @@ from core.auth import tokens
 from core.auth.models import Role
 from core.auth.permissions import Actor, Permission
 from core.delivery.assisted import actions as assisted
+from core.notices import address
 from core.notices.inbox import inbox
 from core.units.lookups import units_by_path
 
@@ -28,7 +29,14 @@ async def page(request: Request) -> Response:
 
 
 async def render(
-    page: Page, actor: Actor, *, new_token: str = "", error: str = "", status: int = 200
+    page: Page,
+    actor: Actor,
+    *,
+    new_token: str = "",
+    error: str = "",
+    status: int = 200,
+    email_note: str = "",
+    email_error: str = "",
 ) -> Response:
     def load() -> dict[str, Any]:
         rows = tokens.list_tokens(page.ctx, actor)
@@ -49,6 +57,8 @@ async def render(
             "notices": inbox(page.ctx, actor, overview),
             "tasks": assisted.tasks_for(page.ctx, actor),
             "quota": desk.quota_glance(page.ctx, actor),
+            "email": address.current(page.ctx, actor),
+            "muted": address.muted(page.ctx, actor),
         }
 
     values = await run_in_threadpool(load)
@@ -63,5 +73,7 @@ async def render(
         scopes=sorted(tokens.SCOPES),
         new_token=new_token,
         error=error,
+        email_note=email_note,
+        email_error=email_error,
         **values,
     )

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from core.actions import deliveries as retrying
 from core.actions.workflow import EXPIRY_WARNING
 from core.auth.permissions import Actor, Permission, require
 from core.content.models import Agency, Article, Audience, Category, Revision
@@ -361,15 +362,27 @@ class DeliveryRow:
     error_message: str
     due_at: dt.datetime | None
     finished_at: dt.datetime | None
+    #: Whether the reader may "retry now" (``core.actions.deliveries.retry_now``).
+    retry: bool = False
 
 
 def deliveries(ctx: Context, actor: Actor, uid: str) -> list[DeliveryRow]:
     """Every delivery of the item ``uid``, oldest first, for someone who may read it."""
+    return board_rows(ctx, actor, uid)[1]
+
+
+def board_rows(ctx: Context, actor: Actor, uid: str) -> tuple[int, list[DeliveryRow]]:
+    """The item's id and :func:`deliveries`, each row saying whether ``actor`` may retry it
+    now (``core.actions.deliveries``: retryable, the target's newest, the actor's to retry)."""
     with ctx.sessions() as session:
         article = get_article(session, actor, uid)
         if article is None:
             raise NotFound(f"no article {uid!r}")
-        return [
+        pairs = deliveries_of(session, article.id)
+        newest = {t.id: d.id for d, t in pairs}  # oldest first: the last one stays
+        paths = unit_paths(session, {article.unit_id} | {t.unit_id for _, t in pairs})
+        item_path = paths.get(article.unit_id, "/")
+        return article.id, [
             DeliveryRow(
                 d.id,
                 t.id,
@@ -383,8 +396,11 @@ def deliveries(ctx: Context, actor: Actor, uid: str) -> list[DeliveryRow]:
                 d.error_message,
                 d.due_at,
                 d.finished_at,
+                retry=d.state in retrying.RETRYABLE
+                and newest[t.id] == d.id
+                and retrying.may_retry(actor, item_path, paths.get(t.unit_id, "/")),
             )
-            for d, t in deliveries_of(session, article.id)
+            for d, t in pairs
         ]
 
 

@@ -30,6 +30,9 @@ class User(Base):
     username: Mapped[str] = mapped_column(String(120), unique=True)
     display_name: Mapped[str] = mapped_column(String(200), default="")
     email: Mapped[str] = mapped_column(String(254), default="")
+    #: The notices this account does not want by e-mail: event names, comma-separated
+    #: (``core.notices.letters.WRITERS``); the bell still shows them.
+    notices_muted: Mapped[str] = mapped_column(String(200), default="", server_default="")
     password_hash: Mapped[str] = mapped_column(Text, default="")
     #: TOTP secret, sealed with core.secrets; empty until enrolment.
     totp_sealed: Mapped[str] = mapped_column(Text, default="")

@@ -42,7 +42,7 @@ from core.contract.channels import (
     Target,
 )
 from core.db import rowcount, utcnow
-from core.delivery import backoff, costs, outcomes, queue
+from core.delivery import backoff, costs, live, outcomes, queue
 from core.delivery.assisted import actions as assisted
 from core.delivery.models import OPEN_STATES, Action, Delivery, DeliveryState, Placement
 from core.delivery.previews import render_checked
@@ -385,7 +385,14 @@ async def run(ctx: Context, delivery_id: int, attempt: int) -> Outcome:
     claimed = _claim(ctx, delivery_id, attempt)
     if claimed is None:
         return Outcome.SKIPPED
-    delivery, previous = claimed
+    live.changed(ctx, [claimed[0].article_id])  # in flight
+    try:
+        return await _attempt(ctx, *claimed)
+    finally:  # whatever the attempt came to, the item's board reads it again
+        live.changed(ctx, [claimed[0].article_id])
+
+
+async def _attempt(ctx: Context, delivery: Delivery, previous: str) -> Outcome:
     work = _prepare(ctx, delivery, previous)
     if isinstance(work, str):
         return _record_failure(ctx, None, delivery, AuthError(work))

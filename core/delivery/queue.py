@@ -15,6 +15,7 @@ waits on a dead job.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 from collections.abc import Iterable
@@ -22,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from redis.exceptions import RedisError
 from rq import Queue
-from rq.exceptions import DuplicateJobError
+from rq.exceptions import DuplicateJobError, NoSuchJobError
 from rq.job import Job, JobStatus
 from rq.results import Result
 from rq.serializers import JSONSerializer
@@ -298,6 +299,27 @@ def enqueue_attempts(
     except RedisError as exc:
         log.warning("could not enqueue deliveries (%s); the sweeper will retry", type(exc).__name__)
     return done
+
+
+def hurry_attempt(ctx: Context, delivery_id: int, attempt: int) -> bool:
+    """Have ``attempt`` of the delivery run now: its job scheduled for later is moved to the
+    queue, as rq's scheduler would at its time; with no job, one is enqueued. A job already
+    queued or running is left alone (its id is the attempt's: never a second one). False when
+    Redis could not be reached (the sweeper enqueues the attempt once it is due)."""
+    q = rq_queue(ctx)
+    job_id = delivery_job_id(delivery_id, attempt)
+    try:
+        registry = q.scheduled_job_registry
+        if q.connection.zrem(registry.key, job_id) == 1:  # ours to move, not the scheduler's
+            with contextlib.suppress(NoSuchJobError):  # a partial hash: enqueued afresh below
+                job = LoaJob.fetch(job_id, connection=q.connection, serializer=JSONSerializer)
+                q._enqueue_job(job)  # what rq's scheduler does at the job's time
+                return True
+        _enqueue(q, "core.delivery.jobs.run_delivery", (delivery_id, attempt), job_id, None)
+    except RedisError as exc:
+        log.warning("could not hurry delivery %s (%s)", delivery_id, type(exc).__name__)
+        return False
+    return True
 
 
 def enqueue_deliveries(ctx: Context, ids: Iterable[int], at: dt.datetime | None = None) -> int:

@@ -17,9 +17,11 @@ from core.graphql.mutations.articles import (
     approve_article,
     create_article,
     retract_article,
+    retract_article_from_target,
     update_article,
 )
 from core.graphql.mutations.channel_targets import create_channel_target, update_channel_target
+from core.graphql.mutations.deliveries import DeliveryMutation
 from core.graphql.mutations.media import MediaMutation
 from core.graphql.mutations.moderation import ModerationMutation
 from core.graphql.mutations.units import UnitPortalPayload, set_unit_portal
@@ -80,11 +82,15 @@ class Mutation(
     MediaMutation,
     AssistMutation,
     GovMutation,
+    DeliveryMutation,
 ):
     create_article: ArticlePayload = strawberry.mutation(resolver=create_article)
     update_article: ArticlePayload = strawberry.mutation(resolver=update_article)
     approve_article: ArticlePayload = strawberry.mutation(resolver=approve_article)
     retract_article: ArticlePayload = strawberry.mutation(resolver=retract_article)
+    retract_article_from_target: ArticlePayload = strawberry.mutation(
+        resolver=retract_article_from_target
+    )
     create_channel_target: ChannelTargetPayload = strawberry.mutation(
         resolver=create_channel_target
     )

@@ -281,6 +281,15 @@ WRITERS = {
 
 
 def letters(session: Session, settings: Settings, event: str, subject_id: int) -> list[Letter]:
-    """Every letter ``event`` about ``subject_id`` calls for (none for another event)."""
+    """Every letter ``event`` about ``subject_id`` calls for (none for another event), but
+    to the accounts that muted ``event`` (``User.notices_muted``)."""
     writer = WRITERS.get(event)
-    return writer(session, settings, subject_id) if writer else []
+    owed = writer(session, settings, subject_id) if writer else []
+    if not owed:
+        return []
+    muted = dict(
+        session.execute(
+            select(User.id, User.notices_muted).where(User.id.in_({x.user_id for x in owed}))
+        ).all()
+    )
+    return [x for x in owed if event not in str(muted.get(x.user_id) or "").split(",")]

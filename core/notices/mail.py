@@ -82,6 +82,20 @@ def connect(settings: Settings) -> smtplib.SMTP:
     return client
 
 
+def send_one(settings: Settings, to: str, subject: str, body: str) -> bool:
+    """One letter to one address now (an account confirming its address); False when it
+    could not go (no ``LOA_SMTP_HOST``, the server refused: logged by the error's type)."""
+    if not settings.smtp_host:
+        return False
+    try:
+        with connect(settings) as client:
+            client.send_message(_message(settings, Letter("", 0, to, subject, body)))
+    except (OSError, smtplib.SMTPException) as exc:
+        log.warning("could not mail a single letter (%s)", type(exc).__name__)
+        return False
+    return True
+
+
 def send(ctx: Context, event: str, subject_id: int) -> int:
     """Send every letter ``event`` about ``subject_id`` calls for, each at most once; the
     number sent now."""

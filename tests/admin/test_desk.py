@@ -160,7 +160,7 @@ def test_compose_preview_submit_approve_deliver_and_retract(
     assert posted["title"] == "Lịch tiêm chủng mở rộng tháng 12"
     board = desk.second.get(f"/admin/items/{uid}")
     assert "Đã lên kênh" in board.text and "Đã đăng" in board.text
-    assert 'hx-trigger="every 3s"' not in board.text  # nothing left under way: polling stops
+    assert "data-stream=" not in board.text  # nothing left under way: no live stream
 
     retracted = desk.second.post(
         f"/admin/items/{uid}/retract",

@@ -146,7 +146,7 @@ def test_enrol_compose_preview_submit_approve_deliver_retract(
     phone.click("form.decide button[type=submit]")
     expect(phone.locator("#item-status")).to_have_text("Đã đăng")
 
-    # --- both deliveries turn green while the board polls ------------------------------------
+    # --- both deliveries turn green as the board's stream tells it ----------------------------
     delivered = phone.locator("#deliveries tr.d-delivered")
     expect(delivered).to_have_count(2, timeout=20_000)
     shots(phone, "board-delivered-phone")

@@ -29,7 +29,7 @@ from core.context import Context
 from core.contract.assisted import AssistedTask
 from core.contract.channels import Remote, Rendered
 from core.db import rowcount, utcnow
-from core.delivery import outcomes, queue
+from core.delivery import live, outcomes, queue
 from core.delivery.assisted import kit
 from core.delivery.models import Action, Delivery, DeliveryState, Placement
 from core.delivery.tasks import AssistTask, TaskState
@@ -221,6 +221,7 @@ def complete(
         follow_ups = outcomes.delivered(session, d, remote, actor=actor.name, now=now)
         [(view, _)] = _views(session, AssistTask.id == task.id)
     queue.enqueue_deliveries(ctx, follow_ups)
+    live.changed(ctx, [d.article_id])
     return view
 
 
@@ -256,6 +257,9 @@ def refuse(ctx: Context, actor: Actor, task_id: int, reason: str) -> TaskView:
         if settled != 1:
             raise InvalidTransition("the delivery of this task is no longer waiting for it")
         task.state = TaskState.REFUSED
+        article_id = session.scalar(
+            select(Delivery.article_id).where(Delivery.id == task.delivery_id)
+        )
         task.completed_by, task.completed_at = actor.name, now
         audit.record(
             session,
@@ -267,4 +271,5 @@ def refuse(ctx: Context, actor: Actor, task_id: int, reason: str) -> TaskView:
             unit_path=unit_path(session, task.origin_unit_id),
         )
         [(view, _)] = _views(session, AssistTask.id == task.id)
+    live.changed(ctx, [article_id] if article_id is not None else [])
     return view

@@ -18,6 +18,7 @@ from core.auth.permissions import Actor, StepUpRequired
 from core.content.models import Article as ArticleModel
 from core.content.queries import article_id_by_uid
 from core.errors import LoaError, NotFound
+from core.graphql.errors import argument_id
 from core.graphql.request import RequestContext
 from core.graphql.types.inputs import ArticleInput, article_data
 from core.graphql.types.managed_article import managed_article
@@ -93,5 +94,23 @@ def retract_article(info: Info, id: strawberry.ID, reason: str = "") -> ArticleP
     def act(rc: RequestContext) -> ArticleModel:
         assert rc.actor is not None
         return actions.retract(rc.ctx, rc.actor, _pk(rc, id), reason)
+
+    return _run(info, act)
+
+
+def retract_article_from_target(
+    info: Info,
+    id: strawberry.ID,
+    target_id: Annotated[
+        strawberry.ID, strawberry.argument(description="The channel target to leave.")
+    ],
+    reason: str = "",
+) -> ArticlePayload:
+    """Take a live item down from one of its channels; the others keep it."""
+
+    def act(rc: RequestContext) -> ArticleModel:
+        assert rc.actor is not None
+        target = argument_id(target_id, "target_id")
+        return actions.retract_from(rc.ctx, rc.actor, _pk(rc, id), target, reason)
 
     return _run(info, act)
