@@ -19,7 +19,7 @@ from starlette.routing import Route
 
 from admin import assets
 from admin.page import ENROL_PAGE, HOME, LOGIN, Page, signed_in_post, text
-from admin.pages import board, calendar, compose, gov, home, language, review, units
+from admin.pages import board, calendar, channels, compose, gov, home, language, review, units
 from core.auth import actions, tokens, totp
 from core.auth.accounts import username_of
 from core.auth.errors import LockedOut, SignInFailed
@@ -304,6 +304,7 @@ def admin_app(ctx: Context) -> Starlette:
         Route("/gov/{kind:str}/{uid:str}", gov.save, methods=["POST"]),
         Route("/gov/{kind:str}/{uid:str}/publish", gov.publish, methods=["POST"]),
         Route("/gov/{kind:str}/{uid:str}/withdraw", gov.withdraw, methods=["POST"]),
+        *channels.routes(),
         Route("/login", login, methods=["GET", "POST"]),
         Route("/login/code", login_code, methods=["GET", "POST"]),
         Route("/login/recovery", login_recovery, methods=["GET", "POST"]),

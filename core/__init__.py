@@ -45,6 +45,7 @@ from core.contract.media import (
 from core.contract.plugin_context import PluginContext, PublishedContent
 from core.contract.preview import Preview
 from core.contract.replies import Replies
+from core.contract.setup import Checkable, Configurable, FieldType, SettingField
 from core.contract.webhooks import (
     CommentEvent,
     InboundRequest,
@@ -74,14 +75,17 @@ __all__ = [
     "Channel",
     "ChannelDeclaration",
     "ChannelError",
+    "Checkable",
     "CitizenComment",
     "CommentEvent",
+    "Configurable",
     "Connectable",
     "ContentRefused",
     "Cost",
     "Costed",
     "Credentials",
     "DestinationRefused",
+    "FieldType",
     "Health",
     "HoldsComments",
     "InboundRequest",
@@ -108,6 +112,7 @@ __all__ = [
     "Rendition",
     "Replies",
     "Secret",
+    "SettingField",
     "Settings",
     "StatusEvent",
     "Target",

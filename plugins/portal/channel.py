@@ -12,13 +12,24 @@ from __future__ import annotations
 import datetime as dt
 import html
 import unicodedata
+import uuid
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 
-from core import AuthError, Capabilities, CitizenComment, Item, Remote, Rendered, Target
+from core import (
+    AuthError,
+    Capabilities,
+    CitizenComment,
+    FieldType,
+    Item,
+    Remote,
+    Rendered,
+    SettingField,
+    Target,
+)
 from plugins.portal.client import Comment, PortalClient, secret_key_bytes
 from plugins.portal.dates import rfc3339
 from plugins.portal.plaintext import html_to_text
@@ -71,8 +82,38 @@ class PortalChannel:
         destinations=frozenset({"webhook_url"}),
     )
 
+    settings_schema = (
+        SettingField(
+            "webhook_url",
+            FieldType.URL,
+            "Địa chỉ nhận webhook của cổng",
+            "The portal's webhook receiver URL",
+            required=True,
+            help="https://…/sites/<xã>/webhook",
+        ),
+        SettingField(
+            SECRET_KEY,
+            FieldType.SECRET,
+            "Khoá ký webhook",
+            "Webhook signing secret",
+            required=True,
+            help="whsec_<base64>",
+        ),
+        SettingField(
+            NEXT_SECRET_KEY,
+            FieldType.SECRET,
+            "Khoá ký mới (khi đổi khoá)",
+            "Next signing secret (while rotating)",
+        ),
+    )
+
     def __init__(self, transport: httpx.AsyncBaseTransport | None = None) -> None:
         self._transport = transport
+
+    async def check_connection(self, target: Target) -> str:
+        """Ask the receiver about a message never sent: it must accept our signature."""
+        await self._client(target).lookup(f"msg_check_{uuid.uuid4().hex}")
+        return "Cổng nhận chữ ký và trả lời (the portal accepted the signature and answered)"
 
     def validate_settings(self, settings: Mapping[str, Any], secrets: Mapping[str, str]) -> None:
         """Raise ``ValueError`` for a channel admin; never quotes a secret."""
