@@ -128,7 +128,10 @@ class PortalChannel:
         secret = secrets.get(SECRET_KEY)
         if not secret:
             raise ValueError(f"secret {SECRET_KEY!r} is required (format whsec_<base64>)")
-        secret_key_bytes(secret)
+        try:
+            secret_key_bytes(secret)
+        except ValueError as exc:
+            raise ValueError(f"{SECRET_KEY}: {exc}") from None
         if secrets.get(NEXT_SECRET_KEY):
             try:
                 secret_key_bytes(secrets[NEXT_SECRET_KEY])
