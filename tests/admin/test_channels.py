@@ -213,9 +213,29 @@ def test_a_channel_without_a_schema_gets_json_settings_and_secret_lines(
     }
     page = "/admin/channels/new?plugin=testchannel"
     bad = _post(web, "/admin/channels/new", data, page)
-    assert bad.status_code == 400 and 'id="err-settings_json">Phải là một đối tượng JSON.' in bad.text
+    assert bad.status_code == 400
+    assert 'id="err-settings_json">Phải là một đối tượng JSON.' in bad.text
     assert "abc123secret" not in bad.text
     good = _post(web, "/admin/channels/new", {**data, "settings_json": '{"append": "!"}'}, page)
     assert good.status_code == 303, good.text
     shown = web.get(good.headers["location"])
     assert "abc123secret" not in shown.text and "token" in shown.text
+
+
+def test_connect_starts_the_consent_flow_with_a_fresh_code(
+    ctx: Context, web: TestClient, make_account: MakeAccount, clock: Clock, tree: Any
+) -> None:
+    from core.actions import targets
+
+    made = targets.create_target(
+        ctx, SYSTEM, {"name": "Kênh thử", "plugin": "testchannel", "unit_code": COMMUNE}
+    )
+    account = _channel_admin(web, make_account, clock)
+    path = f"/admin/channels/{made.id}"
+    assert 'id="connect"' in web.get(path).text
+    refused = _post(web, f"{path}/connect", {}, path)
+    assert refused.status_code == 400 and "Cần mã xác thực mới" in refused.text
+    started = _post(web, f"{path}/connect", {"code": account.code(clock)}, path)
+    assert started.status_code == 200, started.text
+    assert 'id="consent"' in started.text and "state=" in started.text
+    assert "redirect_uri=http" in started.text  # the platform's page, with Loa's callback
