@@ -32,6 +32,7 @@ from plugins.facebook.client import DEFAULT_GRAPH, DEFAULT_VERSION, GraphClient,
 from plugins.facebook.connect import ConnectMixin
 from plugins.facebook.graph_errors import Gone
 from plugins.facebook.render import MEDIA, build
+from plugins.facebook.settings_form import SCHEMA
 from plugins.facebook.webhooks import WebhookMixin
 
 log = logging.getLogger("loa.plugins.facebook")
@@ -72,6 +73,7 @@ class FacebookChannel(ConnectMixin, WebhookMixin):
         can_read_interactions=True,
         destinations=frozenset({"page_id", "app_id", "graph_url"}),
     )
+    settings_schema = SCHEMA
 
     def __init__(self, transport: httpx.AsyncBaseTransport | None = None) -> None:
         self._transport = transport

@@ -23,24 +23,19 @@ from core import (
     AuthError,
     Capabilities,
     CitizenComment,
-    FieldType,
     Item,
     Remote,
     Rendered,
-    SettingField,
     Target,
 )
 from plugins.portal.client import Comment, PortalClient, secret_key_bytes
 from plugins.portal.dates import rfc3339
 from plugins.portal.plaintext import html_to_text
+from plugins.portal.settings_form import NEXT_SECRET_KEY, SCHEMA, SECRET_KEY
 
 EVENT_PUBLISHED = "article.published"
 EVENT_UPDATED = "article.updated"
 EVENT_WITHDRAWN = "article.withdrawn"
-
-SECRET_KEY = "webhook_secret"
-#: Optional second secret while a portal rotates keys: both signatures are sent.
-NEXT_SECRET_KEY = "webhook_secret_next"
 
 
 def _nfc(text: str) -> str:
@@ -82,30 +77,7 @@ class PortalChannel:
         destinations=frozenset({"webhook_url"}),
     )
 
-    settings_schema = (
-        SettingField(
-            "webhook_url",
-            FieldType.URL,
-            "Địa chỉ nhận webhook của cổng",
-            "The portal's webhook receiver URL",
-            required=True,
-            help="https://…/sites/<xã>/webhook",
-        ),
-        SettingField(
-            SECRET_KEY,
-            FieldType.SECRET,
-            "Khoá ký webhook",
-            "Webhook signing secret",
-            required=True,
-            help="whsec_<base64>",
-        ),
-        SettingField(
-            NEXT_SECRET_KEY,
-            FieldType.SECRET,
-            "Khoá ký mới (khi đổi khoá)",
-            "Next signing secret (while rotating)",
-        ),
-    )
+    settings_schema = SCHEMA
 
     def __init__(self, transport: httpx.AsyncBaseTransport | None = None) -> None:
         self._transport = transport

@@ -37,9 +37,7 @@ from core import (
 from plugins.vneid import kit, webhooks
 from plugins.vneid.client import PartnerClient
 from plugins.vneid.render import COVER, MAX_TITLE, render
-
-MODES = ("assisted", "partner")
-API_KEY = "api_key"
+from plugins.vneid.settings_form import API_KEY, MODES, SCHEMA
 
 
 def mode(target: Target) -> str:
@@ -64,6 +62,7 @@ class VneidChannel:
         can_read_interactions=True,
         destinations=frozenset({"api_url"}),
     )
+    settings_schema = SCHEMA
 
     def __init__(self, transport: httpx.AsyncBaseTransport | None = None) -> None:
         self._transport = transport

@@ -46,6 +46,7 @@ from plugins.youtube.limits import (
 from plugins.youtube.oauth import OAuthMixin
 from plugins.youtube.quota import QuotaMixin
 from plugins.youtube.render import THUMBNAIL_TYPES, VIDEO_TYPES, render_item
+from plugins.youtube.settings_form import SCHEMA
 
 log = logging.getLogger("loa.plugins.youtube")
 
@@ -86,6 +87,7 @@ class YouTubeChannel(OAuthMixin, CommentsMixin, QuotaMixin):
         ),
         destinations=frozenset({"api_base", "token_url", "auth_url", "client_id"}),
     )
+    settings_schema = SCHEMA
 
     def __init__(self, transport: httpx.AsyncBaseTransport | None = None) -> None:
         self._transport = transport

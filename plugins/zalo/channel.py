@@ -52,6 +52,7 @@ from plugins.zalo.client import (
     seconds_until_morning,
 )
 from plugins.zalo.plaintext import paragraphs
+from plugins.zalo.settings_form import SCHEMA
 from plugins.zalo.targeting import compile_target
 
 TITLE_MAX, AUTHOR_MAX, DESCRIPTION_MAX = 150, 50, 300
@@ -102,6 +103,7 @@ class ZaloChannel:
         can_read_interactions=False,  # Zalo has no API to read article comments
         destinations=frozenset({"api_base", "oauth_base", "app_id", "oa_id"}),
     )
+    settings_schema = SCHEMA
     pkce = True
     #: The access token lives 25 h: refresh once 20 h have passed.
     refresh_before = dt.timedelta(hours=5)

@@ -239,3 +239,21 @@ def test_connect_starts_the_consent_flow_with_a_fresh_code(
     assert started.status_code == 200, started.text
     assert 'id="consent"' in started.text and "state=" in started.text
     assert "redirect_uri=http" in started.text  # the platform's page, with Loa's callback
+
+
+def test_every_installed_channel_gets_its_own_form(
+    ctx: Context, web: TestClient, make_account: MakeAccount, clock: Clock, tree: Any
+) -> None:
+    _channel_admin(web, make_account, clock)
+    plugins = target_reads.plugins(ctx)
+    assert {"portal", "facebook", "zalo", "youtube", "vneid"} <= {p.name for p in plugins}
+    for plugin in plugins:
+        page = web.get("/admin/channels/new", params={"plugin": plugin.name})
+        assert page.status_code == 200, plugin.name
+        kinds = {"secret": "password", "url": "url", "int": "number", "bool": "checkbox"}
+        for f in plugin.schema or ():
+            name = ("k_" if f.type == "secret" else "s_") + f.key
+            if f.type == "enum":
+                assert f'<select id="{name}"' in page.text, (plugin.name, name)
+            else:
+                assert f'type="{kinds.get(f.type, "text")}" id="{name}"' in page.text, name
