@@ -300,7 +300,7 @@ async def test(request: Request) -> Response:
         return actor
     target_id = request.path_params["target_id"]
     try:
-        checked, refused = await audited(page, targets.test_connection, page.ctx, actor, target_id)
+        checked, refused = await audited(page, targets.check_connection, page.ctx, actor, target_id)
     except ValidationFailed as exc:
         errors = channel_form.place(None, exc.fields)
         return await _detail_page(page, actor, target_id, errors=errors, status=400)

@@ -19,10 +19,11 @@ from sqlalchemy import func, select
 from core import audit
 from core.auth.permissions import Actor, Permission, require, require_step_up
 from core.connections.health import alert, set_health
+from core.connections.refresh import fresh_target
 from core.connections.targets import call_target
 from core.content.queries import unit_by_code
 from core.context import Context
-from core.contract.channels import AuthError, Channel, ChannelError
+from core.contract.channels import AuthError, Channel, ChannelError, Target
 from core.contract.credentials import Health
 from core.contract.setup import Checkable
 from core.db import Base, utcnow
@@ -221,7 +222,12 @@ class Checked:
     health: str
 
 
-def test_connection(ctx: Context, actor: Actor, target_id: int) -> Checked:
+async def _check(ctx: Context, channel: Checkable, call: Target) -> str:
+    """The check, with credentials refreshed first when they are due (as a delivery would)."""
+    return await channel.check_connection(await fresh_target(ctx, channel, call))
+
+
+def check_connection(ctx: Context, actor: Actor, target_id: int) -> Checked:
     """Ask the target's channel whether it answers with the stored settings and secrets.
 
     Refused credentials mark the target as needing re-authorisation (its channel admins are
@@ -238,7 +244,7 @@ def test_connection(ctx: Context, actor: Actor, target_id: int) -> Checked:
         raise ValidationFailed({"secrets": "the stored credentials cannot be opened"}) from None
     health: Health | None = None
     try:
-        note = run_bounded(channel.check_connection(call), ctx.settings.http_timeout + 5)
+        note = run_bounded(_check(ctx, channel, call), ctx.settings.http_timeout * 2 + 5)
         ok = True
         if row.health in (Health.UNKNOWN, Health.NEEDS_REAUTHORISATION):
             health = Health.OK

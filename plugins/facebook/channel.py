@@ -243,6 +243,17 @@ class FacebookChannel(ConnectMixin, WebhookMixin):
         reply_id = await self.client(target).comment(to, text)
         return Remote(reply_id, f"https://www.facebook.com/{reply_id}")
 
+    async def check_connection(self, target: Target) -> str:
+        """The Page answers with its Page token (its settings: may visitors post? S4.4)."""
+        if not target.secrets.get("page_token"):
+            raise AuthError("the Page is not connected: no Page token")
+        if await self.client(target).users_can_post():
+            return (
+                "Trang trả lời, nhưng đang cho khách đăng bài lên Trang: hãy tắt trên Facebook"
+                " (the Page answers, but lets visitors post: switch it off on Facebook)"
+            )
+        return "Trang trả lời (the Page answers)"
+
     async def visitor_posts_allowed(self, target: Target) -> bool | None:
         return await self.client(target).users_can_post()
 

@@ -233,6 +233,12 @@ class YouTubeChannel(OAuthMixin, CommentsMixin, QuotaMixin):
                     return Remote(str(video["id"]), WATCH + str(video["id"]))
         return None
 
+    async def check_connection(self, target: Target) -> str:
+        """The channel the grant speaks for answers (``channels.list?mine=true``)."""
+        async with self.client(target) as yt:
+            channel_id = await yt.my_channel()
+        return f"Kênh YouTube {channel_id} trả lời (the YouTube channel answers)"
+
     def client(self, target: Target) -> YouTubeClient:
         s = target.settings
         account = Account(

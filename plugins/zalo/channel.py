@@ -375,6 +375,13 @@ class ZaloChannel:
                 return Remote(str(media["id"]), str(media.get("link_view") or ""))
         return None
 
+    async def check_connection(self, target: Target) -> str:
+        """The OA answers with its access token (its latest article list)."""
+        if not target.secrets.get("access_token"):
+            raise AuthError("the Official Account is not connected: no access token")
+        await self._client(target).recent_articles(limit=1)
+        return "Official Account trả lời (the Official Account answers)"
+
     def _client(self, target: Target) -> ZaloClient:
         return ZaloClient(
             api_base=str(target.settings.get("api_base") or API_BASE),

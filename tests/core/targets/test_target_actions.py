@@ -31,7 +31,7 @@ def test_a_good_connection_is_healthy_and_audited(
     ctx: Context, portal_target: Any, make_account: MakeAccount, clock: Clock
 ) -> None:
     actor = _admin(ctx, make_account, clock, stepped=False)
-    checked = targets.test_connection(ctx, actor, portal_target.id)
+    checked = targets.check_connection(ctx, actor, portal_target.id)
     assert checked.ok and checked.health == "ok", checked
     assert [r.data["ok"] for r in audit_rows(ctx, "target.check")] == [True]
     views = target_reads.target_views(ctx, actor)
@@ -44,7 +44,7 @@ def test_a_refused_secret_needs_reauthorisation_and_is_never_quoted(
     wrong = "whsec_" + "d3JvbmctcG9ydGFsLXNlY3JldC0xMjM0NTY3ODkwMTI="
     targets.update_target(ctx, SYSTEM, portal_target.id, {"secrets": {"webhook_secret": wrong}})
     actor = _admin(ctx, make_account, clock, stepped=False)
-    checked = targets.test_connection(ctx, actor, portal_target.id)
+    checked = targets.check_connection(ctx, actor, portal_target.id)
     assert not checked.ok and checked.health == "needs_reauthorisation"
     assert wrong not in checked.note and "signature" in checked.note
 
@@ -57,7 +57,7 @@ def test_another_units_channel_admin_can_neither_test_nor_read_nor_delete(
         actor = auth_actions.actor_for(session, other.user_id)
     actor = auth_actions.step_up(ctx, actor, other.code(clock))
     assert target_reads.target_views(ctx, actor) == []
-    for action in (targets.test_connection, target_reads.target_detail, targets.delete_target):
+    for action in (targets.check_connection, target_reads.target_detail, targets.delete_target):
         with pytest.raises(Forbidden):
             action(ctx, actor, portal_target.id)
 
