@@ -257,3 +257,39 @@ def test_every_installed_channel_gets_its_own_form(
                 assert f'<select id="{name}"' in page.text, (plugin.name, name)
             else:
                 assert f'type="{kinds.get(f.type, "text")}" id="{name}"' in page.text, name
+
+
+def test_attention_notices_expiry_and_allowance_are_shown(
+    ctx: Context, web: TestClient, make_account: MakeAccount, clock: Clock, portal_target: Any
+) -> None:
+    import datetime as dt
+
+    from core.actions import targets
+    from core.connections.refresh import mark
+    from core.contract.credentials import Health
+    from core.targets.models import ChannelTarget
+
+    notice = "Trang đang cho khách đăng bài (S4.4)"
+    mark(ctx, portal_target.id, Health.ATTENTION, notice)
+    with ctx.transaction() as session:
+        row = session.get(ChannelTarget, portal_target.id)
+        assert row is not None
+        row.credentials_expire_at = dt.datetime(2026, 12, 1, 3, 0, tzinfo=dt.UTC)
+    rationed = targets.create_target(
+        ctx,
+        SYSTEM,
+        {
+            "name": "Kênh hạn mức",
+            "plugin": "testquota",
+            "unit_code": COMMUNE,
+            "settings": {"daily_units": 5000},
+        },
+    )
+    _channel_admin(web, make_account, clock)
+    listing = web.get("/admin/channels").text
+    assert notice in listing and "Cần chú ý" in listing and "01/12/2026 10:00" in listing
+    page = web.get(f"/admin/channels/{portal_target.id}").text
+    assert 'id="health-detail" role="note">' + notice in page
+    assert 'id="allowance"' not in page  # the portal is not rationed
+    quota = web.get(f"/admin/channels/{rationed.id}").text
+    assert "quota_units: 5000" in quota

@@ -111,3 +111,45 @@ def test_detail_reads_recent_deliveries_and_no_allowance_for_an_unrationed_chann
     keys = [f.key for f in detail.view.plugin.schema or ()]
     assert keys == ["webhook_url", "webhook_secret", "webhook_secret_next"]
     assert detail.view.expires_at is None or isinstance(detail.view.expires_at, dt.datetime)
+
+
+def test_detail_shows_the_allowance_left_after_the_ledger_and_the_latest_deliveries(
+    ctx: Context, tree: Any
+) -> None:
+    from core.db import utcnow
+    from core.delivery.models import Delivery, DeliveryState
+
+    rationed = targets.create_target(
+        ctx,
+        SYSTEM,
+        {
+            "name": "Kênh có hạn mức",
+            "plugin": "testquota",
+            "unit_code": COMMUNE,
+            "settings": {"daily_units": 5000},
+        },
+    )
+    article = content.create(
+        ctx, SYSTEM, {"title": "Lịch tiếp dân", "unit_code": COMMUNE, "target_ids": [rationed.id]}
+    )
+    with ctx.transaction() as session:
+        for n, state in enumerate((DeliveryState.DELIVERED, DeliveryState.FAILED)):
+            session.add(
+                Delivery(
+                    article_id=article.id,
+                    target_id=rationed.id,
+                    action="publish",
+                    state=state,
+                    cost={"quota_units": 1600} if n == 0 else None,
+                    finished_at=utcnow(),
+                    error_message="" if n == 0 else "kênh từ chối",
+                )
+            )
+    detail = target_reads.target_detail(ctx, SYSTEM, rationed.id)
+    assert detail.allowance is not None and detail.allowance.error == ""
+    assert detail.allowance.left == {"quota_units": 3400.0}
+    assert detail.allowance.resets_at is not None
+    assert [(d.state, d.item_title) for d in detail.deliveries] == [
+        ("failed", "Lịch tiếp dân"),
+        ("delivered", "Lịch tiếp dân"),
+    ]
