@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from core import audit
 from core.auth.permissions import Actor, Permission, require, require_step_up
@@ -38,6 +39,7 @@ from core.units.models import Unit
 from core.workflow.policy import parse_steps
 
 DROPPED = "a new destination needs new secrets: the stored ones belong to the old one"
+IN_USE = "the target is in use ({what}); disable it instead of deleting it"
 
 
 def _channel(ctx: Context, plugin: str) -> Channel:
@@ -297,9 +299,7 @@ def delete_target(ctx: Context, actor: Actor, target_id: int) -> None:
         used = _references(session, target_id)
         if used:
             what = ", ".join(f"{name}: {count}" for name, count in sorted(used.items()))
-            raise ValidationFailed(
-                {"target": f"the target is in use ({what}); disable it instead of deleting it"}
-            )
+            raise ValidationFailed({"target": IN_USE.format(what=what)})
         audit.about(
             session,
             actor,
@@ -309,3 +309,7 @@ def delete_target(ctx: Context, actor: Actor, target_id: int) -> None:
             unit_path=path_of_unit(session, row.unit_id),
         )
         session.delete(row)
+        try:
+            session.flush()
+        except IntegrityError:  # a table this process never loaded still points at it
+            raise ValidationFailed({"target": IN_USE.format(what="rows elsewhere")}) from None
