@@ -293,3 +293,14 @@ def test_attention_notices_expiry_and_allowance_are_shown(
     assert 'id="allowance"' not in page  # the portal is not rationed
     quota = web.get(f"/admin/channels/{rationed.id}").text
     assert "quota_units: 5000" in quota
+
+
+def test_the_channel_pages_switch_to_english(
+    ctx: Context, web: TestClient, make_account: MakeAccount, clock: Clock, portal_target: Any
+) -> None:
+    _channel_admin(web, make_account, clock)
+    web.get("/admin/lang/en", params={"next": "/admin/channels"})
+    for path in ("/admin/channels", f"/admin/channels/{portal_target.id}"):
+        page = web.get(path)
+        assert 'class="lang-en"' in page.text and "Channel target" in page.text, path
+    assert "Test the connection" in web.get(f"/admin/channels/{portal_target.id}").text
