@@ -6,8 +6,9 @@ are never read out, only the names of those that are set.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Coroutine, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,8 +19,7 @@ from core.auth.permissions import Actor, Permission
 from core.connections.targets import call_target
 from core.content.models import Article
 from core.context import Context
-from core.contract.channels import ChannelError
-from core.contract.costs import Costed
+from core.contract.costs import Allowance, Costed
 from core.contract.credentials import Connectable
 from core.contract.setup import Checkable, Configurable, SettingField
 from core.delivery.costs import left_after_ledger
@@ -46,6 +46,15 @@ class Plugin:
 
 
 @dataclass(frozen=True)
+class AllowanceLeft:
+    """What is left on a rationed channel (after Loa's own ledger); ``error`` if unknown."""
+
+    left: Mapping[str, float]
+    resets_at: dt.datetime | None
+    error: str = ""
+
+
+@dataclass(frozen=True)
 class TargetView:
     id: int
     name: str
@@ -59,6 +68,8 @@ class TargetView:
     settings: Mapping[str, Any]
     secrets_set: tuple[str, ...]
     secrets_unreadable: bool
+    #: What is left on a rationed channel; None: the channel is not rationed.
+    allowance: AllowanceLeft | None = None
 
 
 @dataclass(frozen=True)
@@ -72,15 +83,6 @@ class DeliveryLine:
     error_message: str
     remote_url: str
     finished_at: dt.datetime | None
-
-
-@dataclass(frozen=True)
-class AllowanceLeft:
-    """What is left on a rationed channel (after Loa's own ledger); ``error`` if unknown."""
-
-    left: Mapping[str, float]
-    resets_at: dt.datetime | None
-    error: str = ""
 
 
 @dataclass(frozen=True)
@@ -112,7 +114,9 @@ def _plugin(ctx: Context, name: str) -> Plugin:
     )
 
 
-def _view(ctx: Context, row: ChannelTarget, unit: Unit) -> TargetView:
+def _view(
+    ctx: Context, row: ChannelTarget, unit: Unit, allowance: AllowanceLeft | None
+) -> TargetView:
     try:
         names, unreadable = tuple(sorted(ctx.sealer.open(row.secrets_sealed))), False
     except SecretError:
@@ -131,6 +135,7 @@ def _view(ctx: Context, row: ChannelTarget, unit: Unit) -> TargetView:
         dict(row.settings or {}),
         names,
         unreadable,
+        allowance,
     )
 
 
@@ -142,7 +147,9 @@ def target_views(ctx: Context, actor: Actor) -> list[TargetView]:
             .join(Unit, Unit.id == ChannelTarget.unit_id)
             .order_by(Unit.path, ChannelTarget.name)
         ).all()
-        return [_view(ctx, t, u) for t, u in rows if actor.can(Permission.MANAGE_CHANNELS, u.path)]
+        mine = [(t, u) for t, u in rows if actor.can(Permission.MANAGE_CHANNELS, u.path)]
+        left = _allowances(ctx, session, [t for t, _ in mine])
+        return [_view(ctx, t, u, left.get(t.id)) for t, u in mine]
 
 
 def target_detail(ctx: Context, actor: Actor, target_id: int) -> TargetDetail:
@@ -151,7 +158,7 @@ def target_detail(ctx: Context, actor: Actor, target_id: int) -> TargetDetail:
         row = _managed(session, actor, target_id)
         unit = session.get(Unit, row.unit_id)
         assert unit is not None
-        view = _view(ctx, row, unit)
+        view = _view(ctx, row, unit, _allowances(ctx, session, [row]).get(row.id))
         lines = [
             DeliveryLine(
                 d.id,
@@ -172,19 +179,39 @@ def target_detail(ctx: Context, actor: Actor, target_id: int) -> TargetDetail:
                 .limit(RECENT)
             ).all()
         ]
-        allowance = _allowance(ctx, session, row)
-    return TargetDetail(view, lines, allowance)
+    return TargetDetail(view, lines, view.allowance)
 
 
-def _allowance(ctx: Context, session: Any, row: ChannelTarget) -> AllowanceLeft | None:
-    channel = ctx.channels.get(row.plugin)
-    if not isinstance(channel, Costed):
-        return None
+def _allowances(ctx: Context, session: Any, rows: list[ChannelTarget]) -> dict[int, AllowanceLeft]:
+    """What is left on each rationed target among ``rows``, asked of every channel at once
+    under one deadline; a channel that fails or is late says so (its error's kind)."""
+    out: dict[int, AllowanceLeft] = {}
+    asked: dict[int, Coroutine[Any, Any, Allowance]] = {}
+    for row in rows:
+        channel = ctx.channels.get(row.plugin)
+        if not isinstance(channel, Costed):
+            continue
+        try:
+            asked[row.id] = channel.allowance(call_target(ctx, row))
+        except SecretError:
+            out[row.id] = AllowanceLeft({}, None, "SecretError")
+    if not asked:
+        return out
+
+    async def ask_all() -> list[Allowance | BaseException]:
+        return await asyncio.gather(*asked.values(), return_exceptions=True)
+
     try:
-        got = run_bounded(channel.allowance(call_target(ctx, row)), ctx.settings.http_timeout)
-    except (ChannelError, SecretError, TimeoutError) as exc:
-        return AllowanceLeft({}, None, type(exc).__name__)
-    return AllowanceLeft(left_after_ledger(session, row.id, got), got.resets_at)
+        answers = run_bounded(ask_all(), ctx.settings.http_timeout)
+    except TimeoutError:
+        answers = [TimeoutError()] * len(asked)
+    for target_id, got in zip(asked, answers, strict=True):
+        if isinstance(got, Allowance):
+            left = left_after_ledger(session, target_id, got)
+            out[target_id] = AllowanceLeft(left, got.resets_at)
+        else:
+            out[target_id] = AllowanceLeft({}, None, type(got).__name__)
+    return out
 
 
 def managed_units(ctx: Context, actor: Actor) -> list[tuple[str, str]]:

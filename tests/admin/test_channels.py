@@ -293,6 +293,8 @@ def test_attention_notices_expiry_and_allowance_are_shown(
     assert 'id="allowance"' not in page  # the portal is not rationed
     quota = web.get(f"/admin/channels/{rationed.id}").text
     assert "quota_units: 5000" in quota
+    row = listing.split(f'data-target="{rationed.id}"')[1].split("</tr>")[0]
+    assert "quota_units: 5000" in row  # the list shows what is left too
 
 
 def test_the_channel_pages_switch_to_english(
