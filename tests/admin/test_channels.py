@@ -306,3 +306,15 @@ def test_the_channel_pages_switch_to_english(
         page = web.get(path)
         assert 'class="lang-en"' in page.text and "Channel target" in page.text, path
     assert "Test the connection" in web.get(f"/admin/channels/{portal_target.id}").text
+
+
+def test_an_unticked_box_stays_unticked_after_an_error(
+    ctx: Context, web: TestClient, make_account: MakeAccount, clock: Clock, tree: Any
+) -> None:
+    _channel_admin(web, make_account, clock)
+    fresh = web.get("/admin/channels/new", params={"plugin": "facebook"}).text
+    assert 'id="s_attribution_comment" name="s_attribution_comment" checked' in fresh
+    data = {"plugin": "facebook", "name": "", "unit_code": COMMUNE, "s_page_id": "1"}
+    back = _post(web, "/admin/channels/new", data, "/admin/channels/new?plugin=facebook")
+    assert back.status_code == 400
+    assert 'id="s_attribution_comment" name="s_attribution_comment">' in back.text
