@@ -179,8 +179,10 @@ async def _detail_page(
     notice: str = "",
     checked: targets.Checked | None = None,
     consent_url: str = "",
+    values: dict[str, str] | None = None,
     status: int = 200,
 ) -> Response:
+    """``values``: what the settings form sent, shown again after an error (never a secret)."""
     detail, refused = await audited(page, target_reads.target_detail, page.ctx, actor, target_id)
     if refused is not None:
         return refused
@@ -196,6 +198,7 @@ async def _detail_page(
         notice=notice,
         checked=checked,
         consent_url=consent_url,
+        kept=values or {},
         **VALUES,
     )
 
@@ -214,23 +217,29 @@ async def show(request: Request) -> Response:
     return await _detail_page(page, actor, request.path_params["target_id"], notice=notice)
 
 
-async def _change(request: Request, action: Any, *args: Any, done: str = "saved") -> Response:
-    """A POST on one target: CSRF, the code if any, the action, its errors by field."""
+async def _change(
+    request: Request, action: Any, *, done: str = "saved", keep: bool = False
+) -> Response:
+    """A POST on one target: CSRF, the code if any, the action, its errors by field (with
+    ``keep``, the settings form comes back as it was sent, secrets aside)."""
     page, actor, form = await signed_in_post(request)
     if isinstance(actor, Response):
         return actor
     target_id = request.path_params["target_id"]
+    values = _kept(form) if keep else None
+
+    async def again(errors: dict[str, tuple[str, str]]) -> Response:
+        return await _detail_page(page, actor, target_id, errors=errors, values=values, status=400)
+
     deciding = await _stepped(page, actor, form)
     if isinstance(deciding, tuple):
-        return await _detail_page(page, actor, target_id, errors={"code": deciding}, status=400)
+        return await again({"code": deciding})
     try:
         data = await action(page, deciding, target_id, form)
     except StepUpRequired:
-        return await _detail_page(page, actor, target_id, errors={"code": STEP_UP}, status=400)
+        return await again({"code": STEP_UP})
     except ValidationFailed as exc:
-        schema = await _schema_of(page, actor, target_id)
-        errors = channel_form.place(schema, exc.fields)
-        return await _detail_page(page, actor, target_id, errors=errors, status=400)
+        return await again(channel_form.place(await _schema_of(page, actor, target_id), exc.fields))
     if isinstance(data, Response):
         return data
     return page.redirect(_url(target_id, f"?done={done}") if done else LIST + "?done=deleted")
@@ -251,7 +260,9 @@ async def _save(page: Page, actor: Actor, target_id: int, form: FormData) -> Res
     if not text(form, "name").strip():
         parsed.fail("name", "is required")
     if parsed.errors:
-        return await _detail_page(page, actor, target_id, errors=parsed.errors, status=400)
+        return await _detail_page(
+            page, actor, target_id, errors=parsed.errors, values=_kept(form), status=400
+        )
     data: dict[str, Any] = {"name": text(form, "name"), "settings": _merged(view, parsed)}
     if parsed.secrets:
         data.update(secrets=parsed.secrets, keep_other_secrets=True)
@@ -269,7 +280,7 @@ def _merged(view: target_reads.TargetView, parsed: channel_form.Parsed) -> dict[
 
 
 async def save(request: Request) -> Response:
-    return await _change(request, _save)
+    return await _change(request, _save, keep=True)
 
 
 async def _enable(page: Page, actor: Actor, target_id: int, form: FormData) -> Response | None:

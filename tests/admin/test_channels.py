@@ -129,6 +129,7 @@ def test_re_pointing_needs_a_code_and_new_secrets(
     moved = {"name": "Cổng xã", "s_webhook_url": f"{sandbox.url}/sites/14950/webhook"}
     refused = _post(web, path, moved, path)
     assert refused.status_code == 400 and "Cần mã xác thực mới" in refused.text
+    assert 'value="' + moved["s_webhook_url"] + '"' in refused.text  # what was typed stays
     no_secret = _post(web, path, {**moved, "code": account.code(clock)}, path)
     clock.step()
     assert no_secret.status_code == 400
