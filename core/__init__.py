@@ -46,6 +46,7 @@ from core.contract.media import (
 from core.contract.plugin_context import PluginContext, PublishedContent
 from core.contract.preview import Preview
 from core.contract.replies import Replies
+from core.contract.setup import Checkable, Configurable, FieldType, SettingField
 from core.contract.webhooks import (
     CommentEvent,
     InboundRequest,
@@ -75,8 +76,10 @@ __all__ = [
     "Channel",
     "ChannelDeclaration",
     "ChannelError",
+    "Checkable",
     "CitizenComment",
     "CommentEvent",
+    "Configurable",
     "Connectable",
     "ContentRefused",
     "Cost",
@@ -84,6 +87,7 @@ __all__ = [
     "Credentials",
     "DeletesComments",
     "DestinationRefused",
+    "FieldType",
     "Health",
     "HoldsComments",
     "InboundRequest",
@@ -110,6 +114,7 @@ __all__ = [
     "Rendition",
     "Replies",
     "Secret",
+    "SettingField",
     "Settings",
     "StatusEvent",
     "Target",

@@ -5,7 +5,7 @@
 * ``GET /channels/connect/callback``: where the platform sends the browser back; keeps
   its answer and moves on, same-site, to
 * ``GET /channels/connect/finish?state=…``: exchanges the code and stores the
-  credentials, then back to the admin.
+  credentials, then back to the target's page in the admin.
 
 A bearer API token cannot connect: the flow is bound to a browser session.
 """
@@ -84,7 +84,7 @@ async def finish(request: Request) -> Response:
     ctx: Context = request.app.state.loa
     try:
         actor, sid = await run_in_threadpool(_session_actor, request, ctx)
-        await connect.finish(ctx, actor, sid, request.query_params.get("state", ""))
+        row = await connect.finish(ctx, actor, sid, request.query_params.get("state", ""))
     except LoaError as exc:
         return error_response(exc)
     except ChannelError as exc:
@@ -92,7 +92,7 @@ async def finish(request: Request) -> Response:
         return error_response(
             ValidationFailed({"consent": f"the platform refused the code ({exc.kind})"})
         )
-    return RedirectResponse("/admin/", 303)
+    return RedirectResponse(f"/admin/channels/{row.id}", 303)  # the target's page, healthy
 
 
 def _page(message: str, onward: str) -> str:

@@ -8,11 +8,9 @@ which amounts would be exceeded. The ledger is the ``cost`` recorded on delivere
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 from collections import Counter
 from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -21,6 +19,7 @@ from sqlalchemy.orm import Session
 from core.contract.channels import Channel, Rendered, Target
 from core.contract.costs import Allowance, Cost, Costed
 from core.delivery.models import Delivery, DeliveryState
+from core.outbound.bounded import run_bounded
 
 #: When a channel gives no reset time, a waiting delivery asks again after this long.
 RECHECK = dt.timedelta(hours=1)
@@ -103,9 +102,5 @@ def weigh_now(
     if not isinstance(channel, Costed):
         return None
     cost = channel.estimate_cost(rendered, target)
-    pool = ThreadPoolExecutor(max_workers=1)
-    try:  # a channel that hangs past the timeout is left behind, not waited for
-        allowance = pool.submit(asyncio.run, channel.allowance(target)).result(timeout)
-    finally:
-        pool.shutdown(wait=False)
+    allowance = run_bounded(channel.allowance(target), timeout)
     return compare(session, target.id, cost, allowance)

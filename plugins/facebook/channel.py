@@ -32,6 +32,7 @@ from plugins.facebook.client import DEFAULT_GRAPH, DEFAULT_VERSION, GraphClient,
 from plugins.facebook.connect import ConnectMixin
 from plugins.facebook.graph_errors import Gone
 from plugins.facebook.render import MEDIA, build
+from plugins.facebook.settings_form import SCHEMA
 from plugins.facebook.webhooks import WebhookMixin
 
 log = logging.getLogger("loa.plugins.facebook")
@@ -72,6 +73,7 @@ class FacebookChannel(ConnectMixin, WebhookMixin):
         can_read_interactions=True,
         destinations=frozenset({"page_id", "app_id", "graph_url"}),
     )
+    settings_schema = SCHEMA
 
     def __init__(self, transport: httpx.AsyncBaseTransport | None = None) -> None:
         self._transport = transport
@@ -240,6 +242,17 @@ class FacebookChannel(ConnectMixin, WebhookMixin):
             raise AuthError("the Page is not connected: no Page token")
         reply_id = await self.client(target).comment(to, text)
         return Remote(reply_id, f"https://www.facebook.com/{reply_id}")
+
+    async def check_connection(self, target: Target) -> str:
+        """The Page answers with its Page token (its settings: may visitors post? S4.4)."""
+        if not target.secrets.get("page_token"):
+            raise AuthError("the Page is not connected: no Page token")
+        if await self.client(target).users_can_post():
+            return (
+                "Trang trả lời, nhưng đang cho khách đăng bài lên Trang: hãy tắt trên Facebook"
+                " (the Page answers, but lets visitors post: switch it off on Facebook)"
+            )
+        return "Trang trả lời (the Page answers)"
 
     async def visitor_posts_allowed(self, target: Target) -> bool | None:
         return await self.client(target).users_can_post()

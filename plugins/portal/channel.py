@@ -12,24 +12,30 @@ from __future__ import annotations
 import datetime as dt
 import html
 import unicodedata
+import uuid
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 
-from core import AuthError, Capabilities, CitizenComment, Item, Remote, Rendered, Target
+from core import (
+    AuthError,
+    Capabilities,
+    CitizenComment,
+    Item,
+    Remote,
+    Rendered,
+    Target,
+)
 from plugins.portal.client import Comment, PortalClient, secret_key_bytes
 from plugins.portal.dates import rfc3339
 from plugins.portal.plaintext import html_to_text
+from plugins.portal.settings_form import NEXT_SECRET_KEY, SCHEMA, SECRET_KEY
 
 EVENT_PUBLISHED = "article.published"
 EVENT_UPDATED = "article.updated"
 EVENT_WITHDRAWN = "article.withdrawn"
-
-SECRET_KEY = "webhook_secret"
-#: Optional second secret while a portal rotates keys: both signatures are sent.
-NEXT_SECRET_KEY = "webhook_secret_next"
 
 
 def _nfc(text: str) -> str:
@@ -71,8 +77,15 @@ class PortalChannel:
         destinations=frozenset({"webhook_url"}),
     )
 
+    settings_schema = SCHEMA
+
     def __init__(self, transport: httpx.AsyncBaseTransport | None = None) -> None:
         self._transport = transport
+
+    async def check_connection(self, target: Target) -> str:
+        """Ask the receiver about a message never sent: it must accept our signature."""
+        await self._client(target).lookup(f"msg_check_{uuid.uuid4().hex}")
+        return "Cổng nhận chữ ký và trả lời (the portal accepted the signature and answered)"
 
     def validate_settings(self, settings: Mapping[str, Any], secrets: Mapping[str, str]) -> None:
         """Raise ``ValueError`` for a channel admin; never quotes a secret."""
@@ -87,7 +100,10 @@ class PortalChannel:
         secret = secrets.get(SECRET_KEY)
         if not secret:
             raise ValueError(f"secret {SECRET_KEY!r} is required (format whsec_<base64>)")
-        secret_key_bytes(secret)
+        try:
+            secret_key_bytes(secret)
+        except ValueError as exc:
+            raise ValueError(f"{SECRET_KEY}: {exc}") from None
         if secrets.get(NEXT_SECRET_KEY):
             try:
                 secret_key_bytes(secrets[NEXT_SECRET_KEY])

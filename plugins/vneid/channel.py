@@ -13,6 +13,7 @@ is a settings change, nothing else.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
@@ -37,9 +38,7 @@ from core import (
 from plugins.vneid import kit, webhooks
 from plugins.vneid.client import PartnerClient
 from plugins.vneid.render import COVER, MAX_TITLE, render
-
-MODES = ("assisted", "partner")
-API_KEY = "api_key"
+from plugins.vneid.settings_form import API_KEY, MODES, SCHEMA
 
 
 def mode(target: Target) -> str:
@@ -64,6 +63,7 @@ class VneidChannel:
         can_read_interactions=True,
         destinations=frozenset({"api_url"}),
     )
+    settings_schema = SCHEMA
 
     def __init__(self, transport: httpx.AsyncBaseTransport | None = None) -> None:
         self._transport = transport
@@ -128,6 +128,14 @@ class VneidChannel:
         if mode(target) != "partner":
             raise WebhookRefused("an assisted VNeID target receives no webhooks")
         return webhooks.receive(target, request)
+
+    async def check_connection(self, target: Target) -> str:
+        """Partner mode: the API answers (asked about a key never used); assisted: nothing
+        to reach, an operator posts."""
+        if mode(target) == "assisted":
+            return "Kênh đăng thủ công: không có gì để kết nối (assisted: nothing to connect)"
+        await self._client(target).find(f"loa-check-{uuid.uuid4().hex}")
+        return "API đối tác trả lời (the partner API answers)"
 
     def _client(self, target: Target) -> PartnerClient:
         api_key = target.secrets.get(API_KEY, "")

@@ -46,6 +46,7 @@ from plugins.youtube.limits import (
 from plugins.youtube.oauth import OAuthMixin
 from plugins.youtube.quota import QuotaMixin
 from plugins.youtube.render import THUMBNAIL_TYPES, VIDEO_TYPES, render_item
+from plugins.youtube.settings_form import SCHEMA
 
 log = logging.getLogger("loa.plugins.youtube")
 
@@ -86,6 +87,7 @@ class YouTubeChannel(OAuthMixin, CommentsMixin, QuotaMixin):
         ),
         destinations=frozenset({"api_base", "token_url", "auth_url", "client_id"}),
     )
+    settings_schema = SCHEMA
 
     def __init__(self, transport: httpx.AsyncBaseTransport | None = None) -> None:
         self._transport = transport
@@ -230,6 +232,12 @@ class YouTubeChannel(OAuthMixin, CommentsMixin, QuotaMixin):
                 if tag in video.get("snippet", {}).get("tags", []):
                     return Remote(str(video["id"]), WATCH + str(video["id"]))
         return None
+
+    async def check_connection(self, target: Target) -> str:
+        """The channel the grant speaks for answers (``channels.list?mine=true``)."""
+        async with self.client(target) as yt:
+            channel_id = await yt.my_channel()
+        return f"Kênh YouTube {channel_id} trả lời (the YouTube channel answers)"
 
     def client(self, target: Target) -> YouTubeClient:
         s = target.settings

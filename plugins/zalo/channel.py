@@ -52,6 +52,7 @@ from plugins.zalo.client import (
     seconds_until_morning,
 )
 from plugins.zalo.plaintext import paragraphs
+from plugins.zalo.settings_form import SCHEMA
 from plugins.zalo.targeting import compile_target
 
 TITLE_MAX, AUTHOR_MAX, DESCRIPTION_MAX = 150, 50, 300
@@ -102,6 +103,7 @@ class ZaloChannel:
         can_read_interactions=False,  # Zalo has no API to read article comments
         destinations=frozenset({"api_base", "oauth_base", "app_id", "oa_id"}),
     )
+    settings_schema = SCHEMA
     pkce = True
     #: The access token lives 25 h: refresh once 20 h have passed.
     refresh_before = dt.timedelta(hours=5)
@@ -372,6 +374,13 @@ class ZaloChannel:
             if marker in str(detail.get("tracking_link", "")):
                 return Remote(str(media["id"]), str(media.get("link_view") or ""))
         return None
+
+    async def check_connection(self, target: Target) -> str:
+        """The OA answers with its access token (its latest article list)."""
+        if not target.secrets.get("access_token"):
+            raise AuthError("the Official Account is not connected: no access token")
+        await self._client(target).recent_articles(limit=1)
+        return "Official Account trả lời (the Official Account answers)"
 
     def _client(self, target: Target) -> ZaloClient:
         return ZaloClient(

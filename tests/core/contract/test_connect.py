@@ -39,7 +39,7 @@ def test_the_whole_flow_stores_sealed_credentials(ctx, browser, target) -> None:
     done = browser.client.get(
         "/channels/connect/finish", params={"state": answer["state"]}, follow_redirects=False
     )
-    assert done.status_code == 303 and done.headers["location"] == "/admin/"
+    assert done.status_code == 303 and done.headers["location"] == f"/admin/channels/{target.id}"
     row = _stored(ctx, target.id)
     opened = ctx.sealer.open(row.secrets_sealed)
     assert opened["access_token"].startswith("at-") and opened["app_secret"] == "s3cr3t-app"
