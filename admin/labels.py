@@ -58,13 +58,17 @@ NOTICE_KINDS = {
     "comment_overdue": ("Bình luận chờ duyệt quá lâu", "a comment held too long"),
 }
 
-#: The notices that can go by e-mail (``core.notices.letters.WRITERS``), for the account screen.
+#: The notices an account may get by e-mail (``core.notices.letters.ACCOUNT_NOTICES``), for the
+#: account screen.
 EMAIL_NOTICES = {
     "article.submitted": ("Bài chờ tôi duyệt", "an item waits for my decision"),
     "article.decided": ("Bước duyệt tiếp theo", "the next approval step"),
     "article.expiring": ("Bài sắp hết hạn hiển thị", "an item is about to expire"),
     "delivery.failed": ("Đăng lên kênh không thành công", "a delivery failed"),
     "comment.held": ("Bình luận chờ kiểm duyệt", "a comment waits for moderation"),
+    "comment.overdue": ("Bình luận chờ kiểm duyệt quá lâu", "a comment held too long"),
+    "feedback.due_soon": ("Góp ý sắp đến hạn tiếp nhận", "feedback due soon"),
+    "feedback.overdue": ("Góp ý quá hạn tiếp nhận", "feedback overdue"),
 }
 
 LABELS = {

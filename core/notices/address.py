@@ -21,7 +21,7 @@ from core.auth.models import User
 from core.auth.permissions import Actor, require_step_up
 from core.context import Context
 from core.errors import Forbidden, ValidationFailed
-from core.notices.letters import WRITERS
+from core.notices.letters import ACCOUNT_NOTICES
 from core.notices.mail import send_one
 from core.secrets import SecretError
 
@@ -135,13 +135,13 @@ def muted(ctx: Context, actor: Actor) -> set[str]:
 
 
 def choose_notices(ctx: Context, actor: Actor, wanted: list[str], address: str = "") -> set[str]:
-    """Keep by e-mail only the ``wanted`` notices of :data:`WRITERS` (the bell shows all);
+    """Keep by e-mail only the ``wanted`` notices of :data:`ACCOUNT_NOTICES` (the bell shows all);
     the muted ones, as now stored. The account's own choice: audited, no step-up."""
-    unknown = sorted(set(wanted) - set(WRITERS))
+    unknown = sorted(set(wanted) - set(ACCOUNT_NOTICES))
     if unknown:
         raise ValidationFailed({"notices": f"unknown notices: {', '.join(unknown)}"})
     user = _user(ctx, actor)
-    off = sorted(set(WRITERS) - set(wanted))
+    off = sorted(set(ACCOUNT_NOTICES) - set(wanted))
     with ctx.transaction() as session:
         row = session.get(User, user.id)
         assert row is not None

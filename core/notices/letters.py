@@ -278,6 +278,10 @@ WRITERS = {
     "feedback.answered": _answered,
     "comment.overdue": _held_overdue,
 }
+#: Mailed to the citizen who wrote, never to an account: no account chooses these.
+TO_CITIZENS = frozenset({"feedback.answered"})
+#: The notices an account may choose to get by e-mail (the account screen lists each).
+ACCOUNT_NOTICES = tuple(e for e in WRITERS if e not in TO_CITIZENS)
 
 
 def letters(session: Session, settings: Settings, event: str, subject_id: int) -> list[Letter]:

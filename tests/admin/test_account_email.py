@@ -18,7 +18,7 @@ from core.auth.permissions import SYSTEM
 from core.context import Context
 from core.delivery import dispatcher
 from core.delivery.models import Delivery
-from core.notices.letters import WRITERS, letters
+from core.notices.letters import ACCOUNT_NOTICES, letters
 from tests.core.auth.conftest import Clock, MakeAccount, audit_rows, csrf_of, sign_in
 from tests.support.pipeline import new_article, sandbox_post
 
@@ -92,8 +92,10 @@ def test_the_account_chooses_which_notices_come_by_mail(
     assert "bt@camthuy.gov.vn" in mailed_to()
     sign_in(web, editor, clock)
     home = web.get("/admin/")
-    assert set(re.findall(r'name="notices" value="([^"]+)" checked', home.text)) == set(WRITERS)
-    keep = [e for e in WRITERS if e != "delivery.failed"]
+    assert set(re.findall(r'name="notices" value="([^"]+)" checked', home.text)) == set(
+        ACCOUNT_NOTICES
+    )
+    keep = [e for e in ACCOUNT_NOTICES if e != "delivery.failed"]
     saved = web.post(
         "/admin/account/notices", data={"csrf_token": csrf_of(home.text), "notices": keep}
     )
@@ -106,4 +108,6 @@ def test_the_account_chooses_which_notices_come_by_mail(
         "/admin/account/notices", data={"csrf_token": csrf_of(home.text), "notices": ["x.y"]}
     )
     assert unknown.status_code == 400
-    assert set(EMAIL_NOTICES) == set(WRITERS)  # the screen names every notice that is mailed
+    assert set(EMAIL_NOTICES) == set(
+        ACCOUNT_NOTICES
+    )  # the screen names every notice that is mailed

@@ -137,3 +137,11 @@ def test_a_held_edit_of_a_live_item_goes_out_only_once_cleared(
     assert updates() == 0  # cleared by the moderator; the edit still needs its approval
     actions.approve(ctx, SYSTEM, article.id)
     assert updates() == 1
+
+
+def test_words_are_read_apart_across_paragraphs(ctx: Any, tree: dict[str, Any]) -> None:
+    """A reader reads "đ.m" then "Xem lịch" on the next line: the blocks do not run together."""
+    article = create(ctx, body_html="<p>Mang theo CCCD đ.m</p><p>Xem lịch tiêm</p>")
+    assert article.moderation == "block"
+    assert ("body", "đ.m") in {(s["field"], s["text"]) for s in article.moderation_spans}
+    assert create(ctx, body_html="<p>Mang theo CCCD</p><p>Xem lịch</p>").moderation == "allow"
