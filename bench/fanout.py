@@ -173,12 +173,16 @@ def states(ctx: Context, article_id: int) -> dict[str, int]:
     return {str(state): int(count) for state, count in rows}
 
 
-def wait_for_workers(conn: Any, procs: list[Process], n: int, timeout: float = 90.0) -> None:
+def wait_for_workers(
+    conn: Any, procs: Process | list[Process], n: int, timeout: float = 90.0
+) -> None:
     """Until ``n`` rq workers are registered (a pool of processes), or, for ``loa worker``'s
     threads (registered only while they hold jobs), until every process has swept and its
     scheduler thread runs (rq's scheduler lock is taken), plus a second for its threads."""
     from rq import Worker
 
+    if isinstance(procs, Process):
+        procs = [procs]
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         for proc in procs:
