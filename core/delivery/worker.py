@@ -19,7 +19,6 @@ from rq.timeouts import TimerDeathPenalty
 from rq.worker import SimpleWorker
 
 from core.context import build_context, make_redis
-from core.db import make_engine
 from core.delivery import recorder, sweeper
 from core.delivery.jobs import set_worker_context
 from core.delivery.queue import LoaJob, rq_queue
@@ -60,13 +59,11 @@ def run_worker(settings: Settings, concurrency: int | None = None, burst: bool =
     sweeper and the reconcile before any re-send cover what was cut short).
     """
     n = concurrency or settings.worker_concurrency
-    # Every thread may hold one database connection and two Redis connections; the pools must
-    # not make them queue (or refuse: redis-py's pool raises past its size).
-    ctx = build_context(
-        settings,
-        engine=make_engine(settings.database_url, pool_size=max(10, n)),
-        redis=make_redis(settings, max_connections=max(100, 3 * n + 20)),
-    )
+    # A thread holds a database connection only for its short reads and claim (outcomes go
+    # through the recorder), so the engine's own pool serves N threads: a connection per thread
+    # would take PostgreSQL past its max_connections. Redis connections are held while a thread
+    # waits for jobs, and redis-py's pool refuses past its size.
+    ctx = build_context(settings, redis=make_redis(settings, max_connections=max(100, 3 * n + 20)))
     set_worker_context(ctx)
     sweeper.sweep(ctx)
     if burst or n <= 1:
