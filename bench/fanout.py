@@ -6,7 +6,9 @@ the ``approve`` call (which writes the outbox and enqueues every job) until ever
 delivery row is ``delivered``. Then the sandbox must have accepted exactly one
 post per target: no loss, no duplicate.
 
-Run: ``python -m bench.fanout [--targets 3000] [--concurrency 8 32] [--timeout 300]``
+Run: ``python -m bench.fanout [--targets 3000] [--concurrency 8 32] [--processes 1]
+[--timeout 300] [--redis-db 13] [--only postgresql]``. The goal's run (issue 19): 10,000
+targets, two worker processes on 2 cores: ``--targets 10000 --processes 2 --concurrency 100``.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import time
 from collections.abc import Iterable
 from typing import Any
@@ -23,7 +26,7 @@ from sqlalchemy import func, insert, select
 
 from bench.generate import create_schema
 from bench.harness import (
-    ROOT,
+    PYTHON,
     Process,
     ProfileThread,
     databases,
@@ -170,14 +173,25 @@ def states(ctx: Context, article_id: int) -> dict[str, int]:
     return {str(state): int(count) for state, count in rows}
 
 
-def wait_for_workers(conn: Any, proc: Process, n: int, timeout: float = 90.0) -> None:
+def wait_for_workers(
+    conn: Any, procs: Process | list[Process], n: int, timeout: float = 90.0
+) -> None:
+    """Until ``n`` rq workers are registered (a pool of processes), or, for ``loa worker``'s
+    threads (registered only while they hold jobs), until every process has swept and its
+    scheduler thread runs (rq's scheduler lock is taken), plus a second for its threads."""
     from rq import Worker
 
+    if isinstance(procs, Process):
+        procs = [procs]
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if not proc.alive():
-            raise RuntimeError(f"loa worker exited:\n{proc.tail()}")
+        for proc in procs:
+            if not proc.alive():
+                raise RuntimeError(f"loa worker exited:\n{proc.tail()}")
         if len(Worker.all(connection=conn)) >= n:
+            return
+        if conn.keys("rq:scheduler-lock:*"):
+            time.sleep(1.0 + len(procs))
             return
         time.sleep(0.25)
     raise RuntimeError(f"only {len(Worker.all(connection=conn))} of {n} rq workers registered")
@@ -203,23 +217,28 @@ def one_run(
     targets: int,
     timeout: float,
     profile_s: float = 0.0,
+    processes: int = 1,
 ) -> dict[str, Any]:
     conn.flushdb()
     httpx.post(f"{sandbox}/__fake/reset", timeout=10).raise_for_status()
     httpx.post(f"{sandbox}/__fake/latency", json={"seconds": LATENCY}, timeout=10)
     article_id = new_article(ctx, n)
     env = loa_env(ctx.settings.database_url, REDIS_URL)
-    worker = Process(
-        f"worker-{label}-{n}",
-        [str(ROOT / ".venv" / "bin" / "loa"), "worker", "--concurrency", str(n)],
-        env,
-    )
+    workers = [
+        Process(
+            f"worker-{label}-{n}-{p}",
+            [PYTHON, "-m", "core.cli", "worker", "--concurrency", str(n)],
+            env,
+        )
+        for p in range(processes)
+    ]
     try:
-        wait_for_workers(conn, worker, n)
-        log(f"{label} N={n}: {n} workers up; approving for {targets} targets")
+        wait_for_workers(conn, workers, n * processes)
+        log(f"{label} N={n}×{processes}: workers up; approving for {targets} targets")
+        load = os.getloadavg()[0]
         sampler = None
         if profile_s:
-            sampler = ProfileThread(worker.pid, profile_s, f"fanout-{label}-{n}", delay=1)
+            sampler = ProfileThread(workers[0].pid, profile_s, f"fanout-{label}-{n}", delay=1)
             sampler.start()
         started = time.perf_counter()
         actions.approve(ctx, SYSTEM, article_id)
@@ -239,17 +258,20 @@ def one_run(
         if sampler is not None:
             sampler.join()
     finally:
-        worker.stop()
+        for worker in workers:
+            worker.stop(timeout=60)
     delivered = seen.get(DeliveryState.DELIVERED, 0)
     with ctx.sessions() as session:
         extra = session.scalar(
             select(func.count()).where(Delivery.article_id == article_id, Delivery.attempt > 1)
         )
     counts = sandbox_counts(sandbox)
-    worker_log = worker.log_path.read_text(errors="replace")
+    worker_log = "".join(w.log_path.read_text(errors="replace") for w in workers)
     result = {
         "database": label,
         "concurrency": n,
+        "processes": processes,
+        "load_at_start": load,
         "targets": targets,
         "delivered": delivered,
         "states": seen,
@@ -257,7 +279,7 @@ def one_run(
         "approve_s": approve_s,
         "wall_s": wall,
         "rate": delivered / wall if wall else 0.0,
-        "ideal": n / LATENCY,
+        "ideal": n * processes / LATENCY,
         "extra_attempts": int(extra or 0),
         "sandbox_published": counts["published"],
         "sandbox_duplicates": counts["duplicates"],
@@ -278,6 +300,8 @@ def run(
     concurrency: tuple[int, ...] = CONCURRENCY,
     timeout: float = TIMEOUT,
     profile_s: float = PROFILE_S,
+    processes: int = 1,
+    only: str | None = None,
 ) -> dict[str, Any]:
     result: dict[str, Any] = {
         "machine": machine(),
@@ -304,6 +328,8 @@ def run(
     sandbox = uvicorn("sandbox", "bench.servers:sandbox_app", env, port, ready="/__fake/stats")
     try:
         for label, url in databases("fanout"):
+            if only and label != only:
+                continue
             if label == "sqlite":
                 url = sqlite_url("fanout", fresh=True)
             create_schema(url).dispose()
@@ -312,7 +338,9 @@ def run(
                 prepare(ctx, sandbox_url, targets)
                 for n in concurrency:
                     result["runs"].append(
-                        one_run(ctx, conn, sandbox_url, label, n, targets, timeout)
+                        one_run(
+                            ctx, conn, sandbox_url, label, n, targets, timeout, processes=processes
+                        )
                     )
                 if profile_s and label == "sqlite" and py_spy():
                     # An extra, untimed run: py-spy steals CPU from what it samples.
@@ -364,8 +392,15 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, nargs="+", default=list(CONCURRENCY))
     parser.add_argument("--timeout", type=float, default=TIMEOUT, help="seconds per run")
     parser.add_argument("--profile", type=float, default=PROFILE_S, help="py-spy seconds (0: off)")
+    parser.add_argument("--processes", type=int, default=1, help="`loa worker` processes")
+    parser.add_argument("--redis-db", type=int, default=13, help="an empty Redis database")
+    parser.add_argument("--only", choices=("sqlite", "postgresql"), default=None)
     args = parser.parse_args()
-    result = run(args.targets, tuple(args.concurrency), args.timeout, args.profile)
+    global REDIS_URL
+    REDIS_URL = f"redis://127.0.0.1:6379/{args.redis_db}"
+    result = run(
+        args.targets, tuple(args.concurrency), args.timeout, args.profile, args.processes, args.only
+    )
     from bench.report import fanout_section
 
     print(fanout_section(result))

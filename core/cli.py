@@ -128,7 +128,7 @@ def serve(host: str, port: int, workers: int | None) -> None:
 
 @main.command()
 @click.option(
-    "--concurrency", type=int, default=None, help="Worker processes (deliveries in flight)."
+    "--concurrency", type=int, default=None, help="Deliveries in flight (threads of one process)."
 )
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
 def worker(concurrency: int | None, burst: bool) -> None:

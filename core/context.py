@@ -77,12 +77,15 @@ class Context:
 _FAKE_SERVERS: dict[str, Any] = {}
 
 
-def make_redis(settings: Settings) -> Any:
-    """Real Redis when configured, otherwise one fakeredis server per process."""
+def make_redis(settings: Settings, max_connections: int = 100) -> Any:
+    """Real Redis when configured, otherwise one fakeredis server per process.
+
+    ``max_connections``: redis-py's pool refuses more (``loa worker``'s threads each hold one
+    in a blocking wait and another for rq's bookkeeping)."""
     if settings.redis_url:
         import redis
 
-        return redis.Redis.from_url(settings.redis_url)
+        return redis.Redis.from_url(settings.redis_url, max_connections=max_connections)
     import fakeredis
 
     server = _FAKE_SERVERS.setdefault("default", fakeredis.FakeServer())

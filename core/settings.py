@@ -235,7 +235,7 @@ class Settings:
     worker_concurrency: int = setting(
         "LOA_WORKER_CONCURRENCY",
         8,
-        "Deliveries each `loa worker` keeps in flight (processes).",
+        "Deliveries each `loa worker` keeps in flight (threads of one process).",
     )
     queue_name: str = setting(
         "LOA_QUEUE",

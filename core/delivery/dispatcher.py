@@ -42,7 +42,7 @@ from core.contract.channels import (
     Target,
 )
 from core.db import rowcount, utcnow
-from core.delivery import backoff, costs, live, outcomes, queue
+from core.delivery import backoff, costs, live, outcomes, queue, recorder
 from core.delivery.assisted import actions as assisted
 from core.delivery.models import OPEN_STATES, Action, Delivery, DeliveryState, Placement
 from core.delivery.previews import render_checked
@@ -142,7 +142,7 @@ def _prepare(ctx: Context, delivery: Delivery, previous: str) -> _Work | str:
             )
         )
         item = item_for(session, article, ctx.settings.base_url, StoreSource(media_store(ctx)))
-        item = replace(item, approvals=approval_record(session, article.id))
+        item = replace(item, approvals=approval_record(session, article.id, target_row.id))
         lexicon = unit_lexicon(session, article.unit_id)
     target = Target(
         id=target_row.id,
@@ -247,7 +247,8 @@ def _finish_attempt(session: Session, d: Delivery, **values: Any) -> bool:
 def _record_success(ctx: Context, work: _Work, outcome: Outcome, remote: Remote | None) -> None:
     d = work.delivery
     now = utcnow()
-    with ctx.transaction() as session:
+
+    def write(session: Session) -> None:
         done = _finish_attempt(
             session,
             d,
@@ -265,6 +266,9 @@ def _record_success(ctx: Context, work: _Work, outcome: Outcome, remote: Remote 
         if not done or outcome is not Outcome.DELIVERED:
             return
         work.follow_ups = outcomes.delivered(session, d, remote, actor="system", now=now)
+
+    # A worker's threads share one transaction for the outcomes that land together.
+    recorder.write(ctx, write)
 
 
 def _record_failure(ctx: Context, work: _Work | None, d: Delivery, error: Exception) -> Outcome:

@@ -9,12 +9,17 @@ publication, comment reads) is asked through the wired :mod:`core.delivery.upcal
 from __future__ import annotations
 
 import asyncio
+import threading
+from collections.abc import Coroutine
+from typing import Any, TypeVar
 
 from core.context import Context, build_context
 from core.delivery import dispatcher, sweeper, upcalls
 from core.settings import load_settings
 
 _context: Context | None = None
+_loops = threading.local()
+T = TypeVar("T")
 
 
 def set_worker_context(ctx: Context | None) -> None:
@@ -31,9 +36,25 @@ def worker_context() -> Context:
     return _context
 
 
+def run_async(coro: Coroutine[Any, Any, T]) -> T:
+    """Run ``coro`` on this thread's own event loop, kept from one job to the next.
+
+    ``asyncio.run`` would build and tear down a loop (and its default executor) for every
+    delivery; a loop that saw an exception (a job timeout lands anywhere) is replaced.
+    """
+    runner: asyncio.Runner | None = getattr(_loops, "runner", None)
+    if runner is None:
+        runner = _loops.runner = asyncio.Runner()
+    try:
+        return runner.run(coro)
+    except BaseException:
+        _loops.runner = None
+        runner.close()
+        raise
+
+
 def run_delivery(delivery_id: int, attempt: int) -> str:
-    outcome = asyncio.run(dispatcher.run(worker_context(), delivery_id, attempt))
-    return outcome.value
+    return run_async(dispatcher.run(worker_context(), delivery_id, attempt)).value
 
 
 def run_expiry(article_id: int) -> bool:

@@ -1,4 +1,4 @@
-"""Running workers: ``loa worker``'s process pool, and the embedded worker of ``loa serve``.
+"""Running workers: ``loa worker``'s threads, and the embedded worker of ``loa serve``.
 
 A worker serves the delivery queue (:mod:`core.delivery.queue`) with the job entry points of
 :mod:`core.delivery.jobs`, and sweeps (:mod:`core.delivery.sweeper`) at start and on an
@@ -8,7 +8,7 @@ interval, so whatever Redis lost is found again.
 from __future__ import annotations
 
 import logging
-import multiprocessing
+import signal
 import threading
 import time
 from typing import TYPE_CHECKING, Any
@@ -17,10 +17,9 @@ from rq.scheduler import RQScheduler
 from rq.serializers import JSONSerializer
 from rq.timeouts import TimerDeathPenalty
 from rq.worker import SimpleWorker
-from rq.worker_pool import WorkerPool
 
 from core.context import build_context, make_redis
-from core.delivery import sweeper
+from core.delivery import recorder, sweeper
 from core.delivery.jobs import set_worker_context
 from core.delivery.queue import LoaJob, rq_queue
 from core.moderation import Lexicon
@@ -49,60 +48,59 @@ def _simple_worker(ctx: Context, *, in_thread: bool) -> Any:
     return worker
 
 
-def _sweep_loop(settings: Settings, stop: threading.Event | None = None) -> None:
-    ctx = build_context(settings)
-    while stop is None or not stop.is_set():
-        try:
-            sweeper.sweep(ctx)
-        except Exception:
-            log.exception("sweep failed; trying again next interval")
-        if stop is not None:
-            stop.wait(settings.sweep_interval)
-        else:
-            time.sleep(settings.sweep_interval)
-
-
 def run_worker(settings: Settings, concurrency: int | None = None, burst: bool = False) -> None:
-    """``loa worker``: sweep, then serve the delivery queue with N worker processes.
+    """``loa worker``: sweep, then serve the delivery queue with N threads in this one process.
 
-    Each process holds one delivery in flight; channel calls are I/O-bound, so
-    run several per core (``LOA_WORKER_CONCURRENCY``).
+    A delivery spends nearly all its time waiting for the channel, so one process keeps N
+    deliveries in flight (``--concurrency`` / ``LOA_WORKER_CONCURRENCY``), each thread an rq
+    worker of its own (its key, heartbeat and started registry, as the sweeper expects).
+    More processes (one per core) are more ``loa worker`` commands. SIGTERM or Ctrl-C stops
+    taking jobs and lets the deliveries in flight finish; a second one leaves at once (the
+    sweeper and the reconcile before any re-send cover what was cut short).
     """
     n = concurrency or settings.worker_concurrency
-    ctx = build_context(settings)
+    # A thread holds a database connection only for its short reads and claim (outcomes go
+    # through the recorder), so the engine's own pool serves N threads: a connection per thread
+    # would take PostgreSQL past its max_connections. Redis connections are held while a thread
+    # waits for jobs, and redis-py's pool refuses past its size.
+    ctx = build_context(settings, redis=make_redis(settings, max_connections=max(100, 3 * n + 20)))
     set_worker_context(ctx)
     sweeper.sweep(ctx)
     if burst or n <= 1:
         _simple_worker(ctx, in_thread=False).work(burst=burst, with_scheduler=True)
         return
-    ctx.close()
-    set_worker_context(None)
-    # Compile the moderation lexicon once, here: forked workers share it instead of each
-    # spending half a second of CPU on it at start (32 workers on 2 cores: 16 s).
+    # Compiled once, before the threads need it (half a second of CPU).
     Lexicon.default()
-    sweeper_process = multiprocessing.get_context("fork").Process(
-        target=_sweep_loop, args=(settings,), name="loa-sweeper", daemon=True
-    )
-    sweeper_process.start()
+    pool = ThreadedWorker(ctx, threads=n)
+    stops = 0
+
+    def stop(signum: int, _frame: Any) -> None:
+        nonlocal stops
+        stops += 1
+        if stops > 1:
+            raise SystemExit(128 + signum)
+        log.info("stopping: taking no more jobs, finishing the deliveries in flight")
+        pool.request_stop()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    pool.start()
     try:
-        pool = WorkerPool(
-            [settings.queue_name],
-            connection=make_redis(settings),
-            num_workers=n,
-            worker_class=SimpleWorker,
-            job_class=LoaJob,
-            serializer=JSONSerializer,
-        )
-        pool.start(burst=False, logging_level=settings.log_level)
+        while not pool.stop_event.wait(1.0):
+            pass
+        pool.stop(timeout=settings.job_timeout + 5)
     finally:
-        sweeper_process.terminate()
+        ctx.close()
 
 
-class EmbeddedWorker:
-    """Threads that stand in for ``loa worker`` when no Redis is configured.
+class ThreadedWorker:
+    """Threads, each an rq ``SimpleWorker`` on the delivery queue, plus a scheduler and sweeper.
 
-    They serve the fakeredis queue of this process, move scheduled jobs when
-    due and sweep; for a demo or a laptop, not for production.
+    ``loa worker`` runs one per process; ``loa serve`` / ``loa demo`` embed one (there on the
+    fakeredis queue of the process, for a demo or a laptop). Each thread works the queue in
+    rq's burst mode while it holds jobs, so rq's bookkeeping (started registry, heartbeats,
+    results, failures, job timeouts) is rq's own; a stop is requested of each rq worker and
+    taken between jobs, never in the middle of one.
 
     Idle, they sleep: between bursts each worker thread blocks in a BRPOPLPUSH of the
     queue onto itself (it returns as soon as the queue holds a job, leaving a one-job
@@ -117,24 +115,36 @@ class EmbeddedWorker:
         self.ctx = ctx
         self.poll = poll
         self.stop_event = threading.Event()
+        self.recorder = recorder.Recorder(ctx)
+        self.workers = [_simple_worker(ctx, in_thread=True) for _ in range(threads)]
         self.threads = [
-            threading.Thread(target=self._serve, name=f"loa-worker-{i}", daemon=True)
-            for i in range(threads)
+            threading.Thread(target=self._serve, args=(w,), name=f"loa-worker-{i}", daemon=True)
+            for i, w in enumerate(self.workers)
         ]
         self.threads.append(threading.Thread(target=self._schedule, name="loa-sched", daemon=True))
 
     def start(self) -> None:
         set_worker_context(self.ctx)
+        self.recorder.start()
+        recorder.use(self.recorder)
         for thread in self.threads:
             thread.start()
 
-    def stop(self) -> None:
+    def request_stop(self) -> None:
+        """Take no more jobs; the ones running finish (rq checks between jobs)."""
+        for worker in self.workers:
+            worker._stop_requested = True
         self.stop_event.set()
-        for thread in self.threads:
-            thread.join(timeout=30)
 
-    def _serve(self) -> None:
-        worker = _simple_worker(self.ctx, in_thread=True)
+    def stop(self, timeout: float = 30) -> None:
+        self.request_stop()
+        deadline = time.monotonic() + timeout
+        for thread in self.threads:
+            thread.join(timeout=max(0.0, deadline - time.monotonic()))
+        recorder.use(None)
+        self.recorder.stop()
+
+    def _serve(self, worker: Any) -> None:
         key = rq_queue(self.ctx).key
         while not self.stop_event.is_set():
             try:
@@ -143,7 +153,7 @@ class EmbeddedWorker:
                     if self.ctx.redis.brpoplpush(key, key, 1) is not None:
                         break
             except Exception:
-                log.exception("embedded worker loop failed; continuing")
+                log.exception("worker thread loop failed; continuing")
                 self.stop_event.wait(1)
 
     def _schedule(self) -> None:
@@ -159,5 +169,9 @@ class EmbeddedWorker:
                     sweeper.sweep(self.ctx)
                     last_sweep = time.monotonic()
             except Exception:
-                log.exception("embedded scheduler failed; continuing")
+                log.exception("scheduler failed; continuing")
             self.stop_event.wait(self.poll)
+
+
+#: ``loa serve``'s in-process worker is the same thing.
+EmbeddedWorker = ThreadedWorker

@@ -181,6 +181,14 @@ def _new_step(article: Article, need: Required) -> dict[str, Any]:
     }
 
 
+def _assign(step: ApprovalStep, **values: Any) -> None:
+    """Set what differs only: a sync right after another (approve after submit, 10,000 steps
+    for a wide fan-out) then changes nothing and the flush writes nothing."""
+    for name, value in values.items():
+        if getattr(step, name) != value:
+            setattr(step, name, value)
+
+
 def sync(
     session: Session,
     article: Article,
@@ -217,9 +225,15 @@ def sync(
             new.append(_new_step(article, need))
             continue
         moved = (step.role, step.unit_id) != (need.spec.role, need.unit_id)
-        step.target_id = need.target_id
-        step.label, step.role, step.unit_id = need.spec.label, need.spec.role, need.unit_id
-        step.after, step.covers = list(need.spec.after), list(need.spec.covers)
+        _assign(
+            step,
+            target_id=need.target_id,
+            label=need.spec.label,
+            role=need.spec.role,
+            unit_id=need.unit_id,
+            after=list(need.spec.after),
+            covers=list(need.spec.covers),
+        )
         if step.state == StepState.APPROVED and (changed := touched(step, hashes)):
             step.state = StepState.PENDING
             step.note = f"voided by revision {revision}: {', '.join(changed)} changed"
