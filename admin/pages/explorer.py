@@ -1,8 +1,8 @@
 """The management API's explorer, from the desk: GraphiQL at ``/api/graphql`` for a signed-in
 admin (it sends the session's CSRF token itself), and how to call the API with a token.
 
-GraphiQL is a developer's tool, offered where the public one is (not in production, see
-``core.graphql.ide.enabled``); in production this page still explains the API tokens.
+GraphiQL on the management API is offered to a signed-in admin session in every
+environment, production included (``core.graphql.ide``); anonymous callers never get it.
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ async def page(request: Request) -> Response:
         title_en="GraphQL API explorer",
         endpoint=ENDPOINT,
         origin=f"{request.url.scheme}://{request.url.netloc}",
-        graphiql=not page.ctx.settings.is_prod,
     )
 
 
