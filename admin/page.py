@@ -18,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from admin import assets
+from admin.nav import nav_for
 from core.auth import actions
 from core.auth.permissions import Actor
 from core.auth.sessions import ENROL, FULL, PASSWORD, Session
@@ -60,6 +61,8 @@ class Page:
         self.address = client_address(request)
         self.session: Session | None = None
         self.set_cookie = False
+        #: The signed-in account once :meth:`actor` found it: the navigation is drawn for it.
+        self.who: Actor | None = None
 
     async def load(self, create: bool = False) -> Session | None:
         sid = session_id(self.request, self.ctx.settings)
@@ -100,6 +103,7 @@ class Page:
         values.setdefault("csrf", self.session.csrf if self.session else "")
         values.setdefault("english", self.english)
         values.setdefault("here", self.request.url.path)
+        values.setdefault("nav", nav_for(self.who, values["here"]) if self.who else ())
         return env.get_template(template).render(**values)
 
     def render(self, template: str, status: int = 200, **values: Any) -> Response:
@@ -150,7 +154,8 @@ class Page:
             with self.ctx.sessions() as db:
                 return actions.actor_for(db, self.session.user_id)  # type: ignore[union-attr,arg-type]
 
-        return await run_in_threadpool(load)
+        self.who = await run_in_threadpool(load)
+        return self.who
 
 
 def text(form: FormData, name: str) -> str:
