@@ -17,9 +17,7 @@ ENDPOINT = "/api/graphql"
 
 
 async def page(request: Request) -> Response:
-    page, actor = await signed_in(request)
-    if isinstance(actor, Response):
-        return actor
+    page, _actor = await signed_in(request)
     return page.render(
         "ops/graphql.html",
         title="Khám phá API GraphQL",
