@@ -18,7 +18,7 @@ from starlette.responses import Response
 from starlette.routing import Mount, Route
 
 from admin import assets
-from admin.page import ENROL_PAGE, HOME, LOGIN, Page, signed_in_post, text
+from admin.page import ENROL_PAGE, HOME, LOGIN, Answered, Page, answer, signed_in_post, text
 from admin.pages import (
     account,
     audit,
@@ -226,8 +226,6 @@ async def enrol_codes(request: Request) -> Response:
 
 async def create_token(request: Request) -> Response:
     page, actor, form = await signed_in_post(request)
-    if isinstance(actor, Response):
-        return actor
     days = text(form, "days").strip()
     scopes = [s for s in form.getlist("scopes") if isinstance(s, str)]
     try:
@@ -247,8 +245,6 @@ async def create_token(request: Request) -> Response:
 
 async def revoke_token(request: Request) -> Response:
     page, actor, _ = await signed_in_post(request)
-    if isinstance(actor, Response):
-        return actor
     token_id = request.path_params["token_id"]
     with watch_refusals() as refused:
         try:
@@ -281,8 +277,6 @@ async def logout(request: Request) -> Response:
 
 async def logout_everywhere(request: Request) -> Response:
     page, actor, _ = await signed_in_post(request)
-    if isinstance(actor, Response):
-        return actor
     await run_in_threadpool(actions.sign_out_everywhere, page.ctx, actor, page.address)
     response = page.redirect(LOGIN)
     clear_cookie(response, page.ctx.settings)
@@ -362,6 +356,7 @@ def admin_app(ctx: Context) -> Starlette:
         Route("/logout-everywhere", logout_everywhere, methods=["POST"]),
         assets.bundle().mount(at="/static"),  # stylesheet and scripts, at versioned URLs
     ]
-    app = Starlette(routes=routes)
+    # A page's early answer (sign in first, a refusal) is raised, and answered here.
+    app = Starlette(routes=routes, exception_handlers={Answered: answer})
     app.state.loa = ctx
     return app

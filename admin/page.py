@@ -18,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from admin import assets
+from admin.nav import nav_for
 from core.auth import actions
 from core.auth.permissions import Actor
 from core.auth.sessions import ENROL, FULL, PASSWORD, Session
@@ -60,6 +61,8 @@ class Page:
         self.address = client_address(request)
         self.session: Session | None = None
         self.set_cookie = False
+        #: The signed-in account once :meth:`actor` found it: the navigation is drawn for it.
+        self.who: Actor | None = None
 
     async def load(self, create: bool = False) -> Session | None:
         sid = session_id(self.request, self.ctx.settings)
@@ -100,6 +103,7 @@ class Page:
         values.setdefault("csrf", self.session.csrf if self.session else "")
         values.setdefault("english", self.english)
         values.setdefault("here", self.request.url.path)
+        values.setdefault("nav", nav_for(self.who, values["here"]) if self.who else ())
         return env.get_template(template).render(**values)
 
     def render(self, template: str, status: int = 200, **values: Any) -> Response:
@@ -150,7 +154,8 @@ class Page:
             with self.ctx.sessions() as db:
                 return actions.actor_for(db, self.session.user_id)  # type: ignore[union-attr,arg-type]
 
-        return await run_in_threadpool(load)
+        self.who = await run_in_threadpool(load)
+        return self.who
 
 
 def text(form: FormData, name: str) -> str:
@@ -158,22 +163,37 @@ def text(form: FormData, name: str) -> str:
     return value if isinstance(value, str) else ""
 
 
-async def signed_in(request: Request) -> tuple[Page, Actor | Response]:
-    """A GET from a fully signed-in account, or the page to answer instead."""
-    page = Page(request)
-    await page.load()
-    actor = await page.actor()
-    return page, actor if actor is not None else page.by_stage()
+class Answered(Exception):
+    """The answer to send now (sign in first, a refused CSRF token or action), in place of the
+    page's: raised by :func:`signed_in`, :func:`signed_in_post` and
+    :func:`admin.pages.refusals.call`, answered once by the admin app's exception handler."""
+
+    def __init__(self, response: Response) -> None:
+        super().__init__(response.status_code)
+        self.response = response
 
 
-async def signed_in_post(request: Request) -> tuple[Page, Actor | Response, FormData]:
-    """A POST from a fully signed-in account with a valid CSRF token, or the page to answer."""
+async def answer(request: Request, exc: Exception) -> Response:
+    """The admin app's handler of :class:`Answered`: the answer it carries."""
+    assert isinstance(exc, Answered)
+    return exc.response
+
+
+async def signed_in(request: Request) -> tuple[Page, Actor]:
+    """A GET from a fully signed-in account; otherwise :class:`Answered` by where it belongs."""
     page = Page(request)
     await page.load()
     actor = await page.actor()
     if actor is None:
-        return page, page.by_stage(), FormData()
+        raise Answered(page.by_stage())
+    return page, actor
+
+
+async def signed_in_post(request: Request) -> tuple[Page, Actor, FormData]:
+    """A POST from a fully signed-in account with a valid CSRF token; otherwise
+    :class:`Answered` (where the session belongs, or the CSRF refusal, audited)."""
+    page, actor = await signed_in(request)
     form = await page.form()
     if form is None:
-        return page, page.csrf_refused(), FormData()
+        raise Answered(page.csrf_refused())
     return page, actor, form

@@ -95,7 +95,7 @@ def create_app(
         # Routes, not mounts: clients POST to /graphql exactly, with no redirect to /graphql/.
         Route("/graphql", public_app(context), methods=["GET", "POST"]),
         Route("/api/graphql", management_app(context), methods=["GET", "POST"]),
-        *ide.routes(settings),  # GET /static/graphiql/{version}/… (GraphiQL's own files)
+        *ide.routes(context),  # GET /static/graphiql/{version}/… (GraphiQL's own files)
         # Relative, so the redirect never names a host (Starlette's slash redirect echoes Host).
         Route("/admin", lambda request: RedirectResponse("/admin/", 307)),
         Mount("/admin", app=admin_app(context)),

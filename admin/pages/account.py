@@ -18,8 +18,6 @@ from core.notices import address
 
 async def change_email(request: Request) -> Response:
     page, actor, form = await signed_in_post(request)
-    if isinstance(actor, Response):
-        return actor
     code = text(form, "code").replace(" ", "")
     try:
         stepped = await run_in_threadpool(step_up, page.ctx, actor, code, page.address)
@@ -46,8 +44,6 @@ async def change_email(request: Request) -> Response:
 async def confirm_email(request: Request) -> Response:
     """The link of the confirmation letter, opened signed in as the same account."""
     page, actor = await signed_in(request)
-    if isinstance(actor, Response):
-        return actor
     token = request.path_params["token"]
     try:
         email = await run_in_threadpool(address.confirm, page.ctx, actor, token, page.address)
@@ -59,8 +55,6 @@ async def confirm_email(request: Request) -> Response:
 
 async def choose_notices(request: Request) -> Response:
     page, actor, form = await signed_in_post(request)
-    if isinstance(actor, Response):
-        return actor
     wanted = [v for v in form.getlist("notices") if isinstance(v, str)]
     try:
         await run_in_threadpool(address.choose_notices, page.ctx, actor, wanted, page.address)

@@ -18,7 +18,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from admin.page import LOCAL, Page, signed_in
-from admin.pages.refusals import audited
+from admin.pages.refusals import call
 from core.actions import audit_log
 from core.auth.permissions import Actor
 from core.errors import ValidationFailed
@@ -84,14 +84,12 @@ def _search(page: Page, actor: Actor, query: dict[str, str]) -> dict[str, Any]:
 
 async def listing(request: Request) -> Response:
     page, actor = await signed_in(request)
-    if isinstance(actor, Response):
-        return actor
     params = request.query_params
     query = {name: params.get(name, "") for name in (*FILTERS, "before")}
     filters = urlencode({k: query[k] for k in FILTERS if query[k]})
     values: dict[str, Any] = {"query": query, "filters": filters}
     try:
-        found, refused = await audited(page, _search, page, actor, query)
+        found = await call(page, _search, page, actor, query)
     except ValidationFailed as exc:
         values.update(entries=[], has_next=False, units={}, chain=None)
         return page.render(
@@ -102,9 +100,6 @@ async def listing(request: Request) -> Response:
             error=f"Bộ lọc không hợp lệ. / {exc.message}",
             **values,
         )
-    if refused is not None:
-        return refused
-    assert found is not None
     values.update(found)
     if found["entries"] and found["has_next"]:
         kept = {k: query[k] for k in FILTERS if query[k]}
@@ -115,11 +110,7 @@ async def listing(request: Request) -> Response:
 async def verify(request: Request) -> Response:
     """One bounded stretch of the walk, then the status (an htmx fragment)."""
     page, actor = await signed_in(request)
-    if isinstance(actor, Response):
-        return actor
-    status, refused = await audited(page, audit_log.chain_status, page.ctx, actor)
-    if refused is not None:
-        return refused
+    status = await call(page, audit_log.chain_status, page.ctx, actor)
     return page.render("ops/audit_status.html", chain=status)
 
 

@@ -15,7 +15,7 @@ from starlette.responses import Response
 from admin.labels import LABELS
 from admin.messages import explain
 from admin.page import Page, signed_in, signed_in_post, text
-from admin.pages.refusals import audited
+from admin.pages.refusals import call
 from core.actions import content, desk
 from core.actions import deliveries as retrying
 from core.auth.permissions import Actor
@@ -70,16 +70,9 @@ def _my_tasks(page: Page, actor: Actor, uid: str) -> dict[int, int]:
 
 async def board(request: Request) -> Response:
     page, actor = await signed_in(request)
-    if isinstance(actor, Response):
-        return actor
     uid = request.path_params["uid"]
-    view, refused = await audited(page, desk.item_view, page.ctx, actor, uid)
-    if refused is not None:
-        return refused
-    rows, refused = await audited(page, desk.deliveries, page.ctx, actor, uid)
-    if refused is not None:
-        return refused
-    assert rows is not None  # audited gives a result or a refusal
+    view = await call(page, desk.item_view, page.ctx, actor, uid)
+    rows = await call(page, desk.deliveries, page.ctx, actor, uid)
     values = await _table(page, actor, uid, rows)
     return page.render(
         "desk/board.html",
@@ -111,46 +104,34 @@ async def fragment(page: Page, actor: Actor, uid: str, rows: list[desk.DeliveryR
 async def deliveries(request: Request) -> Response:
     """The board's table alone (what the live board swaps in; a reload without script)."""
     page, actor = await signed_in(request)
-    if isinstance(actor, Response):
-        return actor
     uid = request.path_params["uid"]
-    rows, refused = await audited(page, desk.deliveries, page.ctx, actor, uid)
-    if refused is not None:
-        return refused
-    assert rows is not None  # audited gives a result or a refusal
+    rows = await call(page, desk.deliveries, page.ctx, actor, uid)
     values = await _table(page, actor, uid, rows)
     return page.render("desk/deliveries.html", **values, **_labels())
 
 
 async def _act(
-    request: Request, titles: tuple[str, str], call: Callable[[Page, Actor, FormData], Any]
+    request: Request, titles: tuple[str, str], run: Callable[[Page, Actor, FormData], Any]
 ) -> Response:
-    """A POST of the board: ``call`` runs the action; back to the board, or why not."""
+    """A POST of the board: ``run`` calls the action; back to the board, or why not."""
     page, actor, form = await signed_in_post(request)
-    if isinstance(actor, Response):
-        return actor
     try:
-        refused = await call(page, actor, form)
+        await run(page, actor, form)
     except LoaError as exc:
         return page.render(
             "refused.html", 400, title=titles[0], title_en=titles[1], error=explain(exc)
         )
-    return refused or page.redirect(f"/admin/items/{request.path_params['uid']}")
+    return page.redirect(f"/admin/items/{request.path_params['uid']}")
 
 
 async def _take_down(request: Request, action: Any, *extra: Any) -> Response:
     """Retract the item (``content.retract``) or one channel (``content.retract_from``)."""
 
-    async def call(page: Page, actor: Actor, form: FormData) -> Response | None:
-        uid = request.path_params["uid"]
-        view, refused = await audited(page, desk.item_view, page.ctx, actor, uid)
-        if refused is not None:
-            return refused
-        assert view is not None  # audited gives a result or a refusal
-        reason = text(form, "reason")
-        return (await audited(page, action, page.ctx, actor, view.id, *extra, reason))[1]
+    async def run(page: Page, actor: Actor, form: FormData) -> None:
+        view = await call(page, desk.item_view, page.ctx, actor, request.path_params["uid"])
+        await call(page, action, page.ctx, actor, view.id, *extra, text(form, "reason"))
 
-    return await _act(request, ("Không gỡ được", "Not retracted"), call)
+    return await _act(request, ("Không gỡ được", "Not retracted"), run)
 
 
 async def retract(request: Request) -> Response:
@@ -166,19 +147,19 @@ async def retract_from(request: Request) -> Response:
 async def complete_task(request: Request) -> Response:
     """An operator records what they published by hand: the delivery completes with its link."""
 
-    async def call(page: Page, actor: Actor, form: FormData) -> Response | None:
+    async def run(page: Page, actor: Actor, form: FormData) -> None:
         task_id, remote = request.path_params["task_id"], text(form, "remote_id")
-        url = text(form, "remote_url")
-        return (await audited(page, assisted.complete, page.ctx, actor, task_id, remote, url))[1]
+        await call(
+            page, assisted.complete, page.ctx, actor, task_id, remote, text(form, "remote_url")
+        )
 
-    return await _act(request, ("Chưa ghi nhận được", "Not recorded"), call)
+    return await _act(request, ("Chưa ghi nhận được", "Not recorded"), run)
 
 
 async def retry_now(request: Request) -> Response:
     """Make a failed or waiting delivery due now (``core.actions.deliveries.retry_now``)."""
 
-    async def call(page: Page, actor: Actor, form: FormData) -> Response | None:
-        delivery_id = request.path_params["delivery_id"]
-        return (await audited(page, retrying.retry_now, page.ctx, actor, delivery_id))[1]
+    async def run(page: Page, actor: Actor, form: FormData) -> None:
+        await call(page, retrying.retry_now, page.ctx, actor, request.path_params["delivery_id"])
 
-    return await _act(request, ("Chưa gửi lại được", "Not retried"), call)
+    return await _act(request, ("Chưa gửi lại được", "Not retried"), run)

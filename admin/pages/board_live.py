@@ -27,7 +27,7 @@ from starlette.responses import Response
 
 from admin.page import Page, signed_in
 from admin.pages.board import fragment, under_way
-from admin.pages.refusals import audited
+from admin.pages.refusals import call
 from core.actions import desk
 from core.auth.permissions import Actor
 from core.delivery import live
@@ -84,13 +84,8 @@ async def _events(
 
 async def stream(request: Request) -> Response:
     page, actor = await signed_in(request)
-    if isinstance(actor, Response):
-        return actor
     uid = request.path_params["uid"]
-    found, refused = await audited(page, desk.board_rows, page.ctx, actor, uid)
-    if refused is not None:
-        return refused
-    assert found is not None  # audited gives a result or a refusal
+    found = await call(page, desk.board_rows, page.ctx, actor, uid)
     article_id, rows = found
     if not under_way(rows) and request.headers.get("last-event-id") == END:
         # The browser reconnecting after "end": 204 stops it (the SSE specification). A first

@@ -46,8 +46,6 @@ def _day(text: str, today: dt.date) -> dt.date:
 
 async def page(request: Request) -> Response:
     page, actor = await signed_in(request)
-    if isinstance(actor, Response):
-        return actor
     query = request.query_params
     today = dt.datetime.now(LOCAL).date()
     week = query.get("view") == "week"

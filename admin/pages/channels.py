@@ -20,7 +20,7 @@ from starlette.routing import Route
 
 from admin.page import Page, signed_in, signed_in_post, text
 from admin.pages import channel_form
-from admin.pages.refusals import audited
+from admin.pages.refusals import audited, call
 from core.actions import target_reads, targets
 from core.auth.actions import step_up
 from core.auth.errors import LockedOut, SignInFailed
@@ -63,8 +63,6 @@ async def _stepped(page: Page, actor: Actor, form: FormData) -> Actor | tuple[st
 
 async def index(request: Request) -> Response:
     page, actor = await signed_in(request)
-    if isinstance(actor, Response):
-        return actor
     rows = await run_in_threadpool(target_reads.target_views, page.ctx, actor)
     return page.render(
         "ops/channels.html",
@@ -114,8 +112,6 @@ async def _new_page(
 
 async def new(request: Request) -> Response:
     page, actor = await signed_in(request)
-    if isinstance(actor, Response):
-        return actor
     return await _new_page(page, actor, request.query_params.get("plugin", ""))
 
 
@@ -132,8 +128,6 @@ def _kept(form: FormData) -> dict[str, str]:
 
 async def create(request: Request) -> Response:
     page, actor, form = await signed_in_post(request)
-    if isinstance(actor, Response):
-        return actor
     name = text(form, "plugin")
     plugin = await run_in_threadpool(target_reads.plugin, page.ctx, name)
     if plugin is None:
@@ -183,10 +177,7 @@ async def _detail_page(
     status: int = 200,
 ) -> Response:
     """``values``: what the settings form sent, shown again after an error (never a secret)."""
-    detail, refused = await audited(page, target_reads.target_detail, page.ctx, actor, target_id)
-    if refused is not None:
-        return refused
-    assert detail is not None
+    detail = await call(page, target_reads.target_detail, page.ctx, actor, target_id)
     return page.render(
         "ops/channel.html",
         status,
@@ -205,8 +196,6 @@ async def _detail_page(
 
 async def show(request: Request) -> Response:
     page, actor = await signed_in(request)
-    if isinstance(actor, Response):
-        return actor
     done = request.query_params.get("done", "")
     notice = {
         "created": "Đã thêm kênh. / The target was added.",
@@ -223,8 +212,6 @@ async def _change(
     """A POST on one target: CSRF, the code if any, the action, its errors by field (with
     ``keep``, the settings form comes back as it was sent, secrets aside)."""
     page, actor, form = await signed_in_post(request)
-    if isinstance(actor, Response):
-        return actor
     target_id = request.path_params["target_id"]
     values = _kept(form) if keep else None
 
@@ -251,10 +238,7 @@ async def _schema_of(page: Page, actor: Actor, target_id: int) -> Any:
 
 
 async def _save(page: Page, actor: Actor, target_id: int, form: FormData) -> Response | None:
-    detail, refused = await audited(page, target_reads.target_detail, page.ctx, actor, target_id)
-    if refused is not None:
-        return refused
-    assert detail is not None
+    detail = await call(page, target_reads.target_detail, page.ctx, actor, target_id)
     view = detail.view
     parsed = channel_form.parse(view.plugin.schema, form, view.secrets_set)
     if not text(form, "name").strip():
@@ -307,8 +291,6 @@ async def delete(request: Request) -> Response:
 
 async def test(request: Request) -> Response:
     page, actor, _ = await signed_in_post(request)
-    if isinstance(actor, Response):
-        return actor
     target_id = request.path_params["target_id"]
     try:
         checked, refused = await audited(page, targets.check_connection, page.ctx, actor, target_id)
@@ -324,8 +306,6 @@ async def start_connect(request: Request) -> Response:
     """The platform's consent page, as a link to follow (a form may not send the browser
     to another site: the CSP's ``form-action`` is ``'self'``)."""
     page, actor, form = await signed_in_post(request)
-    if isinstance(actor, Response):
-        return actor
     target_id = request.path_params["target_id"]
     deciding = await _stepped(page, actor, form)
     if isinstance(deciding, tuple):

@@ -23,7 +23,7 @@ from starlette.responses import Response
 
 from admin.messages import field_errors, vietnamese
 from admin.page import LOCAL, Page, signed_in, signed_in_post, text
-from admin.pages.refusals import audited
+from admin.pages.refusals import audited, call
 from core.actions import content, desk, media
 from core.auth.permissions import Actor, Permission
 from core.content.topics import TOPICS
@@ -266,21 +266,14 @@ async def _form_page(
 
 async def new(request: Request) -> Response:
     page, actor = await signed_in(request)
-    if isinstance(actor, Response):
-        return actor
     values: dict[str, Any] = {"kind": "article", "target_ids": [], "genders": []}
     return await _form_page(page, actor, values)
 
 
 async def edit(request: Request) -> Response:
     page, actor = await signed_in(request)
-    if isinstance(actor, Response):
-        return actor
     uid = request.path_params["uid"]
-    view, refused = await audited(page, desk.item_view, page.ctx, actor, uid)
-    if refused is not None:
-        return refused
-    assert view is not None  # audited gives a result or a refusal
+    view = await call(page, desk.item_view, page.ctx, actor, uid)
     notice = ""
     if request.query_params.get("saved"):
         notice = "Đã lưu bản nháp. / Draft saved."
@@ -345,15 +338,11 @@ async def _save_gallery(
 async def save(request: Request) -> Response:
     """POST /admin/compose (a new item) or /admin/items/{uid}/edit: save the draft."""
     page, actor, form = await signed_in_post(request)
-    if isinstance(actor, Response):
-        return actor
     uid = request.path_params.get("uid")
     data, unreadable = parse(form)
     view = None
     if uid:
-        view, refused = await audited(page, desk.item_view, page.ctx, actor, uid)
-        if refused is not None:
-            return refused
+        view = await call(page, desk.item_view, page.ctx, actor, uid)
 
     async def again(errors: dict[str, tuple[str, str]], item: str | None) -> Response:
         shown = view
@@ -394,10 +383,6 @@ async def save(request: Request) -> Response:
 async def targets(request: Request) -> Response:
     """The channel choices of a unit (an htmx fragment, when the item's unit changes)."""
     page, actor = await signed_in(request)
-    if isinstance(actor, Response):
-        return actor
     unit = request.query_params.get("unit_code", "")[:16]
-    choices, refused = await audited(page, desk.targets_for_unit, page.ctx, actor, unit)
-    if refused is not None:
-        return refused
+    choices = await call(page, desk.targets_for_unit, page.ctx, actor, unit)
     return page.render("desk/targets.html", targets=choices, v={"target_ids": []})

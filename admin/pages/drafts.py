@@ -35,9 +35,8 @@ def _said(message: str) -> dict[str, str]:
 
 
 async def autosave(request: Request) -> Response:
+    # Signed out (a redirect) or no CSRF token (403): Answered, never saved.
     page, actor, form = await signed_in_post(request)
-    if isinstance(actor, Response):
-        return actor  # signed out (a redirect) or no CSRF token (403): never saved
     uid = request.path_params.get("uid")
     raw = text(form, "base_revision").strip()
     if uid is not None and not raw.isdigit():

@@ -16,7 +16,7 @@ from starlette.routing import Route
 
 from admin.messages import explain, field_errors
 from admin.page import Page, signed_in, signed_in_post, text
-from admin.pages.refusals import audited
+from admin.pages.refusals import audited, call
 from core.auth.permissions import Actor
 from core.errors import InvalidTransition, ValidationFailed
 from core.interactions import handling, inbox
@@ -68,16 +68,12 @@ def _filters(request: Request) -> dict[str, Any]:
 
 async def listing(request: Request) -> Response:
     page, actor = await signed_in(request)
-    if isinstance(actor, Response):
-        return actor
     filters = _filters(request)
     error, status = "", 200
     try:
-        lines, refused = await audited(page, lambda: inbox.listing(page.ctx, actor, **filters))
+        lines = await call(page, lambda: inbox.listing(page.ctx, actor, **filters))
     except ValidationFailed as exc:
-        lines, refused, error, status = [], None, explain(exc), 400
-    if refused is not None:
-        return refused
+        lines, error, status = [], explain(exc), 400
     units, _ = await audited(page, inbox.units, page.ctx, actor)
     return page.render(
         "ops/feedback_list.html",
@@ -104,10 +100,7 @@ async def _detail(
     given: dict[str, str] | None = None,
     status: int = 200,
 ) -> Response:
-    found, refused = await audited(page, inbox.detail, page.ctx, actor, feedback_id)
-    if refused is not None:
-        return refused
-    assert found is not None
+    found = await call(page, inbox.detail, page.ctx, actor, feedback_id)
     done = page.request.query_params.get("done", "")
     return page.render(
         "ops/feedback_detail.html",
@@ -128,15 +121,11 @@ async def _detail(
 
 async def detail(request: Request) -> Response:
     page, actor = await signed_in(request)
-    if isinstance(actor, Response):
-        return actor
     return await _detail(page, actor, int(request.path_params["feedback_id"]))
 
 
 async def act(request: Request) -> Response:
     page, actor, form = await signed_in_post(request)
-    if isinstance(actor, Response):
-        return actor
     feedback_id = int(request.path_params["feedback_id"])
     what = str(request.path_params["action"])
     calls = {
@@ -156,15 +145,13 @@ async def act(request: Request) -> Response:
         )
     given = {"answer": text(form, "answer"), "note": text(form, "note")}
     try:
-        _, refused = await audited(page, calls[what])
+        await call(page, calls[what])
     except ValidationFailed as exc:
         return await _detail(
             page, actor, feedback_id, errors=field_errors(exc.fields), given=given, status=400
         )
     except InvalidTransition as exc:
         return await _detail(page, actor, feedback_id, error=explain(exc), status=409)
-    if refused is not None:
-        return refused
     return page.redirect(f"{ROOT}/{feedback_id}?done={what}")
 
 

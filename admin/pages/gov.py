@@ -19,9 +19,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from admin.messages import field_errors, vietnamese
-from admin.page import LOCAL, Page, signed_in, signed_in_post, text
+from admin.page import LOCAL, Answered, Page, signed_in, signed_in_post, text
 from admin.pages.gov_fields import FIELDS, KINDS, LEGAL_STATUSES, STATES, UPLOADS, parse, posted
-from admin.pages.refusals import audited
+from admin.pages.refusals import audited, call
 from core.actions import gov_desk, media
 from core.auth.permissions import Actor
 from core.errors import Forbidden, LoaError, NotFound, ValidationFailed
@@ -72,12 +72,12 @@ def _missing(page: Page) -> Response:
     )
 
 
-async def _opened(request: Request) -> tuple[Page, Actor | Response, str]:
-    """A GET of a kind's page by a signed-in account, or the answer instead (404: no kind)."""
+async def _opened(request: Request) -> tuple[Page, Actor, str]:
+    """A GET of a kind's page by a signed-in account; a 404 (no kind) is :class:`Answered`."""
     page, actor = await signed_in(request)
     kind = _kind(request)
-    if not isinstance(actor, Response) and not kind:
-        return page, _missing(page), kind
+    if not kind:
+        raise Answered(_missing(page))
     return page, actor, kind
 
 
@@ -122,8 +122,6 @@ def _days(lines: list[gov_desk.GovLine]) -> list[tuple[str, list[gov_desk.GovLin
 
 async def index(request: Request) -> Response:
     page, actor = await signed_in(request)
-    if isinstance(actor, Response):
-        return actor
     units = await run_in_threadpool(gov_desk.desk_units, page.ctx, actor)
     return page.render(
         "desk/gov_index.html",
@@ -141,12 +139,7 @@ async def _list_page(
     week = None
     if kind == "schedule_slot":
         week = _week(page.request.query_params.get("week"))
-    lines, refused = await audited(
-        page, gov_desk.rows, page.ctx, actor, kind, unit, week[0] if week else None
-    )
-    if refused is not None:
-        return refused
-    assert lines is not None  # audited gives a result or a refusal
+    lines = await call(page, gov_desk.rows, page.ctx, actor, kind, unit, week[0] if week else None)
     if kind == "unit_profile" and lines:  # one profile per unit: straight to it
         lines = lines[:1]
     return page.render(
@@ -169,8 +162,6 @@ async def _list_page(
 
 async def listing(request: Request) -> Response:
     page, actor, kind = await _opened(request)
-    if isinstance(actor, Response):
-        return actor
     return await _list_page(page, actor, kind, await _unit(page, actor))
 
 
@@ -222,13 +213,9 @@ async def _form_page(
 
 async def new(request: Request) -> Response:
     page, actor, kind = await _opened(request)
-    if isinstance(actor, Response):
-        return actor
     unit = await _unit(page, actor)
     if kind == "unit_profile":  # one per unit: edit it when it exists
-        uid, refused = await audited(page, gov_desk.profile_uid, page.ctx, actor, unit)
-        if refused is not None:
-            return refused
+        uid = await call(page, gov_desk.profile_uid, page.ctx, actor, unit)
         if uid:
             return page.redirect(f"{ROOT}/{kind}/{uid}")
     return await _form_page(page, actor, kind, unit, {})
@@ -236,14 +223,7 @@ async def new(request: Request) -> Response:
 
 async def edit(request: Request) -> Response:
     page, actor, kind = await _opened(request)
-    if isinstance(actor, Response):
-        return actor
-    line, refused = await audited(
-        page, gov_desk.row, page.ctx, actor, kind, request.path_params["uid"]
-    )
-    if refused is not None:
-        return refused
-    assert line is not None  # audited gives a result or a refusal
+    line = await call(page, gov_desk.row, page.ctx, actor, kind, request.path_params["uid"])
     return await _form_page(page, actor, kind, line.unit_code, line.values, line=line)
 
 
@@ -291,18 +271,13 @@ def _store(page: Page, actor: Actor, kind: str, unit: str, uid: str | None, data
 async def save(request: Request) -> Response:
     """POST /admin/gov/{kind}/new?unit= (a draft) or /admin/gov/{kind}/{uid} (an edit)."""
     page, actor, form = await signed_in_post(request)
-    if isinstance(actor, Response):
-        return actor
     kind = _kind(request)
     if not kind:
         return _missing(page)
     uid = request.path_params.get("uid")
     line = None
     if uid:
-        line, refused = await audited(page, gov_desk.row, page.ctx, actor, kind, uid)
-        if refused is not None:
-            return refused
-        assert line is not None  # audited gives a result or a refusal
+        line = await call(page, gov_desk.row, page.ctx, actor, kind, uid)
         unit = line.unit_code
     else:
         unit = text(form, "unit") or page.request.query_params.get("unit", "")[:16]
@@ -329,15 +304,10 @@ async def save(request: Request) -> Response:
 
 async def _transition(request: Request, verb: str) -> Response:
     page, actor, form = await signed_in_post(request)
-    if isinstance(actor, Response):
-        return actor
     kind, uid = _kind(request), request.path_params["uid"]
     if not kind:
         return _missing(page)
-    line, refused = await audited(page, gov_desk.row, page.ctx, actor, kind, uid)
-    if refused is not None:
-        return refused
-    assert line is not None  # audited gives a result or a refusal
+    line = await call(page, gov_desk.row, page.ctx, actor, kind, uid)
     step = editing.publish if verb == "publish" else editing.withdraw
     args: list[Any] = [page.ctx, actor, CORE_KINDS[kind], uid]
     if verb == "withdraw":

@@ -23,8 +23,6 @@ from core.units.lookups import units_by_path
 
 async def page(request: Request) -> Response:
     page, actor = await signed_in(request)
-    if isinstance(actor, Response):
-        return actor
     return await render(page, actor)
 
 

@@ -25,7 +25,7 @@ from starlette.routing import BaseRoute, Route
 
 from admin.messages import explain
 from admin.page import Page, signed_in, signed_in_post, text
-from admin.pages.refusals import audited
+from admin.pages.refusals import audited, call
 from core.actions import moderation_policy, screening
 from core.auth.permissions import Actor
 from core.errors import LoaError
@@ -80,14 +80,8 @@ def _done(request: Request) -> str:
 
 async def queue(request: Request) -> Response:
     page, actor = await signed_in(request)
-    if isinstance(actor, Response):
-        return actor
-    held, refused = await audited(page, queue_view.held, page.ctx, actor)
-    if refused is not None:
-        return refused
-    items, refused = await audited(page, screening.held_items, page.ctx, actor)
-    if refused is not None:
-        return refused
+    held = await call(page, queue_view.held, page.ctx, actor)
+    items = await call(page, screening.held_items, page.ctx, actor)
     return page.render(
         "ops/moderation.html",
         title="Kiểm duyệt bình luận",
@@ -116,8 +110,6 @@ COMMENT_ACTIONS: dict[str, Callable[[Any, Actor, int, FormData], Any]] = {
 async def clear_item(request: Request) -> Response:
     """A moderator lets an item moderation held go on to approval (its current text only)."""
     page, actor, _ = await signed_in_post(request)
-    if isinstance(actor, Response):
-        return actor
     try:
         _, refused = await audited(
             page, screening.clear_moderation, page.ctx, actor, request.path_params["aid"]
@@ -137,8 +129,6 @@ def _hours(raw: str) -> float:
 async def act(request: Request) -> Response:
     """One moderator's decision on one comment, through its core action."""
     page, actor, form = await signed_in_post(request)
-    if isinstance(actor, Response):
-        return actor
     verb = request.path_params["verb"]
     call = COMMENT_ACTIONS.get(verb)
     if call is None:
@@ -174,16 +164,11 @@ async def _terms_page(
     **values: Any,
 ) -> Response:
     """The unit's entries; ``sample`` (or the entry ``added``) explained under its lexicon."""
-    units, refused = await audited(page, queue_view.moderated_units, page.ctx, actor)
-    if refused is not None:
-        return refused
-    assert units is not None  # audited gives a result or a refusal
+    units = await call(page, queue_view.moderated_units, page.ctx, actor)
     chosen = next((u for u in units if u.code == unit_code), units[0] if units else None)
     if chosen is None:
         return _refused(page, 403, "Bạn không kiểm duyệt đơn vị nào. / You moderate no unit.")
-    rows, refused = await audited(page, screening.list_terms, page.ctx, actor, chosen.code)
-    if refused is not None:
-        return refused
+    rows = await call(page, screening.list_terms, page.ctx, actor, chosen.code)
     if added is not None:  # the entry just added: what the unit's lexicon now does with it
         sample = next((t.term for t, _ in rows or [] if t.id == added), "")
     explained = None
@@ -214,8 +199,6 @@ async def _terms_page(
 
 async def terms(request: Request) -> Response:
     page, actor = await signed_in(request)
-    if isinstance(actor, Response):
-        return actor
     unit_code = request.query_params.get("unit", "")[:16]
     added = request.query_params.get("added", "")
     return await _terms_page(
@@ -231,15 +214,11 @@ async def terms(request: Request) -> Response:
 async def explain_sample(request: Request) -> Response:
     """What the unit's lexicon makes of a text (posted: a citizen's words stay out of URLs)."""
     page, actor, form = await signed_in_post(request)
-    if isinstance(actor, Response):
-        return actor
     return await _terms_page(page, actor, text(form, "unit"), text(form, "text"))
 
 
 async def add_term(request: Request) -> Response:
     page, actor, form = await signed_in_post(request)
-    if isinstance(actor, Response):
-        return actor
     unit_code = text(form, "unit")
     severity = text(form, "severity")
     data = {
@@ -261,8 +240,6 @@ async def add_term(request: Request) -> Response:
 
 async def remove_term(request: Request) -> Response:
     page, actor, form = await signed_in_post(request)
-    if isinstance(actor, Response):
-        return actor
     unit_code = text(form, "unit")
     try:
         _, refused = await audited(

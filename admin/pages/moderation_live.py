@@ -14,7 +14,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from admin.page import Page, signed_in_post, text
+from admin.page import Answered, Page, signed_in_post, text
 from admin.pages.refusals import audited
 from core.actions import live_screening
 from core.errors import TooManyRequests, ValidationFailed
@@ -67,9 +67,10 @@ async def check(request: Request) -> Response:
     refused = _too_big(request)
     if refused is not None:
         return _problem(page, refused)
-    page, actor, form = await signed_in_post(request)
-    if isinstance(actor, Response):  # signed out (a redirect to sign in) or a bad CSRF token
-        return _problem(page, 403 if actor.status_code == 403 else 401)
+    try:
+        page, actor, form = await signed_in_post(request)
+    except Answered as early:  # signed out (a redirect to sign in) or a bad CSRF token
+        return _problem(page, 403 if early.response.status_code == 403 else 401)
     fields = {k: text(form, k) for k in ("title", "summary", "body_html")}
     try:
         verdict, refusal = await audited(

@@ -27,8 +27,6 @@ def _link(page: Page, token: str) -> str:
 
 async def index(request: Request) -> Response:
     page, actor = await signed_in(request)
-    if isinstance(actor, Response):
-        return actor
     query = request.query_params.get("q", "")[:100]
     found, _, refused = await attempt(page, people.list_accounts, page.ctx, actor, query)
     if refused is not None:
@@ -56,16 +54,12 @@ def _new_form(page: Page, status: int = 200, **values: Any) -> Response:
 
 
 async def new(request: Request) -> Response:
-    page, actor = await signed_in(request)
-    if isinstance(actor, Response):
-        return actor
+    page, _actor = await signed_in(request)
     return _new_form(page)
 
 
 async def create(request: Request) -> Response:
     page, actor, form = await signed_in_post(request)
-    if isinstance(actor, Response):
-        return actor
     v = {k: text(form, k) for k in ("username", "display_name", "email", "role", "unit_code")}
     acting, error = await stepped(page, actor, form)
     if error:
@@ -118,8 +112,6 @@ async def _detail(
 
 async def detail(request: Request) -> Response:
     page, actor = await signed_in(request)
-    if isinstance(actor, Response):
-        return actor
     done = DONE.get(request.query_params.get("done", ""))
     return await _detail(page, actor, request.path_params["username"], notice=done)
 
@@ -146,8 +138,6 @@ DONE = {
 
 async def change(request: Request) -> Response:
     page, actor, form = await signed_in_post(request)
-    if isinstance(actor, Response):
-        return actor
     username, what = request.path_params["username"], request.path_params["what"]
     act = CHANGES.get(what)
     if act is None:

@@ -1,7 +1,8 @@
 """Calling an action from a page: a refusal is audited and answered, never a stack trace.
 
 Permission checks stay in the actions; a page only turns their refusals into answers
-(403, audited like the GraphQL API's, or 404) in Vietnamese first.
+(403, audited like the GraphQL API's, or 404) in Vietnamese first. :func:`call` is the
+usual way: the action's result, or the refusal raised as :class:`admin.page.Answered`.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any, TypeVar
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from admin.page import Page
+from admin.page import Answered, Page
 from core.auth import actions
 from core.auth.permissions import StepUpRequired, watch_refusals
 from core.errors import Forbidden, NotFound
@@ -52,3 +53,11 @@ async def audited(
                 await run_in_threadpool(
                     actions.record_forbidden, page.ctx, refused, address=page.address, via="admin"
                 )
+
+
+async def call(page: Page, action: Callable[..., T], *args: Any) -> T:
+    """``action(*args)``'s result; a refusal is audited and raised as :class:`Answered`."""
+    value, refused = await audited(page, action, *args)
+    if refused is not None:
+        raise Answered(refused)
+    return value  # type: ignore[return-value]  # None only with a refusal

@@ -113,8 +113,6 @@ def _periodic(page: Page, actor: Actor, unit: str, period: str) -> dict[str, Any
 
 async def page(request: Request) -> Response:
     page, actor = await signed_in(request)
-    if isinstance(actor, Response):
-        return actor
     params = request.query_params
     now = dt.datetime.now(LOCAL)
     kind = params.get("kind", "quota")
@@ -172,15 +170,11 @@ async def _schedules(page: Page, actor: Actor, status: int = 200, **values: Any)
 
 async def schedules(request: Request) -> Response:
     page, actor = await signed_in(request)
-    if isinstance(actor, Response):
-        return actor
     return await _schedules(page, actor)
 
 
 async def add_schedule(request: Request) -> Response:
     page, actor, form = await signed_in_post(request)
-    if isinstance(actor, Response):
-        return actor
     fields = {k: text(form, k) for k in ("unit", "report", "frequency", "recipients")}
     try:
         _, refused = await audited(
@@ -202,8 +196,6 @@ async def add_schedule(request: Request) -> Response:
 
 async def delete_schedule(request: Request) -> Response:
     page, actor, _ = await signed_in_post(request)
-    if isinstance(actor, Response):
-        return actor
     schedule_id = int(request.path_params["schedule_id"])
     _, refused = await audited(page, report_schedules.delete_schedule, page.ctx, actor, schedule_id)
     return refused or page.redirect("/admin/reports/schedules")

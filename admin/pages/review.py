@@ -17,7 +17,7 @@ from starlette.responses import Response
 from admin.labels import LABELS
 from admin.messages import explain, field_errors
 from admin.page import Page, signed_in, signed_in_post, text
-from admin.pages.refusals import audited
+from admin.pages.refusals import call
 from core.actions import desk, workflow
 from core.auth.actions import step_up
 from core.auth.errors import SignInFailed
@@ -35,13 +35,8 @@ DECISIONS = {
 async def _previews_page(
     page: Page, actor: Actor, uid: str, *, error: str = "", errors: Any = None, status: int = 200
 ) -> Response:
-    view, refused = await audited(page, desk.item_view, page.ctx, actor, uid)
-    if refused is not None:
-        return refused
-    assert view is not None  # audited gives a result or a refusal
-    shown, refused = await audited(page, channel_previews, page.ctx, actor, uid)
-    if refused is not None:
-        return refused
+    view = await call(page, desk.item_view, page.ctx, actor, uid)
+    shown = await call(page, channel_previews, page.ctx, actor, uid)
     return page.render(
         "desk/previews.html",
         status,
@@ -57,23 +52,16 @@ async def _previews_page(
 
 async def previews(request: Request) -> Response:
     page, actor = await signed_in(request)
-    if isinstance(actor, Response):
-        return actor
     return await _previews_page(page, actor, request.path_params["uid"])
 
 
 async def submit(request: Request) -> Response:
     page, actor, form = await signed_in_post(request)
-    if isinstance(actor, Response):
-        return actor
     uid = request.path_params["uid"]
-    view, refused = await audited(page, desk.item_view, page.ctx, actor, uid)
-    if refused is not None:
-        return refused
-    assert view is not None  # audited gives a result or a refusal
+    view = await call(page, desk.item_view, page.ctx, actor, uid)
     justification = text(form, "justification").strip() or None
     try:
-        _, refused = await audited(page, workflow.submit, page.ctx, actor, view.id, justification)
+        await call(page, workflow.submit, page.ctx, actor, view.id, justification)
     except ValidationFailed as exc:
         return await _previews_page(
             page,
@@ -85,18 +73,13 @@ async def submit(request: Request) -> Response:
         )
     except LoaError as exc:
         return await _previews_page(page, actor, uid, error=explain(exc), status=400)
-    if refused is not None:
-        return refused
     return page.redirect(f"/admin/items/{uid}")
 
 
 async def _review_page(
     page: Page, actor: Actor, uid: str, *, error: str = "", status: int = 200
 ) -> Response:
-    view, refused = await audited(page, desk.item_view, page.ctx, actor, uid)
-    if refused is not None:
-        return refused
-    assert view is not None  # audited gives a result or a refusal
+    view = await call(page, desk.item_view, page.ctx, actor, uid)
     return page.render(
         "desk/review.html",
         status,
@@ -111,8 +94,6 @@ async def _review_page(
 
 async def review(request: Request) -> Response:
     page, actor = await signed_in(request)
-    if isinstance(actor, Response):
-        return actor
     return await _review_page(page, actor, request.path_params["uid"])
 
 
@@ -120,8 +101,6 @@ async def decide(request: Request) -> Response:
     """One step: approve, request changes or reject, with a comment and, when the item
     reaches the whole nation, a fresh code from the authenticator."""
     page, actor, form = await signed_in_post(request)
-    if isinstance(actor, Response):
-        return actor
     uid, step_id = request.path_params["uid"], request.path_params["step_id"]
     code = text(form, "code").replace(" ", "")
     deciding = actor
@@ -133,7 +112,7 @@ async def decide(request: Request) -> Response:
                 page, actor, uid, error=f"Mã xác thực không đúng. / {exc.message}", status=400
             )
     try:
-        _, refused = await audited(
+        await call(
             page,
             workflow.decide,
             page.ctx,
@@ -144,6 +123,4 @@ async def decide(request: Request) -> Response:
         )
     except LoaError as exc:
         return await _review_page(page, actor, uid, error=explain(exc), status=400)
-    if refused is not None:
-        return refused
     return page.redirect(f"/admin/items/{uid}")

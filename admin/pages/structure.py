@@ -52,8 +52,6 @@ async def _page(
 
 async def index(request: Request) -> Response:
     page, actor = await signed_in(request)
-    if isinstance(actor, Response):
-        return actor
     done = "Đã lưu. / Saved." if request.query_params.get("done") else ""
     return await _page(page, actor, request.query_params.get("unit", "")[:20], notice=done)
 
@@ -90,8 +88,6 @@ CHANGES = {
 
 async def change(request: Request) -> Response:
     page, actor, form = await signed_in_post(request)
-    if isinstance(actor, Response):
-        return actor
     params = request.path_params
     act = CHANGES.get((params["kind"], params["what"]))
     if act is None:

@@ -22,7 +22,7 @@ from starlette.responses import Response
 from admin.messages import explain, field_errors
 from admin.page import Page, signed_in, signed_in_post, text
 from admin.pages import compose
-from admin.pages.refusals import audited
+from admin.pages.refusals import audited, call
 from core.actions import desk
 from core.actions import templates as actions
 from core.auth.permissions import Actor
@@ -49,8 +49,6 @@ async def _list(
 
 async def index(request: Request) -> Response:
     page, actor = await signed_in(request)
-    if isinstance(actor, Response):
-        return actor
     notices = {
         "saved": "Đã lưu mẫu. / Template saved.",
         "renamed": "Đã đổi tên mẫu. / Template renamed.",
@@ -64,12 +62,10 @@ async def save(request: Request) -> Response:
     """The compose form, posted by its "save as a template" button: on a refusal the form
     comes back with what was typed and the error next to the template's name."""
     page, actor, form = await signed_in_post(request)
-    if isinstance(actor, Response):
-        return actor
     data, _ = compose.parse(form)  # unreadable ages or dates are not kept in a template
     item = request.query_params.get("item", "")[:36]
     try:
-        _, refused = await audited(
+        await call(
             page,
             actions.save_template,
             page.ctx,
@@ -92,8 +88,6 @@ async def save(request: Request) -> Response:
         return await compose._form_page(
             page, actor, values, view=view, errors=field_errors(fields), status=400
         )
-    if refused is not None:
-        return refused
     back = f"&item={item}" if item else ""
     return page.redirect(f"/admin/templates?done=saved{back}")
 
@@ -102,14 +96,7 @@ async def use(request: Request) -> Response:
     """A new item from a template: the compose form with its fields, nothing else (no
     approval, revision or history comes with them)."""
     page, actor = await signed_in(request)
-    if isinstance(actor, Response):
-        return actor
-    found, refused = await audited(
-        page, actions.template, page.ctx, actor, request.path_params["template_id"]
-    )
-    if refused is not None:
-        return refused
-    assert found is not None  # audited gives a result or a refusal
+    found = await call(page, actions.template, page.ctx, actor, request.path_params["template_id"])
     data: dict[str, Any] = found.data
     values = compose.values_from(
         data,
@@ -125,15 +112,11 @@ async def _change(
     request: Request, done: str, change: Any, args: Callable[[FormData], tuple[Any, ...]]
 ) -> Response:
     page, actor, form = await signed_in_post(request)
-    if isinstance(actor, Response):
-        return actor
     template_id = request.path_params["template_id"]
     try:
-        _, refused = await audited(page, change, page.ctx, actor, template_id, *args(form))
+        await call(page, change, page.ctx, actor, template_id, *args(form))
     except LoaError as exc:
         return await _list(page, actor, error=explain(exc), status=400)
-    if refused is not None:
-        return refused
     return page.redirect(f"/admin/templates?done={done}")
 
 

@@ -11,9 +11,7 @@ from core.actions import desk
 
 
 async def search(request: Request) -> Response:
-    page, actor = await signed_in(request)
-    if isinstance(actor, Response):
-        return actor
+    page, _actor = await signed_in(request)
     query = request.query_params.get("q", "")[:100]
     found = await run_in_threadpool(desk.search_units, page.ctx, query)
     one = request.query_params.get("pick") == "one"  # a radio: one unit (the operator's forms)

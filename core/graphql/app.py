@@ -22,10 +22,10 @@ from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
-from core.auth.actions import record_forbidden, sessions
+from core.auth.actions import record_forbidden
 from core.auth.permissions import watch_refusals
 from core.auth.requests import authenticate
-from core.auth.web import CSRF_HEADER, client_address, session_id
+from core.auth.web import CSRF_HEADER, client_address
 from core.context import Context
 from core.edge import jsondoc
 from core.edge.body import BodyTooLarge
@@ -193,8 +193,12 @@ class LoaView(GraphQL[RequestContext, None]):
         """
         headers = None
         if self.authenticated:
-            sid = session_id(request, self.ctx.settings)
-            session = await run_in_threadpool(sessions(self.ctx).load, sid) if sid else None
+            session = await run_in_threadpool(graphiql.signed_in_session, request, self.ctx)
+            if session is None and not graphiql.enabled(self.ctx.settings):
+                # An API token in production: GraphiQL is for a signed-in browser only.
+                return error_response(
+                    404, "GraphiQL is offered to a signed-in session", "NOT_FOUND"
+                )
             headers = {CSRF_HEADER: session.csrf} if session is not None else None
         return graphiql.page(request.url.path, headers)
 
@@ -262,8 +266,8 @@ def public_app(ctx: Context) -> ASGIApp:
 
 def management_app(ctx: Context) -> ASGIApp:
     """``/api/graphql``: a session with both factors or an API token (see :func:`authenticate`);
-    GraphiQL for a signed-in admin where GraphiQL is offered (not in production)."""
+    GraphiQL for a signed-in admin session, production included (never anonymous: ``handle``
+    authenticates first)."""
     schema = management_schema(ctx.settings)
     # The GraphQL multipart request spec (uploadMedia); session callers still need CSRF.
-    ide = graphiql.enabled(ctx.settings)
-    return LoaView(schema, ctx, authenticated=True, ide=ide, uploads=True)
+    return LoaView(schema, ctx, authenticated=True, ide=True, uploads=True)

@@ -9,6 +9,10 @@ its settings travel as inert JSON, with the example tabs of :mod:`core.graphql.e
 Its policy is the house one plus ``data:`` fonts and images (GraphiQL's stylesheet
 embeds its fonts and icons) and a per-response nonce for the ``<style>`` elements
 GraphiQL's dialogs add at run time.
+
+The public endpoint offers GraphiQL in development only. The management endpoint offers
+it everywhere, production included, but only to a signed-in admin session (both factors):
+in production its files are served to such a session alone, and cached privately.
 """
 
 from __future__ import annotations
@@ -19,9 +23,17 @@ import secrets
 from functools import cache
 from pathlib import Path
 
-from starlette.responses import HTMLResponse
-from starlette.routing import BaseRoute
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import MutableHeaders
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, PlainTextResponse
+from starlette.routing import BaseRoute, Mount
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from core.auth.actions import sessions
+from core.auth.sessions import Session
+from core.auth.web import session_id
+from core.context import Context
 from core.graphql.examples import EXAMPLES
 from core.security_headers import content_security_policy
 from core.settings import Settings
@@ -35,9 +47,46 @@ GRAPHIQL = ("vendor/graphiql.min.js", "graphiql.js")
 STYLES = ("vendor/graphiql.min.css", "graphiql.css")
 
 
+#: GraphiQL's files as served in production: to one signed-in browser, never a shared cache.
+PRIVATE = "private, max-age=31536000, immutable"
+
+
 def enabled(settings: Settings) -> bool:
-    """GraphiQL is a developer's tool: offered in dev, not in production."""
+    """GraphiQL for anyone (the public endpoint's): a developer's tool, not in production."""
     return not settings.is_prod
+
+
+def signed_in_session(request: Request, ctx: Context) -> Session | None:
+    """The admin session (both factors done) behind the request's cookie, if any.
+
+    Synchronous (it reads the session store): call it from a worker thread.
+    """
+    sid = session_id(request, ctx.settings)
+    session = sessions(ctx).load(sid) if sid else None
+    return session if session is not None and session.complete else None
+
+
+class SignedInOnly:
+    """GraphiQL's files in production: a 404 unless a signed-in admin session asks."""
+
+    def __init__(self, app: ASGIApp, ctx: Context) -> None:
+        self.app = app
+        self.ctx = ctx
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if await run_in_threadpool(signed_in_session, Request(scope), self.ctx) is None:
+            await PlainTextResponse("Not Found", 404)(scope, receive, send)
+            return
+
+        async def private(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                MutableHeaders(scope=message)["cache-control"] = PRIVATE
+            await send(message)
+
+        await self.app(scope, receive, private)
 
 
 @cache
@@ -46,9 +95,12 @@ def bundle() -> Bundle:
     return Bundle.of(STATIC, PREFIX)
 
 
-def routes(settings: Settings) -> list[BaseRoute]:
-    """The route of GraphiQL's files, where GraphiQL is offered at all."""
-    return [bundle().mount()] if enabled(settings) else []
+def routes(ctx: Context) -> list[BaseRoute]:
+    """The route of GraphiQL's files: for anyone in development, for admin sessions otherwise."""
+    mount = bundle().mount()
+    if enabled(ctx.settings):
+        return [mount]
+    return [Mount(mount.path, app=SignedInOnly(mount.app, ctx))]
 
 
 def _json_for_html(value: object) -> str:
