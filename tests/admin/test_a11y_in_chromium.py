@@ -267,4 +267,111 @@ def test_every_screen_passes_axe_and_its_asset_budget_at_desktop_and_phone_size(
     assert findings == [], "\n".join(findings)
     assert heavy == {}, heavy
     assert all(w.weights[n] > 0 for w in walks for n in w.weights)  # the HTML itself was counted
-    assert len(seen) == 36
+    assert len(seen) == 37
+
+
+#: A control's name in these tests: its id, else its form name and value, else its markup.
+KEY = """el => el.type === 'radio' ? `radio:${el.name}` : (el.id || (el.name ? `${el.name}=${el.value}`
+  : el.outerHTML.slice(0, 80)))"""
+#: What the focused element is, and whether its focus ring shows (outline drawn by :focus-visible).
+FOCUSED = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  const style = getComputedStyle(el);
+  const ring = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2;
+  return {key: (%s)(el), ring, inForm: !!el.closest('#compose')};
+}""" % KEY
+#: Every control of the compose form a keyboard user must reach: shown, enabled, in tab order
+#: (one per radio group; the toolbar is one stop, walked with the arrow keys).
+CONTROLS = """() => {
+  const seen = new Set();
+  return [...document.querySelectorAll('#compose input, #compose select, #compose textarea,'
+    + ' #compose button, #compose [contenteditable], #compose a[href]')]
+    .filter(el => el.type !== 'hidden' && !el.disabled && (el.tabIndex >= 0 || el.isContentEditable)
+      && el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden')
+    .filter(el => el.type !== 'radio' || (!seen.has(el.name) && seen.add(el.name)))
+    .filter(el => !el.hasAttribute('contenteditable') || el.isContentEditable)
+    .map(%s);
+}""" % KEY
+
+
+def _tab_until(page: Any, key: str, limit: int = 120) -> None:
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        now = page.evaluate(FOCUSED)
+        if now and now["key"] == key:
+            return
+    raise AssertionError(f"Tab never reached {key}")
+
+
+def test_the_compose_form_is_completed_with_the_keyboard_alone(
+    ctx: Context,
+    browser: Any,
+    serve: Any,
+    clock: Clock,
+    make_account: MakeAccount,
+    portal_target: Any,
+    tmp_path: Path,
+) -> None:
+    from playwright.sync_api import expect
+
+    editor = make_account("bien-tap", role="editor")
+    server = serve(create_app(ctx.settings, ctx=ctx, embedded_worker=False))
+    w = Walk(browser, server.url, Shots(tmp_path / "screens"))
+    w.sign_in(editor, clock)
+    page = w.page
+    page.goto(f"{server.url}/admin/compose")
+    expect(page.locator("#body-editor")).to_be_visible()
+
+    # --- the first Tab lands on the skip link, which moves the focus to the content ----------
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.getAttribute('href')") == "#main"
+    assert page.evaluate(FOCUSED)["ring"]
+    expect(page.locator("a.skip")).to_be_in_viewport()
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == "#main"
+
+    # --- Tab alone walks every control of the form, each with a visible focus ring ---------------
+    expected = page.evaluate(CONTROLS)
+    assert {"title", "summary", "body-editor", "cover", "unit-search", "save"} <= set(expected)
+    reached: list[str] = []
+    unringed: list[str] = []
+    for _ in range(3 * len(expected) + 30):
+        page.keyboard.press("Tab")
+        now = page.evaluate(FOCUSED)
+        if not now or not now["inForm"]:
+            if reached:
+                break  # past the form's last control
+            continue
+        name = now["key"]
+        reached.append(name)
+        if not now["ring"]:
+            unringed.append(name)
+    assert [k for k in expected if k not in reached] == []
+    assert unringed == []
+    assert reached.index("title") < reached.index("body-editor") < reached.index("save")
+
+    # --- and the keyboard alone fills it in and saves the draft ----------------------------------
+    page.goto(f"{server.url}/admin/compose")
+    expect(page.locator("#body-editor")).to_be_visible()
+    _tab_until(page, "title")
+    page.keyboard.type("Lịch tiêm chủng tháng 12")
+    _tab_until(page, "summary")
+    page.keyboard.type("Trạm y tế xã thông báo lịch tiêm.")
+    _tab_until(page, "body-editor")
+    page.keyboard.type("Mời phụ huynh đưa trẻ đến trạm y tế.")
+    _tab_until(page, f"target_ids={portal_target.id}")
+    page.keyboard.press("Space")
+    _tab_until(page, "unit-search")
+    page.keyboard.type("cam thuy")
+    expect(page.locator("#unit-results input[value='14932']")).to_be_visible()
+    _tab_until(page, "scope_units=14932")
+    page.keyboard.press("Space")
+    _tab_until(page, "save")
+    w.shots(page, "compose-by-keyboard")
+    page.keyboard.press("Enter")
+    expect(page.locator("p.note[role=status]")).to_contain_text("Đã lưu bản nháp")
+    expect(page.locator("#title")).to_have_value("Lịch tiêm chủng tháng 12")
+    expect(page.locator("#body-editor")).to_contain_text("Mời phụ huynh")
+    expect(page.locator(f"input[name=target_ids][value='{portal_target.id}']")).to_be_checked()
+    w.close()
