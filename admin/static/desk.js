@@ -108,7 +108,9 @@ function buildToolbar(editor, linkForm) {
     button.className = `tool tool-${name}`;
     button.dataset.tool = name;
     button.textContent = shown;
-    button.setAttribute("aria-label", `${vi} / ${en}`);
+    // A name that starts with the letters the button shows (WCAG 2.5.3 label in name).
+    const spoken = /[\p{L}\p{N}]/u.test(shown) && !vi.includes(shown) ? `${shown}: ` : "";
+    button.setAttribute("aria-label", `${spoken}${vi} / ${en}`);
     button.title = keys ? `${vi} / ${en} (${keys})` : `${vi} / ${en}`;
     if (name === "bold" || name === "italic" || name === "ul" || name === "ol") {
       button.setAttribute("aria-pressed", "false");
