@@ -55,6 +55,9 @@ from core.contract.webhooks import (
     WebhookEvent,
     WebhookRefused,
     Webhooks,
+    hub_challenge,
+    require_sha256_signature,
+    sha256_signature,
 )
 from core.edge.etag import conditional
 from core.hookspecs import hookimpl
@@ -124,7 +127,10 @@ __all__ = [
     "Webhooks",
     "conditional",
     "hookimpl",
+    "hub_challenge",
     "outbound_client",
+    "require_sha256_signature",
     "retry_after",
     "sanitise_html",
+    "sha256_signature",
 ]

@@ -14,6 +14,8 @@ string; and platforms with no comment webhooks at all, read through ``Interactio
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
@@ -23,6 +25,33 @@ from core.contract.channels import CitizenComment, Target
 
 class WebhookRefused(Exception):
     """The request is not the platform's (bad signature, wrong verify token): answer 403."""
+
+
+def sha256_signature(secret: str, body: bytes) -> str:
+    """``sha256=<hex HMAC-SHA256(secret, body)>``: how Facebook-style platforms sign a body."""
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def require_sha256_signature(
+    secret: str, body: bytes, given: str, refusal: str = "bad signature"
+) -> None:
+    """Raise ``WebhookRefused(refusal)`` unless ``given`` is ``sha256_signature(secret, body)``,
+    compared in constant time; with no secret configured nothing is accepted."""
+    if not secret or not hmac.compare_digest(
+        sha256_signature(secret, body).encode(), given.encode()
+    ):
+        raise WebhookRefused(refusal)
+
+
+def hub_challenge(request: InboundRequest, verify_token: str) -> str:
+    """The ``hub.challenge`` to echo for a ``hub.mode=subscribe`` GET carrying the target's
+    ``hub.verify_token`` (compared in constant time); else ``WebhookRefused``."""
+    given = request.query.get("hub.verify_token", "")
+    if request.query.get("hub.mode") != "subscribe" or not verify_token:
+        raise WebhookRefused("not a subscription check")
+    if not hmac.compare_digest(verify_token.encode(), given.encode()):
+        raise WebhookRefused("wrong verify token")
+    return request.query.get("hub.challenge", "")
 
 
 @dataclass(frozen=True)

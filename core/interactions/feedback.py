@@ -8,6 +8,7 @@ moderator; everything else goes straight to the unit's editors.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -55,6 +56,22 @@ def unique_code(session: Session) -> str:
         if session.scalar(select(Feedback.id).where(Feedback.tracking_code == code)) is None:
             return code
     raise RuntimeError("five random tracking codes in a row were taken")  # 2^-250: a broken RNG
+
+
+def _file(session: Session, item: Feedback, data: dict[str, Any], path: str) -> None:
+    """Store a new item with its ``received`` event, audited as the citizen's."""
+    session.add(item)
+    session.flush()
+    session.add(FeedbackEvent(feedback_id=item.id, action="received", status=item.status))
+    audit.record(
+        session,
+        actor="citizen",
+        action="feedback.receive",
+        subject_type="feedback",
+        subject_id=item.id,
+        data=data,
+        unit_path=path,
+    )
 
 
 def submit(
@@ -125,18 +142,8 @@ def submit(
             spans=spans,
             state="held" if decision == Decision.REVIEW else "received",
         )
-        session.add(item)
-        session.flush()
-        session.add(FeedbackEvent(feedback_id=item.id, action="received", status=item.status))
-        audit.record(
-            session,
-            actor="citizen",
-            action="feedback.receive",
-            subject_type="feedback",
-            subject_id=item.id,
-            data={"unit": unit.code, "state": item.state, "channel": channel},
-            unit_path=unit.path,
-        )
+        data = {"unit": unit.code, "state": item.state, "channel": channel}
+        _file(session, item, data, unit.path)
     ctx.emit("feedback.received", {"id": item.id, "state": item.state})
     return item
 
@@ -218,15 +225,5 @@ def from_message(session: Session, ctx: Context, target: ChannelTarget, remote_i
         ack_due_at=due,
         ack_warn_at=warn,
     )
-    session.add(item)
-    session.flush()
-    session.add(FeedbackEvent(feedback_id=item.id, action="received", status=item.status))
-    audit.record(
-        session,
-        actor="citizen",
-        action="feedback.receive",
-        subject_type="feedback",
-        subject_id=item.id,
-        data={"state": item.state, "channel": item.channel, "comment": comment.id},
-        unit_path=unit_path(session, target.unit_id),
-    )
+    data = {"state": item.state, "channel": item.channel, "comment": comment.id}
+    _file(session, item, data, unit_path(session, target.unit_id))

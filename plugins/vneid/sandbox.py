@@ -25,7 +25,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from core import DestinationRefused, outbound_client
+from core import DestinationRefused, outbound_client, sha256_signature
 from plugins.vneid.sandbox_state import (
     Announcement,
     Fault,
@@ -321,10 +321,13 @@ def create_sandbox(keys: set[str], *, auto_review: bool = False, latency: float 
         """POST one event to the registered webhook, signed (CONTRACT.md §5); best effort."""
         if not state.webhook_url:
             return
-        from plugins.vneid.webhooks import HEADER, sign
+        from plugins.vneid.webhooks import HEADER
 
         body = json.dumps({"events": [event]}, ensure_ascii=False).encode()
-        headers = {HEADER: sign(state.webhook_secret, body), "content-type": "application/json"}
+        headers = {
+            HEADER: sha256_signature(state.webhook_secret, body),
+            "content-type": "application/json",
+        }
         try:
             async with outbound_client(timeout=5, allow=LOOPBACK) as http:
                 await http.post(state.webhook_url, content=body, headers=headers)

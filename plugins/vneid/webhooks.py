@@ -13,8 +13,6 @@ constant time over the raw bytes; several events per POST, each with a stable ``
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import hmac
 import json
 
 from core import (
@@ -24,15 +22,11 @@ from core import (
     StatusEvent,
     Target,
     WebhookEvent,
-    WebhookRefused,
+    require_sha256_signature,
 )
 
 SECRET = "webhook_secret"
 HEADER = "x-vneid-signature"
-
-
-def sign(secret: str, body: bytes) -> str:
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
 def _when(value: object) -> dt.datetime | None:
@@ -43,10 +37,9 @@ def _when(value: object) -> dt.datetime | None:
 
 
 def receive(target: Target, request: InboundRequest) -> list[WebhookEvent]:
-    secret = target.secrets.get(SECRET, "")
     given = request.headers.get(HEADER, "")
-    if not secret or not hmac.compare_digest(given.encode(), sign(secret, request.body).encode()):
-        raise WebhookRefused("bad or missing X-VNeID-Signature")
+    refusal = "bad or missing X-VNeID-Signature"
+    require_sha256_signature(target.secrets.get(SECRET, ""), request.body, given, refusal)
     events: list[WebhookEvent] = []
     for e in json.loads(request.body)["events"]:
         if e["type"] == "announcement.status":

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 from sqlalchemy import ColumnElement, select, true, update
@@ -166,6 +167,32 @@ def _held(session: Session, d: Delivery) -> str:
     return found or ""
 
 
+def _open_for(session: Session, actor: Actor, task_id: int) -> AssistTask:
+    """The task, locked, if it is still open and ``actor`` holds its role."""
+    task = session.get(AssistTask, task_id, with_for_update=True)
+    if task is None:
+        raise NotFound(f"no task {task_id}")
+    require_role(actor, task.role, unit_path(session, task.origin_unit_id))
+    if task.state != TaskState.OPEN:
+        raise InvalidTransition(f"this task is {task.state}")
+    return task
+
+
+def _settle(session: Session, delivery_id: int, **values: Any) -> None:
+    """Move the task's delivery out of ``assisted`` with ``values``, once: a delivery that is
+    no longer waiting for its task (settled meanwhile) is an ``InvalidTransition``."""
+    settled = rowcount(
+        session.execute(
+            update(Delivery)
+            .where(Delivery.id == delivery_id, Delivery.state == DeliveryState.ASSISTED)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+    )
+    if settled != 1:
+        raise InvalidTransition("the delivery of this task is no longer waiting for it")
+
+
 def complete(
     ctx: Context, actor: Actor, task_id: int, remote_id: str, remote_url: str = ""
 ) -> TaskView:
@@ -175,12 +202,7 @@ def complete(
         raise ValidationFailed({"remote_id": "at most 300 characters"})
     now = utcnow()
     with ctx.transaction() as session:
-        task = session.get(AssistTask, task_id, with_for_update=True)
-        if task is None:
-            raise NotFound(f"no task {task_id}")
-        require_role(actor, task.role, unit_path(session, task.origin_unit_id))
-        if task.state != TaskState.OPEN:
-            raise InvalidTransition(f"this task is {task.state}")
+        task = _open_for(session, actor, task_id)
         d = session.get(Delivery, task.delivery_id)
         assert d is not None
         if not remote_id and d.action != Action.PUBLISH:  # the post it changed or took down
@@ -188,24 +210,17 @@ def complete(
         if not remote_id:
             raise ValidationFailed({"remote_id": "required: the id the channel gave the post"})
         remote = Remote(remote_id, remote_url)
-        settled = rowcount(
-            session.execute(
-                update(Delivery)
-                .where(Delivery.id == d.id, Delivery.state == DeliveryState.ASSISTED)
-                .values(
-                    state=DeliveryState.DELIVERED,
-                    remote_id=remote_id,
-                    remote_url=remote_url,
-                    finished_at=now,
-                    updated_at=now,
-                    error_kind="",
-                    error_message="",
-                )
-                .execution_options(synchronize_session=False)
-            )
+        _settle(
+            session,
+            d.id,
+            state=DeliveryState.DELIVERED,
+            remote_id=remote_id,
+            remote_url=remote_url,
+            finished_at=now,
+            updated_at=now,
+            error_kind="",
+            error_message="",
         )
-        if settled != 1:
-            raise InvalidTransition("the delivery of this task is no longer waiting for it")
         task.state = TaskState.DONE
         task.remote_id, task.remote_url = remote_id, remote_url
         task.completed_by, task.completed_at = actor.name, now
@@ -233,29 +248,17 @@ def refuse(ctx: Context, actor: Actor, task_id: int, reason: str) -> TaskView:
         raise ValidationFailed({"reason": "required: why it was refused (at most 2000 characters)"})
     now = utcnow()
     with ctx.transaction() as session:
-        task = session.get(AssistTask, task_id, with_for_update=True)
-        if task is None:
-            raise NotFound(f"no task {task_id}")
-        require_role(actor, task.role, unit_path(session, task.origin_unit_id))
-        if task.state != TaskState.OPEN:
-            raise InvalidTransition(f"this task is {task.state}")
+        task = _open_for(session, actor, task_id)
         message = f"bị từ chối (refused on the channel): {reason}"
-        settled = rowcount(
-            session.execute(
-                update(Delivery)
-                .where(Delivery.id == task.delivery_id, Delivery.state == DeliveryState.ASSISTED)
-                .values(
-                    state=DeliveryState.FAILED,
-                    finished_at=now,
-                    updated_at=now,
-                    error_kind="refused",
-                    error_message=message,
-                )
-                .execution_options(synchronize_session=False)
-            )
+        _settle(
+            session,
+            task.delivery_id,
+            state=DeliveryState.FAILED,
+            finished_at=now,
+            updated_at=now,
+            error_kind="refused",
+            error_message=message,
         )
-        if settled != 1:
-            raise InvalidTransition("the delivery of this task is no longer waiting for it")
         task.state = TaskState.REFUSED
         article_id = session.scalar(
             select(Delivery.article_id).where(Delivery.id == task.delivery_id)

@@ -17,7 +17,6 @@ from core.govcontent.models import Banner as Row
 from core.govcontent.models import BannerPlacement as PlacementRow
 from core.govcontent.models import Publication
 from core.govcontent.visibility import visible_to
-from core.graphql.errors import names_something
 from core.graphql.gov.common import (
     STATE_HELP,
     UNIT_HELP,
@@ -109,8 +108,7 @@ def banners(
     ] = None,
 ) -> list[Banner]:
     v = view_of(info)
-    with names_something("unit"):
-        found = read_unit(info, unit)
+    found = read_unit(info, unit)
     with info.context.read() as session:
         stmt = (
             select(Row)
@@ -126,8 +124,7 @@ def banners(
 def banner_placements(
     info: Info, unit: Annotated[str, strawberry.argument(description=UNIT_HELP)]
 ) -> list[BannerPlacement]:
-    with names_something("unit"):
-        found: Unit = read_unit(info, unit)
+    found: Unit = read_unit(info, unit)
     with info.context.read() as session:
         return [BannerPlacement.of(p) for p in actions.placements(session, found)]
 

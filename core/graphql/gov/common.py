@@ -18,6 +18,7 @@ from core.errors import LoaError
 from core.govcontent import editing
 from core.govcontent.editing import Kind, unit_of
 from core.govcontent.models import Publication
+from core.graphql.errors import names_something
 from core.graphql.request import RequestContext
 from core.graphql.types.media import Urls
 from core.graphql.types.payloads import Failure, failure
@@ -84,7 +85,8 @@ def view(info: Info) -> View:
 
 
 def read_unit(info: Info, code: str) -> Unit:
-    with info.context.read() as session:
+    """The unit of the ``unit`` argument; an unknown code is an error naming that argument."""
+    with names_something("unit"), info.context.read() as session:
         return unit_of(session, code)
 
 

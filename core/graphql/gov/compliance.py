@@ -77,8 +77,7 @@ def disclosure_list(
     info: Info, unit: Annotated[str, strawberry.argument(description=UNIT_HELP)]
 ) -> list[DisclosureItem]:
     """What the unit must publish and where it stands: public, without the editors' notes."""
-    with names_something("unit"):
-        found = read_unit(info, unit)
+    found = read_unit(info, unit)
     with info.context.read() as session:
         findings = completeness.report(session, found, utcnow())
     return [DisclosureItem(**_fields(f)) for f in findings]  # type: ignore[arg-type]

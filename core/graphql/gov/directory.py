@@ -13,7 +13,6 @@ from core.govcontent import directory as actions
 from core.govcontent import english
 from core.govcontent.models import DirectoryEntry as Row
 from core.govcontent.models import Publication
-from core.graphql.errors import names_something
 from core.graphql.gov.common import (
     STATE_HELP,
     UNIT_HELP,
@@ -80,8 +79,7 @@ def directory(
     group: Annotated[str | None, strawberry.argument(description=GROUP_HELP)] = None,
 ) -> list[DirectoryEntry]:
     v = view_of(info)
-    with names_something("unit"):
-        found = read_unit(info, unit)
+    found = read_unit(info, unit)
     with info.context.read() as session:
         return shaped(session, actions.entries(session, found, v.actor, group, v.now), v)
 
@@ -101,8 +99,7 @@ def portal_footer(
     info: Info, unit: Annotated[str, strawberry.argument(description=UNIT_HELP)]
 ) -> PortalFooter:
     v = view_of(info)
-    with names_something("unit"):
-        found = read_unit(info, unit)
+    found = read_unit(info, unit)
     with info.context.read() as session:
         rows = shaped(session, actions.entries(session, found, v.actor, None, v.now), v)
     return PortalFooter(

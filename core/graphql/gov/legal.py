@@ -26,7 +26,6 @@ from core.govcontent.legal_reads import (
 from core.govcontent.models import LegalDocument as Row
 from core.govcontent.models import LegalRelation, Publication
 from core.govcontent.visibility import visible_to
-from core.graphql.errors import names_something
 from core.graphql.gov.common import (
     STATE_HELP,
     UNIT_HELP,
@@ -273,8 +272,7 @@ def legal_documents(
     ] = False,
 ) -> LegalDocumentConnection:
     v = view_of(info)
-    with names_something("unit"):
-        row = read_unit(info, unit)
+    row = read_unit(info, unit)
     q = DocumentQuery(
         type, field, issuing_level, status, query, issued_from, issued_to, include_superior
     )

@@ -14,7 +14,6 @@ from core.govcontent import menus as actions
 from core.govcontent.models import CampaignSection as SectionRow
 from core.govcontent.models import MenuItem as Row
 from core.govcontent.models import Publication
-from core.graphql.errors import names_something
 from core.graphql.gov.common import (
     STATE_HELP,
     UNIT_HELP,
@@ -86,8 +85,7 @@ def menu(
     first: Annotated[int, strawberry.argument(description="Top-level items, at most 100.")] = 20,
 ) -> list[MenuItem]:
     v = view_of(info)
-    with names_something("unit"):
-        found = read_unit(info, unit)
+    found = read_unit(info, unit)
     if menu not in actions.MENUS:
         raise ValidationFailed({"menu": f"must be one of {sorted(actions.MENUS)}"})
     with info.context.read() as session:
@@ -130,8 +128,7 @@ def campaign_sections(
     info: Info, unit: Annotated[str, strawberry.argument(description=UNIT_HELP)]
 ) -> list[CampaignSection]:
     v = view_of(info)
-    with names_something("unit"):
-        found = read_unit(info, unit)
+    found = read_unit(info, unit)
     with info.context.read() as session:
         return sections(session, actions.campaign_sections(session, found, v.actor, v.now), v)
 

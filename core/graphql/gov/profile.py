@@ -15,7 +15,6 @@ from core.govcontent import profile as actions
 from core.govcontent.models import OfficialChannel as ChannelRow
 from core.govcontent.models import Publication
 from core.govcontent.models import UnitProfile as Row
-from core.graphql.errors import names_something
 from core.graphql.gov.common import (
     STATE_HELP,
     UNIT_HELP,
@@ -126,8 +125,7 @@ def unit_profile(
     info: Info, unit: Annotated[str, strawberry.argument(description=UNIT_HELP)]
 ) -> UnitProfile | None:
     v = view_of(info)
-    with names_something("unit"):
-        found = read_unit(info, unit)
+    found = read_unit(info, unit)
     with info.context.read() as session:
         row = actions.profile_of(session, found, v.actor, v.now)
         return shaped(session, row, v) if row is not None else None
@@ -137,8 +135,7 @@ def official_channels(
     info: Info, unit: Annotated[str, strawberry.argument(description=UNIT_HELP)]
 ) -> list[OfficialChannel]:
     v = view_of(info)
-    with names_something("unit"):
-        found = read_unit(info, unit)
+    found = read_unit(info, unit)
     with info.context.read() as session:
         return channels(session, actions.channels_of(session, found, v.actor, v.now))
 

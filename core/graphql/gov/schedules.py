@@ -14,7 +14,6 @@ from core.govcontent import schedules as actions
 from core.govcontent.legal import VN
 from core.govcontent.models import Publication
 from core.govcontent.models import ScheduleSlot as Row
-from core.graphql.errors import names_something
 from core.graphql.gov.common import (
     STATE_HELP,
     UNIT_HELP,
@@ -109,8 +108,7 @@ def schedule(
     kind: Annotated[str | None, strawberry.argument(description=KIND_HELP)] = None,
 ) -> ScheduleWeek:
     v = view_of(info)
-    with names_something("unit"):
-        found = read_unit(info, unit)
+    found = read_unit(info, unit)
     start = actions.week_start(week, v.now)
     with info.context.read() as session:
         slots = shaped(session, actions.week_slots(session, found, v.actor, start, kind, v.now), v)

@@ -7,10 +7,10 @@ import json
 
 import pytest
 from loa_testchannel import replies as fake
-from loa_testchannel.webhooks import signature
 from sqlalchemy import select
 
 from core import PermanentError, TransientError
+from core import sha256_signature as signature
 from core.audit import AuditEntry
 from core.auth.models import Role
 from core.auth.permissions import SYSTEM, Actor, Grant

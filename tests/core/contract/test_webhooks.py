@@ -10,9 +10,9 @@ import json
 import logging
 
 from loa_testchannel.routes import EVENTS
-from loa_testchannel.webhooks import signature
 from sqlalchemy import func, select
 
+from core import sha256_signature as signature
 from core.audit import AuditEntry
 from core.interactions.models import Comment, CommentState
 

@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 from loa_testchannel import replies as fake_replies
-from loa_testchannel.webhooks import signature
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from starlette.testclient import TestClient
 
+from core import sha256_signature as signature
 from core.actions import targets
 from core.app import create_app
 from core.audit import AuditEntry

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterator
+from functools import partial
 from typing import Any
 
 import httpx
@@ -14,6 +14,7 @@ from core.outbound import LOOPBACK
 from plugins.facebook.graph_errors import DEAD, GOVERNOR
 from plugins.facebook.sandbox import create_sandbox
 from tests.plugins.facebook.support import APP_ID, APP_SECRET, PAGE_ID, PAGE_TOKEN
+from tests.support.items import sample_item
 
 
 class Sandbox:
@@ -81,28 +82,12 @@ def make_target(sandbox: Sandbox) -> Callable[..., Target]:
 
 @pytest.fixture
 def make_item() -> Callable[..., Item]:
-    def make(**overrides: Any) -> Item:
-        fields: dict[str, Any] = {
-            "uid": "item-0001",
-            "slug": "thong-bao-lich-tiem-chung",
-            "title": "Thông báo lịch tiêm chủng tháng 7",
-            "summary": "Trạm y tế xã thông báo lịch tiêm chủng mở rộng.",
-            "body_html": "<p>Người dân <strong>đưa trẻ</strong> đến trạm y tế.</p>",
-            "url": "https://loa.example.vn/tin/thong-bao-lich-tiem-chung",
-            "cover_url": "",
-            "cover_caption": "",
-            "source": "",
-            "author": "Nguyễn Văn An",
-            "agency": "UBND xã Tân Lập",
-            "category": "Y tế",
-            "unit_code": "00004",
-            "unit_name": "Phường Ba Đình",
-            "revision": 1,
-            "published_at": dt.datetime(2025, 7, 1, 2, 30, tzinfo=dt.UTC),
-            "updated_at": dt.datetime(2025, 7, 1, 3, 0, tzinfo=dt.UTC),
-            "audience": Audience(scope_level="national"),
-        }
-        fields.update(overrides)
-        return Item(**fields)
-
-    return make
+    return partial(
+        sample_item,
+        cover_url="",
+        cover_caption="",
+        source="",
+        unit_code="00004",
+        unit_name="Phường Ba Đình",
+        audience=Audience(scope_level="national"),
+    )

@@ -8,8 +8,8 @@ import json
 import pytest
 
 from core import CommentEvent, InboundRequest, MessageEvent, StatusEvent, WebhookRefused
+from core import sha256_signature as signature
 from plugins.facebook.channel import FacebookChannel
-from plugins.facebook.webhooks import signature
 from tests.plugins.facebook.support import APP_SECRET, PAGE_ID
 
 

@@ -5,26 +5,18 @@ from __future__ import annotations
 import asyncio
 
 import httpx
-import pluggy
 from starlette.applications import Starlette
 from starlette.routing import Mount
 
 import plugins.facebook as facebook
 from core import AGENCY_LEADER_GATE, Settings, Target
-from core import hookspecs as specs
 from core.outbound import LOOPBACK
 from plugins.facebook.channel import FacebookChannel
-
-
-def _pm() -> pluggy.PluginManager:
-    pm = pluggy.PluginManager("loa")
-    pm.add_hookspecs(specs)
-    pm.register(facebook)
-    return pm
+from tests.support.hooks import plugin_manager
 
 
 def test_hooks_declare_the_channel_behind_the_agency_leader():
-    pm = _pm()
+    pm = plugin_manager(facebook)
     settings = Settings(base_url="https://loa.example.vn")
     (channels,) = pm.hook.loa_channels()
     assert [c.name for c in channels] == ["facebook"]

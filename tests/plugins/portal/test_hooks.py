@@ -5,26 +5,18 @@ from __future__ import annotations
 import asyncio
 
 import httpx
-import pluggy
 from starlette.applications import Starlette
 from starlette.routing import BaseRoute, Mount
 
 import plugins.portal as portal
 from core import PluginContext, Settings, Target
-from core import hookspecs as specs
 from core.outbound import LOOPBACK
 from plugins.portal.channel import PortalChannel
-
-
-def _pm() -> pluggy.PluginManager:
-    pm = pluggy.PluginManager("loa")
-    pm.add_hookspecs(specs)
-    pm.register(portal)
-    return pm
+from tests.support.hooks import plugin_manager
 
 
 def test_hooks_register_and_return_the_plugin_parts():
-    pm = _pm()
+    pm = plugin_manager(portal)
     settings = Settings(base_url="https://loa.example.vn")
     (channels,) = pm.hook.loa_channels()
     assert [c.name for c in channels] == ["portal"]

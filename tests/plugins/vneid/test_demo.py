@@ -4,26 +4,23 @@ per mode) against the sandbox mounted the way the demo mounts it."""
 from __future__ import annotations
 
 import httpx
-import pluggy
 from starlette.applications import Starlette
 from starlette.routing import Mount
 
 import plugins.vneid as vneid
 from core import Settings
-from core import hookspecs as specs
 from core.actions import targets
 from core.auth.permissions import SYSTEM
 from core.delivery import dispatcher
 from core.delivery.assisted import actions as assisted
 from plugins.vneid.channel import VneidChannel
 from tests.plugins.vneid.conftest import run_open
+from tests.support.hooks import plugin_manager
 from tests.support.pipeline import COMMUNE
 
 
 def test_hooks_declare_the_channel_its_gate_and_topics() -> None:
-    pm = pluggy.PluginManager("loa")
-    pm.add_hookspecs(specs)
-    pm.register(vneid)
+    pm = plugin_manager(vneid)
     [[channel]] = pm.hook.loa_channels()
     [[declared]] = pm.hook.loa_channel_declarations()
     assert channel.name == declared.name == "vneid" and declared.capabilities.requires_cover

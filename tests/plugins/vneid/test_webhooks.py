@@ -11,6 +11,7 @@ from loa_testchannel.routes import EVENTS
 from sqlalchemy import select
 from starlette.testclient import TestClient
 
+from core import sha256_signature as sign
 from core.app import create_app
 from core.audit import AuditEntry
 from core.auth.models import User
@@ -18,7 +19,7 @@ from core.delivery import outbox
 from core.delivery.models import DeliveryState, Placement
 from core.graphql import management_app
 from core.interactions.models import Comment, CommentState
-from plugins.vneid.webhooks import HEADER, sign
+from plugins.vneid.webhooks import HEADER
 from tests.plugins.vneid.conftest import API_KEY, delivery, run_open, vneid_target
 from tests.plugins.vneid.test_partner import SLUR, fake
 from tests.support.media import token_for

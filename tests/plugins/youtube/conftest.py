@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import random
 from collections.abc import AsyncIterator, Callable
@@ -17,6 +16,7 @@ from core.auth.permissions import SYSTEM
 from core.outbound import LOOPBACK
 from plugins.youtube.limits import CHUNK_QUANTUM
 from plugins.youtube.sandbox import create_sandbox
+from tests.support.items import sample_item
 from tests.support.pipeline import COMMUNE
 
 CLIENT_ID = "test-client.apps.googleusercontent.com"
@@ -109,28 +109,16 @@ def make_item(store: Store) -> Callable[..., Item]:
             store.put("c-w1280.jpg", jpeg)
             media.insert(0, _medium(store, "img-1", "cover", "w1280.jpg", "image/jpeg", jpeg))
         fields: dict[str, Any] = {
-            "uid": "item-0001",
             "slug": "huong-dan-tiem-chung",
             "title": "Hướng dẫn tiêm chủng mở rộng tháng 7",
             "summary": "Trạm y tế xã hướng dẫn người dân đưa trẻ đi tiêm.",
-            "body_html": "<p>Người dân <strong>đưa trẻ</strong> đến trạm y tế.</p>",
             "url": "https://loa.example.vn/tin/huong-dan-tiem-chung",
             "cover_url": "",
             "cover_caption": "",
-            "source": "UBND xã Tân Lập",
-            "author": "Nguyễn Văn An",
-            "agency": "UBND xã Tân Lập",
-            "category": "Y tế",
-            "unit_code": "10105",
-            "unit_name": "Xã Tân Lập",
-            "revision": 1,
-            "published_at": dt.datetime(2025, 7, 1, 2, 30, tzinfo=dt.UTC),
-            "updated_at": dt.datetime(2025, 7, 1, 3, 0, tzinfo=dt.UTC),
             "audience": Audience(),
             "media": tuple(media),
         }
-        fields.update(overrides)
-        return Item(**fields)
+        return sample_item(**{**fields, **overrides})
 
     return make
 

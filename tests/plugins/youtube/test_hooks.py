@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 
 import httpx
-import pluggy
 from starlette.applications import Starlette
 from starlette.routing import Mount
 
@@ -21,16 +20,14 @@ from core import (
     Settings,
     Target,
 )
-from core import hookspecs as specs
 from core.outbound import LOOPBACK
 from plugins.youtube.channel import YouTubeChannel
 from plugins.youtube.limits import CHUNK_QUANTUM
+from tests.support.hooks import plugin_manager
 
 
 def test_hooks_register_the_channel_its_gate_and_sandbox():
-    pm = pluggy.PluginManager("loa")
-    pm.add_hookspecs(specs)
-    pm.register(youtube)
+    pm = plugin_manager(youtube)
     (channels,) = pm.hook.loa_channels()
     [channel] = channels
     assert channel.name == "youtube"

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import httpx
 import pytest
 
-from core import Audience, Item, Target
+from core import Item, Target
 from core.outbound import LOOPBACK
 from plugins.zalo.sandbox import create_sandbox
+from tests.support.items import sample_item
 
 APP_ID, APP_SECRET, OA_SECRET = "app-test", "app-secret-4711", "oa-secret-0815"
 OAS = ("oa-1", "oa-2")
@@ -65,28 +66,12 @@ def make_target(sandbox: Any, fake: Callable[..., Any]) -> Callable[..., Target]
 
 @pytest.fixture
 def make_item() -> Callable[..., Item]:
-    def make(**overrides: Any) -> Item:
-        fields: dict[str, Any] = {
-            "uid": "item-0001",
-            "slug": "thong-bao-lich-tiem-chung",
-            "title": "Thông báo lịch tiêm chủng tháng 7",
-            "summary": "Trạm y tế xã thông báo lịch tiêm chủng mở rộng.",
-            "body_html": "<p>Người dân <strong>đưa trẻ</strong> đến trạm y tế.</p><p>Mang sổ.</p>",
-            "url": "https://loa.example.vn/tin/thong-bao-lich-tiem-chung",
-            "cover_url": "https://loa.example.vn/media/cover.jpg",
-            "cover_caption": "Trạm y tế xã",
-            "source": "UBND xã Cẩm Thủy",
-            "author": "Nguyễn Văn An",
-            "agency": "UBND xã Cẩm Thủy",
-            "category": "Y tế",
-            "unit_code": "14932",
-            "unit_name": "Xã Cẩm Thủy",
-            "revision": 1,
-            "published_at": dt.datetime(2025, 7, 1, 2, 30, tzinfo=dt.UTC),
-            "updated_at": dt.datetime(2025, 7, 1, 3, 0, tzinfo=dt.UTC),
-            "audience": Audience(visible_until=dt.datetime(2025, 8, 1, tzinfo=dt.UTC)),
-        }
-        fields.update(overrides)
-        return Item(**fields)
-
-    return make
+    return partial(
+        sample_item,
+        body_html="<p>Người dân <strong>đưa trẻ</strong> đến trạm y tế.</p><p>Mang sổ.</p>",
+        cover_caption="Trạm y tế xã",
+        source="UBND xã Cẩm Thủy",
+        agency="UBND xã Cẩm Thủy",
+        unit_code="14932",
+        unit_name="Xã Cẩm Thủy",
+    )

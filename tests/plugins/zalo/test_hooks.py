@@ -5,27 +5,19 @@ from __future__ import annotations
 import asyncio
 
 import httpx
-import pluggy
 from starlette.applications import Starlette
 from starlette.routing import Mount
 
 import plugins.zalo as zalo
 from core import AGENCY_LEADER_GATE, Settings, Target
-from core import hookspecs as specs
 from core.outbound import LOOPBACK
 from plugins.zalo import channel as zalo_channel
 from plugins.zalo.channel import ZaloChannel
-
-
-def _pm() -> pluggy.PluginManager:
-    pm = pluggy.PluginManager("loa")
-    pm.add_hookspecs(specs)
-    pm.register(zalo)
-    return pm
+from tests.support.hooks import plugin_manager
 
 
 def test_hooks_register_the_channel_its_gate_sandbox_and_demo_targets():
-    pm = _pm()
+    pm = plugin_manager(zalo)
     settings = Settings(base_url="https://loa.example.vn")
     (channels,) = pm.hook.loa_channels()
     assert [c.name for c in channels] == ["zalo"]
@@ -42,7 +34,7 @@ def test_hooks_register_the_channel_its_gate_sandbox_and_demo_targets():
 
 def test_a_demo_target_publishes_to_the_mounted_sandbox(serve, make_item, monkeypatch):
     monkeypatch.setattr(zalo_channel, "in_quiet_hours", lambda now: False)
-    pm = _pm()
+    pm = plugin_manager(zalo)
     (sandboxes,) = pm.hook.loa_sandboxes(settings=Settings())
     app = Starlette(routes=[Mount(path, app=sub) for path, sub in sandboxes])
     server = serve(app)
