@@ -11,6 +11,7 @@ from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 import strawberry
+from sqlalchemy import inspect
 
 from core.content.models import Article as ArticleModel
 from core.content.urls import canonical_url
@@ -185,7 +186,8 @@ def article_fields(article: ArticleModel, rc: RequestContext) -> dict[str, Any]:
         "slug": article.slug,
         "title": article.title,
         "summary": article.summary,
-        "body_html": article.body_html,
+        # A list that does not ask for bodyHtml leaves the body unread (never shown, then).
+        "body_html": "" if "body_html" in inspect(article).unloaded else article.body_html,
         "source": article.source,
         "author": article.author_name,
         "kind": article.kind,
