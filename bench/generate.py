@@ -324,10 +324,10 @@ def bulk_generate(database_url: str, n: int, seed: int = SEED) -> Corpus:
     )
     params = {"seed": str(seed), "anchor": ANCHOR, "span": SPAN_SECONDS}
     with engine.connect() as conn:
-        conn.execute(text("SELECT setseed(0.42)"))
         for lo in range(base + 1, n + 1, BULK_STEP):
             hi = min(n, lo + BULK_STEP - 1)
             with conn.begin():
+                conn.execute(text("SELECT setseed(:s)"), {"s": lo / (n + 1)})  # repeatable
                 conn.execute(articles_sql, {**params, "lo": lo, "hi": hi})
                 conn.execute(audiences_sql, {"lo": lo, "hi": hi})
             log(f"bulk: {hi:,} articles ({time.perf_counter() - started:.0f}s)")

@@ -217,7 +217,7 @@ def list_published(
     before: str | None = None,
     now: dt.datetime | None = None,
     with_total: bool = True,
-    with_body: bool = True,
+    columns: Sequence[ORMOption] | None = None,
     lookups: Lookups | None = None,
 ) -> Page:
     """A page of published articles, newest first, by keyset pagination (Relay's algorithm).
@@ -227,8 +227,9 @@ def list_published(
     :data:`DEFAULT_PAGE` from the top. A cursor is the row's (published_at, id), so it stays
     valid however many items are published meanwhile.
 
-    The rows never carry ``search_text``, nor ``body_html`` unless ``with_body`` (a list page
-    that shows neither should not read ~6 KB a row); ``lookups`` caches the unit and category.
+    The rows never carry ``search_text``; ``columns`` (loader options) narrows them further to
+    what a reader shows (the public API's list leaves out the body: ~6 KB a row it never shows);
+    ``lookups`` caches the unit and category.
     """
     now = now or utcnow()
     stmt = _filtered(
@@ -250,7 +251,7 @@ def list_published(
     if with_total:
         counted = stmt.with_only_columns(Article.id).subquery()
         total = session.scalar(select(func.count()).select_from(counted)) or 0
-    stmt = stmt.options(*unread_columns(with_body))
+    stmt = stmt.options(*(UNREAD if columns is None else columns))
     start = Cursor.decode(after, "after") if after else None
     end = Cursor.decode(before, "before") if before else None
     window = stmt
@@ -281,7 +282,12 @@ def _any(session: Session, stmt: Select[Any]) -> bool:
 
 
 def get_published(
-    session: Session, slug: str, now: dt.datetime | None = None, *, uid: str | None = None
+    session: Session,
+    slug: str,
+    now: dt.datetime | None = None,
+    *,
+    uid: str | None = None,
+    columns: Sequence[ORMOption] | None = None,
 ) -> Article | None:
     """The public article with this slug (or, given ``uid``, this UUID); None if not public."""
     key = Article.uid == uid if uid is not None else Article.slug == slug
@@ -289,18 +295,14 @@ def get_published(
         select(Article)
         .join(Audience, Audience.article_id == Article.id)
         .where(key, published_clause(now or utcnow()))
-        .options(*unread_columns(with_body=True))
+        .options(*(UNREAD if columns is None else columns))
     )
     return session.scalar(stmt)
 
 
-def unread_columns(with_body: bool) -> tuple[ORMOption, ...]:
-    """Loader options leaving out what a public reader never shows (and the body if unasked).
-
-    Left out, a column raises if read (``raiseload``) instead of quietly costing a query.
-    """
-    skipped = [Article.search_text] if with_body else [Article.search_text, Article.body_html]
-    return tuple(defer(column, raiseload=True) for column in skipped)
+#: What no public reader shows: left out of every public read (``raiseload``: reading it fails
+#: loudly instead of quietly costing a query).
+UNREAD: tuple[ORMOption, ...] = (defer(Article.search_text, raiseload=True),)
 
 
 def category_by_slug(session: Session, slug: str) -> Category | None:

@@ -9,6 +9,7 @@ from starlette.concurrency import run_in_threadpool
 
 from core.content import queries
 from core.content.models import Article as ArticleModel
+from core.graphql.columns import public_columns
 from core.graphql.loaders import Related, related_rows
 from core.graphql.queries.articles import selected_names
 from core.graphql.request import RequestContext
@@ -28,7 +29,9 @@ async def article(
     def read() -> tuple[ArticleModel | None, Related]:
         """The article and its related rows, in one session, off the event loop."""
         with rc.read() as session:
-            found = queries.get_published(session, slug)
+            found = queries.get_published(
+                session, slug, columns=public_columns("bodyHtml" in wanted)
+            )
             return found, related_rows(session, [found] if found else [], wanted)
 
     found, related = await run_in_threadpool(read)

@@ -12,6 +12,7 @@ from strawberry.types.nodes import SelectedField
 from core.content import queries
 from core.content.validation import KINDS
 from core.errors import ValidationFailed
+from core.graphql.columns import public_columns
 from core.graphql.loaders import Related, related_rows
 from core.graphql.request import RequestContext
 from core.graphql.types.connection import ArticleConnection
@@ -166,7 +167,7 @@ async def articles(
                 last=last,
                 before=before,
                 with_total=wants_total(info),
-                with_body="bodyHtml" in wanted,
+                columns=public_columns("bodyHtml" in wanted),
                 lookups=rc.lookups,
             )
             return page, related_rows(session, page.articles, wanted)
