@@ -8,6 +8,7 @@ field that starts reading one fails its tests instead of quietly costing a query
 
 from __future__ import annotations
 
+from sqlalchemy import inspect
 from sqlalchemy.orm import defaultload, load_only
 from sqlalchemy.orm.interfaces import ORMOption
 
@@ -41,3 +42,8 @@ def public_columns(with_body: bool) -> tuple[ORMOption, ...]:
         load_only(*shown, raiseload=True),
         defaultload(Article.audience).load_only(*AUDIENCE_SHOWN, raiseload=True),
     )
+
+
+def body_of(article: Article) -> str:
+    """The article's body, or "" when the read left it out (a list not asking for it)."""
+    return "" if "body_html" in inspect(article).unloaded else article.body_html

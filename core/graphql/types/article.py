@@ -11,10 +11,10 @@ from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 import strawberry
-from sqlalchemy import inspect
 
 from core.content.models import Article as ArticleModel
 from core.content.urls import canonical_url
+from core.graphql.columns import body_of
 from core.graphql.loaders import Loaders, resolve, resolve_value
 from core.graphql.request import RequestContext
 from core.graphql.types.agency import Agency
@@ -187,7 +187,7 @@ def article_fields(article: ArticleModel, rc: RequestContext) -> dict[str, Any]:
         "title": article.title,
         "summary": article.summary,
         # A list that does not ask for bodyHtml leaves the body unread (never shown, then).
-        "body_html": "" if "body_html" in inspect(article).unloaded else article.body_html,
+        "body_html": body_of(article),
         "source": article.source,
         "author": article.author_name,
         "kind": article.kind,
