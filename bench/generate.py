@@ -280,6 +280,68 @@ def generate(database_url: str, n: int = ARTICLES, seed: int = SEED) -> Corpus:
     return corpus_of(database_url)
 
 
+#: PostgreSQL only: above this many articles, the first ARTICLES are written as above and the
+#: rest copied from them inside the database (``INSERT … SELECT`` over ``generate_series``).
+BULK_ABOVE = 100_000
+#: Articles copied per statement (one transaction each: progress in the log, bounded WAL).
+BULK_STEP = 50_000
+
+
+def bulk_generate(database_url: str, n: int, seed: int = SEED) -> Corpus:
+    """``n`` articles quickly (PostgreSQL): ARTICLES made in Python, the rest copied in SQL.
+
+    A copy keeps its source's unit, category and texts (so the units' and categories' shares
+    stay those of :func:`articles`), with a new id, uid and slug and a publication time drawn
+    again over the same two years: the listing and slug indexes see a real archive of ``n``.
+    A million takes minutes, most of it index maintenance.
+    """
+    base = min(n, ARTICLES)
+    generate(database_url, base, seed)
+    engine = make_engine(database_url)
+    if engine.dialect.name != "postgresql":
+        raise SystemExit("the bulk path is for PostgreSQL (LOA_BENCH_DATABASE_URL)")
+    started = time.perf_counter()
+    copied = [c.name for c in Article.__table__.columns]
+    fresh = {
+        "id": "s.i",
+        "uid": "md5(:seed || '-' || s.i)::uuid::text",
+        "slug": "left(a.slug, 140) || '-' || s.i",
+        "published_at": ":anchor - make_interval(secs => random() * :span)",
+        "created_at": ":anchor - make_interval(secs => random() * :span)",
+        "updated_at": ":anchor",
+    }
+    select_list = ", ".join(fresh.get(c, f"a.{c}") for c in copied)
+    articles_sql = text(
+        f"INSERT INTO articles ({', '.join(copied)}) SELECT {select_list} "
+        f"FROM generate_series(:lo, :hi) AS s(i) JOIN articles a ON a.id = 1 + (s.i - 1) % {base}"
+    )
+    audience_cols = [c.name for c in Audience.__table__.columns]
+    audiences_sql = text(
+        f"INSERT INTO audiences ({', '.join(audience_cols)}) SELECT "
+        + ", ".join("s.i" if c == "article_id" else f"x.{c}" for c in audience_cols)
+        + f" FROM generate_series(:lo, :hi) AS s(i) JOIN audiences x "
+        f"ON x.article_id = 1 + (s.i - 1) % {base}"
+    )
+    params = {"seed": str(seed), "anchor": ANCHOR, "span": SPAN_SECONDS}
+    with engine.connect() as conn:
+        for lo in range(base + 1, n + 1, BULK_STEP):
+            hi = min(n, lo + BULK_STEP - 1)
+            with conn.begin():
+                conn.execute(text("SELECT setseed(:s)"), {"s": lo / (n + 1)})  # repeatable
+                conn.execute(articles_sql, {**params, "lo": lo, "hi": hi})
+                conn.execute(audiences_sql, {"lo": lo, "hi": hi})
+            log(f"bulk: {hi:,} articles ({time.perf_counter() - started:.0f}s)")
+        with conn.begin():
+            conn.execute(
+                text("SELECT setval(pg_get_serial_sequence('articles', 'id'), :n)"), {"n": n}
+            )
+            conn.execute(text("ANALYZE articles"))  # fresh statistics: plans depend on them
+            conn.execute(text("ANALYZE audiences"))
+    engine.dispose()
+    log(f"bulk: {n:,} articles in {time.perf_counter() - started:.1f}s → {database_url}")
+    return corpus_of(database_url)
+
+
 def corpus_of(database_url: str) -> Corpus:
     """What a generated database holds: the busiest commune, categories and every slug."""
     engine = make_engine(database_url)
@@ -315,7 +377,10 @@ def main() -> None:
     if not args.database_url and os.environ.get(PG_URL_VAR):
         urls.append(os.environ[PG_URL_VAR])
     for url in urls:
-        generate(url, args.articles, args.seed)
+        if args.articles > BULK_ABOVE and url.startswith("postgresql"):
+            bulk_generate(url, args.articles, args.seed)
+        else:
+            generate(url, args.articles, args.seed)
 
 
 if __name__ == "__main__":

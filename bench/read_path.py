@@ -10,7 +10,9 @@ so every query runs twice: ``hot`` cycles a small set of bodies (a unit's front
 page: mostly cache hits) and ``cold`` makes each body unique with a GraphQL
 comment (every request parses, validates, executes and queries the database).
 
-Run: ``python -m bench.read_path [--runs 3] [--duration 10] [--regenerate]``
+Run: ``python -m bench.read_path [--runs 3] [--duration 10] [--regenerate]``; the archive
+at a million (PostgreSQL, minutes to fill): ``python -m bench.read_path --articles 1000000
+--pg-only``.
 """
 
 from __future__ import annotations
@@ -264,7 +266,9 @@ def check(url: str, scenario: Scenario) -> None:
 # --- one backend --------------------------------------------------------------------------------
 
 
-def ensure_corpus(database_url: str, regenerate: bool) -> tuple[generate.Corpus, list[str]]:
+def ensure_corpus(
+    database_url: str, regenerate: bool, articles: int = generate.ARTICLES
+) -> tuple[generate.Corpus, list[str]]:
     """The corpus on ``database_url`` (generated if missing or asked), and a sample of its slugs."""
     engine = make_engine(database_url)
     try:
@@ -274,11 +278,14 @@ def ensure_corpus(database_url: str, regenerate: bool) -> tuple[generate.Corpus,
         count = 0
     finally:
         engine.dispose()
-    if regenerate or count != generate.ARTICLES:
+    if regenerate or count != articles:
         if database_url.startswith("sqlite"):
             for suffix in ("", "-wal", "-shm"):
                 Path(database_url.removeprefix("sqlite:///") + suffix).unlink(missing_ok=True)
-        generate.generate(database_url)
+        if articles > generate.BULK_ABOVE and not database_url.startswith("sqlite"):
+            generate.bulk_generate(database_url, articles)
+        else:
+            generate.generate(database_url, articles)
     corpus = generate.corpus_of(database_url)
     step = max(1, len(corpus.slugs) // SLUG_SAMPLE)
     return corpus, corpus.slugs[::step][:SLUG_SAMPLE]
@@ -292,8 +299,9 @@ def bench_backend(
     seconds: float,
     regenerate: bool,
     profile_s: float = 0.0,
+    articles: int = generate.ARTICLES,
 ) -> dict[str, Any]:
-    corpus, slugs = ensure_corpus(database_url, regenerate)
+    corpus, slugs = ensure_corpus(database_url, regenerate, articles)
     plan = scenarios(corpus, slugs)
     floor_port, loa_port = free_port(), free_port()
     env = loa_env(database_url)
@@ -362,7 +370,11 @@ def bench_backend(
         "database": label,
         "scenarios": {name: o.summary() for name, o in outcomes.items()},
         "queries": {"list": LIST_QUERY, "article": ARTICLE_QUERY},
-        "corpus": {"hot_commune": corpus.hot_commune, "province": corpus.province},
+        "corpus": {
+            "hot_commune": corpus.hot_commune,
+            "province": corpus.province,
+            "articles": len(corpus.slugs),
+        },
         "notes": notes,
         "stock": stock,
         "profile": {"scenario": "list-cold", "seconds": profile_s, "frames": profiled},
@@ -403,7 +415,12 @@ def stock_probe(
 
 
 def run(
-    runs: int = 3, seconds: float = 10, regenerate: bool = False, profile_s: float = PROFILE_S
+    runs: int = 3,
+    seconds: float = 10,
+    regenerate: bool = False,
+    profile_s: float = PROFILE_S,
+    articles: int = generate.ARTICLES,
+    pg_only: bool = False,
 ) -> dict[str, Any]:
     wrk = require_wrk()
     started = time.monotonic()
@@ -414,12 +431,17 @@ def run(
         "seconds": seconds,
         "backends": [],
     }
-    for label, url in databases("read"):
+    backends = [
+        (label, url) for label, url in databases("read") if label != "sqlite" or not pg_only
+    ]
+    if not backends:
+        sys.exit("--pg-only needs LOA_BENCH_DATABASE_URL (a scratch PostgreSQL database)")
+    for label, url in backends:
         result["backends"].append(
-            bench_backend(wrk, label, url, runs, seconds, regenerate, profile_s)
+            bench_backend(wrk, label, url, runs, seconds, regenerate, profile_s, articles)
         )
     result["elapsed_s"] = round(time.monotonic() - started, 1)
-    save("read_path", result)
+    save("read_path" if articles == generate.ARTICLES else f"read_path_{articles}", result)
     return result
 
 
@@ -429,8 +451,17 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per wrk run")
     parser.add_argument("--regenerate", action="store_true", help="rebuild the corpus first")
     parser.add_argument("--profile", type=float, default=PROFILE_S, help="py-spy seconds (0: off)")
+    parser.add_argument(
+        "--articles",
+        type=int,
+        default=generate.ARTICLES,
+        help="archive size; above 100,000 PostgreSQL is filled by the bulk path (minutes)",
+    )
+    parser.add_argument("--pg-only", action="store_true", help="skip SQLite")
     args = parser.parse_args()
-    result = run(args.runs, args.duration, args.regenerate, args.profile)
+    result = run(
+        args.runs, args.duration, args.regenerate, args.profile, args.articles, args.pg_only
+    )
     from bench.report import read_path_section
 
     print(read_path_section(result))

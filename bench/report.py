@@ -59,7 +59,8 @@ def read_path_section(result: dict[str, Any]) -> str:
     for backend in result["backends"]:
         corpus = backend["corpus"]
         lines += [
-            f"### {backend['database']} — 10,000 articles, commune {corpus['hot_commune']}, "
+            f"### {backend['database']} — {corpus.get('articles', 10_000):,} articles, "
+            f"commune {corpus['hot_commune']}, "
             f"province {corpus['province']}",
             "",
             "| scenario | req/s | p50 ms | p99 ms | ratio to floor | non-2xx |",

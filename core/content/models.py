@@ -62,6 +62,15 @@ class Article(Base):
     __table_args__ = (
         Index("ix_articles_listing", "status", "unit_id", "published_at"),
         Index("ix_articles_category_listing", "status", "category_id", "published_at"),
+        # The public list: newest of a unit in a category, read in index order (issue 19).
+        Index(
+            "ix_articles_unit_category_listing",
+            "status",
+            "unit_id",
+            "category_id",
+            "published_at",
+            "id",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

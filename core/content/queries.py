@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session, aliased, defer
+from sqlalchemy.orm.interfaces import ORMOption
 
+from core.content.lookups import Lookups
 from core.content.models import Agency, Article, Audience, Category, Status
 from core.content.urls import canonical_url
 from core.contract.channels import Audience as AudienceView
@@ -161,19 +163,22 @@ def _filtered(
     published_from: dt.datetime | None = None,
     published_to: dt.datetime | None = None,
     former_unit_code: str | None = None,
+    lookups: Lookups | None = None,
 ) -> Select[Any] | None:
+    lookups = lookups or Lookups()
     stmt = select(Article).join(Audience, Audience.article_id == Article.id)
     stmt = stmt.where(published_clause(now))
     if unit_code:
-        unit = unit_by_code(session, unit_code)
-        if include_descendants:
-            stmt = stmt.join(Unit, Unit.id == Article.unit_id).where(
-                Unit.path.startswith(unit.path)
-            )
+        unit = lookups.subtree(session, unit_code)
+        if not include_descendants:
+            stmt = stmt.where(Article.unit_id == unit.unit_id)
+        elif unit.ids is not None:
+            stmt = stmt.where(Article.unit_id.in_(unit.ids))
         else:
-            stmt = stmt.where(Article.unit_id == unit.id)
+            under = select(Unit.id).where(Unit.path.startswith(unit.path))
+            stmt = stmt.where(Article.unit_id.in_(under))
     if category:
-        cat_id = session.scalar(select(Category.id).where(Category.slug == category))
+        cat_id = lookups.category_id(session, category)
         if cat_id is None:
             return None
         stmt = stmt.where(Article.category_id == cat_id)
@@ -218,6 +223,8 @@ def list_published(
     before: str | None = None,
     now: dt.datetime | None = None,
     with_total: bool = True,
+    columns: Sequence[ORMOption] | None = None,
+    lookups: Lookups | None = None,
 ) -> Page:
     """A page of published articles, newest first, by keyset pagination (Relay's algorithm).
 
@@ -225,6 +232,10 @@ def list_published(
     ``last`` the oldest (both: ``first``, then the last ``last`` of those). Neither:
     :data:`DEFAULT_PAGE` from the top. A cursor is the row's (published_at, id), so it stays
     valid however many items are published meanwhile.
+
+    The rows never carry ``search_text``; ``columns`` (loader options) narrows them further to
+    what a reader shows (the public API's list leaves out the body: ~6 KB a row it never shows);
+    ``lookups`` caches the unit and category.
     """
     now = now or utcnow()
     stmt = _filtered(
@@ -238,12 +249,15 @@ def list_published(
         published_from=published_from,
         published_to=published_to,
         former_unit_code=former_unit_code,
+        lookups=lookups,
     )
     if stmt is None:
         return Page([], 0, False)
     total = 0
     if with_total:
-        total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+        counted = stmt.with_only_columns(Article.id).subquery()
+        total = session.scalar(select(func.count()).select_from(counted)) or 0
+    stmt = stmt.options(*(UNREAD if columns is None else columns))
     start = Cursor.decode(after, "after") if after else None
     end = Cursor.decode(before, "before") if before else None
     window = stmt
@@ -274,7 +288,12 @@ def _any(session: Session, stmt: Select[Any]) -> bool:
 
 
 def get_published(
-    session: Session, slug: str, now: dt.datetime | None = None, *, uid: str | None = None
+    session: Session,
+    slug: str,
+    now: dt.datetime | None = None,
+    *,
+    uid: str | None = None,
+    columns: Sequence[ORMOption] | None = None,
 ) -> Article | None:
     """The public article with this slug (or, given ``uid``, this UUID); None if not public."""
     key = Article.uid == uid if uid is not None else Article.slug == slug
@@ -282,8 +301,14 @@ def get_published(
         select(Article)
         .join(Audience, Audience.article_id == Article.id)
         .where(key, published_clause(now or utcnow()))
+        .options(*(UNREAD if columns is None else columns))
     )
     return session.scalar(stmt)
+
+
+#: What no public reader shows: left out of every public read (``raiseload``: reading it fails
+#: loudly instead of quietly costing a query).
+UNREAD: tuple[ORMOption, ...] = (defer(Article.search_text, raiseload=True),)
 
 
 def category_by_slug(session: Session, slug: str) -> Category | None:

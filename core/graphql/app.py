@@ -26,6 +26,7 @@ from core.auth.actions import record_forbidden
 from core.auth.permissions import watch_refusals
 from core.auth.requests import authenticate
 from core.auth.web import CSRF_HEADER, client_address
+from core.content.lookups import Lookups
 from core.context import Context
 from core.edge import jsondoc
 from core.edge.body import BodyTooLarge
@@ -73,6 +74,8 @@ class LoaView(GraphQL[RequestContext, None]):
         self.ctx = ctx
         self.authenticated = authenticated
         self.cache = cache
+        #: Unit subtrees and category ids, kept while the cache's content generation holds.
+        self.lookups = Lookups(lambda: cache.generation) if cache is not None else None
         #: Requests per minute per client address; 0: none (the management API is signed in).
         self.rate_limit = rate_limit
         #: Automatic persisted queries (public endpoint only).
@@ -127,7 +130,10 @@ class LoaView(GraphQL[RequestContext, None]):
             generation = cache.generation
         with watch_refusals() as refused:
             response = await self.run(
-                request, context=RequestContext(self.ctx, actor, client_address(request))
+                request,
+                context=RequestContext(
+                    self.ctx, actor, client_address(request), lookups=self.lookups
+                ),
             )
         if refused:
             await run_in_threadpool(

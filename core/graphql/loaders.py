@@ -2,15 +2,15 @@
 
 Each loader batches the ids asked for in one tick of the event loop into a
 single ``IN (...)`` select, in a short session of its own. A list resolver
-that already knows which ids its page needs calls :meth:`Loaders.prefetch`:
-the same one query per table, run at once, so the field resolvers find their
-rows resolved and answer synchronously (an awaited loader per field costs
-more than the SQL on a 20-item page).
+that already knows which ids its page needs reads them with :func:`related_rows`
+(in the page's own session) and hands them over with :meth:`Loaders.prime`,
+so the field resolvers find their rows resolved and answer synchronously (an
+awaited loader per field costs more than the SQL on a 20-item page).
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Collection, Iterable
+from collections.abc import Awaitable, Callable, Collection
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -43,15 +43,6 @@ def _by_id(read: Reader, model: type[M]) -> Callable[[list[int]], Awaitable[list
     return load
 
 
-def _prime(
-    loader: DataLoader[int, M | None], read: Reader, model: type[M], ids: Iterable[int | None]
-) -> None:
-    missing = {i for i in ids if i is not None and loader.cache_map.get(i) is None}
-    if missing:
-        rows = _select(read, model, missing)
-        loader.prime_many({i: rows.get(i) for i in missing})
-
-
 @dataclass(frozen=True)
 class Loaders:
     read: Reader
@@ -74,14 +65,39 @@ class Loaders:
             portal=DataLoader(load_fn=_portal(read)),
         )
 
-    def prefetch(self, articles: Collection[Article], wanted: Collection[str]) -> None:
-        """Load the related rows ``wanted`` (field names) of a page, one query per table."""
-        if "category" in wanted:
-            _prime(self.category, self.read, Category, (a.category_id for a in articles))
-        if "unit" in wanted:
-            _prime(self.unit, self.read, Unit, (a.unit_id for a in articles))
-        if "agency" in wanted:
-            _prime(self.agency, self.read, Agency, (a.agency_id for a in articles))
+    def prime(self, related: Related) -> None:
+        """Hand the loaders what :func:`related_rows` read (on the event loop's thread)."""
+        for name, rows in related.items():
+            loader: DataLoader[int, Any] = getattr(self, name)
+            loader.prime_many(rows)
+
+
+#: Related rows of a page, by loader name ("category", "unit", "agency"), then by id.
+Related = dict[str, dict[int, Any]]
+_RELATED: tuple[tuple[str, type[Agency] | type[Category] | type[Unit], str], ...] = (
+    ("category", Category, "category_id"),
+    ("unit", Unit, "unit_id"),
+    ("agency", Agency, "agency_id"),
+)
+
+
+def related_rows(
+    session: Session, articles: Collection[Article], wanted: Collection[str]
+) -> Related:
+    """The related rows ``wanted`` (field names) of ``articles``, one query per table.
+
+    Runs anywhere (a worker thread, inside the page's own session); :meth:`Loaders.prime`
+    then hands them to the loaders, so the field resolvers answer without another query.
+    """
+    found: Related = {}
+    for name, model, key in _RELATED:
+        ids = {getattr(a, key) for a in articles} - {None}
+        if name in wanted and ids:
+            column: Any = model.id
+            selected: Any = session.scalars(select(model).where(column.in_(ids)))
+            rows = {r.id: r for r in selected}
+            found[name] = {i: rows.get(i) for i in ids}
+    return found
 
 
 def _media(read: Reader) -> Callable[[list[int]], Awaitable[list[list[Used]]]]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session
 
 from core.auth.permissions import Actor
+from core.content.lookups import Lookups
 from core.context import Context
 from core.graphql.loaders import Loaders
 
@@ -25,6 +26,8 @@ class RequestContext:
     ctx: Context
     actor: Actor | None = None
     address: str = ""
+    #: The public endpoint's cache of unit subtrees and category ids (per content generation).
+    lookups: Lookups | None = None
     _loaders: Loaders | None = field(default=None, repr=False)
 
     @contextmanager

@@ -6,11 +6,14 @@ import datetime as dt
 from typing import Annotated, Any
 
 import strawberry
+from starlette.concurrency import run_in_threadpool
 from strawberry.types.nodes import SelectedField
 
 from core.content import queries
 from core.content.validation import KINDS
 from core.errors import ValidationFailed
+from core.graphql.columns import public_columns
+from core.graphql.loaders import Related, related_rows
 from core.graphql.request import RequestContext
 from core.graphql.types.connection import ArticleConnection
 
@@ -75,7 +78,7 @@ def _instant(value: dt.datetime | None, argument: str) -> dt.datetime | None:
         raise ValidationFailed({argument: "out of range"}) from None
 
 
-def articles(
+async def articles(
     info: strawberry.Info[RequestContext, Any],
     unit: Annotated[str | None, strawberry.argument(description=UNIT_ARGUMENT)] = None,
     former_unit: Annotated[
@@ -140,7 +143,14 @@ def articles(
     if search is not None and len(search) > MAX_SEARCH:
         raise ValidationFailed({"search": f"at most {MAX_SEARCH} characters"})
     rc = info.context
-    try:
+    wanted = selected_names(info)
+    unit_kinds = _kinds(kinds)
+    start = _instant(published_from, "published_from")
+    end = _instant(published_to, "published_to")
+    loaders = rc.loaders  # built on the event loop's thread, where its futures live
+
+    def read() -> tuple[queries.Page, Related]:
+        """The page and its related rows, in one session, off the event loop."""
         with rc.read() as session:
             page = queries.list_published(
                 session,
@@ -148,17 +158,23 @@ def articles(
                 former_unit_code=former_unit,
                 include_descendants=include_descendants,
                 category=category,
-                kinds=_kinds(kinds),
-                published_from=_instant(published_from, "published_from"),
-                published_to=_instant(published_to, "published_to"),
+                kinds=unit_kinds,
+                published_from=start,
+                published_to=end,
                 search=search,
                 first=first,
                 after=after,
                 last=last,
                 before=before,
                 with_total=wants_total(info),
+                columns=public_columns("bodyHtml" in wanted),
+                lookups=rc.lookups,
             )
+            return page, related_rows(session, page.articles, wanted)
+
+    try:
+        page, related = await run_in_threadpool(read)
     except LookupError as exc:
         raise ValidationFailed({"unit": str(exc)}) from None
-    rc.loaders.prefetch(page.articles, selected_names(info))
+    loaders.prime(related)
     return ArticleConnection.of(page, rc)

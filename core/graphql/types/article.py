@@ -14,6 +14,7 @@ import strawberry
 
 from core.content.models import Article as ArticleModel
 from core.content.urls import canonical_url
+from core.graphql.columns import body_of
 from core.graphql.loaders import Loaders, resolve, resolve_value
 from core.graphql.request import RequestContext
 from core.graphql.types.agency import Agency
@@ -185,7 +186,8 @@ def article_fields(article: ArticleModel, rc: RequestContext) -> dict[str, Any]:
         "slug": article.slug,
         "title": article.title,
         "summary": article.summary,
-        "body_html": article.body_html,
+        # A list that does not ask for bodyHtml leaves the body unread (never shown, then).
+        "body_html": body_of(article),
         "source": article.source,
         "author": article.author_name,
         "kind": article.kind,
