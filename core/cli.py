@@ -595,8 +595,8 @@ DEMO_ACCOUNTS = (
     ("demo-ministry", "VN", "approver", "national approver / phê duyệt cấp Bộ"),
 )
 #: The other roles the demo path asks for: the commune's portal is released by its editorial
-#: board, VNeID by the police of the item's unit; the province admin stands in for the
-#: province police of national items, the ministry approver for their national step.
+#: board, the identity app's feed by the police of the item's unit; the province admin stands
+#: in for the province police of national items, the ministry approver for their national step.
 DEMO_ROLES = (
     ("demo-approver", "14932", "editorial_board"),
     ("demo-approver", "14932", "police"),

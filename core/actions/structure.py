@@ -20,7 +20,7 @@ from core.content.models import Agency, Category
 from core.context import Context
 from core.errors import NotFound, ValidationFailed
 from core.text import fold, has_word, nfc, slugify, storable
-from core.units.lookups import find_unit, root_unit_id
+from core.units.lookups import find_unit, root_unit_id, units_by_path
 from core.units.models import Unit
 
 NAME_MAX = 200
@@ -314,5 +314,5 @@ def admin_units(ctx: Context, actor: Actor) -> list[tuple[str, str]]:
     (a unit below one of them is reached through the unit search)."""
     paths = {g.unit_path for g in actor.grants if g.role == Role.ADMIN}
     with ctx.sessions() as session:
-        units = session.scalars(select(Unit).where(Unit.path.in_(paths))).all()
+        units = list(units_by_path(session, paths).values())
     return [(u.code, u.name) for u in sorted(units, key=lambda u: (u.path.count("/"), u.name))]

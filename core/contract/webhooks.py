@@ -28,7 +28,7 @@ class WebhookRefused(Exception):
 
 
 def sha256_signature(secret: str, body: bytes) -> str:
-    """``sha256=<hex HMAC-SHA256(secret, body)>``: how Facebook-style platforms sign a body."""
+    """``sha256=<hex HMAC-SHA256(secret, body)>``: a body signed with a shared secret."""
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 

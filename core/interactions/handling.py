@@ -57,11 +57,26 @@ def _step(
     )
 
 
+#: How a message's status may move: the only place it is assigned is :func:`_move`.
+MOVES = {
+    "new": {"in_progress", "answered", "closed"},
+    "in_progress": {"answered", "closed"},
+    "answered": {"answered", "closed"},
+}
+
+
+def _move(item: Feedback, status: str) -> None:
+    """The one door for a message's status (an article's is ``core.workflow.states``)."""
+    if status not in MOVES.get(item.status, set()):
+        raise InvalidTransition(f"feedback that is {item.status} cannot become {status}")
+    item.status = status
+
+
 def _acknowledge(item: Feedback) -> None:
     if item.acknowledged_at is None:
         item.acknowledged_at = utcnow()
     if item.status == "new":
-        item.status = "in_progress"
+        _move(item, "in_progress")
 
 
 def _open(item: Feedback) -> None:
@@ -153,7 +168,7 @@ def answer(ctx: Context, actor: Actor, feedback_id: int, text: str) -> Feedback:
             raise ValidationFailed({"answer": exc.fields["text"]}) from None
         via, reply_id = _via(ctx, session, actor, item, clean)
         _acknowledge(item)
-        item.status = "answered"
+        _move(item, "answered")
         item.answer = clean
         item.answered_at = utcnow()
         item.answered_by = actor.name
@@ -175,7 +190,7 @@ def close(ctx: Context, actor: Actor, feedback_id: int, note: str = "") -> Feedb
         if item.answered_at is None and not note.strip():
             raise ValidationFailed({"note": "say why an unanswered message is closed"})
         _acknowledge(item)
-        item.status = "closed"
+        _move(item, "closed")
         item.closed_at = utcnow()
         _step(session, actor, item, unit, "closed", note=nfc(note).strip()[:2000])
     return item

@@ -23,7 +23,7 @@ from core.errors import Forbidden, NotFound, ValidationFailed
 from core.interactions.feedback import contact_of
 from core.interactions.models import Feedback, FeedbackEvent
 from core.interactions.tracking import shown
-from core.units.lookups import ancestor_ids
+from core.units.lookups import ancestor_ids, find_unit
 from core.units.models import Unit
 
 #: Handling statuses, in order.
@@ -161,7 +161,7 @@ def listing(
     )
     with ctx.sessions() as session:
         if unit:
-            found = session.scalar(select(Unit).where(Unit.code == unit[:16]))
+            found = find_unit(session, unit[:16])
             if found is None:
                 raise ValidationFailed({"unit": f"no unit {unit!r}"})
             stmt = stmt.where(Unit.path.startswith(found.path, autoescape=True))

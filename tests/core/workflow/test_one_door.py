@@ -25,6 +25,8 @@ from tests.support.pipeline import new_article
 
 ROOT = Path(__file__).resolve().parents[3]
 DOOR = ROOT / "core" / "workflow" / "states.py"
+#: A citizen's feedback message has its own status and its own door (``handling._move``).
+FEEDBACK_DOOR = "core/interactions/handling.py"
 
 
 def _sources() -> list[tuple[Path, ast.AST]]:
@@ -35,6 +37,10 @@ def _sources() -> list[tuple[Path, ast.AST]]:
 def test_no_module_but_states_assigns_a_status() -> None:
     offenders = []
     for path, tree in _sources():
+        if path.relative_to(ROOT).as_posix() == FEEDBACK_DOOR:
+            tree = ast.Module(
+                body=[n for n in tree.body if getattr(n, "name", "") != "_move"], type_ignores=[]
+            )
         for node in ast.walk(tree):
             targets: list[ast.expr] = []
             if isinstance(node, ast.Assign):
