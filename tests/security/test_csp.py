@@ -344,7 +344,7 @@ class Watched:
         self.page = self.context.new_page()
         self.page.on("console", self._console)
         self.page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
-        self.page.on("requestfailed", lambda r: self.errors.append(f"failed: {r.url}"))
+        self.page.on("requestfailed", self._failed)
 
     def _route(self, route: Any) -> None:
         host = urlsplit(route.request.url).hostname or ""
@@ -353,6 +353,12 @@ class Watched:
         else:
             self.blocked.append(route.request.url)
             route.abort("blockedbyclient")
+
+    def _failed(self, request: Any) -> None:
+        """A request that failed; one the browser cancelled because the page moved on (a form
+        posted while a script still loads: ``net::ERR_ABORTED``) is no failure of Loa's."""
+        if request.failure != "net::ERR_ABORTED":
+            self.errors.append(f"failed: {request.url} ({request.failure})")
 
     def _console(self, message: Any) -> None:
         if message.type == "error":
