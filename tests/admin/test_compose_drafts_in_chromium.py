@@ -16,6 +16,7 @@ from core.context import Context
 from tests.admin.test_desk_in_chromium import Shots
 from tests.core.auth.conftest import Clock, MakeAccount
 from tests.security.test_csp import Watched
+from tests.support.browser import sign_in
 
 #: Autosave waits ~10 s after a change; the page's own delay, with room for a slow machine.
 AUTOSAVED = 30_000
@@ -46,15 +47,7 @@ def test_autosave_survives_a_reload_and_a_template_starts_a_new_item(
     account = make_account("bien-tap-vien")
     editor = Watched(browser)
     page = editor.page
-    page.goto(f"{server.url}/admin/login")
-    page.fill("#username", account.username)
-    page.fill("#password", account.password)
-    page.click("button[type=submit]")
-    page.fill("#code", account.code(clock))
-    clock.step()
-    page.click("button[type=submit]")
-    expect(page).to_have_url(re.compile(r"/admin/$"))
-    page.wait_for_load_state("load")  # the home page's own files, before we leave it
+    sign_in(page, server.url, account, clock)
     page.click("nav a[href='/admin/compose']")
     status = page.locator("#autosave-status")
     expect(status).to_contain_text("tự động lưu")

@@ -16,6 +16,7 @@ from core.context import Context
 from tests.admin.test_desk_in_chromium import PHONE, Shots
 from tests.core.auth.conftest import Clock, MakeAccount
 from tests.security.test_csp import Watched
+from tests.support.browser import sign_in
 
 PASTED = (
     "<style>p { color: red }</style>"
@@ -41,14 +42,7 @@ def test_rich_text_toolbar_live_moderation_and_a_clean_save(
     editor = make_account("bien-tap")
     watched = Watched(browser)
     page = watched.page
-    page.goto(f"{server.url}/admin/login")
-    page.fill("#username", editor.username)
-    page.fill("#password", editor.password)
-    page.click("button[type=submit]")
-    page.fill("#code", editor.code(clock))
-    clock.step()
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{server.url}/admin/")  # the home page loads whole before we move on
+    sign_in(page, server.url, editor, clock)
     page.click("nav a[href='/admin/compose']")
 
     # --- the editor replaces the textarea, which stays in the form, hidden ---------------------
