@@ -58,6 +58,15 @@ class Tally:
     sending: bool = False
 
 
+@dataclass(frozen=True)
+class Batch:
+    """Requests of one client counted here, on their way to Redis."""
+
+    address: str
+    n: int
+    tally: Tally
+
+
 class SharedLimit:
     """``limit`` requests per ``window`` seconds per client, counted here, shared in batches.
 
@@ -71,7 +80,8 @@ class SharedLimit:
     ``batch`` requests or second, so a client gets at most about ``limit + N × batch``
     requests in a window (600 a minute, batch 18, 2 web workers: at most ~636), and once
     over, every process refuses it after its next exchange. ``batch`` is ``limit / 32``
-    (at most :data:`MAX_BATCH`); a limit under 64 is counted in Redis on every request.
+    (at most :data:`MAX_BATCH`); a limit under 64 is counted in Redis on every request,
+    and exact however many processes share it.
     """
 
     def __init__(
@@ -94,8 +104,8 @@ class SharedLimit:
         self.max_clients = max_clients
         self._tallies: dict[str, Tally] = {}
 
-    def count(self, address: str) -> int:
-        """Admit a request (else :class:`TooManyRequests`): how many to :meth:`send` now (0: none).
+    def count(self, address: str) -> Batch | None:
+        """Admit a request (else :class:`TooManyRequests`); the :class:`Batch` to send now, if due.
 
         Runs on the event loop: no I/O, no lock (one thread touches the tallies).
         """
@@ -107,21 +117,23 @@ class SharedLimit:
             raise TooManyRequests(self.message, max(int(tally.ends - now), 1))
         tally.unsent += 1
         if tally.sending or (tally.unsent < self.batch and now - tally.synced < self.max_age):
-            return 0
+            return None
         tally.sending = True
-        return tally.unsent
+        return Batch(address, tally.unsent, tally)
 
-    def send(self, address: str, n: int) -> tuple[int, int]:
-        """Add ``n`` of ``address``'s requests to Redis (blocking: call it in a thread)."""
-        return add(self.ctx, counter_name(self.ctx, self.bucket, address), n, self.window)
+    def send(self, batch: Batch) -> tuple[int, int]:
+        """Add ``batch`` to the client's Redis counter (blocking: call it in a thread)."""
+        name = counter_name(self.ctx, self.bucket, batch.address)
+        return add(self.ctx, name, batch.n, self.window)
 
-    def sent(self, address: str, n: int, answer: tuple[int, int] | None) -> None:
+    def sent(self, batch: Batch, answer: tuple[int, int] | None) -> None:
         """Record Redis's ``(total, seconds left)`` for ``n`` sent; None: Redis failed.
 
-        Redis down, the client's counts are dropped: reads stay up, as with :func:`hit`.
+        :class:`TooManyRequests` when the total is past the limit: the request that sent
+        is refused, so a limit counted on every request (batch 1) is exact. Redis down, the client's counts are dropped: reads stay up, as with :func:`hit`.
         """
-        tally = self._tallies.get(address)
-        if tally is None or not tally.sending:  # forgotten, or a new window began meanwhile
+        tally = batch.tally
+        if self._tallies.get(batch.address) is not tally:  # forgotten, or a new window began
             return
         now = time.monotonic()
         tally.sending, tally.synced = False, now
@@ -129,7 +141,9 @@ class SharedLimit:
             tally.seen = tally.unsent = 0
             return
         total, ttl = answer
-        tally.seen, tally.unsent, tally.ends = total, max(tally.unsent - n, 0), now + ttl
+        tally.seen, tally.unsent, tally.ends = total, max(tally.unsent - batch.n, 0), now + ttl
+        if total > self.limit:  # the request that sent is the one too many
+            raise TooManyRequests(self.message, ttl)
 
     def _start(self, address: str, now: float) -> Tally:
         if len(self._tallies) >= self.max_clients:

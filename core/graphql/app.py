@@ -238,15 +238,15 @@ class LoaView(GraphQL[RequestContext, None]):
         hop per batch, see :class:`SharedLimit` for how far several processes may overshoot).
         """
         assert self.limiter is not None
-        due = self.limiter.count(address)
-        if not due:
+        batch = self.limiter.count(address)
+        if batch is None:
             return
         answer = None
         try:
-            answer = await run_in_threadpool(self.limiter.send, address, due)
+            answer = await run_in_threadpool(self.limiter.send, batch)
         except Exception as exc:
             log.warning("rate limit not counted (%s)", type(exc).__name__)
-        self.limiter.sent(address, due, answer)
+        self.limiter.sent(batch, answer)
 
     def parse_json(self, data: str | bytes) -> Any:
         """Strict JSON: a body (bytes) is one request, a UTF-8 JSON object; GET params any JSON."""
