@@ -127,10 +127,11 @@ class SharedLimit:
         return add(self.ctx, name, batch.n, self.window)
 
     def sent(self, batch: Batch, answer: tuple[int, int] | None) -> None:
-        """Record Redis's ``(total, seconds left)`` for ``n`` sent; None: Redis failed.
+        """Record Redis's ``(total, seconds left)`` for ``batch``; None: Redis failed.
 
         :class:`TooManyRequests` when the total is past the limit: the request that sent
-        is refused, so a limit counted on every request (batch 1) is exact. Redis down, the client's counts are dropped: reads stay up, as with :func:`hit`.
+        is refused, so a limit counted on every request (batch 1) is exact. Redis down,
+        the client's counts are dropped: reads stay up, as with :func:`hit`.
         """
         tally = batch.tally
         if self._tallies.get(batch.address) is not tally:  # forgotten, or a new window began
