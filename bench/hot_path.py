@@ -9,8 +9,14 @@ ETag) from the server, the sockets and the neighbours. The floor is the same app
 request (uvicorn + httptools: tens of µs) is in neither figure, so the ratio here is lower
 than wrk's for the same code.
 
-Run: ``python -m bench.hot_path [--requests 5000] [--profile 25]`` (a 300-article SQLite corpus
-in ``bench/out``, made on first use; the rate limiter counts every request, as in production).
+``--served`` measures the same through HTTP: each app under uvicorn (as ``bench.read_path``
+runs them), driven by wrk with the one body, and the CPU time (utime + stime) its server
+process spent per answered request; a loaded machine slows both servers' clocks, not their
+CPU per request, so this ratio holds still where wrk's requests per second do not.
+
+Run: ``python -m bench.hot_path [--requests 5000] [--profile 25] [--served 5]`` (a 300-article
+SQLite corpus in ``bench/out``, made on first use; the rate limiter counts every request, as in
+production).
 """
 
 from __future__ import annotations
@@ -26,8 +32,9 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from bench import generate
-from bench.harness import log, settings_for, sqlite_url
-from bench.read_path import LIST_QUERY
+from bench.harness import free_port, loa_env, log, settings_for, sqlite_url, uvicorn
+from bench.idle import group_cpu_seconds
+from bench.read_path import LIST_QUERY, Scenario, lua_script, require_wrk, run_wrk
 
 ASGI = Callable[[dict[str, Any], Any, Any], Awaitable[None]]
 ARTICLES = 300
@@ -122,11 +129,47 @@ async def measure(n: int, profile: int) -> dict[str, Any]:
     return result
 
 
+def served(seconds: float) -> dict[str, Any]:
+    """Server CPU µs per request and req/s of floor and Loa under wrk, three interleaved rounds."""
+    _, body = loa_app()
+    wrk = require_wrk()
+    env = loa_env(sqlite_url(f"hot_{ARTICLES}", fresh=False))
+    script = lua_script(Scenario("hot-one", "one hot body", "loa", [body.decode()]))
+    servers = {
+        name: (uvicorn(f"hot-{name}", f"bench.servers:{name}_app", env, port), port)
+        for name, port in (("floor", free_port()), ("loa", free_port()))
+    }
+    result: dict[str, Any] = {name: {"cpu_us": [], "rps": []} for name in servers}
+    try:
+        for _, port in servers.values():  # warm-up
+            run_wrk(wrk, f"http://127.0.0.1:{port}/graphql", script, 2)
+        for _ in range(3):
+            for name, (proc, port) in servers.items():
+                before = group_cpu_seconds(proc.pid)
+                sample = run_wrk(wrk, f"http://127.0.0.1:{port}/graphql", script, seconds)
+                spent = group_cpu_seconds(proc.pid) - before
+                result[name]["cpu_us"].append(round(spent / sample.requests * 1e6, 1))
+                result[name]["rps"].append(round(sample.rps))
+    finally:
+        for proc, _ in servers.values():
+            proc.stop()
+    result["ratio"] = round(min(result["floor"]["cpu_us"]) / min(result["loa"]["cpu_us"]), 3)
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=5000)
     parser.add_argument("--profile", type=int, default=0, help="cProfile rows to print (0: none)")
+    parser.add_argument("--served", type=float, default=0, help="wrk seconds per round (0: off)")
     args = parser.parse_args()
+    if args.served:
+        found = served(args.served)
+        log(
+            f"served hot /graphql, server CPU per request: Loa {found['loa']['cpu_us']} µs "
+            f"({found['loa']['rps']} req/s), floor {found['floor']['cpu_us']} µs "
+            f"({found['floor']['rps']} req/s); floor ÷ Loa (best of 3) = {found['ratio']}"
+        )
     result = asyncio.run(measure(args.requests, args.profile))
     log(
         f"hot /graphql CPU per request: Loa {result['loa_us']} µs, floor {result['floor_us']} µs;"

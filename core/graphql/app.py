@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 
 from cross_web import HTTPException
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.asgi import GraphQL
@@ -103,6 +103,8 @@ class LoaView(GraphQL[RequestContext, None]):
         request = Request(scope, receive)
         try:
             response = await self.handle(request)
+        except ClientDisconnect:
+            return  # the client left while sending its body: nobody to answer, nothing broken
         except HTTPException as exc:
             response = error_response(exc.status_code, exc.reason, "BAD_REQUEST")
         except BodyTooLarge as exc:
@@ -130,7 +132,8 @@ class LoaView(GraphQL[RequestContext, None]):
         if cache is not None and "text/html" not in request.headers.get("accept", ""):
             # Keyed on the request as sent (a persisted query's hash, not its text): a hit
             # needs neither the persisted store nor a parse of the body.
-            key = cache_key(request.method, request.url.query, await request.body())
+            query_string = request.scope["query_string"].decode("latin-1")  # no URL built
+            key = cache_key(request.method, query_string, await request.body())
             body = cache.get(key)
             if body is None:
                 body = await cache.joined(key)  # the same request already being answered
