@@ -14,9 +14,9 @@ runs them), driven by wrk with the one body, and the CPU time (utime + stime) it
 process spent per answered request; a loaded machine slows both servers' clocks, not their
 CPU per request, so this ratio holds still where wrk's requests per second do not.
 
-Run: ``python -m bench.hot_path [--requests 5000] [--profile 25] [--served 5]`` (a 300-article
-SQLite corpus in ``bench/out``, made on first use; the rate limiter counts every request, as in
-production).
+Run: ``python -m bench.hot_path [--requests 5000] [--profile 25] [--served 5]`` (the 10,000-article
+SQLite corpus of ``bench.read_path`` in ``bench/out``; the rate limiter counts every request, as in
+production). The body is the list of ``bench.read_path``'s hot scenario (20 edges).
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ import json
 import pstats
 import time
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 from bench import generate
@@ -37,7 +38,8 @@ from bench.idle import group_cpu_seconds
 from bench.read_path import LIST_QUERY, Scenario, lua_script, require_wrk, run_wrk
 
 ASGI = Callable[[dict[str, Any], Any, Any], Awaitable[None]]
-ARTICLES = 300
+#: The corpus of ``bench.read_path`` (made on first use, a minute): its answers, its sizes.
+CORPUS = "read"
 
 
 def scope_of(body: bytes, headers: list[tuple[bytes, bytes]] | None = None) -> dict[str, Any]:
@@ -93,11 +95,11 @@ async def cpu_per_request(app: ASGI, body: bytes, n: int) -> float:
 def loa_app() -> tuple[ASGI, bytes]:
     from core.app import create_app
 
-    url = sqlite_url(f"hot_{ARTICLES}", fresh=False)
+    url = sqlite_url(CORPUS, fresh=False)
     try:
         corpus = generate.corpus_of(url)
     except Exception:
-        corpus = generate.generate(sqlite_url(f"hot_{ARTICLES}", fresh=True), ARTICLES)
+        corpus = generate.generate(sqlite_url(CORPUS, fresh=True))
     app = create_app(settings_for(url), embedded_worker=False)
     query = LIST_QUERY % (corpus.hot_commune, corpus.categories[0])
     return app, json.dumps({"query": query}).encode()
@@ -129,11 +131,19 @@ async def measure(n: int, profile: int) -> dict[str, Any]:
     return result
 
 
+def peak_rss_mib(pid: int) -> float:
+    """``VmHWM`` of a process: the most memory it held at once."""
+    for line in Path(f"/proc/{pid}/status").read_text(encoding="ascii").splitlines():
+        if line.startswith("VmHWM:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return float("nan")
+
+
 def served(seconds: float) -> dict[str, Any]:
     """Server CPU µs per request and req/s of floor and Loa under wrk, three interleaved rounds."""
     _, body = loa_app()
     wrk = require_wrk()
-    env = loa_env(sqlite_url(f"hot_{ARTICLES}", fresh=False))
+    env = loa_env(sqlite_url(CORPUS, fresh=False))
     script = lua_script(Scenario("hot-one", "one hot body", "loa", [body.decode()]))
     servers = {
         name: (uvicorn(f"hot-{name}", f"bench.servers:{name}_app", env, port), port)
@@ -150,6 +160,8 @@ def served(seconds: float) -> dict[str, Any]:
                 spent = group_cpu_seconds(proc.pid) - before
                 result[name]["cpu_us"].append(round(spent / sample.requests * 1e6, 1))
                 result[name]["rps"].append(round(sample.rps))
+        for name, (proc, _) in servers.items():
+            result[name]["peak_rss_mib"] = peak_rss_mib(proc.pid)
     finally:
         for proc, _ in servers.values():
             proc.stop()
@@ -167,8 +179,9 @@ def main() -> None:
         found = served(args.served)
         log(
             f"served hot /graphql, server CPU per request: Loa {found['loa']['cpu_us']} µs "
-            f"({found['loa']['rps']} req/s), floor {found['floor']['cpu_us']} µs "
-            f"({found['floor']['rps']} req/s); floor ÷ Loa (best of 3) = {found['ratio']}"
+            f"({found['loa']['rps']} req/s, peak RSS {found['loa']['peak_rss_mib']} MiB), floor "
+            f"{found['floor']['cpu_us']} µs ({found['floor']['rps']} req/s); floor ÷ Loa (best "
+            f"of 3) = {found['ratio']}"
         )
     result = asyncio.run(measure(args.requests, args.profile))
     log(
