@@ -90,10 +90,11 @@ def create_app(
     run_worker = settings.embedded_redis if embedded_worker is None else embedded_worker
 
     routes: list[BaseRoute] = [
+        # Routes, not mounts: clients POST to /graphql exactly, with no redirect to /graphql/.
+        # First: the busiest path is matched before any other is tried.
+        Route("/graphql", public_app(context), methods=["GET", "POST"]),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
-        # Routes, not mounts: clients POST to /graphql exactly, with no redirect to /graphql/.
-        Route("/graphql", public_app(context), methods=["GET", "POST"]),
         Route("/api/graphql", management_app(context), methods=["GET", "POST"]),
         *ide.routes(context),  # GET /static/graphiql/{version}/… (GraphiQL's own files)
         # Relative, so the redirect never names a host (Starlette's slash redirect echoes Host).

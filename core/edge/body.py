@@ -31,7 +31,10 @@ class BodyTooLarge(LoaError):
 
 def declared_length(headers: Any) -> int | None:
     """``Content-Length`` as a number; None when absent (servers reject a malformed one)."""
-    raw = headers.get("content-length")
+    return length_of(headers.get("content-length"))
+
+
+def length_of(raw: str | None) -> int | None:
     return int(raw) if raw is not None and raw.strip().isdigit() else None
 
 
@@ -80,8 +83,9 @@ class BodyLimit:
         limit = self.limit
         if self.limits is not None:
             limit = self.limits(scope) or limit
-        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
-        declared = declared_length(headers)
+        # The raw header, not a decoded copy of them all: this runs on every request.
+        raw = next((v for k, v in scope["headers"] if k == b"content-length"), None)
+        declared = length_of(None if raw is None else raw.decode("latin-1"))
         exceeded = declared is not None and declared > limit
         received, started, replaced = 0, False, False
 

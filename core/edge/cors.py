@@ -56,7 +56,11 @@ class PublicCors:
         return b"*" if self.any_origin else origin.encode("latin-1")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not is_public(scope.get("path", "")):
+        if (
+            scope["type"] != "http"
+            or not is_public(scope.get("path", ""))
+            or not any(name == b"origin" for name, _ in scope["headers"])  # not cross-origin
+        ):
             await self.app(scope, receive, send)
             return
         headers = Headers(scope=scope)

@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 
 from cross_web import HTTPException
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.asgi import GraphQL
@@ -38,7 +38,7 @@ from core.graphql.errors import INTERNAL_MESSAGE, LoaSchema, error_response, for
 from core.graphql.management import management_schema
 from core.graphql.public import public_schema
 from core.graphql.request import RequestContext
-from core.ratelimit import hit
+from core.ratelimit import SharedLimit
 
 RATE_WINDOW = 60
 
@@ -77,7 +77,17 @@ class LoaView(GraphQL[RequestContext, None]):
         #: Unit subtrees and category ids, kept while the cache's content generation holds.
         self.lookups = Lookups(lambda: cache.generation) if cache is not None else None
         #: Requests per minute per client address; 0: none (the management API is signed in).
-        self.rate_limit = rate_limit
+        self.limiter = (
+            SharedLimit(
+                ctx,
+                "graphql",
+                limit=rate_limit,
+                window=RATE_WINDOW,
+                message="Too many requests from this address; try again later.",
+            )
+            if rate_limit
+            else None
+        )
         #: Automatic persisted queries (public endpoint only).
         self.persisted = persisted_queries
 
@@ -93,6 +103,8 @@ class LoaView(GraphQL[RequestContext, None]):
         request = Request(scope, receive)
         try:
             response = await self.handle(request)
+        except ClientDisconnect:
+            return  # the client left while sending its body: nobody to answer, nothing broken
         except HTTPException as exc:
             response = error_response(exc.status_code, exc.reason, "BAD_REQUEST")
         except BodyTooLarge as exc:
@@ -111,23 +123,42 @@ class LoaView(GraphQL[RequestContext, None]):
         await response(scope, receive, send)
 
     async def handle(self, request: Request) -> Response:
-        if self.rate_limit:
-            await run_in_threadpool(self.throttle, client_address(request))
+        if self.limiter is not None:
+            await self.throttle(client_address(request))
         actor = None
         if self.authenticated:
             actor = await run_in_threadpool(authenticate, request, self.ctx)
+        cache, key = self.cache, None
+        if cache is not None and "text/html" not in request.headers.get("accept", ""):
+            # Keyed on the request as sent (a persisted query's hash, not its text): a hit
+            # needs neither the persisted store nor a parse of the body.
+            query_string = request.scope["query_string"].decode("latin-1")  # no URL built
+            key = cache_key(request.method, query_string, await request.body())
+            body = cache.get(key)
+            if body is None:
+                body = await cache.joined(key)  # the same request already being answered
+            if body is not None:
+                cached = Response(body, media_type="application/json")
+                return http_cache.finish(request, cached, cacheable=True)
+        if cache is None or key is None:
+            response, cacheable = await self.answer(request, actor)
+        else:
+            with cache.computing(key) as flight:
+                response, cacheable = await self.answer(request, actor)
+                if cacheable:
+                    cache.put(key, flight.generation, bytes(response.body))
+                    flight.share(bytes(response.body))
+        if cache is None:
+            return response  # the management API: never cached by anyone (NoStore)
+        return http_cache.finish(request, response, cacheable=cacheable)
+
+    async def answer(self, request: Request, actor: Any) -> tuple[Response, bool]:
+        """The answer of the persisted store and GraphQL, and whether others may reuse it."""
         ask = None
         if self.persisted is not None:
             request, ask, early = await self.persisted_request(request)
             if early is not None:
-                return early
-        cache, key, generation = self.cache, None, 0
-        if cache is not None and "text/html" not in request.headers.get("accept", ""):
-            key = cache_key(request.method, request.url.query, await request.body())
-            if (body := cache.get(key)) is not None:
-                cached = Response(body, media_type="application/json")
-                return http_cache.finish(request, cached, cacheable=True)
-            generation = cache.generation
+                return early, False
         with watch_refusals() as refused:
             response = await self.run(
                 request,
@@ -139,15 +170,10 @@ class LoaView(GraphQL[RequestContext, None]):
             await run_in_threadpool(
                 record_forbidden, self.ctx, refused, address=client_address(request), via="api"
             )
-        cacheable = getattr(request.state, "cacheable", False)
         # A query sent with its hash is stored once it parsed, validated and ran.
         if ask and ask.query and self.persisted is not None and response.status_code == 200:
             await run_in_threadpool(self.persisted.put, ask.sha256, ask.query)
-        if cache is not None and key is not None and cacheable:
-            cache.put(key, generation, bytes(response.body))
-        if self.cache is None:
-            return response  # the management API: never cached by anyone (NoStore)
-        return http_cache.finish(request, response, cacheable=cacheable)
+        return response, getattr(request.state, "cacheable", False)
 
     async def persisted_request(
         self, request: Request
@@ -208,21 +234,22 @@ class LoaView(GraphQL[RequestContext, None]):
             headers = {CSRF_HEADER: session.csrf} if session is not None else None
         return graphiql.page(request.url.path, headers)
 
-    def throttle(self, address: str) -> None:
-        """Count the request; past the rate, TooManyRequests. Redis down: serve (reads stay up)."""
+    async def throttle(self, address: str) -> None:
+        """Count the request; past the rate, TooManyRequests. Redis down: serve (reads stay up).
+
+        Counted in the process; the shared Redis counter hears of it in batches (one thread
+        hop per batch, see :class:`SharedLimit` for how far several processes may overshoot).
+        """
+        assert self.limiter is not None
+        batch = self.limiter.count(address)
+        if batch is None:
+            return
+        answer = None
         try:
-            hit(
-                self.ctx,
-                "graphql",
-                address,
-                limit=self.rate_limit,
-                window=RATE_WINDOW,
-                message="Too many requests from this address; try again later.",
-            )
-        except TooManyRequests:
-            raise
+            answer = await run_in_threadpool(self.limiter.send, batch)
         except Exception as exc:
             log.warning("rate limit not counted (%s)", type(exc).__name__)
+        self.limiter.sent(batch, answer)
 
     def parse_json(self, data: str | bytes) -> Any:
         """Strict JSON: a body (bytes) is one request, a UTF-8 JSON object; GET params any JSON."""

@@ -9,14 +9,22 @@ either the content generation moves on (a committed ``article.*`` or
 a counter in Redis that the cache polls every ``shared_poll`` seconds) or
 ``ttl`` seconds pass. The TTL bounds what events cannot tell us: a viewing
 window opening or closing with the clock.
+
+A miss is computed once however many ask for it at the same moment: when an entry
+expires under load, every connection asking for it would otherwise run the same query
+(a stampede). The first computes (:meth:`ResponseCache.computing`); the others wait for
+it (:meth:`ResponseCache.joined`) and take its answer only if it may be cached and the
+content generation did not move meanwhile; otherwise each computes its own.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from core.hookspecs import hookimpl
@@ -29,6 +37,22 @@ def cache_key(method: str, query_string: str, body: bytes) -> Key:
     digest = hashlib.sha256(f"{method} {len(query_string)} {query_string} ".encode())
     digest.update(body)
     return digest.digest()
+
+
+class Flight:
+    """One miss being computed; those asking the same meanwhile wait for :meth:`share`."""
+
+    def __init__(self, cache: ResponseCache) -> None:
+        self.cache = cache
+        #: The content generation the answer is computed under.
+        self.generation = cache.generation
+        self.body: bytes | None = None
+        self.done = asyncio.Event()
+
+    def share(self, body: bytes) -> None:
+        """Offer a cacheable answer to the waiters (not if content moved on meanwhile)."""
+        if self.generation == self.cache.generation:
+            self.body = body
 
 
 class ResponseCache:
@@ -49,6 +73,7 @@ class ResponseCache:
         self.shared_poll = shared_poll
         self._shared_seen: int | None = None
         self._shared_checked = 0.0
+        self._flights: dict[Key, Flight] = {}
 
     def _sync_shared(self) -> None:
         now = time.monotonic()
@@ -74,6 +99,26 @@ class ResponseCache:
             self._entries.pop(key, None)
             return None
         return body
+
+    async def joined(self, key: Key) -> bytes | None:
+        """The answer of the same request computed right now, once done; None: compute it."""
+        flight = self._flights.get(key)
+        if flight is None:
+            return None
+        await flight.done.wait()
+        return flight.body if flight.generation == self.generation else None
+
+    @contextmanager
+    def computing(self, key: Key) -> Iterator[Flight]:
+        """Mark ``key`` as being computed, so others asking for it wait (see :meth:`joined`)."""
+        flight = Flight(self)
+        mine = self._flights.setdefault(key, flight) is flight
+        try:
+            yield flight
+        finally:
+            flight.done.set()
+            if mine:
+                del self._flights[key]
 
     def put(self, key: Key, generation: int, body: bytes) -> None:
         """Store ``body`` computed under ``generation``; stale on arrival if content moved on."""

@@ -445,3 +445,18 @@ def test_an_injected_inline_script_does_not_run_on_the_admin_in_chromium(
         "script-src-attr inline",
         "script-src-elem inline",
     ]
+
+
+def test_cached_answers_and_304s_carry_the_same_headers(client: TestClient) -> None:
+    params = {"query": "{ categories { slug } }"}
+    computed = client.get("/graphql", params=params)
+    cached = client.get("/graphql", params=params)  # the response cache answers this one
+    assert cached.content == computed.content and cached.headers["etag"]
+    unchanged = client.get(
+        "/graphql", params=params, headers={"if-none-match": cached.headers["etag"]}
+    )
+    assert unchanged.status_code == 304
+    for response in (computed, cached, unchanged):
+        assert_strict_policy(response)
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert response.headers["x-frame-options"] == "DENY"
