@@ -23,7 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from core.db import Base
+from core.db import Base, among
 from core.targets.models import ChannelTarget
 
 #: Targets per statement (well under SQLite's limit of bound parameters).
@@ -57,7 +57,7 @@ def insert_per_target(
     written: list[tuple[Any, ...]] = []
     for start in range(0, len(wanted), CHUNK):
         rows = select(*fixed, ChannelTarget.id, *extra.values()).where(
-            ChannelTarget.id.in_(wanted[start : start + CHUNK])
+            among(session, ChannelTarget.id, wanted[start : start + CHUNK])
         )
         stmt = insert(model).from_select(columns, rows.order_by(ChannelTarget.id))
         if returning:

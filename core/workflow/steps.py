@@ -22,7 +22,7 @@ from core.auth.models import Role
 from core.auth.permissions import Actor, Permission
 from core.content.fields import Aspect, of_aspect
 from core.content.models import Article
-from core.db import utcnow
+from core.db import among, utcnow
 from core.errors import Forbidden, InvalidTransition
 from core.targets.models import ChannelTarget
 from core.targets.rows import insert_per_target, source_of
@@ -445,7 +445,7 @@ def record_many(
         ids = [s.id for s in steps[start : start + DECIDE_CHUNK]]
         session.execute(
             update(ApprovalStep)
-            .where(ApprovalStep.id.in_(ids))
+            .where(among(session, ApprovalStep.id, ids))
             .values(**values)
             .execution_options(synchronize_session=False)
         )
