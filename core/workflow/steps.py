@@ -279,7 +279,7 @@ def _insert(
     """Write the steps the revision newly needs, in the order :func:`required` gives, and read
     them back (in id order).
 
-    A run of targets sharing one gate (an item for ten thousand portals: a step each) is
+    A run of targets sharing one gate (an item for ten thousand targets: a step each) is
     written by the database from the targets (``core.targets.rows``); other steps row by row.
     """
     if not needs:
