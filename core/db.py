@@ -7,7 +7,7 @@ migrations; every timestamp is stored in UTC.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, ClassVar
 
@@ -15,14 +15,19 @@ from sqlalchemy import (
     JSON,
     DateTime,
     Engine,
+    Integer,
     MetaData,
+    SQLColumnExpression,
     String,
     Table,
+    any_,
     create_engine,
     event,
     false,
+    literal,
     update,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, ORMExecuteState, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -69,6 +74,15 @@ class Base(DeclarativeBase):
         dict[str, Any]: JSON,
         list[str]: JSON,
     }
+
+
+def among(session: Session, column: SQLColumnExpression[int], ids: Sequence[int]) -> Any:
+    """``column IN ids``, for thousands of ids: on PostgreSQL one array parameter
+    (``= ANY(…)``), as its driver parses every placeholder of a statement again in Python,
+    which for 5,000 ids costs several times the query itself."""
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(literal(list(ids), ARRAY(Integer)))
+    return column.in_(ids)
 
 
 def rowcount(result: Any) -> int:

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core import audit
@@ -28,9 +28,10 @@ from core.contract.declarations import policy_of
 from core.db import utcnow
 from core.delivery import outbox, queue
 from core.delivery.models import OPEN_STATES, Action, Delivery, DeliveryState, Placement
-from core.errors import InvalidTransition, NotFound, ValidationFailed
+from core.errors import InvalidTransition, LoaError, NotFound, ValidationFailed
 from core.screening.articles import require_publishable, screen
 from core.targets.models import ChannelTarget
+from core.targets.rows import insert_per_target
 from core.units.lookups import root_unit_id, unit_paths
 from core.units.models import Unit
 from core.workflow import steps as steps_mod
@@ -97,9 +98,51 @@ def _freeze_targets(session: Session, article: Article, targets: Sequence[Channe
             select(ArticleTarget.target_id).where(ArticleTarget.article_id == article.id)
         )
     )
-    rows = [{"article_id": article.id, "target_id": t.id} for t in targets if t.id not in have]
-    if rows:  # one statement batch, not an ORM object per target
-        session.execute(insert(ArticleTarget), rows)
+    missing = [t.id for t in targets if t.id not in have]
+    insert_per_target(session, ArticleTarget, missing, {"article_id": article.id})
+
+
+@dataclass
+class Submitted:
+    """What a submission planned, for an approval in the same transaction to go on from."""
+
+    report: steps_mod.SyncReport
+    targets: list[ChannelTarget]
+    data: dict[str, Any]
+
+
+def _submit(
+    session: Session, actor: Actor, article: Article, justification: str | None = None
+) -> Submitted:
+    """Submit the (locked) item in the caller's transaction: permission, checks, the frozen
+    targets, the steps, the audit entry."""
+    path = outbox.unit_path(session, article.unit_id)
+    require(actor, Permission.WRITE_CONTENT, path)
+    move(article.status, Move.SUBMIT)  # refused before anything else is checked
+    if justification is not None:
+        article.justification = justification.strip()
+    targets = chosen_targets(session, article)
+    data = current_data(session, article)
+    require_justification(session, data, targets)
+    screen(session, article)
+    if article.moderation == "block":
+        require_publishable(article)  # a block stops submission, with the spans
+    _freeze_targets(session, article, targets)
+    report = steps_mod.sync(session, article, targets, data)
+    advance(article, Move.SUBMIT)
+    audit.about(
+        session,
+        actor,
+        "article.submit",
+        article,
+        data={
+            "revision": article.revision,
+            "steps": [f"{s.source}/{s.key}" for s in report.steps],
+            "voided": [s.key for s in report.voided],
+            "justification": bool(article.justification),
+        },
+    )
+    return Submitted(report, targets, data)
 
 
 def submit(
@@ -107,32 +150,7 @@ def submit(
 ) -> Outcome:
     with ctx.transaction() as session:
         article = _load(session, article_id)
-        path = outbox.unit_path(session, article.unit_id)
-        require(actor, Permission.WRITE_CONTENT, path)
-        move(article.status, Move.SUBMIT)  # refused before anything else is checked
-        if justification is not None:
-            article.justification = justification.strip()
-        targets = chosen_targets(session, article)
-        data = current_data(session, article)
-        require_justification(session, data, targets)
-        screen(session, article)
-        if article.moderation == "block":
-            require_publishable(article)  # a block stops submission, with the spans
-        _freeze_targets(session, article, targets)
-        report = steps_mod.sync(session, article, targets, data)
-        advance(article, Move.SUBMIT)
-        audit.about(
-            session,
-            actor,
-            "article.submit",
-            article,
-            data={
-                "revision": article.revision,
-                "steps": [f"{s.source}/{s.key}" for s in report.steps],
-                "voided": [s.key for s in report.voided],
-                "justification": bool(article.justification),
-            },
-        )
+        report = _submit(session, actor, article, justification).report
         result = Outcome(article, report.steps, [s.label for s in report.voided])
     ctx.emit("article.submitted", {"id": article.id})
     return result
@@ -201,69 +219,101 @@ def approve(
     """Approve every open step this actor may decide, as far as the chain goes.
 
     A draft is submitted first when the actor may also write it (a one-person
-    commune office); an actor who may decide no open step is refused.
+    commune office), in the approval's own transaction, so the approval goes on from
+    the submission's plan (for thousands of targets, planning twice cost seconds); if
+    the approval is refused, the submission is made alone and stands, as it would have.
+    An actor who may decide no open step is refused.
     """
     with ctx.sessions() as session:
         article = session.get(Article, article_id)
         if article is None:
             raise NotFound(f"no article with id {article_id}")
         status = article.status
-    if status in WRITING:
+    submitting = status in WRITING
+    if submitting:
         with ctx.sessions() as session:
             path = outbox.unit_path(session, article.unit_id)
         if not actor.can(Permission.WRITE_CONTENT, path):
             raise InvalidTransition(f"an article that is {status} must be submitted first")
-        submit(ctx, actor, article_id)
-    with ctx.transaction() as session:
-        article = _load(session, article_id)
-        if article.status not in DECIDABLE:
-            raise InvalidTransition(f"an article that is {article.status} cannot be approved")
-        data = current_data(session, article)
-        targets = chosen_targets(session, article)
-        require_reach(session, actor, data, targets)
-        require_media_fit(ctx, session, article, targets)
-        all_steps = steps_mod.sync(session, article, targets, data, reopen=False).steps
-        paths = _unit_paths(session, {s.unit_id for s in all_steps})
-        hashes = steps_mod.aspect_hashes(data)
-        decided: list[ApprovalStep] = []
-        while True:  # a chain (province police, then the Ministry) may open further steps
-            mine = [
-                s
-                for s in steps_mod.open_steps(all_steps)
-                if steps_mod.holds(actor, s.role, paths[s.unit_id])
-            ]
-            if not mine:
-                break
-            steps_mod.record_many(
-                session, mine, actor, StepState.APPROVED, comment.strip(), article, hashes
-            )
-            decided.extend(mine)
-        if not decided:
-            require(actor, Permission.APPROVE, outbox.unit_path(session, article.unit_id))
-            waiting = [s.label for s in all_steps if s.state == StepState.PENDING]
-            raise InvalidTransition(
-                "none of the open approval steps is yours to decide; waiting for: "
-                + "; ".join(waiting)
-            )
-        released = _after_decision(
-            ctx, session, article, StepState.APPROVED, now or utcnow(), all_steps, targets
-        )
-        audit.about(
-            session,
-            actor,
-            "step.approve",
-            article,
-            data={
-                "steps": [f"{s.source}/{s.key}" for s in decided],
-                "revision": article.revision,
-                "content_hash": hashes,
-                "comment": comment.strip(),
-                "released": len(released),
-            },
-        )
-        outcome = Outcome(article, all_steps, [], released)
+    submitted: Submitted | None = None
+    try:
+        with ctx.transaction() as session:
+            article = _load(session, article_id)
+            if submitting:
+                submitted = _submit(session, actor, article)
+            outcome = _approve(ctx, session, actor, article, comment, now, submitted)
+    except LoaError:
+        if submitted is not None:  # refused after the submission: that stands, as it would alone
+            submit(ctx, actor, article_id)
+        raise
+    if submitted is not None:
+        ctx.emit("article.submitted", {"id": article_id})
     _after_commit(ctx, outcome)
     return outcome
+
+
+def _approve(
+    ctx: Context,
+    session: Session,
+    actor: Actor,
+    article: Article,
+    comment: str,
+    now: dt.datetime | None,
+    submitted: Submitted | None,
+) -> Outcome:
+    """The approval part of :func:`approve`, on the locked item; ``submitted``: what a
+    submission in this same transaction planned (its steps are not planned again)."""
+    if article.status not in DECIDABLE:
+        raise InvalidTransition(f"an article that is {article.status} cannot be approved")
+    data = current_data(session, article)
+    # Nothing changed since the submission planned this revision for the targets it froze:
+    # they are the chosen targets now, and a second sync would find nothing to do.
+    planned = submitted if submitted is not None and submitted.data == data else None
+    targets = planned.targets if planned else chosen_targets(session, article)
+    require_reach(session, actor, data, targets)
+    require_media_fit(ctx, session, article, targets)
+    if planned:
+        all_steps = planned.report.steps
+    else:
+        all_steps = steps_mod.sync(session, article, targets, data, reopen=False).steps
+    paths = _unit_paths(session, {s.unit_id for s in all_steps})
+    hashes = steps_mod.aspect_hashes(data)
+    decided: list[ApprovalStep] = []
+    while True:  # a chain (province police, then the Ministry) may open further steps
+        mine = [
+            s
+            for s in steps_mod.open_steps(all_steps)
+            if steps_mod.holds(actor, s.role, paths[s.unit_id])
+        ]
+        if not mine:
+            break
+        steps_mod.record_many(
+            session, mine, actor, StepState.APPROVED, comment.strip(), article, hashes
+        )
+        decided.extend(mine)
+    if not decided:
+        require(actor, Permission.APPROVE, outbox.unit_path(session, article.unit_id))
+        waiting = [s.label for s in all_steps if s.state == StepState.PENDING]
+        raise InvalidTransition(
+            "none of the open approval steps is yours to decide; waiting for: " + "; ".join(waiting)
+        )
+    released = _after_decision(
+        ctx, session, article, StepState.APPROVED, now or utcnow(), all_steps, targets
+    )
+    audit.about(
+        session,
+        actor,
+        "step.approve",
+        article,
+        data={
+            "steps": [f"{s.source}/{s.key}" for s in decided],
+            "revision": article.revision,
+            "content_hash": hashes,
+            "comment": comment.strip(),
+            "released": len(released),
+        },
+    )
+    return Outcome(article, all_steps, [], released)
 
 
 def _unit_paths(session: Session, unit_ids: set[int]) -> dict[int, str]:

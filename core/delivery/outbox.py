@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from core.content.models import Article, ArticleTarget
@@ -17,6 +17,7 @@ from core.db import utcnow
 from core.delivery.models import Action, Delivery, DeliveryState, Placement
 from core.delivery.tasks import AssistTask, TaskState
 from core.targets.models import ChannelTarget
+from core.targets.rows import insert_per_target
 from core.units.lookups import unit_path as unit_path  # where older code looks
 
 
@@ -40,13 +41,14 @@ def add(
 ) -> list[int]:
     """One delivery row per target, in the caller's transaction; their ids, in target order.
 
-    One multi-row INSERT … RETURNING (SQLAlchemy's insertmanyvalues), not one ORM object per
-    row: an item approved for ten thousand targets writes its outbox in one statement batch.
+    Written by the database from the targets (``core.targets.rows``), not sent row by row: an
+    item approved for ten thousand targets writes its outbox in a few statements. A target
+    named twice still gets one row.
     """
     if not target_ids:
         return []
     now = utcnow()
-    row = {
+    values = {
         "article_id": article.id,
         "action": action,
         "state": DeliveryState.PENDING,
@@ -55,8 +57,11 @@ def add(
         "created_at": now,
         "updated_at": now,
     }
-    returning = insert(Delivery).returning(Delivery.id, sort_by_parameter_order=True)
-    return list(session.scalars(returning, [{**row, "target_id": tid} for tid in target_ids]))
+    written = insert_per_target(
+        session, Delivery, target_ids, values, returning=(Delivery.target_id, Delivery.id)
+    )
+    made = {target_id: delivery_id for target_id, delivery_id in written}
+    return [made[t] for t in dict.fromkeys(target_ids) if t in made]
 
 
 def publish(session: Session, article: Article, due_at: dt.datetime | None = None) -> list[int]:

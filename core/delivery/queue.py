@@ -18,7 +18,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from redis.exceptions import RedisError
@@ -359,6 +359,31 @@ def enqueue_release(
     except RedisError as exc:
         log.warning("could not enqueue %s (%s); the sweeper will", job_id, type(exc).__name__)
         return 0
+
+
+def fanouts_waiting(ctx: Context, newest: Mapping[int, int]) -> set[int]:
+    """Of the items ``newest`` names (item id: its newest delivery's id), those whose fan-out job
+    is still to run, or running: the deliveries it is about to enqueue are its to enqueue.
+
+    A release's fan-out job is named by its newest delivery (:func:`fanout_job_id`); an item
+    released again since, or whose job is lost or dead, is not among them. Redis being down
+    counts as none waiting (the sweep then enqueues, as it would anyway).
+    """
+    q = rq_queue(ctx)
+    named = {article_id: fanout_job_id(article_id, last) for article_id, last in newest.items()}
+    try:
+        with q.connection.pipeline(transaction=False) as pipe:
+            for job_id in named.values():
+                pipe.exists(LoaJob.key_for(job_id))
+            held = pipe.execute()
+        return {
+            article_id
+            for (article_id, job_id), there in zip(named.items(), held, strict=True)
+            if there and _dead(q, job_id) is None
+        }
+    except RedisError as exc:
+        log.warning("could not look for fan-out jobs (%s)", type(exc).__name__)
+        return set()
 
 
 def _schedule(ctx: Context, what: str, entry: str, article_id: int, at: dt.datetime) -> None:

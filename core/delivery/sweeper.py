@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from core.context import Context
 from core.db import rowcount, utcnow
@@ -56,23 +56,45 @@ def _say_overdue(
 
 def _due(
     ctx: Context, now: dt.datetime, batch: int | None, article_id: int | None = None
-) -> list[tuple[int, int, dt.datetime]]:
-    """Open deliveries due by ``now`` (of one item, or all): id, attempts made, due time."""
-    stmt = select(Delivery.id, Delivery.attempt, Delivery.due_at).where(
+) -> list[tuple[int, int, dt.datetime, int]]:
+    """Open deliveries due by ``now`` (of one item, or all): id, attempts made, due time, item."""
+    stmt = select(Delivery.id, Delivery.attempt, Delivery.due_at, Delivery.article_id).where(
         Delivery.state.in_(OPEN_STATES), Delivery.due_at <= now
     )
     if article_id is not None:
         stmt = stmt.where(Delivery.article_id == article_id)
     with ctx.sessions() as session:
         rows = session.execute(stmt.order_by(Delivery.due_at).limit(batch)).all()
-    return [(d_id, n, due_at) for d_id, n, due_at in rows]
+    return [(d_id, n, due_at, a_id) for d_id, n, due_at, a_id in rows]
 
 
 def enqueue_due(ctx: Context, article_id: int, now: dt.datetime | None = None) -> int:
     """The fan-out of one item: put each of its due deliveries on the queue (a job id already
     held by a waiting job is left alone, so a second fan-out or a sweep adds nothing)."""
     due = _due(ctx, now or utcnow(), None, article_id)
-    return queue.enqueue_attempts(ctx, [(d_id, n + 1) for d_id, n, _ in due])
+    return queue.enqueue_attempts(ctx, [(d_id, n + 1) for d_id, n, _, _ in due])
+
+
+def _left_to_fanouts(ctx: Context, due: list[tuple[int, int, dt.datetime, int]]) -> set[int]:
+    """The ids of the due deliveries whose item's fan-out job is still to run (or running):
+    that job enqueues them. A sweep enqueueing them first would only make the fan-out find
+    their job ids taken and look at each job in turn (and, racing the workers that take them,
+    replace jobs that were merely being started)."""
+    items = {a_id for *_, a_id in due}
+    if not items:
+        return set()
+    with ctx.sessions() as session:
+        newest = dict(
+            session.execute(
+                select(Delivery.article_id, func.max(Delivery.id))
+                .where(Delivery.article_id.in_(items))
+                .group_by(Delivery.article_id)
+            )
+            .tuples()
+            .all()
+        )
+    waiting = queue.fanouts_waiting(ctx, newest)
+    return {d_id for d_id, *_, a_id in due if a_id in waiting}
 
 
 def sweep(ctx: Context, now: dt.datetime | None = None, batch: int = 5000) -> dict[str, int]:
@@ -96,9 +118,11 @@ def sweep(ctx: Context, now: dt.datetime | None = None, batch: int = 5000) -> di
             )
         )
     due = _due(ctx, now, batch)
+    left = _left_to_fanouts(ctx, due)
+    mine = [row for row in due if row[0] not in left]
     held: list[int] = []
-    enqueued = queue.enqueue_attempts(ctx, [(d_id, n + 1) for d_id, n, _ in due], held=held)
-    _say_overdue(ctx, now, {d_id: due_at for d_id, _, due_at in due}, held)
+    enqueued = queue.enqueue_attempts(ctx, [(d_id, n + 1) for d_id, n, _, _ in mine], held=held)
+    _say_overdue(ctx, now, {d_id: due_at for d_id, _, due_at, _ in mine}, held)
     above = upcalls.current()
     expired = above.expire_due(ctx, now)
     taken_down = above.take_down_ended(ctx, now)  # banners, campaign sections at their end (S3.1)
@@ -118,6 +142,8 @@ def sweep(ctx: Context, now: dt.datetime | None = None, batch: int = 5000) -> di
         "published": published,
         "expiry_warnings": warned,
     }
+    if left:
+        report["left_to_fanout"] = len(left)
     if taken_down:
         report["gov_expired"] = taken_down
     if reads:

@@ -7,13 +7,14 @@ when the scope's steps and that channel's own steps are all approved.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import SQLColumnExpression, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -21,9 +22,10 @@ from core.auth.models import Role
 from core.auth.permissions import Actor, Permission
 from core.content.fields import Aspect, of_aspect
 from core.content.models import Article
-from core.db import utcnow
+from core.db import among, utcnow
 from core.errors import Forbidden, InvalidTransition
 from core.targets.models import ChannelTarget
+from core.targets.rows import insert_per_target, source_of
 from core.units.lookups import ancestor_ids, province_of
 from core.units.models import Unit
 from core.workflow.models import ApprovalStep, StepState
@@ -31,10 +33,12 @@ from core.workflow.policy import ASPECTS, StepSpec, parse_steps, rule_steps
 from core.workflow.reach import reach
 
 SCOPE = "scope"
+#: A target's steps have the source ``target:<id>``.
+TARGET_PREFIX = "target:"
 
 
 def target_source(target_id: int) -> str:
-    return f"target:{target_id}"
+    return f"{TARGET_PREFIX}{target_id}"
 
 
 def aspect_hashes(data: Mapping[str, Any]) -> dict[str, str]:
@@ -164,7 +168,7 @@ class SyncReport:
     steps: list[ApprovalStep] = field(default_factory=list)
 
 
-def _new_step(article: Article, need: Required) -> dict[str, Any]:
+def _new_step(article: Article, need: Required, now: dt.datetime) -> dict[str, Any]:
     """The row of a step the revision newly needs, pending."""
     return {
         "article_id": article.id,
@@ -177,7 +181,7 @@ def _new_step(article: Article, need: Required) -> dict[str, Any]:
         "after": list(need.spec.after),
         "covers": list(need.spec.covers),
         "state": StepState.PENDING,
-        "created_at": utcnow(),
+        "created_at": now,
     }
 
 
@@ -216,13 +220,13 @@ def sync(
     existing = {(s.source, s.key): s for s in steps_of(session, article.id, include_void=True)}
     wanted: set[tuple[str, str]] = set()
     revision = article.pending_revision or article.revision
-    new: list[dict[str, Any]] = []
+    new: list[Required] = []
     for need in required(session, article, targets, data):
         ident = (need.source, need.spec.key)
         wanted.add(ident)
         step = existing.get(ident)
         if step is None:
-            new.append(_new_step(article, need))
+            new.append(need)
             continue
         moved = (step.role, step.unit_id) != (need.spec.role, need.unit_id)
         _assign(
@@ -258,14 +262,64 @@ def sync(
             step.note = "no longer required"
             report.dropped.append(step)
     session.flush()
-    if new:  # one multi-row INSERT … RETURNING: an item for many targets has a step each
-        insert_steps = insert(ApprovalStep).returning(ApprovalStep, sort_by_parameter_order=True)
-        report.created = list(session.scalars(insert_steps, new))
+    report.created = _insert(session, article, new, existing)
     report.steps = sorted(
         (s for s in [*existing.values(), *report.created] if s.state != StepState.VOID),
         key=lambda s: s.id,
     )
     return report
+
+
+def _insert(
+    session: Session,
+    article: Article,
+    needs: list[Required],
+    existing: Mapping[tuple[str, str], ApprovalStep],
+) -> list[ApprovalStep]:
+    """Write the steps the revision newly needs, in the order :func:`required` gives, and read
+    them back (in id order).
+
+    A run of targets sharing one gate (an item for ten thousand targets: a step each) is
+    written by the database from the targets (``core.targets.rows``); other steps row by row.
+    """
+    if not needs:
+        return []
+    now = utcnow()
+    for run in _runs(needs):
+        first = run[0]
+        if len(run) == 1:
+            session.execute(insert(ApprovalStep), [_new_step(article, first, now)])
+            continue
+        row = _new_step(article, first, now)
+        computed: dict[str, SQLColumnExpression[Any]] = {"source": source_of(TARGET_PREFIX)}
+        if first.spec.at == "target_unit":  # the target's own unit, as _place says
+            computed["unit_id"] = ChannelTarget.unit_id
+        values = {k: v for k, v in row.items() if k not in ("target_id", *computed)}
+        insert_per_target(
+            session, ApprovalStep, [n.target_id for n in run if n.target_id], values, computed
+        )
+    return [s for s in steps_of(session, article.id) if (s.source, s.key) not in existing]
+
+
+def _runs(needs: list[Required]) -> list[list[Required]]:
+    """Split ``needs`` into runs a single ``INSERT … SELECT`` may write in order: consecutive
+    target steps of one spec (on one unit, unless on each target's own), one per target, in
+    ascending target id (the order the statement writes them in)."""
+    runs: list[list[Required]] = []
+    for need in needs:
+        last = runs[-1][-1] if runs else None
+        if (
+            last is not None
+            and last.target_id is not None
+            and need.target_id is not None
+            and need.target_id > last.target_id
+            and need.spec == last.spec
+            and (need.unit_id == last.unit_id or need.spec.at == "target_unit")
+        ):
+            runs[-1].append(need)
+        else:
+            runs.append([need])
+    return runs
 
 
 def reopen_requested(session: Session, article: Article) -> list[ApprovalStep]:
@@ -391,7 +445,7 @@ def record_many(
         ids = [s.id for s in steps[start : start + DECIDE_CHUNK]]
         session.execute(
             update(ApprovalStep)
-            .where(ApprovalStep.id.in_(ids))
+            .where(among(session, ApprovalStep.id, ids))
             .values(**values)
             .execution_options(synchronize_session=False)
         )

@@ -112,3 +112,20 @@ def test_a_narrow_release_queues_its_deliveries_directly(ctx, many_targets, monk
     assert sorted(delivery_queue.rq_queue(ctx).job_ids) == sorted(
         delivery_queue.delivery_job_id(d.id, 1) for d in deliveries(ctx)
     )
+
+
+def test_a_sweep_leaves_a_waiting_fanout_its_deliveries(ctx, many_targets, sandbox) -> None:
+    """A sweep before the fan-out job runs enqueues none of its deliveries (the fan-out would
+    find their job ids taken and look at each job in turn); the fan-out then delivers each once."""
+    article = new_article(ctx)
+    actions.approve(ctx, SYSTEM, article.id)
+    ids = [d.id for d in deliveries(ctx)]
+    report = sweeper.sweep(ctx)
+    assert (report["due"], report["enqueued"], report["left_to_fanout"]) == (TARGETS, 0, TARGETS)
+    q = delivery_queue.rq_queue(ctx)
+    assert q.job_ids == [delivery_queue.fanout_job_id(article.id, max(ids))]
+
+    burst(ctx)
+    assert [d.state for d in deliveries(ctx)] == [DeliveryState.DELIVERED] * TARGETS
+    sites = sandbox_get(sandbox, "/__fake/holdings")["sites"]
+    assert [len(sites[f"{SITE}{i}"]) for i in range(TARGETS)] == [1] * TARGETS
