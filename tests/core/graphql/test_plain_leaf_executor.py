@@ -7,7 +7,6 @@ with strawberry's executor; data and errors (message, path, location) must be eq
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 from typing import Any
 
 import pytest
@@ -19,7 +18,6 @@ from core.graphql.errors import formatted
 from core.graphql.executor import PlainLeafExecutor, plain_leaf
 from core.graphql.request import RequestContext
 
-NOW = dt.datetime.now(dt.UTC)
 ARTICLE = """id uid kind slug title summary bodyHtml source author publishedAt publishedAtLocal
     updatedAt visibleUntil interactionsAllowed url __typename
     cover { url caption srcset image { url } } category { id slug name __typename }
@@ -40,26 +38,12 @@ QUERIES = [
 ]
 
 
-@pytest.fixture
-def content(make_article: Any, categories: dict[str, int]) -> None:
-    make_article("Trống")
-    make_article(
-        "Quyết định số 5",
-        unit="38",
-        body_html="<p>Nội dung</p>",
-        cover_url="https://img.example/a.jpg",
-        cover_caption="Ảnh minh họa",
-        category="thong-bao",
-        audience={"visible_until": (NOW + dt.timedelta(days=3)).isoformat()},
-    )
-
-
 def answers(schema: Any, ctx: Context, query: str) -> Any:
     result = asyncio.run(schema.execute(query, context_value=RequestContext(ctx)))
     return result.data, [formatted(e) for e in result.errors or ()]
 
 
-@pytest.mark.usefixtures("content")
+@pytest.mark.usefixtures("varied_articles")
 def test_the_short_path_answers_as_strawberry_does(
     ctx: Context, monkeypatch: pytest.MonkeyPatch
 ) -> None:
