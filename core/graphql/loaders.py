@@ -15,7 +15,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 from strawberry.dataloader import DataLoader
 
@@ -82,9 +82,10 @@ _RELATED: tuple[tuple[str, type[Agency] | type[Category] | type[Unit], str], ...
 
 
 def related_rows(
-    session: Session, articles: Collection[Article], wanted: Collection[str]
+    session: Session, articles: Collection[Article | Row[Any]], wanted: Collection[str]
 ) -> Related:
-    """The related rows ``wanted`` (field names) of ``articles``, one query per table.
+    """The related rows ``wanted`` (field names) of ``articles`` (or plain rows), one query
+    per table.
 
     Runs anywhere (a worker thread, inside the page's own session); :meth:`Loaders.prime`
     then hands them to the loaders, so the field resolvers answer without another query.

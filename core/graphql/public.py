@@ -6,6 +6,7 @@ import strawberry
 from strawberry.schema.config import StrawberryConfig
 
 from core.graphql.errors import LoaSchema
+from core.graphql.executor import PlainLeafExecutor
 from core.graphql.gov.schema import GovQuery
 from core.graphql.limits import extensions
 from core.graphql.queries.article import article
@@ -65,4 +66,5 @@ def public_schema(settings: Settings) -> LoaSchema:
             RefuseUnstorableText,
         ],
         config=StrawberryConfig(disable_field_suggestions=settings.is_prod),
+        execution_context_class=PlainLeafExecutor,
     )

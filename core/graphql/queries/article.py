@@ -8,12 +8,11 @@ import strawberry
 from starlette.concurrency import run_in_threadpool
 
 from core.content import queries
-from core.content.models import Article as ArticleModel
-from core.graphql.columns import public_columns
+from core.graphql.columns import public_row
 from core.graphql.loaders import Related, related_rows
 from core.graphql.queries.articles import selected_names
 from core.graphql.request import RequestContext
-from core.graphql.types.article import Article, public_article
+from core.graphql.types.article import Article, public_article_of_row
 
 
 async def article(
@@ -26,14 +25,12 @@ async def article(
     wanted = selected_names(info)
     loaders = rc.loaders  # built on the event loop's thread, where its futures live
 
-    def read() -> tuple[ArticleModel | None, Related]:
-        """The article and its related rows, in one session, off the event loop."""
+    def read() -> tuple[queries.PlainRow | None, Related]:
+        """The article (a plain row) and its related rows, in one session, off the event loop."""
         with rc.read() as session:
-            found = queries.get_published(
-                session, slug, columns=public_columns("bodyHtml" in wanted)
-            )
+            found = queries.get_published_row(session, slug, public_row("bodyHtml" in wanted))
             return found, related_rows(session, [found] if found else [], wanted)
 
     found, related = await run_in_threadpool(read)
     loaders.prime(related)
-    return public_article(found, rc) if found else None
+    return public_article_of_row(found, rc) if found else None

@@ -12,7 +12,7 @@ from strawberry.types.nodes import SelectedField
 from core.content import queries
 from core.content.validation import KINDS
 from core.errors import ValidationFailed
-from core.graphql.columns import public_columns
+from core.graphql.columns import public_row
 from core.graphql.loaders import Related, related_rows
 from core.graphql.request import RequestContext
 from core.graphql.types.connection import ArticleConnection
@@ -167,10 +167,10 @@ async def articles(
                 last=last,
                 before=before,
                 with_total=wants_total(info),
-                columns=public_columns("bodyHtml" in wanted),
+                shown=public_row("bodyHtml" in wanted),
                 lookups=rc.lookups,
             )
-            return page, related_rows(session, page.articles, wanted)
+            return page, related_rows(session, page.rows, wanted)
 
     try:
         page, related = await run_in_threadpool(read)

@@ -174,6 +174,38 @@ class Article(Node, ArticleFields):
 def article_fields(article: ArticleModel, rc: RequestContext) -> dict[str, Any]:
     """The constructor arguments of :class:`Article`, shared by the management type."""
     audience = article.audience
+    return _fields(
+        article,
+        rc,
+        body_html=body_of(article),
+        visible_until=audience.visible_until if audience else None,
+        interactions_allowed=audience.interactions_allowed if audience else True,
+    )
+
+
+def row_fields(row: Any, rc: RequestContext) -> dict[str, Any]:
+    """:func:`article_fields` of a public read's plain row (``core.graphql.columns.public_row``).
+
+    A list not asking for ``bodyHtml`` leaves the body out of the row (never shown, then).
+    """
+    body = row.body_html if "body_html" in row._fields else ""
+    return _fields(
+        row,
+        rc,
+        body_html=body,
+        visible_until=row.visible_until,
+        interactions_allowed=row.interactions_allowed,
+    )
+
+
+def _fields(
+    article: Any,
+    rc: RequestContext,
+    *,
+    body_html: str,
+    visible_until: dt.datetime | None,
+    interactions_allowed: bool,
+) -> dict[str, Any]:
     cover = (
         Cover(caption=article.cover_caption, alt="", image=None, given_url=article.cover_url)
         if article.cover_url
@@ -186,15 +218,14 @@ def article_fields(article: ArticleModel, rc: RequestContext) -> dict[str, Any]:
         "slug": article.slug,
         "title": article.title,
         "summary": article.summary,
-        # A list that does not ask for bodyHtml leaves the body unread (never shown, then).
-        "body_html": body_of(article),
+        "body_html": body_html,
         "source": article.source,
         "author": article.author_name,
         "kind": article.kind,
         "published_at": article.published_at,
         "updated_at": article.updated_at,
-        "visible_until": audience.visible_until if audience else None,
-        "interactions_allowed": audience.interactions_allowed if audience else True,
+        "visible_until": visible_until,
+        "interactions_allowed": interactions_allowed,
         "category_id": article.category_id,
         "unit_id": article.unit_id,
         "agency_id": article.agency_id,
@@ -207,5 +238,13 @@ def article_fields(article: ArticleModel, rc: RequestContext) -> dict[str, Any]:
 
 
 def public_article(article: ArticleModel, rc: RequestContext) -> Article:
-    fields = article_fields(article, rc)
-    return Article(**{**fields, "id": global_id("Article", article.uid), "uuid": article.uid})
+    return _public(article_fields(article, rc), article.uid)
+
+
+def public_article_of_row(row: Any, rc: RequestContext) -> Article:
+    """:func:`public_article` of a plain row (see :func:`row_fields`)."""
+    return _public(row_fields(row, rc), row.uid)
+
+
+def _public(fields: dict[str, Any], uid: str) -> Article:
+    return Article(**{**fields, "id": global_id("Article", uid), "uuid": uid})

@@ -6,7 +6,7 @@ import strawberry
 
 from core.content.queries import Cursor, Page
 from core.graphql.request import RequestContext
-from core.graphql.types.article import Article, public_article
+from core.graphql.types.article import Article, public_article_of_row
 
 CURSOR = (
     "A cursor: an opaque string naming a place in the list. Pass it as `after` (or `before`) "
@@ -43,12 +43,13 @@ class ArticleConnection:
 
     @classmethod
     def of(cls, page: Page, rc: RequestContext) -> ArticleConnection:
+        """The page read as plain rows (``list_published(shown=…)``: ``Page.rows``)."""
         edges = [
             ArticleEdge(
-                cursor=Cursor(a.published_at, a.id).encode() if a.published_at else "",
-                node=public_article(a, rc),
+                cursor=Cursor(r.published_at, r.id).encode() if r.published_at else "",
+                node=public_article_of_row(r, rc),
             )
-            for a in page.articles
+            for r in page.rows
         ]
         return cls(
             edges=edges,

@@ -11,7 +11,7 @@ from starlette.testclient import TestClient
 
 from core.actions import content as actions
 from core.auth.permissions import SYSTEM
-from core.content.models import Article, Category
+from core.content.models import Agency, Article, Category
 from core.context import Context
 from core.graphql import management_app, public_app
 
@@ -52,6 +52,35 @@ def make_article(ctx: Context, tree: dict[str, Any]) -> MakeArticle:
         return article
 
     return make
+
+
+@pytest.fixture
+def varied_articles(
+    ctx: Context, tree: dict[str, Any], categories: dict[str, int], make_article: MakeArticle
+) -> None:
+    """Three articles between them using every public field, and one using none (defaults)."""
+    with ctx.transaction() as session:
+        agency = Agency(name="UBND xã Cẩm Thủy", unit_id=tree["14932"].id)
+        session.add(agency)
+        session.flush()
+        agency_id = agency.id
+    make_article("Trống")  # no category, cover, agency or window: the defaults
+    texts = {"summary": "Tóm tắt", "source": "UBND xã", "author_name": "Nguyễn Văn A"}
+    cover = {"cover_url": "https://img.example/a.jpg", "cover_caption": "Ảnh minh họa"}
+    make_article(
+        "Quyết định số 5",
+        unit="38",
+        body_html="<p>Nội dung đầy đủ</p>",
+        category="thong-bao",
+        agency_id=agency_id,
+        **texts,
+        **cover,
+        audience={
+            "visible_until": (NOW + dt.timedelta(days=3)).isoformat(),
+            "interactions_allowed": False,
+        },
+    )
+    make_article("Sự kiện", category="su-kien", body_html="<p>Hai</p>")
 
 
 @pytest.fixture

@@ -84,7 +84,7 @@ def test_the_database_work_runs_off_the_event_loop(
     """Requests overlap only if SQL runs in a thread, not on the loop that serves them all."""
     make_article("Tin")
     on_loop: list[bool] = []
-    for name in ("list_published", "get_published"):
+    for name in ("list_published", "get_published_row"):
         real = getattr(queries, name)
 
         def spy(*args: Any, _real: Any = real, **kwargs: Any) -> Any:
