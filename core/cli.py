@@ -173,6 +173,7 @@ def units_sync() -> None:
     ctx = build_context(_settings())
     with ctx.transaction() as session:
         counts = sync(session)
+    ctx.emit("unit.synced", counts)  # public answers and cached subtrees see the new tree
     for key, n in sorted(counts.items()):
         click.echo(f"{key}: {n}")
 

@@ -4,6 +4,8 @@ categories and sections (chuyên mục, chuyên trang; the public API names them
 Every change needs the unit's admin (or an admin above it), is NFC, keeps names unique
 within the unit (ignoring case and diacritics) and is audited. Nothing is deleted: an
 agency or category that is no longer used is deactivated, and its articles keep it.
+Each change emits ``agency.changed`` or ``category.changed`` once committed: public answers
+show their names, and the read path keeps category ids until the content generation moves.
 """
 
 from __future__ import annotations
@@ -129,7 +131,9 @@ def create_agency(
         agency = Agency(name=clean, unit_id=unit.id, website=nfc(website.strip())[:300])
         session.add(agency)
         _record(session, actor, "agency.create", agency, unit.path, unit=unit.code)
-        return _agency_row(agency, unit.code)
+        row = _agency_row(agency, unit.code)
+    ctx.emit("agency.changed", {"id": row.id})
+    return row
 
 
 def rename_agency(ctx: Context, actor: Actor, agency_id: int, name: str) -> AgencyRow:
@@ -139,7 +143,9 @@ def rename_agency(ctx: Context, actor: Actor, agency_id: int, name: str) -> Agen
         _taken(_agency_names(session, unit.id, but=agency.id), clean)
         before, agency.name = agency.name, clean
         _record(session, actor, "agency.rename", agency, unit.path, before=before)
-        return _agency_row(agency, unit.code)
+        row = _agency_row(agency, unit.code)
+    ctx.emit("agency.changed", {"id": row.id})
+    return row
 
 
 def set_agency_active(ctx: Context, actor: Actor, agency_id: int, active: bool) -> AgencyRow:
@@ -149,7 +155,9 @@ def set_agency_active(ctx: Context, actor: Actor, agency_id: int, active: bool) 
             agency.is_active = active
             action = "agency.reactivate" if active else "agency.deactivate"
             _record(session, actor, action, agency, unit.path)
-        return _agency_row(agency, unit.code)
+        row = _agency_row(agency, unit.code)
+    ctx.emit("agency.changed", {"id": row.id})
+    return row
 
 
 # --- categories and sections -----------------------------------------------------------------
@@ -263,7 +271,9 @@ def create_category(
             session, actor, "category.create", category, unit.path, slug=category.slug,
             parent_id=parent_id, unit=unit.code,
         )  # fmt: skip
-        return _category_row(category)
+        row = _category_row(category)
+    ctx.emit("category.changed", {"id": row.id})
+    return row
 
 
 def rename_category(ctx: Context, actor: Actor, category_id: int, name: str) -> CategoryRow:
@@ -282,7 +292,9 @@ def rename_category(ctx: Context, actor: Actor, category_id: int, name: str) -> 
         _taken(list(others), clean)
         before, category.name = category.name, clean
         _record(session, actor, "category.rename", category, path, before=before)
-        return _category_row(category)
+        row = _category_row(category)
+    ctx.emit("category.changed", {"id": row.id})
+    return row
 
 
 def move_category(ctx: Context, actor: Actor, category_id: int, step: int) -> CategoryRow:
@@ -296,7 +308,9 @@ def move_category(ctx: Context, actor: Actor, category_id: int, step: int) -> Ca
         for i, s in enumerate(siblings, start=1):
             s.position = i
         _record(session, actor, "category.move", category, path, position=category.position)
-        return _category_row(category)
+        row = _category_row(category)
+    ctx.emit("category.changed", {"id": row.id})
+    return row
 
 
 def set_category_active(ctx: Context, actor: Actor, category_id: int, active: bool) -> CategoryRow:
@@ -306,7 +320,9 @@ def set_category_active(ctx: Context, actor: Actor, category_id: int, active: bo
             category.is_active = active
             action = "category.reactivate" if active else "category.deactivate"
             _record(session, actor, action, category, path)
-        return _category_row(category)
+        row = _category_row(category)
+    ctx.emit("category.changed", {"id": row.id})
+    return row
 
 
 def admin_units(ctx: Context, actor: Actor) -> list[tuple[str, str]]:

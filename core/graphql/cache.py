@@ -137,7 +137,7 @@ class ResponseCache:
 class Invalidator:
     """A plugin-manager observer: any committed content or target change drops the cache."""
 
-    PREFIXES = ("article.", "target.", "category.", "unit.", "gov.")
+    PREFIXES = ("article.", "target.", "category.", "agency.", "unit.", "gov.")
 
     def __init__(self, cache: ResponseCache) -> None:
         self.cache = cache

@@ -160,3 +160,33 @@ def test_a_feed_list_still_carries_the_body(ctx: Context, make_article: Any) -> 
     with ctx.sessions() as session:
         page = queries.list_published(session, with_total=False)
         assert page.articles[0].body_html == "<p>Toàn văn</p>"
+
+
+CATEGORY_OF = """query($slug: String!) { article(slug: $slug) { category { name } } }"""
+
+
+def test_a_renamed_or_retired_category_is_seen_at_once(
+    ctx: Context, categories: dict[str, int], make_article: Any, public: TestClient, gql: Gql
+) -> None:
+    """A category change is an event like an article's: the response cache and the kept
+    category ids start over in every process, so nobody reads the old name for 2 s or the
+    retired category's articles until an article happens to change."""
+    from core.actions import structure
+    from core.auth.permissions import SYSTEM
+
+    article = make_article("Lịch tiếp dân", category="thong-bao")
+
+    def name() -> Any:
+        return gql(public, CATEGORY_OF, slug=article.slug)["data"]["article"]["category"]
+
+    def listed() -> list[str]:
+        answer = gql(public, LIST, unit="14932", category="thong-bao", desc=False)
+        return [e["node"]["slug"] for e in answer["data"]["articles"]["edges"]]
+
+    before = name()["name"]
+    assert listed() == [article.slug]
+    structure.rename_category(ctx, SYSTEM, categories["thong-bao"], "Thông báo mới")
+    assert name()["name"] == "Thông báo mới" != before
+    generation = ctx.content_generation()
+    structure.set_category_active(ctx, SYSTEM, categories["thong-bao"], False)
+    assert ctx.content_generation() > generation
