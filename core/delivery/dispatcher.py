@@ -26,7 +26,6 @@ from core import audit
 from core.connections.health import Health, HealthChange, alert, set_health
 from core.connections.refresh import fresh_target
 from core.content.models import Article
-from core.content.queries import item_for
 from core.context import Context
 from core.contract.assisted import AssistedTask, AssistRequired
 from core.contract.channels import (
@@ -44,10 +43,9 @@ from core.contract.channels import (
 from core.db import rowcount, utcnow
 from core.delivery import backoff, costs, live, outcomes, queue, recorder
 from core.delivery.assisted import actions as assisted
+from core.delivery.items import delivered_item
 from core.delivery.models import OPEN_STATES, Action, Delivery, DeliveryState, Placement
 from core.delivery.previews import render_checked
-from core.media.current_store import media_store
-from core.media.item_media import StoreSource
 from core.moderation import Lexicon
 from core.screening.lexicons import unit_lexicon
 from core.screening.payloads import check_rendered
@@ -141,8 +139,10 @@ def _prepare(ctx: Context, delivery: Delivery, previous: str) -> _Work | str:
                 Placement.article_id == article.id, Placement.target_id == target_row.id
             )
         )
-        item = item_for(session, article, ctx.settings.base_url, StoreSource(media_store(ctx)))
-        item = replace(item, approvals=approval_record(session, article.id, target_row.id))
+        item = replace(
+            delivered_item(ctx, session, article),
+            approvals=approval_record(session, article.id, target_row.id),
+        )
         lexicon = unit_lexicon(session, article.unit_id)
     target = Target(
         id=target_row.id,
