@@ -20,7 +20,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
+from sqlalchemy.orm.attributes import set_committed_value
 
 from core import audit
 from core.connections.health import Health, HealthChange, alert, set_health
@@ -96,6 +97,13 @@ def _claim(ctx: Context, delivery_id: int, attempt: int) -> tuple[Delivery, str]
             return None
         previous = row.state
         late = max(0.0, (now - row.due_at).total_seconds())
+        claim = {
+            "state": DeliveryState.IN_FLIGHT,
+            "attempt": attempt,
+            "started_at": now,
+            "updated_at": now,
+            "lateness_seconds": late if attempt == 1 else row.lateness_seconds,
+        }
         claimed = rowcount(
             session.execute(
                 update(Delivery)
@@ -104,26 +112,23 @@ def _claim(ctx: Context, delivery_id: int, attempt: int) -> tuple[Delivery, str]
                     Delivery.attempt == attempt - 1,
                     Delivery.state == previous,
                 )
-                .values(
-                    state=DeliveryState.IN_FLIGHT,
-                    attempt=attempt,
-                    started_at=now,
-                    updated_at=now,
-                    lateness_seconds=late if attempt == 1 else row.lateness_seconds,
-                )
+                .values(**claim)
                 .execution_options(synchronize_session=False)
             )
         )
         if claimed != 1:
             return None
-        session.refresh(row)
+        # The row is now what was read plus what the compare-and-set wrote: no second read.
+        for name, value in claim.items():
+            set_committed_value(row, name, value)
         return row, previous
 
 
 def _prepare(ctx: Context, delivery: Delivery, previous: str) -> _Work | str:
     """Load everything the attempt needs, or say why it cannot run."""
     with ctx.sessions() as session:
-        article = session.get(Article, delivery.article_id)
+        # Not the search index: no channel sends it, and it is the article's largest column.
+        article = session.get(Article, delivery.article_id, options=[defer(Article.search_text)])
         target_row = session.get(ChannelTarget, delivery.target_id)
         if article is None or target_row is None:
             return "the article or the channel target no longer exists"
