@@ -47,8 +47,8 @@ from core.delivery.assisted import actions as assisted
 from core.delivery.items import delivered_item
 from core.delivery.models import OPEN_STATES, Action, Delivery, DeliveryState, Placement
 from core.delivery.previews import render_checked
+from core.delivery.unit_lexicons import delivery_lexicon
 from core.moderation import Lexicon
-from core.screening.lexicons import unit_lexicon
 from core.screening.payloads import check_rendered
 from core.secrets import SecretError, redact
 from core.targets.models import ChannelTarget
@@ -148,7 +148,7 @@ def _prepare(ctx: Context, delivery: Delivery, previous: str) -> _Work | str:
             delivered_item(ctx, session, article),
             approvals=approval_record(session, article.id, target_row.id),
         )
-        lexicon = unit_lexicon(session, article.unit_id)
+        lexicon = delivery_lexicon(ctx, session, article.unit_id)
     target = Target(
         id=target_row.id,
         name=target_row.name,

@@ -39,6 +39,12 @@ def tls_context() -> ssl.SSLContext:
     return ssl.create_default_context()
 
 
+#: Seconds an idle connection is kept for the next call: well under the 5 s after which common
+#: servers (uvicorn, Node) close one, so a call never races a receiver closing its connection
+#: (a ReadError after sending: an outcome unknown, reconciled, but an attempt more).
+KEEPALIVE_S = 2.0
+
+
 class GuardedTransport(httpx.AsyncHTTPTransport):
     """httpx's own transport (its error mapping included) over the guarded backend.
 
@@ -49,7 +55,7 @@ class GuardedTransport(httpx.AsyncHTTPTransport):
 
     def __init__(self, allow: Iterable[Network] = ()) -> None:
         super().__init__(verify=tls_context(), trust_env=False)
-        limits = httpx.Limits()
+        limits = httpx.Limits(keepalive_expiry=KEEPALIVE_S)
         self._pool = httpcore.AsyncConnectionPool(
             ssl_context=tls_context(),
             max_connections=limits.max_connections,

@@ -12,7 +12,7 @@ from core.actions.unit_portals import set_portal
 from core.auth.permissions import SYSTEM
 from core.content.models import Article
 from core.content.queries import item_for
-from core.delivery import dispatcher, items
+from core.delivery import dispatcher, items, kept
 from core.delivery.models import Action, Delivery
 from core.media.current_store import media_store
 from core.media.item_media import StoreSource
@@ -73,5 +73,5 @@ def test_an_entry_is_trusted_for_its_ttl_only(ctx, portal_target, monkeypatch):
     article = new_article(ctx)
     actions.approve(ctx, SYSTEM, article.id)
     first = cached(ctx, article.id)
-    monkeypatch.setattr(items.time, "monotonic", lambda: 1e12)  # long after
+    monkeypatch.setattr(kept.time, "monotonic", lambda: 1e12)  # long after
     assert cached(ctx, article.id) is not first
