@@ -2,11 +2,11 @@
 
 An item approved for 10,000 targets is the same item for each of them (but for the target's
 approvals, which every delivery still reads itself): reading its unit, category, agency, cover,
-media, portal template and audience names again for each one was a third of a delivery's CPU
+media, site URL template and audience names again for each one was a third of a delivery's CPU
 (issue 19). An entry (:mod:`core.delivery.kept`) is keyed by what any change to those moves:
 
 * the article's ``revision`` and ``updated_at`` (an edit, an approved revision);
-* the content generation, which every committed content, media or portal-template change
+* the content generation, which every committed content, media or site-URL-template change
   moves in every process.
 
 Things no event announces (a unit renamed by a boundary sync, a category or agency renamed)
