@@ -40,6 +40,7 @@ from bench.harness import (
     sqlite_url,
     uvicorn,
 )
+from bench.idle import group_cpu_seconds
 from core.actions import content as actions
 from core.auth.permissions import SYSTEM
 from core.context import Context, build_context
@@ -240,6 +241,7 @@ def one_run(
         if profile_s:
             sampler = ProfileThread(workers[0].pid, profile_s, f"fanout-{label}-{n}", delay=1)
             sampler.start()
+        cpu_before = sum(group_cpu_seconds(w.pid) for w in workers)
         started = time.perf_counter()
         actions.approve(ctx, SYSTEM, article_id)
         approve_s = time.perf_counter() - started
@@ -255,6 +257,8 @@ def one_run(
                 next_log += 10
             time.sleep(0.2)
         wall = time.perf_counter() - started
+        # The workers' own CPU (utime + stime of their process groups) over the run.
+        worker_cpu = sum(group_cpu_seconds(w.pid) for w in workers) - cpu_before
         if sampler is not None:
             sampler.join()
     finally:
@@ -280,6 +284,8 @@ def one_run(
         "wall_s": wall,
         "rate": delivered / wall if wall else 0.0,
         "ideal": n * processes / LATENCY,
+        "worker_cpu_s": worker_cpu,
+        "worker_cpu_ms_per_delivery": 1000 * worker_cpu / delivered if delivered else None,
         "extra_attempts": int(extra or 0),
         "sandbox_published": counts["published"],
         "sandbox_duplicates": counts["duplicates"],
@@ -290,7 +296,8 @@ def one_run(
         result["profile"] = sampler.frames
     log(
         f"{label} N={n}: {delivered}/{targets} delivered in {wall:.1f}s = "
-        f"{result['rate']:.1f}/s (ideal {result['ideal']:.0f}/s); sandbox {counts}"
+        f"{result['rate']:.1f}/s (ideal {result['ideal']:.0f}/s); sandbox {counts}; worker CPU "
+        f"{worker_cpu:.1f}s = {result['worker_cpu_ms_per_delivery'] or 0:.1f} ms per delivery"
     )
     return result
 

@@ -91,6 +91,7 @@ def add_term(ctx: Context, actor: Actor, unit_code: str, data: Mapping[str, Any]
             row,
             data={"unit": unit.code, **clean},
         )
+    ctx.emit("lexicon.changed", {"unit": unit.code})  # workers judge with it from now on
     return row
 
 
@@ -109,6 +110,7 @@ def remove_term(ctx: Context, actor: Actor, term_id: int) -> UnitTerm:
             row,
             data={"unit": unit.code if unit else "", "kind": row.kind, "term": row.term},
         )
+    ctx.emit("lexicon.changed", {"unit": unit.code if unit else ""})
     return row
 
 

@@ -20,13 +20,13 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
+from sqlalchemy.orm.attributes import set_committed_value
 
 from core import audit
 from core.connections.health import Health, HealthChange, alert, set_health
 from core.connections.refresh import fresh_target
 from core.content.models import Article
-from core.content.queries import item_for
 from core.context import Context
 from core.contract.assisted import AssistedTask, AssistRequired
 from core.contract.channels import (
@@ -44,12 +44,11 @@ from core.contract.channels import (
 from core.db import rowcount, utcnow
 from core.delivery import backoff, costs, live, outcomes, queue, recorder
 from core.delivery.assisted import actions as assisted
+from core.delivery.items import delivered_item
 from core.delivery.models import OPEN_STATES, Action, Delivery, DeliveryState, Placement
 from core.delivery.previews import render_checked
-from core.media.current_store import media_store
-from core.media.item_media import StoreSource
+from core.delivery.unit_lexicons import delivery_lexicon
 from core.moderation import Lexicon
-from core.screening.lexicons import unit_lexicon
 from core.screening.payloads import check_rendered
 from core.secrets import SecretError, redact
 from core.targets.models import ChannelTarget
@@ -98,6 +97,13 @@ def _claim(ctx: Context, delivery_id: int, attempt: int) -> tuple[Delivery, str]
             return None
         previous = row.state
         late = max(0.0, (now - row.due_at).total_seconds())
+        claim = {
+            "state": DeliveryState.IN_FLIGHT,
+            "attempt": attempt,
+            "started_at": now,
+            "updated_at": now,
+            "lateness_seconds": late if attempt == 1 else row.lateness_seconds,
+        }
         claimed = rowcount(
             session.execute(
                 update(Delivery)
@@ -106,26 +112,23 @@ def _claim(ctx: Context, delivery_id: int, attempt: int) -> tuple[Delivery, str]
                     Delivery.attempt == attempt - 1,
                     Delivery.state == previous,
                 )
-                .values(
-                    state=DeliveryState.IN_FLIGHT,
-                    attempt=attempt,
-                    started_at=now,
-                    updated_at=now,
-                    lateness_seconds=late if attempt == 1 else row.lateness_seconds,
-                )
+                .values(**claim)
                 .execution_options(synchronize_session=False)
             )
         )
         if claimed != 1:
             return None
-        session.refresh(row)
+        # The row is now what was read plus what the compare-and-set wrote: no second read.
+        for name, value in claim.items():
+            set_committed_value(row, name, value)
         return row, previous
 
 
 def _prepare(ctx: Context, delivery: Delivery, previous: str) -> _Work | str:
     """Load everything the attempt needs, or say why it cannot run."""
     with ctx.sessions() as session:
-        article = session.get(Article, delivery.article_id)
+        # Not the search index: no channel sends it, and it is the article's largest column.
+        article = session.get(Article, delivery.article_id, options=[defer(Article.search_text)])
         target_row = session.get(ChannelTarget, delivery.target_id)
         if article is None or target_row is None:
             return "the article or the channel target no longer exists"
@@ -141,9 +144,11 @@ def _prepare(ctx: Context, delivery: Delivery, previous: str) -> _Work | str:
                 Placement.article_id == article.id, Placement.target_id == target_row.id
             )
         )
-        item = item_for(session, article, ctx.settings.base_url, StoreSource(media_store(ctx)))
-        item = replace(item, approvals=approval_record(session, article.id, target_row.id))
-        lexicon = unit_lexicon(session, article.unit_id)
+        item = replace(
+            delivered_item(ctx, session, article),
+            approvals=approval_record(session, article.id, target_row.id),
+        )
+        lexicon = delivery_lexicon(ctx, session, article.unit_id)
     target = Target(
         id=target_row.id,
         name=target_row.name,

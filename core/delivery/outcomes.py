@@ -63,8 +63,12 @@ def delivered(
             "attempt": d.attempt,
         },
     )
-    article = session.get(Article, d.article_id)
-    if d.action != Action.RETRACT and article is not None and article.status not in PUBLIC:
+    if d.action == Action.RETRACT:
+        return []
+    # The status alone, read now: a take-down while the call was out needs a retract.
+    status = session.scalar(select(Article.status).where(Article.id == d.article_id))
+    article = session.get(Article, d.article_id) if status not in PUBLIC else None
+    if article is not None:
         session.flush()
         if not _retract_waiting(session, d):
             return outbox.add(session, article, [d.target_id], Action.RETRACT)

@@ -102,3 +102,24 @@ def test_unit_terms_apply_to_payloads_at_once(ctx: Any, tree: Any) -> None:
     )
     refused = run_all(ctx)[target.id]
     assert refused.error_kind == "refused" and "tiengiaotiep" in refused.error_message
+
+
+def test_a_term_added_between_two_deliveries_judges_the_second(ctx: Any, tree: Any) -> None:
+    """A worker keeps the unit's lexicon between deliveries: adding a term must not wait."""
+    RECEIVED.clear()
+    first = make_testchannel_target(ctx, " #tiengiaotiep")
+    second = make_testchannel_target(ctx, " #tiengiaotiep")
+    article = new_article(ctx)
+    actions.approve(ctx, SYSTEM, article.id)
+    with ctx.sessions() as session:
+        by_target = {d.target_id: d.id for d in session.scalars(select(Delivery))}
+    ran = asyncio.run(dispatcher.run(ctx, by_target[first.id], 1))
+    assert ran is dispatcher.Outcome.DELIVERED  # the lexicon is now kept
+    admin = Actor(name="qtv", grants=(Grant(Role.ADMIN, tree["38"].path),))
+    screening.add_term(
+        ctx, admin, "38", {"term": "tiengiaotiep", "category": "profanity", "severity": 3}
+    )
+    assert asyncio.run(dispatcher.run(ctx, by_target[second.id], 1)) is dispatcher.Outcome.FAILED
+    with ctx.sessions() as session:
+        refused = session.get(Delivery, by_target[second.id])
+    assert refused.error_kind == "refused" and "tiengiaotiep" in refused.error_message
