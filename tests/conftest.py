@@ -242,4 +242,4 @@ def admin_token(tree: dict[str, Any]) -> str:
 
 # --- a real browser ------------------------------------------------------------------------------
 
-from tests.support.browser import browser  # noqa: E402,F401  (the fixture, for every test)
+from tests.support.browser import _chromium, browser  # noqa: E402,F401  (the fixtures, for every test)
