@@ -1,14 +1,21 @@
 """Between tests the PostgreSQL database is emptied by deleting the rows of the tables that
 have any (``tests/support/emptying.py``), not by ``TRUNCATE`` of every table. Both must leave
-the same: every table empty, and the ids the next rows get starting again from 1."""
+the same: every table empty, and the ids the next rows get starting again from 1.
+
+The comparison runs in a schema of its own on the PostgreSQL the run names (on CI's embedded
+run, the one named for the PostgreSQL-only tests): cheaper than a new database."""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import fakeredis
-from sqlalchemy import func, select, text
+import pytest
+from sqlalchemy import event, func, select, text
+from sqlalchemy.engine import Engine
 
 from core.auth.models import ApiToken, RoleMembership, User
 from core.context import Context, build_context
@@ -18,21 +25,51 @@ from core.settings import Secret, Settings
 from core.units.models import Unit
 from core.units.sync import sync
 from tests.conftest import TREE, _test_admin
-from tests.core.test_migrations import fresh_postgresql  # noqa: F401  (the fixture)
 from tests.support.emptying import empty_postgresql, truncate_postgresql
 
 
-def _context(url: str, var_dir: Path) -> Context:
+@pytest.fixture
+def scratch_postgresql() -> Iterator[Engine]:
+    """An engine whose connections use a new schema holding the models' tables; dropped after."""
+    base = os.environ.get("LOA_TEST_DATABASE_URL") or os.environ.get("LOA_TEST_PG_FOR_MIGRATIONS")
+    if not base:
+        if os.environ.get("CI"):
+            raise AssertionError("CI must name a PostgreSQL server for the emptying test")
+        pytest.skip("no PostgreSQL named (LOA_TEST_DATABASE_URL)")
+    schema = f"loa_emptying_test_{os.getpid()}"
+    engine = make_engine(base)
+
+    @event.listens_for(engine, "connect", insert=True)
+    def _search_path(dbapi_connection: Any, _record: Any) -> None:
+        autocommit = dbapi_connection.autocommit
+        dbapi_connection.autocommit = True
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute(f"SET SESSION search_path TO {schema}")
+        dbapi_connection.autocommit = autocommit
+
+    with engine.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    try:
+        Base.metadata.create_all(engine)
+        yield engine
+    finally:
+        with engine.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        engine.dispose()
+
+
+def _context(engine: Engine, var_dir: Path) -> Context:
     settings = Settings(
         env="dev",
-        database_url=url,
+        database_url=engine.url.render_as_string(hide_password=False),
         redis_url=None,
         secret_keys=(Secret(new_key()),),
         base_url="http://loa.test",
         var_dir=var_dir,
     )
     redis = fakeredis.FakeRedis(server=fakeredis.FakeServer())
-    return build_context(settings, engine=make_engine(url), redis=redis)
+    return build_context(settings, engine=engine, redis=redis)
 
 
 def _fill(ctx: Context) -> dict[str, list[int]]:
@@ -55,8 +92,8 @@ def _rows(ctx: Context, tables: list[str]) -> dict[str, int]:
     return {t: n for t, n in counts.items() if n}
 
 
-def test_emptying_leaves_what_truncate_leaves(fresh_postgresql: str, tmp_path: Path) -> None:  # noqa: F811
-    ctx = _context(fresh_postgresql, tmp_path)
+def test_emptying_leaves_what_truncate_leaves(scratch_postgresql: Engine, tmp_path: Path) -> None:
+    ctx = _context(scratch_postgresql, tmp_path)
     tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
     after: dict[str, Any] = {}
     for name, empty in (("truncate", truncate_postgresql), ("delete", empty_postgresql)):
@@ -71,4 +108,3 @@ def test_emptying_leaves_what_truncate_leaves(fresh_postgresql: str, tmp_path: P
     assert after["delete"] == after["truncate"]
     assert after["delete"]["units"] == list(range(1, len(TREE) + 1))
     assert after["delete"]["users"] == [1]
-    ctx.engine.dispose()

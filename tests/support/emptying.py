@@ -26,7 +26,8 @@ USED_SEQUENCES = text(
     JOIN pg_depend d ON d.objid = s.oid AND d.classid = 'pg_class'::regclass
         AND d.deptype IN ('a', 'i')
     JOIN pg_class t ON t.oid = d.refobjid
-    WHERE s.relkind = 'S' AND ps.last_value IS NOT NULL AND t.relname IN :tables
+    WHERE s.relkind = 'S' AND ps.last_value IS NOT NULL AND n.nspname = current_schema()
+        AND t.relname IN :tables
     """
 ).bindparams(bindparam("tables", expanding=True))
 
