@@ -13,21 +13,32 @@ import sys
 from typing import Any
 
 import pytest
+import redis
 
 #: The command line of ``loa`` in a child process.
 LOA = [sys.executable, "-m", "core.cli"]
 
 
 def real_redis(ctx: Any = None) -> str:
-    """The real Redis a child process uses: the run's own, else the one named for processes."""
-    url = (ctx.settings.redis_url if ctx is not None else None) or os.environ.get(
+    """The real Redis a child process uses: the run's own, else the one named for processes.
+
+    The one named for processes is emptied first: rq's job ids are made of delivery ids, which
+    start again at 1 in every test, so a job an earlier test (or an earlier run) left there
+    would be taken for this test's and never run. (The run's own is emptied by ``redis_conn``.)
+    """
+    own = (ctx.settings.redis_url if ctx is not None else None) or os.environ.get(
         "LOA_TEST_REDIS_URL"
     )
-    url = url or os.environ.get("LOA_TEST_REDIS_FOR_PROCESSES")
+    if own:
+        return str(own)
+    url = os.environ.get("LOA_TEST_REDIS_FOR_PROCESSES")
     if not url:
         if os.environ.get("CI"):
             raise AssertionError("CI must name a real Redis for a test of a separate process")
         pytest.skip("a separate process needs a real Redis: set LOA_TEST_REDIS_URL")
+    conn = redis.Redis.from_url(url)
+    conn.flushdb()
+    conn.close()
     return url
 
 
