@@ -26,16 +26,13 @@ from core.units.models import Unit
 from core.units.sync import sync
 from tests.conftest import TREE, _test_admin
 from tests.support.emptying import empty_postgresql, truncate_postgresql
+from tests.support.named_postgresql import named_postgresql
 
 
 @pytest.fixture
 def scratch_postgresql() -> Iterator[Engine]:
     """An engine whose connections use a new schema holding the models' tables; dropped after."""
-    base = os.environ.get("LOA_TEST_DATABASE_URL") or os.environ.get("LOA_TEST_PG_FOR_MIGRATIONS")
-    if not base:
-        if os.environ.get("CI"):
-            raise AssertionError("CI must name a PostgreSQL server for the emptying test")
-        pytest.skip("no PostgreSQL named (LOA_TEST_DATABASE_URL)")
+    base = named_postgresql("the emptying test")
     schema = f"loa_emptying_test_{os.getpid()}"
     engine = make_engine(base)
 
