@@ -96,6 +96,7 @@ from core.secrets import new_key  # noqa: E402
 from core.settings import Secret, Settings  # noqa: E402
 from core.units.sync import Row, sync  # noqa: E402
 from core.wiring import wire  # noqa: E402
+from tests.support.emptying import empty_postgresql  # noqa: E402
 
 # Jobs and sweeps call up into content and workflow through the upcalls the app wires at start.
 wire()
@@ -128,7 +129,7 @@ def _truncate(engine: Any) -> None:
     tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
-            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+            empty_postgresql(conn, tables)  # what TRUNCATE ... RESTART IDENTITY leaves
         else:
             for table in tables:
                 conn.execute(text(f"DELETE FROM {table}"))
@@ -242,4 +243,4 @@ def admin_token(tree: dict[str, Any]) -> str:
 
 # --- a real browser ------------------------------------------------------------------------------
 
-from tests.support.browser import browser  # noqa: E402,F401  (the fixture, for every test)
+from tests.support.browser import _chromium, browser  # noqa: E402,F401  (the fixtures, for every test)

@@ -33,6 +33,7 @@ from core.web import form_guard
 from tests.admin.test_desk_in_chromium import PHONE, Shots
 from tests.core.auth.conftest import PASSWORD, Account, Clock, MakeAccount
 from tests.security.test_csp import Watched
+from tests.support.browser import sign_in
 
 AXE_DIR = Path(__file__).parents[1] / "support" / "axe"
 AXE_URL_PATH = "/__test-only__/axe.min.js"  # answered by the test's route, never by Loa
@@ -90,16 +91,7 @@ class Walk:
             self.received.append(response)
 
     def sign_in(self, account: Account, clock: Clock) -> None:
-        page = self.page
-        page.goto(f"{self.url}/admin/login")
-        page.fill("#username", account.username)
-        page.fill("#password", account.password)
-        page.click("button[type=submit]")
-        page.wait_for_load_state()
-        page.fill("#code", account.code(clock))
-        clock.step()
-        page.click("button[type=submit]")
-        page.wait_for_load_state()
+        sign_in(self.page, self.url, account, clock)
 
     def goto(self, path: str, name: str) -> None:
         self.page.goto(f"{self.url}{path}")

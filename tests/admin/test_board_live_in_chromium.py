@@ -16,6 +16,7 @@ from core.context import Context
 from tests.admin.test_desk_in_chromium import Shots
 from tests.core.auth.conftest import Clock, MakeAccount
 from tests.security.test_csp import Watched
+from tests.support.browser import sign_in
 from tests.support.pipeline import new_article, sandbox_get, sandbox_post
 
 #: Set on the page once loaded: still there later means the page was not reloaded.
@@ -41,13 +42,7 @@ def test_the_board_turns_red_then_green_after_retry_without_reloading(
     shots = Shots(tmp_path / "screens")
     watched = Watched(browser)
     page = watched.page
-    page.goto(f"{server.url}/admin/login")
-    page.fill("#username", editor.username)
-    page.fill("#password", editor.password)
-    page.click("button[type=submit]")
-    page.fill("#code", editor.code(clock))
-    clock.step()
-    page.click("button[type=submit]")
+    sign_in(page, server.url, editor, clock)
 
     # The portal answers slowly, then refuses the item once (a 422: the delivery fails).
     sandbox_post(sandbox, "/__fake/latency", {"seconds": 0.5})

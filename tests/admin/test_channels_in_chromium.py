@@ -14,6 +14,7 @@ from core.context import Context
 from tests.admin.test_desk_in_chromium import PHONE, Shots
 from tests.core.auth.conftest import Clock, MakeAccount
 from tests.security.test_csp import Watched
+from tests.support.browser import sign_in
 from tests.support.pipeline import COMMUNE, SECRET
 
 
@@ -33,13 +34,7 @@ def test_a_channel_admin_adds_a_portal_target_and_tests_it(
     shots = Shots(tmp_path / "screens")
     watched = Watched(browser)
     page = watched.page
-    page.goto(f"{server.url}/admin/login")
-    page.fill("#username", admin.username)
-    page.fill("#password", admin.password)
-    page.click("button[type=submit]")
-    page.fill("#code", admin.code(clock))
-    clock.step()
-    page.click("button[type=submit]")
+    sign_in(page, server.url, admin, clock)
     expect(page.locator("nav a[href='/admin/channels']")).to_be_visible()
 
     page.click("nav a[href='/admin/channels']")

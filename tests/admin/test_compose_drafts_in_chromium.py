@@ -18,8 +18,17 @@ from tests.core.auth.conftest import Clock, MakeAccount
 from tests.security.test_csp import Watched
 from tests.support.browser import sign_in
 
-#: Autosave waits ~10 s after a change; the page's own delay, with room for a slow machine.
-AUTOSAVED = 30_000
+#: Autosave waits ~10 s after the first unsaved change (the page's ``data-delay``). Instead of
+#: waiting, the test moves the pages' clock on by the delay (Playwright's clock: time also
+#: flows as usual, so the timer is due once the clock has run that far).
+AUTOSAVE_DELAY_MS = 10_000
+
+
+def autosave_due(page: Any) -> None:
+    """Run the page's clock on by the autosave delay the page declares."""
+    status = page.locator("#autosave-status")
+    assert status.get_attribute("data-delay") == str(AUTOSAVE_DELAY_MS)
+    page.clock.run_for(AUTOSAVE_DELAY_MS)
 
 
 def type_body(page, text: str) -> None:
@@ -46,6 +55,7 @@ def test_autosave_survives_a_reload_and_a_template_starts_a_new_item(
     shots = Shots(tmp_path / "screens")
     account = make_account("bien-tap-vien")
     editor = Watched(browser)
+    editor.context.clock.install()  # the pages' timers run when the test says (autosave_due)
     page = editor.page
     sign_in(page, server.url, account, clock)
     page.click("nav a[href='/admin/compose']")
@@ -57,7 +67,8 @@ def test_autosave_survives_a_reload_and_a_template_starts_a_new_item(
     page.fill("#title", "Lịch công tác tuần 49 của UBND xã")
     page.fill("#summary", "Lịch làm việc của lãnh đạo xã trong tuần.")
     type_body(page, "Thứ Hai: giao ban đầu tuần.")
-    expect(status).to_contain_text("Đã lưu lúc", timeout=AUTOSAVED)
+    autosave_due(page)
+    expect(status).to_contain_text("Đã lưu lúc")
     assert re.search(r"Đã lưu lúc \d\d:\d\d", status.inner_text())
     expect(page).to_have_url(re.compile(r"/admin/items/[0-9a-f-]{36}/edit$"))
     expect(page.locator("#base_revision")).to_have_value("1")
@@ -65,7 +76,8 @@ def test_autosave_survives_a_reload_and_a_template_starts_a_new_item(
 
     # --- type on: the next autosave continues from revision 1 -------------------------------
     type_body(page, "\nThứ Ba: tiếp dân.")
-    expect(page.locator("#base_revision")).to_have_value("2", timeout=AUTOSAVED)
+    autosave_due(page)
+    expect(page.locator("#base_revision")).to_have_value("2")
     expect(status).to_contain_text("Đã lưu lúc")
     editor.assert_clean()
 
@@ -80,10 +92,12 @@ def test_autosave_survives_a_reload_and_a_template_starts_a_new_item(
     other = editor.context.new_page()
     other.goto(page.url)
     other.fill("#title", "Lịch công tác tuần 49 (sửa ở tab khác)")
-    expect(other.locator("#autosave-status")).to_contain_text("Đã lưu lúc", timeout=AUTOSAVED)
+    autosave_due(other)
+    expect(other.locator("#autosave-status")).to_contain_text("Đã lưu lúc")
     other.close()
     type_body(page, " Cả ngày.")
-    expect(status).to_contain_text("Xung đột", timeout=AUTOSAVED)
+    autosave_due(page)
+    expect(status).to_contain_text("Xung đột")
     shots(page, "conflict")
     # The browser logs the refused request (409) itself; nothing else may be reported.
     assert [e for e in editor.errors if "409" not in e] == []

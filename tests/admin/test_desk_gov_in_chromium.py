@@ -15,6 +15,7 @@ from core.context import Context
 from tests.admin.test_desk_in_chromium import PHONE, Shots
 from tests.core.auth.conftest import Clock, MakeAccount
 from tests.security.test_csp import Watched
+from tests.support.browser import sign_in
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -41,13 +42,7 @@ def test_an_editor_adds_a_reception_slot_on_her_phone(
         page.click(selector)
         page.wait_for_load_state("load")
 
-    page.goto(f"{server.url}/admin/login")
-    page.fill("#username", editor.username)
-    page.fill("#password", editor.password)
-    go("button[type=submit]")
-    page.fill("#code", editor.code(clock))
-    clock.step()
-    go("button[type=submit]")
+    sign_in(page, server.url, editor, clock)
 
     go("#to-gov")
     go("a[href^='/admin/gov/schedule_slot']")

@@ -22,6 +22,7 @@ from core.context import Context
 from tests.admin.test_desk import png
 from tests.core.auth.conftest import PASSWORD, Clock, MakeAccount
 from tests.security.test_csp import Watched
+from tests.support.browser import sign_in
 from tests.support.pipeline import sandbox_get, wait_for
 
 PHONE = {"width": 390, "height": 844}
@@ -127,13 +128,7 @@ def test_enrol_compose_preview_submit_approve_deliver_retract(
     boss = Watched(browser)
     phone = boss.page
     phone.set_viewport_size(PHONE)
-    phone.goto(f"{server.url}/admin/login")
-    phone.fill("#username", approver.username)
-    phone.fill("#password", approver.password)
-    phone.click("button[type=submit]")
-    phone.fill("#code", approver.code(clock))
-    clock.step()
-    phone.click("button[type=submit]")
+    sign_in(phone, server.url, approver, clock)
     waiting = phone.locator(f"#waiting a[href='/admin/items/{uid.group(1)}/review']")
     expect(waiting).to_be_visible()
     shots(phone, "home-approver-phone")

@@ -15,20 +15,9 @@ from core.app import create_app
 from core.context import Context
 from core.web import form_guard
 from tests.admin.test_desk_in_chromium import PHONE, Shots
-from tests.core.auth.conftest import Account, Clock, MakeAccount
+from tests.core.auth.conftest import Clock, MakeAccount
 from tests.security.test_csp import Watched
-
-
-def _sign_in(page: Any, url: str, account: Account, clock: Clock) -> None:
-    page.goto(f"{url}/admin/login")
-    page.fill("#username", account.username)
-    page.fill("#password", account.password)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
-    page.fill("#code", account.code(clock))
-    clock.step()
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
+from tests.support.browser import sign_in
 
 
 def test_a_citizen_follows_feedback_by_code_until_it_is_answered(
@@ -74,7 +63,7 @@ def test_a_citizen_follows_feedback_by_code_until_it_is_answered(
     # --- the commune's leader assigns it ------------------------------------------------------
     desk = Watched(browser)
     page = desk.page
-    _sign_in(page, server.url, leader, clock)
+    sign_in(page, server.url, leader, clock)
     page.click("nav a[href='/admin/feedback']")
     page.wait_for_load_state()
     row = page.locator("#feedback tr", has_text="Đèn đường ở thôn 3")
@@ -100,7 +89,7 @@ def test_a_citizen_follows_feedback_by_code_until_it_is_answered(
     staff = Watched(browser)
     mobile = staff.page
     mobile.set_viewport_size(PHONE)
-    _sign_in(mobile, server.url, officer, clock)
+    sign_in(mobile, server.url, officer, clock)
     mobile.goto(f"{server.url}/admin/feedback")
     mobile.click(f"#feedback a:has-text('{code}')")
     mobile.wait_for_load_state()

@@ -26,6 +26,7 @@ from tests.admin.moderation_support import UNSURE, fb_sandbox, fb_target
 from tests.admin.test_desk_in_chromium import PHONE, Shots
 from tests.core.auth.conftest import Clock, MakeAccount
 from tests.security.test_csp import Watched
+from tests.support.browser import sign_in
 from tests.support.pipeline import new_article, wait_for
 
 __all__ = ["fb_sandbox", "fb_target"]
@@ -103,13 +104,7 @@ def test_a_moderator_hides_a_held_comment_and_it_leaves_the_public_page(
 
     watched = Watched(browser)
     page = watched.page
-    page.goto(f"{server.url}/admin/login")
-    page.fill("#username", moderator.username)
-    page.fill("#password", moderator.password)
-    page.click("button[type=submit]")
-    page.fill("#code", moderator.code(clock))
-    clock.step()
-    page.click("button[type=submit]")
+    sign_in(page, server.url, moderator, clock)
     page.click("nav a[href='/admin/moderation']")
     expect(page.locator("#held-count")).to_have_text("2")
     card = page.locator(f"#comment-{first}")

@@ -17,6 +17,7 @@ from tests.admin.test_desk_in_chromium import PHONE, Shots
 from tests.core.auth.conftest import Clock, MakeAccount
 from tests.core.reports.support import Rows
 from tests.security.test_csp import Watched
+from tests.support.browser import sign_in
 
 
 def test_a_report_is_read_as_a_chart_and_downloaded_as_csv(
@@ -44,13 +45,7 @@ def test_a_report_is_read_as_a_chart_and_downloaded_as_csv(
 
     w = Watched(browser)
     page = w.page
-    page.goto(f"{server.url}/admin/login")
-    page.fill("#username", admin.username)
-    page.fill("#password", admin.password)
-    page.click("button[type=submit]")
-    page.fill("#code", admin.code(clock))
-    clock.step()
-    page.click("button[type=submit]")
+    sign_in(page, server.url, admin, clock)
 
     # --- the quarter's quota as a chart, its table beside it, then the CSV ---------------------
     page.click("header nav a[href='/admin/reports']")

@@ -20,6 +20,7 @@ from core.context import Context
 from tests.admin.test_desk_in_chromium import PHONE, Shots
 from tests.core.auth.conftest import Clock, MakeAccount
 from tests.security.test_csp import Watched
+from tests.support.browser import sign_in
 
 NEW_PASSWORD = "Sông-Mã-chảy-về-xuôi-1941"
 
@@ -28,15 +29,6 @@ def _submit(page: Any, selector: str) -> None:
     """Click and wait for the next page's load event, so no script load of it is cut off."""
     with page.expect_navigation():
         page.click(selector)
-
-
-def _sign_in(page: Any, url: str, username: str, password: str, code: str) -> None:
-    page.goto(f"{url}/admin/login")
-    page.fill("#username", username)
-    page.fill("#password", password)
-    _submit(page, "button[type=submit]")
-    page.fill("#code", code)
-    _submit(page, "button[type=submit]")
 
 
 def test_an_admin_grants_a_role_and_resets_a_totp(
@@ -65,8 +57,7 @@ def test_an_admin_grants_a_role_and_resets_a_totp(
     # --- the admin finds the account without diacritics and grants a role --------------------
     desk = Watched(browser)
     page = desk.page
-    _sign_in(page, url, admin.username, admin.password, admin.code(clock))
-    clock.step()
+    sign_in(page, url, admin, clock)
     expect(page.locator("nav a[href='/admin/ops/people']")).to_be_visible()
     _submit(page, "nav a[href='/admin/ops/people']")
     expect(page.locator("#accounts tr[data-username]")).to_have_count(2)
@@ -98,8 +89,7 @@ def test_an_admin_grants_a_role_and_resets_a_totp(
     other = Watched(browser)
     phone = other.page
     phone.set_viewport_size(PHONE)
-    _sign_in(phone, url, grantee.username, grantee.password, grantee.code(clock))
-    clock.step()
+    sign_in(phone, url, grantee, clock)
     phone.goto(f"{url}/admin/ops/structure?unit=14932")
     expect(phone.locator("#agencies li[data-agency]")).to_have_count(1)
     phone.fill("#agency-name", "Công an xã Cẩm Thủy")
@@ -180,7 +170,12 @@ def test_an_admin_grants_a_role_and_resets_a_totp(
 
     # --- the old authenticator's code no longer signs in; the new one does ----------------------
     again = Watched(browser)
-    _sign_in(again.page, url, grantee.username, NEW_PASSWORD, grantee.code(clock))
+    again.page.goto(f"{url}/admin/login")
+    again.page.fill("#username", grantee.username)
+    again.page.fill("#password", NEW_PASSWORD)
+    _submit(again.page, "button[type=submit]")
+    again.page.fill("#code", grantee.code(clock))
+    _submit(again.page, "button[type=submit]")
     expect(again.page.locator("p.error[role=alert]")).to_be_visible()
     shots(again.page, "old-code-refused")
     again.page.fill("#code", pyotp.TOTP(key).at(clock.now))

@@ -15,6 +15,7 @@ from core.db import Base, make_engine
 from core.migrate import upgrade
 from core.models import load_all
 from core.settings import load_settings
+from tests.support.named_postgresql import named_postgresql
 
 
 def test_upgrade_on_fresh_sqlite_matches_models(tmp_path) -> None:
@@ -33,12 +34,7 @@ def test_upgrade_on_fresh_sqlite_matches_models(tmp_path) -> None:
 @pytest.fixture
 def fresh_postgresql() -> Iterator[str]:
     """A new, empty PostgreSQL database upgraded to head; dropped afterwards."""
-    # The embedded run of CI names its PostgreSQL for these tests alone, so they never skip there.
-    base = os.environ.get("LOA_TEST_DATABASE_URL") or os.environ.get("LOA_TEST_PG_FOR_MIGRATIONS")
-    if not base:
-        if os.environ.get("CI"):
-            raise AssertionError("CI must name a PostgreSQL server for the migration test")
-        pytest.skip("no PostgreSQL named (LOA_TEST_DATABASE_URL); the SQLite test covers this run")
+    base = named_postgresql("the migration test")  # elsewhere the SQLite test covers this
     # One name per process, so two runs against one server never drop each other's database.
     name = f"loa_migration_test_{os.getpid()}"
     admin = make_engine(base, isolation_level="AUTOCOMMIT")

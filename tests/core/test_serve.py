@@ -22,6 +22,7 @@ from click.testing import CliRunner
 from core.cli import main, uvicorn_config, web_app
 from core.settings import SettingsError, load_settings
 from tests.conftest import _free_port
+from tests.support.worker_process import real_redis
 
 ROOT = Path(__file__).resolve().parents[2]
 ENROL_TOKEN = "Zq7-secret-enrolment-token-0f3a"
@@ -86,16 +87,6 @@ def test_several_workers_on_the_embedded_defaults_are_refused(tmp_path: Path) ->
     assert "LOA_REDIS_URL" in result.output
 
 
-def _real_redis() -> str:
-    """The Redis the run names (CI always names one); several web processes need it."""
-    url = os.environ.get("LOA_TEST_REDIS_URL") or os.environ.get("LOA_TEST_REDIS_FOR_PROCESSES")
-    if not url:
-        if os.environ.get("CI"):
-            raise AssertionError("CI must name a real Redis for the multi-process test")
-        pytest.skip("several web processes need a real Redis: set LOA_TEST_REDIS_URL")
-    return url
-
-
 def test_serve_with_two_workers_answers_from_two_processes_and_stops_on_sigterm(
     tmp_path: Path,
 ) -> None:
@@ -103,7 +94,7 @@ def test_serve_with_two_workers_answers_from_two_processes_and_stops_on_sigterm(
         **os.environ,
         "LOA_VAR_DIR": str(tmp_path),
         "LOA_DATABASE_URL": f"sqlite:///{tmp_path}/loa.db",
-        "LOA_REDIS_URL": _real_redis(),
+        "LOA_REDIS_URL": real_redis(),
         "LOA_LOG_LEVEL": "INFO",
         "PYTHONPATH": str(ROOT),
     }

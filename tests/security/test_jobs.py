@@ -8,11 +8,7 @@ own job functions: anything else is refused, logged and not run.
 from __future__ import annotations
 
 import logging
-import os
-import subprocess
-import sys
 
-import pytest
 from rq import Queue
 from rq.job import JobStatus
 from rq.serializers import JSONSerializer
@@ -20,6 +16,7 @@ from rq.serializers import JSONSerializer
 from core.delivery import jobs
 from core.delivery import queue as delivery_queue
 from core.delivery import worker as workers
+from tests.support.worker_process import real_redis, run_worker_burst
 
 
 def _plant(ctx, func: str, *args: str, job_id: str = "planted", **options) -> None:
@@ -73,11 +70,7 @@ def leave_trace(job, *args: object) -> None:
 
 def test_loa_worker_process_refuses_os_system(ctx, tmp_path) -> None:
     """The same against `loa worker --burst`, its own process, on a real Redis."""
-    redis_url = ctx.settings.redis_url or os.environ.get("LOA_TEST_REDIS_FOR_PROCESSES")
-    if not redis_url:
-        if os.environ.get("CI"):
-            raise AssertionError("CI must name a real Redis for this test")
-        pytest.skip("a separate worker needs a real Redis: set LOA_TEST_REDIS_URL")
+    redis_url = real_redis(ctx)
     import redis
 
     conn = redis.Redis.from_url(redis_url)
@@ -85,20 +78,7 @@ def test_loa_worker_process_refuses_os_system(ctx, tmp_path) -> None:
     Queue(ctx.settings.queue_name, connection=conn, serializer=JSONSerializer).enqueue(
         "os.system", f"touch {trace}", job_id="planted-process"
     )
-    env = {
-        **os.environ,
-        "LOA_DATABASE_URL": ctx.settings.database_url,
-        "LOA_REDIS_URL": redis_url,
-        "LOA_SECRET_KEYS": ctx.settings.secret_keys[0].reveal(),
-        "LOA_VAR_DIR": str(ctx.settings.var_dir),
-    }
-    done = subprocess.run(
-        [sys.executable, "-m", "core.cli", "worker", "--burst"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = run_worker_burst(ctx, redis_url)
     try:
         assert done.returncode == 0, done.stderr[-2000:]
         assert not trace.exists(), "the planted job ran in `loa worker`"

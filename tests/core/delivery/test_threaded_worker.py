@@ -10,13 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import os
 import signal
-import subprocess
-import sys
 import threading
 import time
 from typing import Any
 
-import pytest
 from sqlalchemy import func, select
 
 from core import audit
@@ -30,6 +27,7 @@ from core.delivery import worker as workers
 from core.delivery.models import Delivery
 from tests.core.delivery.test_recovery import burst
 from tests.support.pipeline import COMMUNE, SECRET, new_article, sandbox_get, sandbox_post, wait_for
+from tests.support.worker_process import real_redis, start_worker
 
 #: Under the tests' 1 s HTTP timeout.
 LATENCY = 0.6
@@ -161,31 +159,11 @@ def test_recorder_writes_in_the_callers_transaction_without_a_worker(ctx) -> Non
 
 
 def test_kill_9_of_a_worker_process_mid_flight_delivers_each_once(ctx, tree, sandbox) -> None:
-    redis_url = ctx.settings.redis_url or os.environ.get("LOA_TEST_REDIS_FOR_PROCESSES")
-    if not redis_url:
-        if os.environ.get("CI"):
-            raise AssertionError("CI must name a real Redis for this test")
-        pytest.skip("a separate worker needs a real Redis: set LOA_TEST_REDIS_URL")
+    redis_url = real_redis(ctx)
     sandbox_post(sandbox, "/__fake/dedupe", {"dedupe": False})  # a repeat would be stored
     add_targets(ctx, sandbox, 4)
     sandbox_post(sandbox, "/__fake/latency", {"seconds": LATENCY})
-    env = {
-        **os.environ,
-        "LOA_DATABASE_URL": ctx.settings.database_url,
-        "LOA_REDIS_URL": redis_url,
-        "LOA_SECRET_KEYS": ctx.settings.secret_keys[0].reveal(),
-        "LOA_VAR_DIR": str(ctx.settings.var_dir),
-        "LOA_BASE_URL": ctx.settings.base_url,
-        "LOA_HTTP_TIMEOUT": "5",
-        "LOA_OUTBOUND_ALLOW_NETWORKS": "127.0.0.0/8",
-    }
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "core.cli", "worker", "--concurrency", "4"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    proc = start_worker(ctx, redis_url, "--concurrency", "4")
     try:
         actions.approve(ctx, SYSTEM, new_article(ctx).id)
         wait_for(lambda: states(ctx).get("in_flight") == 4, timeout=60, what="4 in flight")
