@@ -83,6 +83,11 @@ def _cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+
+def clock() -> dt.datetime:
+    """Now, in UTC: the quiet hours are judged by it (tests set it)."""
+    return dt.datetime.now(dt.UTC)
+
 class ZaloChannel:
     """One Zalo Official Account (a target), reached through the OA OpenAPI."""
 
@@ -205,7 +210,7 @@ class ZaloChannel:
             remote = Remote(article_id)
         broadcast = rendered.payload.get("broadcast")
         if broadcast is not None:
-            now = dt.datetime.now(dt.UTC)
+            now = clock()
             if in_quiet_hours(now):
                 raise RateLimited(
                     "giờ yên lặng 22:00–06:00: tin truyền thông chờ đến 06:00 "

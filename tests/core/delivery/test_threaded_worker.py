@@ -70,14 +70,13 @@ def test_one_process_keeps_many_deliveries_in_flight(ctx, tree, sandbox) -> None
         time.sleep(0.5)
         article = new_article(ctx)
         actions.approve(ctx, SYSTEM, article.id)
-        started = time.monotonic()
+        # Several wait on the slow platform at the same moment: one process, many in flight
+        # (one after another, at most one would be). Seen in the rows, not by a stopwatch, so
+        # a loaded machine cannot fail it.
+        wait_for(lambda: states(ctx).get("in_flight", 0) >= 4, timeout=30, what="4 in flight")
         wait_for(lambda: states(ctx) == {"delivered": 8}, timeout=30, what="8 deliveries")
-        took = time.monotonic() - started
     finally:
         w.stop()
-    # One after another they take 8 latencies (4.8 s); in flight together, about one (the
-    # bound leaves room for a loaded machine).
-    assert took < 5 * LATENCY, took
     assert posts(sandbox) == (8, 0)
 
 

@@ -4,6 +4,7 @@ a revoked Page token marking the target with no retry storm."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 from collections.abc import Iterator
 from typing import Any
@@ -186,9 +187,13 @@ def test_a_page_rate_limit_is_honoured_with_facebooks_delay(ctx, fb_target, sand
     assert "#80001" in d.error_message and page_posts(sandbox) == {}
 
 
-def test_region_keys_are_looked_up_at_the_check_not_per_delivery(ctx, fb_target, sandbox):
+def test_region_keys_are_looked_up_at_the_check_not_per_delivery(
+    ctx, fb_target, sandbox, monkeypatch
+):
     """A target without keys whose daily check is due: core's refresh resolves and stores them
     before the first delivery renders; the next deliveries search nothing."""
+    # 63 searches in one delivery: the tests' 1 s timeout is too short for each on a busy machine.
+    monkeypatch.setattr(ctx, "settings", dataclasses.replace(ctx.settings, http_timeout=10.0))
     with ctx.transaction() as session:
         row = session.get(ChannelTarget, fb_target.id)
         assert "region_keys" not in (row.settings or {})

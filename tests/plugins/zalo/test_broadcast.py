@@ -89,12 +89,13 @@ def test_quiet_hours_hold_the_broadcast_not_the_article(make_target, make_item, 
     fake("clock", {"at": NOON_VN})
     channel, target = ZaloChannel(), make_target(broadcast=True)
     rendered = channel.render(make_item(), target)
-    monkeypatch.setattr(zalo_channel, "in_quiet_hours", lambda now: True)
+    night = dt.datetime(2026, 7, 1, 16, 0, tzinfo=dt.UTC)  # 23:00 in Vietnam
+    monkeypatch.setattr(zalo_channel, "clock", lambda: night)
     with pytest.raises(RateLimited, match="quiet hours") as raised:
         asyncio.run(channel.publish(rendered, target, key="night"))
-    assert 0 < raised.value.retry_after <= 8 * 3600
+    assert raised.value.retry_after == 7 * 3600  # until 06:00
     assert len(fake("state")["articles"]) == 1 and fake("state")["broadcasts"] == []
-    monkeypatch.setattr(zalo_channel, "in_quiet_hours", lambda now: False)
+    monkeypatch.setattr(zalo_channel, "clock", lambda: night + dt.timedelta(hours=7))
     remote = asyncio.run(channel.publish(rendered, target, key="night"))  # at 06:00
     assert len(fake("state")["articles"]) == 1  # the retry found the article
     assert fake("state")["broadcasts"][0]["articles"] == [remote.remote_id]
