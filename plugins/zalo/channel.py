@@ -83,10 +83,10 @@ def _cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-
 def clock() -> dt.datetime:
     """Now, in UTC: the quiet hours are judged by it (tests set it)."""
     return dt.datetime.now(dt.UTC)
+
 
 class ZaloChannel:
     """One Zalo Official Account (a target), reached through the OA OpenAPI."""
