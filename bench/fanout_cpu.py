@@ -27,7 +27,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bench.fanout import SECRET, new_article, prepare
+from bench.fanout import SECRET, new_article, prepare, redis_or_explain
 from bench.generate import create_schema
 from bench.harness import (
     OUT,
@@ -58,11 +58,8 @@ def measure(targets: int, warmup: int, profile: bool, redis_db: int | None) -> d
         redis: Any = fakeredis.FakeRedis()
         redis_url = None
     else:
-        import redis as redis_lib
-
         redis_url = f"redis://127.0.0.1:6379/{redis_db}"
-        redis = redis_lib.Redis.from_url(redis_url)
-        redis.flushdb()
+        redis = redis_or_explain(redis_url)  # only an empty database: emptied again at the end
     create_schema(url).dispose()
     ctx = build_context(settings_for(url, redis_url), redis=redis)
     try:
