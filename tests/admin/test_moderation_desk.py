@@ -122,7 +122,7 @@ def test_approve_delete_block_for_a_time_and_reply(
     path = f"/admin/moderation/comments/{to_block.id}/block"
     assert _post(web, path, csrf, hours="168", reason="xúc phạm").is_redirect
     with ctx.sessions() as session:
-        [block] = session.scalars(select(AuthorBlock)).all()
+        [block] = session.scalars(select(AuthorBlock).order_by(AuthorBlock.id)).all()
     until = block.until.replace(tzinfo=dt.UTC) if block.until.tzinfo is None else block.until
     assert dt.timedelta(days=7) <= until - before < dt.timedelta(days=7, minutes=1)
     assert block.reason == "xúc phạm" and reload(ctx, to_block.id).state == CommentState.HIDDEN
@@ -132,7 +132,7 @@ def test_approve_delete_block_for_a_time_and_reply(
     path = f"/admin/moderation/comments/{to_reply.id}/reply"
     assert _post(web, path, csrf, text="Bộ phận một cửa mở lúc 7 giờ 30.").is_redirect
     with ctx.sessions() as session:
-        [reply] = session.scalars(select(Reply)).all()
+        [reply] = session.scalars(select(Reply).order_by(Reply.id)).all()
     assert reply.comment_id == to_reply.id and reply.created_by == "kiem-duyet"
     assert audit_rows(ctx, "comment.reply")
 
@@ -150,7 +150,7 @@ def test_the_units_admin_adds_and_removes_terms_with_the_effect_explained(
     assert "Đã thêm mục" in shown and 'id="explained"' in shown
     assert "<mark>phụ trách</mark>" in shown  # the entry now matches itself
     with ctx.sessions() as session:
-        [term] = session.scalars(select(UnitTerm)).all()
+        [term] = session.scalars(select(UnitTerm).order_by(UnitTerm.id)).all()
     assert f'id="term-{term.id}"' in shown
     explained = _post(
         web, "/admin/moderation/terms/explain", csrf_of(shown), unit="14932", text="Ai phụ trách?"
@@ -159,7 +159,7 @@ def test_the_units_admin_adds_and_removes_terms_with_the_effect_explained(
     removed = _post(web, f"/admin/moderation/terms/{term.id}/remove", csrf_of(shown), unit="14932")
     assert removed.status_code == 303
     with ctx.sessions() as session:
-        assert session.scalars(select(UnitTerm)).all() == []
+        assert session.scalars(select(UnitTerm).order_by(UnitTerm.id)).all() == []
     assert audit_rows(ctx, "lexicon.add") and audit_rows(ctx, "lexicon.remove")
 
 
@@ -174,7 +174,7 @@ def test_a_moderator_sees_the_terms_but_may_not_change_them(
     assert refused.status_code == 403
     assert audit_rows(ctx, "auth.forbidden")
     with ctx.sessions() as session:
-        assert session.scalars(select(UnitTerm)).all() == []
+        assert session.scalars(select(UnitTerm).order_by(UnitTerm.id)).all() == []
     explained = _post(
         web, "/admin/moderation/terms/explain", csrf_of(page), unit="14932", text=UNSURE
     )

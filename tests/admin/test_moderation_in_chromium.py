@@ -47,7 +47,7 @@ def _published_on_facebook(ctx: Context) -> str:
 
     def delivered() -> Delivery | None:
         with ctx.sessions() as session:
-            [d] = session.scalars(select(Delivery)).all()
+            [d] = session.scalars(select(Delivery).order_by(Delivery.id)).all()
         return d if d.state == DeliveryState.DELIVERED else None
 
     return str(wait_for(delivered, timeout=20, what="the post on the Page").remote_id)

@@ -86,7 +86,7 @@ def test_the_demo_delivers_to_every_channels_sandbox(ctx, tree, serve, caplog, m
     with demo.sessions() as session:
         found = {t.id: (t.plugin, t.name) for t in session.scalars(select(ChannelTarget))}
         secrets = [v for t in session.scalars(select(ChannelTarget)) for v in _secrets(demo, t)]
-        titles = dict(session.execute(select(Article.id, Article.title)).all())
+        titles = dict(session.execute(select(Article.id, Article.title).order_by(Article.id)).all())
         articles = session.scalar(select(func.count()).select_from(Article)) or 0
     assert sorted({plugin for plugin, _ in found.values()}) == sorted(CHANNELS)
     # one target a commune; VNeID has two, one in each mode (assisted, partner API)

@@ -183,6 +183,7 @@ def on_channel(ctx: Context, slug: str, target_id: int) -> str | None:
                 Delivery.target_id == target_id,
                 Delivery.action == Action.PUBLISH,
             )
+            .order_by(Delivery.id)
         ).all()
     held = [RECEIVED[f"loa-delivery-{i}"]["text"] for i in ids if f"loa-delivery-{i}" in RECEIVED]
     return str(held[0]) if held else None

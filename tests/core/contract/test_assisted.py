@@ -58,7 +58,9 @@ def _gql(ctx: Any, query: str, **variables: Any) -> Any:
 def _run_open(ctx: Any) -> list[dispatcher.Outcome]:
     with ctx.sessions() as session:
         rows = session.execute(
-            select(Delivery.id, Delivery.attempt).where(Delivery.state == DeliveryState.PENDING)
+            select(Delivery.id, Delivery.attempt)
+            .where(Delivery.state == DeliveryState.PENDING)
+            .order_by(Delivery.id)
         ).all()
     return [asyncio.run(dispatcher.run(ctx, d_id, n + 1)) for d_id, n in rows]
 
@@ -178,7 +180,7 @@ def test_a_take_down_before_anyone_acted_cancels_the_task(ctx, tree) -> None:
     content.retract(ctx, SYSTEM, article.id, "nhầm")
     assert _delivery(ctx, "publish").state == DeliveryState.CANCELLED
     with ctx.sessions() as session:
-        [task] = session.scalars(select(AssistTask)).all()
+        [task] = session.scalars(select(AssistTask).order_by(AssistTask.id)).all()
     assert task.state == TaskState.CANCELLED
     assert _gql(ctx, TASKS)["data"]["assistTasks"] == []
 
@@ -244,7 +246,9 @@ def test_an_operator_records_citizens_feedback_and_moderation_judges_it(ctx, tre
     with ctx.sessions() as session:
         rows = session.scalars(select(Comment).order_by(Comment.id)).all()
         entries = session.scalars(
-            select(AuditEntry).where(AuditEntry.action == "comment.recorded")
+            select(AuditEntry)
+            .where(AuditEntry.action == "comment.recorded")
+            .order_by(AuditEntry.id)
         ).all()
     assert [c.author_name for c in rows] == ["Nguyễn Thị Hoa", "Kẻ Xấu"]
     assert len(entries) == 2 and entries[0].actor == f"cong-an-{COMMUNE}"

@@ -70,7 +70,7 @@ def test_moderation_refuses_a_rude_reply(ctx, comment) -> None:
         replies.reply(ctx, SYSTEM, comment.id, "Hỏi ngu thế, đ.m")
     assert "moderation" in refused.value.fields["text"]
     with ctx.sessions() as session:
-        assert session.scalars(select(Reply)).all() == []
+        assert session.scalars(select(Reply).order_by(Reply.id)).all() == []
 
 
 def test_only_who_moderates_the_target_may_reply(ctx, comment, tree) -> None:

@@ -178,7 +178,9 @@ def test_a_refusal_after_delivery_fails_the_delivery_and_tells_its_people(
         assert placement.live is False
         assert session.get(Delivery, untouched).state == DeliveryState.DELIVERED
         audited = session.scalars(
-            select(AuditEntry).where(AuditEntry.action == "delivery.refused")
+            select(AuditEntry)
+            .where(AuditEntry.action == "delivery.refused")
+            .order_by(AuditEntry.id)
         ).all()
         assert [a.data["reason"] for a in audited] == ["Ảnh đại diện không rõ nét"]
         # An edit of the item no longer goes to a channel that does not show it.

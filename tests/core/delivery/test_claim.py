@@ -15,7 +15,7 @@ def test_the_claimed_row_is_the_stored_row_and_a_second_claim_gets_nothing(ctx, 
     article = new_article(ctx)
     actions.approve(ctx, SYSTEM, article.id)
     with ctx.sessions() as session:
-        [d] = session.scalars(select(Delivery)).all()
+        [d] = session.scalars(select(Delivery).order_by(Delivery.id)).all()
     claimed = dispatcher._claim(ctx, d.id, 1)
     assert claimed is not None
     row, previous = claimed

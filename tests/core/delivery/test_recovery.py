@@ -35,7 +35,7 @@ def no_dedupe(sandbox):
 
 def the_delivery(ctx) -> Delivery:
     with ctx.sessions() as session:
-        [d] = session.scalars(select(Delivery)).all()
+        [d] = session.scalars(select(Delivery).order_by(Delivery.id)).all()
     return d
 
 
@@ -189,7 +189,9 @@ def test_retracted_while_a_reconcile_fails_still_comes_down(ctx, portal_target, 
     assert the_delivery(ctx).state == DeliveryState.UNKNOWN  # kept open by the take-down
     assert run(ctx, d, 3) is dispatcher.Outcome.DELIVERED  # reconciled: it had landed
     with ctx.sessions() as session:
-        follow_ups = session.scalars(select(Delivery).where(Delivery.id != d.id)).all()
+        follow_ups = session.scalars(
+            select(Delivery).where(Delivery.id != d.id).order_by(Delivery.id)
+        ).all()
     [retract] = follow_ups
     assert retract.action == "retract"
     assert asyncio.run(dispatcher.run(ctx, retract.id, 1)) is dispatcher.Outcome.DELIVERED

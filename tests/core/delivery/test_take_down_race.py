@@ -46,8 +46,8 @@ def test_two_expiries_at_once_queue_one_retract(ctx, portal_target) -> None:
     assert sum(r is not None for r in results) == 1
     with ctx.sessions() as session:
         retracts = session.scalars(
-            select(Delivery).where(
-                Delivery.article_id == article.id, Delivery.action == Action.RETRACT
-            )
+            select(Delivery)
+            .where(Delivery.article_id == article.id, Delivery.action == Action.RETRACT)
+            .order_by(Delivery.id)
         ).all()
     assert len(retracts) == 1

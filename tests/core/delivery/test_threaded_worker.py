@@ -143,7 +143,9 @@ def test_outcomes_landing_together_share_a_commit_and_a_bad_one_fails_alone(ctx)
     assert isinstance(results[3], ValueError)
     with ctx.sessions() as session:
         written = session.scalars(
-            select(AuditEntry.subject_id).where(AuditEntry.action == "test.outcome")
+            select(AuditEntry.subject_id)
+            .where(AuditEntry.action == "test.outcome")
+            .order_by(AuditEntry.id)
         ).all()
         assert sorted(written) == ["1", "2", "4", "5"]
         assert audit.verify(session).ok  # the chain holds across the shared commit

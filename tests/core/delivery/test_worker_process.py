@@ -20,6 +20,6 @@ def test_separate_worker_process_delivers(ctx, portal_target, sandbox) -> None:
     done = run_worker_burst(ctx, redis_url)
     assert done.returncode == 0, done.stderr[-2000:]
     with ctx.sessions() as session:
-        [d] = session.scalars(select(Delivery)).all()
+        [d] = session.scalars(select(Delivery).order_by(Delivery.id)).all()
     assert d.state == DeliveryState.DELIVERED
     assert len(sandbox_get(sandbox, "/sites/14932/articles")["articles"]) == 1

@@ -83,7 +83,7 @@ def test_the_daily_run_tells_the_units_editors_what_is_past_its_deadline(
     message = next(a["message"] for a in payload["alerts"] if a["key"] == "legal_expiring")
     assert message.startswith("1/KH-UBND expires on ")
     with ctx.sessions() as session:
-        people = dict(session.execute(select(User.username, User.id)).all())
+        people = dict(session.execute(select(User.username, User.id).order_by(User.id)).all())
     # The unit's editor and approver; not the admin above, not another commune's editor.
     assert payload["recipients"] == sorted([people["bientap-camthuy"], people["duyet-camthuy"]])
     with ctx.sessions() as session:

@@ -35,7 +35,7 @@ def test_blocked_text_is_refused_with_its_spans_and_nothing_is_saved(ctx, gql, e
     assert result["__typename"] == "ModerationBlockedError"
     assert result["spans"][0] == {"field": "title", "text": "đ.m"}
     with ctx.sessions() as session:
-        assert session.scalars(select(DirectoryEntry)).all() == []
+        assert session.scalars(select(DirectoryEntry).order_by(DirectoryEntry.id)).all() == []
 
 
 def test_what_is_live_is_edited_by_the_board_only(ctx, gql, editor_token, admin_token):

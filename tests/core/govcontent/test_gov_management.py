@@ -56,6 +56,8 @@ def test_an_unused_banner_slot_is_removed_a_used_one_is_kept(
     with ctx.sessions() as session:
         keys = [p.key for p in banners.placements(session, unit_by_code(session, "14932"))]
         actions = session.scalars(
-            select(AuditEntry.action).where(AuditEntry.action == "banner_placement.remove")
+            select(AuditEntry.action)
+            .where(AuditEntry.action == "banner_placement.remove")
+            .order_by(AuditEntry.id)
         ).all()
     assert keys == ["dung"] and actions == ["banner_placement.remove"]

@@ -279,7 +279,9 @@ def test_alerts_go_once_per_threshold_to_the_assignee_or_the_units_approvers(
     with ctx.sessions() as session:
         to = [x.to for x in letters(session, ctx.settings, "feedback.overdue", late.id)]
         assert to == ["ld@xa.vn"]  # nobody assigned: the unit's approvers
-        assert session.scalars(select(FeedbackAlert.threshold)).all() == ["due_soon", "overdue"]
+        assert session.scalars(
+            select(FeedbackAlert.threshold).order_by(FeedbackAlert.id)
+        ).all() == ["due_soon", "overdue"]
 
     taken = send(ctx, text="Rác chưa được thu gom.")
     handling.assign(ctx, actor(Role.APPROVER, tree["14932"]), taken.id, handler.user_id)

@@ -77,7 +77,7 @@ def test_an_author_is_blocked_for_the_chosen_time(ctx: Any, tree: Any, portal_ta
     before = utcnow()
     moderation.block_author(ctx, mod, rude.id, hours=168, reason="xúc phạm")
     with ctx.sessions() as session:
-        [block] = session.scalars(select(AuthorBlock)).all()
+        [block] = session.scalars(select(AuthorBlock).order_by(AuthorBlock.id)).all()
     until = block.until if block.until.tzinfo else block.until.replace(tzinfo=dt.UTC)
     assert before + dt.timedelta(days=7) <= until <= utcnow() + dt.timedelta(days=7)
     assert reload(ctx, rude.id).state == reload(ctx, earlier.id).state == CommentState.HIDDEN

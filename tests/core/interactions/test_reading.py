@@ -35,7 +35,7 @@ def published(ctx: Any, portal_target: Any) -> Any:
     article = new_article(ctx)
     actions.approve(ctx, SYSTEM, article.id)
     with ctx.sessions() as session:
-        [d] = session.scalars(select(Delivery)).all()
+        [d] = session.scalars(select(Delivery).order_by(Delivery.id)).all()
     assert asyncio.run(dispatcher.run(ctx, d.id, 1)) is dispatcher.Outcome.DELIVERED
     with ctx.sessions() as session:
         return session.get(Delivery, d.id)

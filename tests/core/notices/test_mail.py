@@ -201,7 +201,7 @@ def test_a_delivery_the_channel_refuses_enqueues_its_notice(
     article = new_article(ctx)
     content.approve(ctx, SYSTEM, article.id)
     with ctx.sessions() as session:
-        [d] = session.scalars(select(Delivery)).all()
+        [d] = session.scalars(select(Delivery).order_by(Delivery.id)).all()
     assert asyncio.run(dispatcher.run(ctx, d.id, 1)) is dispatcher.Outcome.ATTENTION
     # The dispatcher emitted delivery.failed; the observer queued the job, ids only.
     assert f"notice-delivery_failed-{d.id}" in queue.rq_queue(ctx).job_ids

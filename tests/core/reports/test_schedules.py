@@ -62,7 +62,9 @@ def test_only_the_units_admin_sets_a_schedule_with_good_addresses(
     assert report_schedules.schedules(ctx, _actor(tree, "14932")) == []
     with ctx.sessions() as session:
         actions = session.scalars(
-            select(AuditEntry.action).where(AuditEntry.action.startswith("report."))
+            select(AuditEntry.action)
+            .where(AuditEntry.action.startswith("report."))
+            .order_by(AuditEntry.id)
         ).all()
     assert actions == ["report.schedule_create", "report.schedule_delete"]
 
@@ -97,7 +99,9 @@ def test_a_monthly_report_is_mailed_once_per_month_with_its_csv(
     assert len(smtp.messages()) == 2
     with ctx.sessions() as session:
         sent = session.scalars(
-            select(AuditEntry.data).where(AuditEntry.action == "report.sent")
+            select(AuditEntry.data)
+            .where(AuditEntry.action == "report.sent")
+            .order_by(AuditEntry.id)
         ).all()
     assert [d["period"] for d in sent] == ["2026-07", "2026-08"]
 

@@ -99,7 +99,9 @@ def test_clearing_a_hold_binds_to_the_content(ctx: Any, tree: dict[str, Any]) ->
     assert actions.approve(ctx, SYSTEM, article.id).status == Status.PUBLISHED
     with ctx.sessions() as session:
         audited = session.scalars(
-            select(AuditEntry.action).where(AuditEntry.subject_id == str(article.id))
+            select(AuditEntry.action)
+            .where(AuditEntry.subject_id == str(article.id))
+            .order_by(AuditEntry.id)
         ).all()
     assert audited.count("article.moderation_cleared") == 2
 
@@ -128,7 +130,9 @@ def test_a_held_edit_of_a_live_item_goes_out_only_once_cleared(
 
     def updates() -> int:
         with ctx.sessions() as session:
-            rows = session.scalars(select(Delivery).where(Delivery.action == Action.UPDATE))
+            rows = session.scalars(
+                select(Delivery).where(Delivery.action == Action.UPDATE).order_by(Delivery.id)
+            )
             return len(rows.all())
 
     actions.update(ctx, SYSTEM, article.id, {"summary": "Cảnh giác với bọn phản động."})

@@ -45,7 +45,9 @@ def test_a_province_term_covers_its_communes_only(ctx: Any, tree: dict[str, Any]
     assert moderate(text, lexicon_of(ctx, tree, "14932")).decision == "allow"
     with ctx.sessions() as session:
         audited = session.scalars(
-            select(AuditEntry.action).where(AuditEntry.subject_type == "unit_term")
+            select(AuditEntry.action)
+            .where(AuditEntry.subject_type == "unit_term")
+            .order_by(AuditEntry.id)
         ).all()
     assert audited == ["lexicon.add", "lexicon.remove"]
 

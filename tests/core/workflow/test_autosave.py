@@ -42,7 +42,11 @@ def _revisions(ctx: Any, article_id: int) -> list[int]:
 
 def _audited(ctx: Any, action: str) -> int:
     with ctx.sessions() as session:
-        return len(session.scalars(select(AuditEntry.id).where(AuditEntry.action == action)).all())
+        return len(
+            session.scalars(
+                select(AuditEntry.id).where(AuditEntry.action == action).order_by(AuditEntry.id)
+            ).all()
+        )
 
 
 def test_the_first_autosave_creates_the_draft_and_later_ones_update_it(ctx, people) -> None:

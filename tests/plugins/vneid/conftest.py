@@ -32,11 +32,13 @@ def run_open(ctx: Any) -> list[dispatcher.Outcome]:
     """Run every due delivery once, the way a worker would."""
     with ctx.sessions() as session:
         rows = session.execute(
-            select(Delivery.id, Delivery.attempt).where(
+            select(Delivery.id, Delivery.attempt)
+            .where(
                 Delivery.state.in_(
                     [DeliveryState.PENDING, DeliveryState.RETRYING, DeliveryState.UNKNOWN]
                 )
             )
+            .order_by(Delivery.id)
         ).all()
     return [asyncio.run(dispatcher.run(ctx, d_id, n + 1)) for d_id, n in rows]
 

@@ -57,7 +57,7 @@ def test_review_outcome_and_comments_arrive_by_signed_webhook(
         {"announcement_id": d.remote_id, "author_ref": "c9", "author_name": "Kẻ Xấu", "text": SLUR},
     )
     with ctx.sessions() as session:
-        [comment] = session.scalars(select(Comment)).all()
+        [comment] = session.scalars(select(Comment).order_by(Comment.id)).all()
     assert comment.state == CommentState.HIDDEN and comment.article_id == d.article_id
 
     # A forged or replayed-with-another-body request is refused.
