@@ -9,10 +9,29 @@ from typing import Any
 import httpx
 
 from core.actions import content as actions
+from core.actions import targets as target_actions
 from core.auth.permissions import SYSTEM
 
 SECRET = "whsec_dGVzdC1wb3J0YWwtc2VjcmV0LTEyMzQ1Njc4OTA="
 COMMUNE = "14932"
+
+
+def portal_target(
+    ctx: Any, number: int, webhook_url: str, unit: str = COMMUNE, **fields: Any
+) -> int:
+    """A portal target ("Cổng thông tin số <number>") posting to ``webhook_url``; its id."""
+    return target_actions.create_target(
+        ctx,
+        SYSTEM,
+        {
+            "name": f"Cổng thông tin số {number}",
+            "plugin": "portal",
+            "unit_code": unit,
+            "settings": {"webhook_url": webhook_url},
+            "secrets": {"webhook_secret": SECRET},
+            **fields,
+        },
+    ).id
 
 
 def wait_for(predicate: Callable[[], Any], timeout: float = 20.0, what: str = "condition") -> Any:

@@ -13,14 +13,13 @@ import pytest
 from sqlalchemy import select
 
 from core.actions import content as actions
-from core.actions import targets
 from core.auth.permissions import SYSTEM
 from core.db import utcnow
 from core.delivery import queue as delivery_queue
 from core.delivery import sweeper
 from core.delivery.models import Delivery, DeliveryState
 from tests.core.delivery.test_recovery import burst
-from tests.support.pipeline import COMMUNE, SECRET, new_article, sandbox_get
+from tests.support.pipeline import new_article, portal_target, sandbox_get
 
 TARGETS = 5
 SITE = "xa-cam-thuy-"  # one portal site per target (a site refuses the same article twice)
@@ -29,20 +28,7 @@ SITE = "xa-cam-thuy-"  # one portal site per target (a site refuses the same art
 @pytest.fixture
 def many_targets(ctx, tree, sandbox, monkeypatch) -> list[int]:
     monkeypatch.setattr(delivery_queue, "FANOUT_AT", 3)
-    return [
-        targets.create_target(
-            ctx,
-            SYSTEM,
-            {
-                "name": f"Cổng thông tin số {i}",
-                "plugin": "portal",
-                "unit_code": COMMUNE,
-                "settings": {"webhook_url": f"{sandbox.url}/sites/{SITE}{i}/webhook"},
-                "secrets": {"webhook_secret": SECRET},
-            },
-        ).id
-        for i in range(TARGETS)
-    ]
+    return [portal_target(ctx, i, f"{sandbox.url}/sites/{SITE}{i}/webhook") for i in range(TARGETS)]
 
 
 def deliveries(ctx) -> list[Delivery]:

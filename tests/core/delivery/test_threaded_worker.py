@@ -18,7 +18,6 @@ from sqlalchemy import func, select
 
 from core import audit
 from core.actions import content as actions
-from core.actions import targets
 from core.audit import AuditEntry
 from core.auth.permissions import SYSTEM
 from core.db import utcnow
@@ -26,7 +25,13 @@ from core.delivery import recorder, sweeper
 from core.delivery import worker as workers
 from core.delivery.models import Delivery
 from tests.core.delivery.test_recovery import burst
-from tests.support.pipeline import COMMUNE, SECRET, new_article, sandbox_get, sandbox_post, wait_for
+from tests.support.pipeline import (
+    new_article,
+    portal_target,
+    sandbox_get,
+    sandbox_post,
+    wait_for,
+)
 from tests.support.worker_process import real_redis, start_worker
 
 #: Under the tests' 1 s HTTP timeout.
@@ -35,17 +40,7 @@ LATENCY = 0.6
 
 def add_targets(ctx: Any, sandbox: Any, n: int) -> None:
     for i in range(n):
-        targets.create_target(
-            ctx,
-            SYSTEM,
-            {
-                "name": f"Cổng thông tin số {i}",
-                "plugin": "portal",
-                "unit_code": COMMUNE,
-                "settings": {"webhook_url": f"{sandbox.url}/sites/s{i}/webhook"},
-                "secrets": {"webhook_secret": SECRET},
-            },
-        )
+        portal_target(ctx, i, f"{sandbox.url}/sites/s{i}/webhook")
 
 
 def states(ctx: Any) -> dict[str, int]:

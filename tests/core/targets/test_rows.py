@@ -5,30 +5,16 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from core.actions import content as actions
-from core.actions import targets as target_actions
 from core.auth.permissions import SYSTEM
 from core.content.models import ArticleTarget
 from core.db import among
 from core.targets.models import ChannelTarget
 from core.targets.rows import insert_per_target
-from tests.support.pipeline import COMMUNE, SECRET
+from tests.support.pipeline import COMMUNE, portal_target
 
 
 def make_targets(ctx, n: int) -> list[int]:
-    return [
-        target_actions.create_target(
-            ctx,
-            SYSTEM,
-            {
-                "name": f"Cổng thông tin số {i}",
-                "plugin": "portal",
-                "unit_code": COMMUNE,
-                "settings": {"webhook_url": f"http://127.0.0.1:9/sites/t{i}/webhook"},
-                "secrets": {"webhook_secret": SECRET},
-            },
-        ).id
-        for i in range(n)
-    ]
+    return [portal_target(ctx, i, f"http://127.0.0.1:9/sites/t{i}/webhook") for i in range(n)]
 
 
 def test_among_selects_what_in_selects(ctx, tree) -> None:

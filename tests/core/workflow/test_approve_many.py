@@ -17,18 +17,17 @@ import pytest
 from sqlalchemy import select
 
 from core.actions import content as actions
-from core.actions import targets as target_actions
 from core.actions import workflow
 from core.audit import AuditEntry
 from core.auth.models import Role
-from core.auth.permissions import SYSTEM, Actor, Grant
+from core.auth.permissions import Actor, Grant
 from core.content.models import ArticleTarget, Status
 from core.content.snapshots import current_data
 from core.delivery.models import Action, Delivery, DeliveryState
 from core.errors import Forbidden
 from core.workflow import steps as steps_mod
 from core.workflow.models import ApprovalStep, StepState
-from tests.support.pipeline import COMMUNE, SECRET
+from tests.support.pipeline import COMMUNE, portal_target
 
 OTHER_COMMUNE = "14950"
 APPRAISED = [
@@ -55,18 +54,13 @@ RELEASED = [0, 1, 3, 5, 7]
 @pytest.fixture
 def target_ids(ctx, tree) -> list[int]:
     return [
-        target_actions.create_target(
+        portal_target(
             ctx,
-            SYSTEM,
-            {
-                "name": f"Cổng thông tin số {i}",
-                "plugin": "portal",
-                "unit_code": unit,
-                "settings": {"webhook_url": f"http://127.0.0.1:9/sites/t{i}/webhook"},
-                "secrets": {"webhook_secret": SECRET},
-                **({"gates": gates} if gates is not None else {}),
-            },
-        ).id
+            i,
+            f"http://127.0.0.1:9/sites/t{i}/webhook",
+            unit,
+            **({"gates": gates} if gates is not None else {}),
+        )
         for i, (unit, gates) in enumerate(TARGETS)
     ]
 
