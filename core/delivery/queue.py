@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
+import time
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -127,16 +128,36 @@ _WAITING = frozenset(
 SCHEDULER_GRACE = dt.timedelta(seconds=30)
 
 
+#: A worker takes a job off the queue a moment before it marks it started; with many threads
+#: on a busy machine that moment grows. A job seen queued but out of the queue is dead only
+#: once it has been so for this long (first seen kept in Redis, so every sweeper agrees).
+DEQUEUED_GRACE = 30.0
+_DEQUEUED_SEEN = "loa:dequeued-seen:"
+
+
+def clock() -> float:
+    """Seconds since the epoch (tests move it)."""
+    return time.time()
+
+
+def _long_dequeued(q: Queue, job_id: str) -> bool:
+    """Whether ``job_id`` has been seen out of its queue, still queued, for the grace."""
+    key, now = _DEQUEUED_SEEN + job_id, clock()
+    q.connection.set(key, repr(now), nx=True, ex=int(DEQUEUED_GRACE * 20) + 60)
+    first = q.connection.get(key)
+    return first is not None and now - float(first) >= DEQUEUED_GRACE
+
+
 def _dead(q: Queue, job_id: str) -> tuple[str, str] | None:
     """Why the job under ``job_id`` will never run (again), with its worker; ``None`` if it will.
 
     Finished, failed, stopped or cancelled jobs are done; a started job is dead when its
     worker's key has expired (a worker refreshes it while it lives, for the job's timeout
     plus a minute while it runs one); a queued job is dead when it is no longer in the
-    queue (taken by a worker that died before starting it); a scheduled job is dead when no
-    scheduler moved it
-    within :data:`SCHEDULER_GRACE` of its time; a hash that is not a whole job (what a worker's
-    heartbeat writes back after a ``FLUSHDB``) never runs. rq refuses the id as long as any of
+    queue (taken by a worker that died before starting it) for :data:`DEQUEUED_GRACE`; a
+    scheduled job is dead when no scheduler moved it within :data:`SCHEDULER_GRACE` of its
+    time; a hash that is not a whole job (what a worker's heartbeat writes back after a
+    ``FLUSHDB``) never runs. rq refuses the id as long as any of
     them is kept (a started job's, for ever).
     """
     try:
@@ -146,7 +167,10 @@ def _dead(q: Queue, job_id: str) -> tuple[str, str] | None:
     status = job.get_status(refresh=False)
     worker = job.worker_name or "-"
     if status == JobStatus.QUEUED and q.connection.lpos(q.key, job_id) is None:
-        # Dequeued, then its worker died before it started it (rq#580): no one will run it.
+        # Dequeued, then its worker died before it started it (rq#580): no one will run it —
+        # unless a worker is starting it right now, so only after the grace.
+        if not _long_dequeued(q, job_id):
+            return None
         return "queued but not in the queue", worker
     if status in _WAITING:
         return None
