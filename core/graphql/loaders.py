@@ -5,7 +5,9 @@ single ``IN (...)`` select, in a short session of its own. A list resolver
 that already knows which ids its page needs reads them with :func:`related_rows`
 (in the page's own session) and hands them over with :meth:`Loaders.prime`,
 so the field resolvers find their rows resolved and answer synchronously (an
-awaited loader per field costs more than the SQL on a 20-item page).
+awaited loader per field costs more than the SQL on a 20-item page). The public
+endpoint's :class:`~core.content.lookups.Lookups` keeps those rows per content
+generation, so a warm page reads only its articles.
 """
 
 from __future__ import annotations
@@ -15,10 +17,11 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import Row, select
+from sqlalchemy import Row
 from sqlalchemy.orm import Session
 from strawberry.dataloader import DataLoader
 
+from core.content.lookups import Lookups, rows_by_id
 from core.content.models import Agency, Article, Category
 from core.content.queries import portal_templates
 from core.media.reads import Used, media_of_articles
@@ -30,9 +33,8 @@ Reader = Callable[[], AbstractContextManager[Session]]
 
 
 def _select(read: Reader, model: type[M], ids: Collection[int]) -> dict[int, M]:
-    column: Any = model.id
     with read() as session:
-        return {row.id: row for row in session.scalars(select(model).where(column.in_(ids)))}
+        return rows_by_id(session, model, ids)
 
 
 def _by_id(read: Reader, model: type[M]) -> Callable[[list[int]], Awaitable[list[M | None]]]:
@@ -82,23 +84,29 @@ _RELATED: tuple[tuple[str, type[Agency] | type[Category] | type[Unit], str], ...
 
 
 def related_rows(
-    session: Session, articles: Collection[Article | Row[Any]], wanted: Collection[str]
+    session: Session,
+    articles: Collection[Article | Row[Any]],
+    wanted: Collection[str],
+    lookups: Lookups | None = None,
 ) -> Related:
     """The related rows ``wanted`` (field names) of ``articles`` (or plain rows), one query
-    per table.
+    per table at most: none for the rows ``lookups`` keeps (the public endpoint's).
 
     Runs anywhere (a worker thread, inside the page's own session); :meth:`Loaders.prime`
     then hands them to the loaders, so the field resolvers answer without another query.
     """
+    keeper = lookups if lookups is not None else _NOTHING_KEPT
     found: Related = {}
     for name, model, key in _RELATED:
         ids = {getattr(a, key) for a in articles} - {None}
         if name in wanted and ids:
-            column: Any = model.id
-            selected: Any = session.scalars(select(model).where(column.in_(ids)))
-            rows = {r.id: r for r in selected}
+            rows: dict[int, Any] = keeper.rows(session, model, ids)
             found[name] = {i: rows.get(i) for i in ids}
     return found
+
+
+#: Keeps nothing: every call asks the database (the management API's reads).
+_NOTHING_KEPT = Lookups()
 
 
 def _media(read: Reader) -> Callable[[list[int]], Awaitable[list[list[Used]]]]:

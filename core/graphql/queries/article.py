@@ -29,7 +29,7 @@ async def article(
         """The article (a plain row) and its related rows, in one session, off the event loop."""
         with rc.read() as session:
             found = queries.get_published_row(session, slug, public_row("bodyHtml" in wanted))
-            return found, related_rows(session, [found] if found else [], wanted)
+            return found, related_rows(session, [found] if found else [], wanted, rc.lookups)
 
     found, related = await run_in_threadpool(read)
     loaders.prime(related)

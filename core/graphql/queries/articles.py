@@ -170,7 +170,7 @@ async def articles(
                 shown=public_row("bodyHtml" in wanted),
                 lookups=rc.lookups,
             )
-            return page, related_rows(session, page.rows, wanted)
+            return page, related_rows(session, page.rows, wanted, rc.lookups)
 
     try:
         page, related = await run_in_threadpool(read)
