@@ -37,6 +37,7 @@ MAX_ENTRIES = 4096
 
 #: The related tables a public page shows, kept by id.
 R = TypeVar("R", Agency, Category, Unit)
+V = TypeVar("V")
 
 
 @dataclass(frozen=True)
@@ -79,8 +80,8 @@ class Lookups:
         self._bind: object = None
         self._subtrees: dict[str, Subtree] = {}
         self._categories: dict[str, int | None] = {}
-        #: Related rows by table, then id: detached, fully loaded, only ever read.
-        self._rows: dict[type, dict[int, Any]] = {}
+        #: Related rows (detached, fully loaded, only ever read) and values, by kind then id.
+        self._by_id: dict[object, dict[int, Any]] = {}
         self._lock = threading.Lock()  # resolvers run in a thread pool
 
     def _current(self, session: Session) -> int | None:
@@ -95,7 +96,7 @@ class Lookups:
                 self._bind = session.bind
                 self._subtrees.clear()
                 self._categories.clear()
-                self._rows.clear()
+                self._by_id.clear()
         return seen
 
     def subtree(self, session: Session, code: str) -> Subtree:
@@ -120,17 +121,28 @@ class Lookups:
 
         The rows are shared by every request of the generation, so callers only read them.
         """
+        return self.by_id(session, model, ids, lambda missing: rows_by_id(session, model, missing))
+
+    def by_id(
+        self,
+        session: Session,
+        kind: object,
+        ids: Collection[int],
+        read: Callable[[list[int]], dict[int, V]],
+    ) -> dict[int, V]:
+        """Values of ``kind`` by id: the kept ones, and what ``read`` (given the missing ids,
+        one statement) finds for the others; ``kind`` names the table (a model, a name)."""
         seen = self._current(session)
-        kept: dict[int, Any] = self._rows.get(model, {}) if seen is not None else {}
+        kept: dict[int, Any] = self._by_id.get(kind, {}) if seen is not None else {}
         found = {i: kept[i] for i in ids if i in kept}
         missing = [i for i in ids if i not in found]
         if missing:
-            read = rows_by_id(session, model, missing)
-            found.update(read)
+            fresh = read(missing)
+            found.update(fresh)
             if seen is not None:
-                table = self._rows.setdefault(model, {})
-                for key, row in read.items():  # an id not found is never kept
-                    self._keep(table, key, row, seen, session)
+                table = self._by_id.setdefault(kind, {})
+                for key, value in fresh.items():  # an id not found is never kept
+                    self._keep(table, key, value, seen, session)
         return found
 
     def _keep(

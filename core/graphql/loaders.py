@@ -74,7 +74,7 @@ class Loaders:
             loader.prime_many(rows)
 
 
-#: Related rows of a page, by loader name ("category", "unit", "agency"), then by id.
+#: Related rows of a page, by loader name ("category", "unit", "agency", "portal"), then by id.
 Related = dict[str, dict[int, Any]]
 _RELATED: tuple[tuple[str, type[Agency] | type[Category] | type[Unit], str], ...] = (
     ("category", Category, "category_id"),
@@ -89,8 +89,9 @@ def related_rows(
     wanted: Collection[str],
     lookups: Lookups | None = None,
 ) -> Related:
-    """The related rows ``wanted`` (field names) of ``articles`` (or plain rows), one query
-    per table at most: none for the rows ``lookups`` keeps (the public endpoint's).
+    """The related rows ``wanted`` (the articles' own field names) of ``articles`` (or plain
+    rows), one query per table at most: none for the rows ``lookups`` keeps (the public
+    endpoint's). When ``url`` is wanted, the units' portal templates too (kept the same way).
 
     Runs anywhere (a worker thread, inside the page's own session); :meth:`Loaders.prime`
     then hands them to the loaders, so the field resolvers answer without another query.
@@ -102,6 +103,11 @@ def related_rows(
         if name in wanted and ids:
             rows: dict[int, Any] = keeper.rows(session, model, ids)
             found[name] = {i: rows.get(i) for i in ids}
+    units = {a.unit_id for a in articles}
+    if "url" in wanted and units:  # Article.url: the unit's (or an ancestor's) portal template
+        found["portal"] = keeper.by_id(
+            session, "portal", units, lambda missing: portal_templates(session, missing)
+        )
     return found
 
 

@@ -27,7 +27,7 @@ Gql = Callable[..., Any]
 DETAIL = """query($slug: String!) {
   article(slug: $slug) { category { name } unit { name shortName } agency { name } } }"""
 LIST = """{ articles(first: 20) { edges { node {
-  slug category { slug name } unit { code name } agency { name website } } } } }"""
+  slug url category { slug name } unit { code name } agency { name website } } } } }"""
 
 
 def _agency(ctx: Context, tree: dict[str, Any], name: str, unit: str = "14932") -> int:
@@ -98,6 +98,31 @@ def test_a_renamed_agency_is_seen_at_once(
     assert agency() == {"name": "Ủy ban nhân dân xã Cẩm Thủy"}
 
 
+def test_a_changed_portal_template_is_seen_at_once(
+    ctx: Context, tree: dict[str, Any], make_article: Any, public: TestClient, gql: Gql
+) -> None:
+    """``Article.url`` comes from the unit's (or its province's) portal template, kept with
+    the rows; setting one emits ``unit.portal``."""
+    article = make_article("Tin xã", unit="14932")
+    query = """query($slug: String!) { article(slug: $slug) { url } }"""
+
+    def url(note: str = "") -> str:
+        return gql(public, query + note, slug=article.slug)["data"]["article"]["url"]
+
+    assert url().endswith(f"/articles/{article.slug}")
+    with counting(ctx) as statements:
+        assert url(" # warm").endswith(f"/articles/{article.slug}")
+    assert len(statements) == 1, statements  # the article; the template is kept
+    with ctx.transaction() as session:
+        session.execute(
+            update(Unit)
+            .where(Unit.id == tree["38"].id)
+            .values(portal_url_template="https://thanhhoa.gov.vn/tin/{slug}")
+        )
+    ctx.emit("unit.portal", {"unit": "38"})  # as core.actions.unit_portals.set_portal does
+    assert url() == f"https://thanhhoa.gov.vn/tin/{article.slug}"
+
+
 def test_a_kept_row_is_never_another_rows(
     ctx: Context,
     tree: dict[str, Any],
@@ -146,3 +171,18 @@ def test_kept_rows_are_not_shared_between_two_databases(
         assert name(ctx.sessions) == "Thông báo"
     finally:
         other.dispose()
+
+
+def test_fields_asked_through_fragments_are_kept_too(
+    ctx: Context, categories: dict[str, int], make_article: Any, public: TestClient, gql: Gql
+) -> None:
+    make_article("Tin", category="su-kien")
+    query = """{ articles(first: 5) { edges { node { ...Card } } } }
+      fragment Card on Article { slug link: url ... on Article { category { name } } }"""
+    cold = gql(public, query)
+    with counting(ctx) as statements:
+        warm = gql(public, query + " # warm")
+    assert warm == cold and "errors" not in warm, warm
+    node = warm["data"]["articles"]["edges"][0]["node"]
+    assert node["category"] == {"name": "Sự kiện"} and node["link"].endswith(node["slug"])
+    assert len(statements) == 1, statements  # the page; category and template kept
