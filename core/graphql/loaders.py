@@ -54,7 +54,7 @@ class Loaders:
     #: Media each article uses (core.media.reads.Used), by article id.
     media: DataLoader[int, list[Used]]
     #: The portal URL template that applies to a unit (its own or its nearest ancestor's).
-    portal: DataLoader[int, str]
+    url_template: DataLoader[int, str]
 
     @classmethod
     def build(cls, read: Reader) -> Loaders:
@@ -64,7 +64,7 @@ class Loaders:
             unit=DataLoader(load_fn=_by_id(read, Unit)),
             agency=DataLoader(load_fn=_by_id(read, Agency)),
             media=DataLoader(load_fn=_media(read)),
-            portal=DataLoader(load_fn=_portal(read)),
+            url_template=DataLoader(load_fn=_portal(read)),
         )
 
     def prime(self, related: Related) -> None:
@@ -74,7 +74,8 @@ class Loaders:
             loader.prime_many(rows)
 
 
-#: Related rows of a page, by loader name ("category", "unit", "agency", "portal"), then by id.
+#: Related rows of a page, by loader name ("category", "unit", "agency", "url_template"),
+#: then by id.
 Related = dict[str, dict[int, Any]]
 _RELATED: tuple[tuple[str, type[Agency] | type[Category] | type[Unit], str], ...] = (
     ("category", Category, "category_id"),
@@ -105,8 +106,8 @@ def related_rows(
             found[name] = {i: rows.get(i) for i in ids}
     units = {a.unit_id for a in articles}
     if "url" in wanted and units:  # Article.url: the unit's (or an ancestor's) portal template
-        found["portal"] = keeper.by_id(
-            session, "portal", units, lambda missing: portal_templates(session, missing)
+        found["url_template"] = keeper.by_id(  # kept under the reader's own identity
+            session, portal_templates, units, lambda missing: portal_templates(session, missing)
         )
     return found
 
