@@ -5,7 +5,9 @@ single ``IN (...)`` select, in a short session of its own. A list resolver
 that already knows which ids its page needs reads them with :func:`related_rows`
 (in the page's own session) and hands them over with :meth:`Loaders.prime`,
 so the field resolvers find their rows resolved and answer synchronously (an
-awaited loader per field costs more than the SQL on a 20-item page).
+awaited loader per field costs more than the SQL on a 20-item page). The public
+endpoint's :class:`~core.content.lookups.Lookups` keeps those rows per content
+generation, so a warm page reads only its articles.
 """
 
 from __future__ import annotations
@@ -15,10 +17,11 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import Row, select
+from sqlalchemy import Row
 from sqlalchemy.orm import Session
 from strawberry.dataloader import DataLoader
 
+from core.content.lookups import Lookups, rows_by_id
 from core.content.models import Agency, Article, Category
 from core.content.queries import portal_templates
 from core.media.reads import Used, media_of_articles
@@ -30,9 +33,8 @@ Reader = Callable[[], AbstractContextManager[Session]]
 
 
 def _select(read: Reader, model: type[M], ids: Collection[int]) -> dict[int, M]:
-    column: Any = model.id
     with read() as session:
-        return {row.id: row for row in session.scalars(select(model).where(column.in_(ids)))}
+        return rows_by_id(session, model, ids)
 
 
 def _by_id(read: Reader, model: type[M]) -> Callable[[list[int]], Awaitable[list[M | None]]]:
@@ -52,7 +54,7 @@ class Loaders:
     #: Media each article uses (core.media.reads.Used), by article id.
     media: DataLoader[int, list[Used]]
     #: The portal URL template that applies to a unit (its own or its nearest ancestor's).
-    portal: DataLoader[int, str]
+    url_template: DataLoader[int, str]
 
     @classmethod
     def build(cls, read: Reader) -> Loaders:
@@ -62,7 +64,7 @@ class Loaders:
             unit=DataLoader(load_fn=_by_id(read, Unit)),
             agency=DataLoader(load_fn=_by_id(read, Agency)),
             media=DataLoader(load_fn=_media(read)),
-            portal=DataLoader(load_fn=_portal(read)),
+            url_template=DataLoader(load_fn=_portal(read)),
         )
 
     def prime(self, related: Related) -> None:
@@ -72,7 +74,8 @@ class Loaders:
             loader.prime_many(rows)
 
 
-#: Related rows of a page, by loader name ("category", "unit", "agency"), then by id.
+#: Related rows of a page, by loader name ("category", "unit", "agency", "url_template"),
+#: then by id.
 Related = dict[str, dict[int, Any]]
 _RELATED: tuple[tuple[str, type[Agency] | type[Category] | type[Unit], str], ...] = (
     ("category", Category, "category_id"),
@@ -82,23 +85,35 @@ _RELATED: tuple[tuple[str, type[Agency] | type[Category] | type[Unit], str], ...
 
 
 def related_rows(
-    session: Session, articles: Collection[Article | Row[Any]], wanted: Collection[str]
+    session: Session,
+    articles: Collection[Article | Row[Any]],
+    wanted: Collection[str],
+    lookups: Lookups | None = None,
 ) -> Related:
-    """The related rows ``wanted`` (field names) of ``articles`` (or plain rows), one query
-    per table.
+    """The related rows ``wanted`` (the articles' own field names) of ``articles`` (or plain
+    rows), one query per table at most: none for the rows ``lookups`` keeps (the public
+    endpoint's). When ``url`` is wanted, the units' portal templates too (kept the same way).
 
     Runs anywhere (a worker thread, inside the page's own session); :meth:`Loaders.prime`
     then hands them to the loaders, so the field resolvers answer without another query.
     """
+    keeper = lookups if lookups is not None else _NOTHING_KEPT
     found: Related = {}
     for name, model, key in _RELATED:
         ids = {getattr(a, key) for a in articles} - {None}
         if name in wanted and ids:
-            column: Any = model.id
-            selected: Any = session.scalars(select(model).where(column.in_(ids)))
-            rows = {r.id: r for r in selected}
+            rows: dict[int, Any] = keeper.rows(session, model, ids)
             found[name] = {i: rows.get(i) for i in ids}
+    units = {a.unit_id for a in articles}
+    if "url" in wanted and units:  # Article.url: the unit's (or an ancestor's) portal template
+        found["url_template"] = keeper.by_id(  # kept under the reader's own identity
+            session, portal_templates, units, lambda missing: portal_templates(session, missing)
+        )
     return found
+
+
+#: Keeps nothing: every call asks the database (the management API's reads).
+_NOTHING_KEPT = Lookups()
 
 
 def _media(read: Reader) -> Callable[[list[int]], Awaitable[list[list[Used]]]]:

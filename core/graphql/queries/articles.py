@@ -54,6 +54,22 @@ def selected_names(info: strawberry.Info[RequestContext, Any]) -> set[str]:
     return names
 
 
+def selected_at(info: strawberry.Info[RequestContext, Any], path: tuple[str, ...]) -> set[str]:
+    """The field names selected ``path`` below this field, fragments included: what the
+    article itself is asked for (its ``url``), not what its cover or unit is."""
+    names: set[str] = set()
+    stack: list[tuple[Any, int]] = [(s, 0) for s in info.selected_fields[0].selections]
+    while stack:
+        selection, depth = stack.pop()
+        if not isinstance(selection, SelectedField):  # a fragment: its fields, same level
+            stack.extend((s, depth) for s in selection.selections)
+        elif depth == len(path):
+            names.add(selection.name)
+        elif selection.name == path[depth]:
+            stack.extend((s, depth + 1) for s in selection.selections)
+    return names
+
+
 def _page_size(value: int | None, argument: str) -> None:
     if value is not None and not 1 <= value <= MAX_FIRST:
         raise ValidationFailed({argument: f"must be between 1 and {MAX_FIRST}"})
@@ -144,6 +160,7 @@ async def articles(
         raise ValidationFailed({"search": f"at most {MAX_SEARCH} characters"})
     rc = info.context
     wanted = selected_names(info)
+    own = selected_at(info, ("edges", "node"))  # the articles' own fields
     unit_kinds = _kinds(kinds)
     start = _instant(published_from, "published_from")
     end = _instant(published_to, "published_to")
@@ -170,7 +187,7 @@ async def articles(
                 shown=public_row("bodyHtml" in wanted),
                 lookups=rc.lookups,
             )
-            return page, related_rows(session, page.rows, wanted)
+            return page, related_rows(session, page.rows, own, rc.lookups)
 
     try:
         page, related = await run_in_threadpool(read)

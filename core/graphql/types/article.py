@@ -110,7 +110,7 @@ class ArticleFields:
         def fill(template: str) -> str:
             return canonical_url(self.base_url, self.slug, template)
 
-        return resolve_value(self.loaders.portal, self.unit_id, fill)
+        return resolve_value(self.loaders.url_template, self.unit_id, fill)
 
     @strawberry.field(description="publishedAt in Asia/Ho_Chi_Minh, ISO 8601 with offset.")
     def published_at_local(self) -> str | None:

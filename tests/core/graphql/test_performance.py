@@ -11,6 +11,7 @@ from starlette.testclient import TestClient
 
 from core.actions import content as actions
 from core.auth.permissions import SYSTEM
+from core.content.lookups import Lookups
 from core.content.models import Agency
 from core.context import Context
 
@@ -57,20 +58,33 @@ def test_a_page_costs_the_same_for_5_or_20(
             category=["thong-bao", "su-kien"][i % 2],
             agency_id=agency_ids[i % 2],
         )
-    counts = {}
-    gql(public, PAGE, first=1, unit="38")  # resolves unit 38's subtree once (kept: Lookups)
-    for first in (5, 20):
-        for unit in (None, "38"):
-            with counting(ctx) as statements:
-                body = gql(public, PAGE, first=first, unit=unit)
-            assert "errors" not in body, body
-            edges = body["data"]["articles"]["edges"]
-            assert all(e["node"]["category"] and e["node"]["agency"] for e in edges)
-            counts[first, unit] = len(statements)
-    # One query more than before media: the page's covers from the media library, batched.
-    assert counts[5, None] == counts[20, None] <= 6, counts
-    # A unit costs nothing more once its subtree is known (until content changes).
-    assert counts[5, "38"] == counts[20, "38"] == counts[5, None], counts
+
+    def costs(note: str) -> dict[tuple[int, str | None], int]:
+        counts = {}
+        for first in (5, 20):
+            for unit in (None, "38"):
+                with counting(ctx) as statements:  # a comment: past the response cache
+                    body = gql(public, f"{PAGE} # {note}", first=first, unit=unit)
+                assert "errors" not in body, body
+                edges = body["data"]["articles"]["edges"]
+                assert all(e["node"]["category"] and e["node"]["agency"] for e in edges)
+                counts[first, unit] = len(statements)
+        return counts
+
+    public.app.lookups = Lookups()  # type: ignore[attr-defined]  # nothing kept
+    cold = costs("cold")
+    # One query per related table (category, unit, agency) and one for the covers, batched;
+    # a unit adds its subtree's lookup.
+    assert cold[5, None] == cold[20, None] <= 6, cold
+    assert cold[5, "38"] == cold[20, "38"] <= cold[5, None] + 2, cold
+    public.app.lookups = Lookups(lambda: 0)  # type: ignore[attr-defined]  # kept (one generation)
+    for unit in (None, "38"):  # keeps unit 38's subtree and every related row a page shows
+        gql(public, PAGE, first=20, unit=unit)
+    warm = costs("warm")
+    # A unit costs nothing more once its subtree is known (until content changes), nor do
+    # the related rows: the page, its count and its covers.
+    assert warm[5, None] == warm[20, None] == warm[5, "38"] == warm[20, "38"], warm
+    assert warm[5, None] == cold[5, None] - 3, (warm, cold)
 
 
 def test_response_cache_is_dropped_when_content_changes(
