@@ -14,9 +14,10 @@ runs them), driven by wrk with the one body, and the CPU time (utime + stime) it
 process spent per answered request; a loaded machine slows both servers' clocks, not their
 CPU per request, so this ratio holds still where wrk's requests per second do not.
 
-Run: ``python -m bench.hot_path [--requests 5000] [--profile 25] [--served 5]`` (the 10,000-article
-SQLite corpus of ``bench.read_path`` in ``bench/out``; the rate limiter counts every request, as in
-production). The body is the list of ``bench.read_path``'s hot scenario (20 edges).
+Run: ``python -m bench.hot_path [--requests 5000] [--profile 25] [--served 5 [--redis-url URL]]``
+(the 10,000-article SQLite corpus of ``bench.read_path`` in ``bench/out``; the rate limiter
+counts every request, as in production). The body is the list of ``bench.read_path``'s hot
+scenario (20 edges).
 """
 
 from __future__ import annotations
@@ -139,11 +140,15 @@ def peak_rss_mib(pid: int) -> float:
     return float("nan")
 
 
-def served(seconds: float) -> dict[str, Any]:
-    """Server CPU µs per request and req/s of floor and Loa under wrk, three interleaved rounds."""
+def served(seconds: float, redis_url: str | None = None) -> dict[str, Any]:
+    """Server CPU µs per request and req/s of floor and Loa under wrk, three interleaved rounds.
+
+    ``redis_url``: Loa as a production web process (shared Redis, no in-process worker nor
+    fakeredis, whose imports alone hold ~36 MiB); without it, the one-process embedded default.
+    """
     _, body = loa_app()
     wrk = require_wrk()
-    env = loa_env(sqlite_url(CORPUS, fresh=False))
+    env = loa_env(sqlite_url(CORPUS, fresh=False), redis_url)
     script = lua_script(Scenario("hot-one", "one hot body", "loa", [body.decode()]))
     servers = {
         name: (uvicorn(f"hot-{name}", f"bench.servers:{name}_app", env, port), port)
@@ -174,9 +179,12 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=5000)
     parser.add_argument("--profile", type=int, default=0, help="cProfile rows to print (0: none)")
     parser.add_argument("--served", type=float, default=0, help="wrk seconds per round (0: off)")
+    parser.add_argument(
+        "--redis-url", help="serve Loa with this Redis (a database the run may fill; keys expire)"
+    )
     args = parser.parse_args()
     if args.served:
-        found = served(args.served)
+        found = served(args.served, args.redis_url)
         log(
             f"served hot /graphql, server CPU per request: Loa {found['loa']['cpu_us']} µs "
             f"({found['loa']['rps']} req/s, peak RSS {found['loa']['peak_rss_mib']} MiB), floor "

@@ -13,7 +13,6 @@ from typing import Any
 from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
-from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse
 from starlette.routing import BaseRoute, Mount, Route
@@ -22,6 +21,7 @@ from core.content import published
 from core.context import Context, build_context
 from core.edge.body import BodyLimit
 from core.edge.cors import PublicCors
+from core.edge.hosts import TrustedHosts
 from core.edge.nostore import NoStore
 from core.migrate import SchemaNotMigrated, check_at_head
 from core.security_headers import SecurityHeaders
@@ -141,7 +141,5 @@ def create_app(
     # The edge, outermost last: Host checked first, then private answers, then every body bounded.
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes, limits=edge_limits(settings))
     app.add_middleware(NoStore)
-    app.add_middleware(
-        TrustedHostMiddleware, allowed_hosts=list(settings.allowed_hosts), www_redirect=False
-    )
+    app.add_middleware(TrustedHosts, allowed_hosts=list(settings.allowed_hosts))
     return app

@@ -23,8 +23,19 @@ MIN_LENGTH = 8
 MAX_LENGTH = 256  # argon2 takes any length; this only stops abuse of the hasher
 
 _hasher = PasswordHasher()
-#: Verified against when no account matches, so a wrong username costs the same time.
-_DUMMY = _hasher.hash("loa-dummy-password-for-timing")
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified against when no account matches, so a wrong username costs the same time.
+
+    Made at the first verification, not at import: one argon2 hash holds 64 MiB while it
+    runs, and made at import it raised every web process's peak memory by that much
+    (from ~80 to ~143 MiB before the app had served anything) in processes that may
+    never check a password. The first sign-in of a process pays for it whichever way it
+    goes (known account or not), so it tells nothing about the account.
+    """
+    return _hasher.hash("loa-dummy-password-for-timing")
 
 
 def normalise(password: str) -> str:
@@ -37,6 +48,7 @@ def hash_password(password: str) -> str:
 
 def verify(password_hash: str, password: str) -> bool:
     """True when ``password`` matches; an empty or malformed hash never matches."""
+    _dummy_hash()  # made on the first call of either kind (see there)
     if not password_hash:
         _dummy(password)
         return False
@@ -48,7 +60,7 @@ def verify(password_hash: str, password: str) -> bool:
 
 def _dummy(password: str) -> None:
     with contextlib.suppress(VerifyMismatchError, VerificationError, InvalidHashError):
-        _hasher.verify(_DUMMY, normalise(password))
+        _hasher.verify(_dummy_hash(), normalise(password))
 
 
 def burn_time(password: str) -> None:
