@@ -199,7 +199,7 @@ def tree(ctx: Context) -> dict[str, Any]:
     with ctx.transaction() as session:
         sync(session, iter(TREE))
     with ctx.sessions() as session:
-        units = {u.code: u for u in session.scalars(select(Unit))}
+        units = {u.code: u for u in session.scalars(select(Unit).order_by(Unit.id))}
     _test_admin(ctx, units["VN"].id)
     return units
 

@@ -82,7 +82,9 @@ def test_the_account_chooses_which_notices_come_by_mail(
     article = new_article(ctx)
     actions.approve(ctx, SYSTEM, article.id)
     with ctx.sessions() as session:
-        [d] = session.scalars(select(Delivery).where(Delivery.article_id == article.id))
+        [d] = session.scalars(
+            select(Delivery).where(Delivery.article_id == article.id).order_by(Delivery.id)
+        )
     asyncio.run(dispatcher.run(ctx, d.id, 1))
 
     def mailed_to() -> list[str]:

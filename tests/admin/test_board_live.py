@@ -121,7 +121,9 @@ def approved_item(ctx: Context) -> tuple[str, int]:
     article = new_article(ctx)
     actions.approve(ctx, SYSTEM, article.id)
     with ctx.sessions() as session:
-        [d] = session.scalars(select(Delivery).where(Delivery.article_id == article.id))
+        [d] = session.scalars(
+            select(Delivery).where(Delivery.article_id == article.id).order_by(Delivery.id)
+        )
     return article.uid, d.id
 
 

@@ -37,7 +37,9 @@ def test_the_board_offers_retry_now_to_its_editor_with_csrf(
     article = new_article(ctx)
     actions.approve(ctx, SYSTEM, article.id)
     with ctx.sessions() as session:
-        [d] = session.scalars(select(Delivery).where(Delivery.article_id == article.id))
+        [d] = session.scalars(
+            select(Delivery).where(Delivery.article_id == article.id).order_by(Delivery.id)
+        )
     asyncio.run(dispatcher.run(ctx, d.id, 1))
     action = f"/admin/items/{article.uid}/deliveries/{d.id}/retry"
 

@@ -85,7 +85,7 @@ def test_a_moderator_hides_a_held_comment_and_it_leaves_the_public_page(
         # the worker's sweeper reads the Page too (it holds a live item): whoever records first
         assert _run(reading.read_target(ctx, fb_target.id)).error == ""
         with ctx.sessions() as session:
-            rows = list(session.scalars(select(Comment)))
+            rows = list(session.scalars(select(Comment).order_by(Comment.id)))
         return rows if len(rows) == 3 else None
 
     rows = wait_for(recorded, timeout=20, what="the comments read from the Page")
@@ -143,7 +143,9 @@ def test_a_moderator_hides_a_held_comment_and_it_leaves_the_public_page(
     expect(public.page.locator("li:not(.hidden)", has_text="Cảm ơn xã")).to_have_count(1)
     shots(public.page, "facebook-page-after")
     with ctx.sessions() as session:
-        states = {c.id: (c.state, c.reason) for c in session.scalars(select(Comment))}
+        states = {
+            c.id: (c.state, c.reason) for c in session.scalars(select(Comment).order_by(Comment.id))
+        }
     assert states[first] == (CommentState.HIDDEN, "moderator")
     assert states[second] == (CommentState.HIDDEN, "deleted")
 

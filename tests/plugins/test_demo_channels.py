@@ -51,7 +51,7 @@ def _settled(ctx: Any, timeout: float) -> list[Delivery]:
     deadline = time.monotonic() + timeout
     while True:
         with ctx.sessions() as session:
-            rows = list(session.scalars(select(Delivery)))
+            rows = list(session.scalars(select(Delivery).order_by(Delivery.id)))
         if rows and all(d.state in SETTLED for d in rows):
             return rows
         if time.monotonic() > deadline:
@@ -84,8 +84,15 @@ def test_the_demo_delivers_to_every_channels_sandbox(ctx, tree, serve, caplog, m
             worker.stop()
 
     with demo.sessions() as session:
-        found = {t.id: (t.plugin, t.name) for t in session.scalars(select(ChannelTarget))}
-        secrets = [v for t in session.scalars(select(ChannelTarget)) for v in _secrets(demo, t)]
+        found = {
+            t.id: (t.plugin, t.name)
+            for t in session.scalars(select(ChannelTarget).order_by(ChannelTarget.id))
+        }
+        secrets = [
+            v
+            for t in session.scalars(select(ChannelTarget).order_by(ChannelTarget.id))
+            for v in _secrets(demo, t)
+        ]
         titles = dict(session.execute(select(Article.id, Article.title).order_by(Article.id)).all())
         articles = session.scalar(select(func.count()).select_from(Article)) or 0
     assert sorted({plugin for plugin, _ in found.values()}) == sorted(CHANNELS)

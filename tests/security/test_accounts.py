@@ -258,7 +258,7 @@ def test_recovery_codes_are_stored_keyed_and_old_ones_are_migrated(
 ) -> None:
     an = make_account("an")
     with ctx.sessions() as session:
-        stored = set(session.scalars(select(RecoveryCode.digest)))
+        stored = set(session.scalars(select(RecoveryCode.digest).order_by(RecoveryCode.id)))
     assert len(stored) == 10
     # A database copy alone no longer tests guesses: the digest needs LOA_SECRET_KEYS.
     assert not stored & {_sha(c) for c in an.recovery}
@@ -279,7 +279,7 @@ def test_recovery_codes_are_stored_keyed_and_old_ones_are_migrated(
     assert done.returncode == 0, done.stderr[-2000:]
     assert "recovery_codes.digest: 2 re-keyed" in done.stdout  # the used one too
     with ctx.sessions() as session:
-        stored = set(session.scalars(select(RecoveryCode.digest)))
+        stored = set(session.scalars(select(RecoveryCode.digest).order_by(RecoveryCode.id)))
     assert _sha(legacy[1]) not in stored
     # Re-keyed and older keyed codes still sign in once, with the new key first.
     rotated = replace(ctx, sealer=Sealer([Secret(new), Secret(old)]))

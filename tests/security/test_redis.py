@@ -154,7 +154,9 @@ def test_an_acl_user_url_runs_the_app_and_the_worker(
     run_worker(settings, concurrency=1, burst=True)
     wait_for(lambda: sandbox_get(sandbox, f"/sites/{COMMUNE}/articles")["articles"])
     with ctx.sessions() as db:
-        [delivery] = db.scalars(select(Delivery).where(Delivery.article_id == item.id))
+        [delivery] = db.scalars(
+            select(Delivery).where(Delivery.article_id == item.id).order_by(Delivery.id)
+        )
     assert delivery.state == "delivered"
     app_ctx.redis.close()
 

@@ -101,7 +101,9 @@ def _stored(ctx: Context, target_id: int) -> tuple[dict[str, Any], dict[str, str
 
 def _audit(ctx: Context, action: str) -> list[dict[str, Any]]:
     with ctx.sessions() as session:
-        rows = session.scalars(select(AuditEntry).where(AuditEntry.action == action))
+        rows = session.scalars(
+            select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id)
+        )
         return [dict(r.data or {}) for r in rows]
 
 

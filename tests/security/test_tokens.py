@@ -90,7 +90,11 @@ def test_no_token_scope_lists_or_revokes_tokens(
     # The same account, signed in with both factors, manages its tokens.
     with ctx.sessions() as session:
         actor = actor_for(session, an.user_id)
-        ids = list(session.scalars(select(ApiToken.id).where(ApiToken.user_id == an.user_id)))
+        ids = list(
+            session.scalars(
+                select(ApiToken.id).where(ApiToken.user_id == an.user_id).order_by(ApiToken.id)
+            )
+        )
     assert actor is not None and ids == [full.token.id]
     tokens.revoke_token(ctx, actor, full.token.id)
     as_token = tokens.authenticate_token(ctx, _token(ctx, an.user_id, "read").plaintext)

@@ -109,7 +109,7 @@ def test_accounts_unused_for_45_days_are_disabled(ctx: Context, make_account: Ma
     assert daily(ctx)["disabled"] == 1
     assert daily(ctx) == {}  # once a day
     with ctx.sessions() as session:
-        users = {u.username: u for u in session.scalars(select(User))}
+        users = {u.username: u for u in session.scalars(select(User).order_by(User.id))}
     assert not users["idle"].is_active and users["idle"].disabled_reason == "inactive 45 days"
     assert users["busy"].is_active
     [entry] = audit_rows(ctx, "user.disabled")

@@ -139,7 +139,9 @@ def test_recording_the_outcome_completes_the_delivery_like_any_other(ctx, tree) 
         placement = session.scalar(select(Placement).where(Placement.target_id == target.id))
         entries = {
             e.action: e.actor
-            for e in session.scalars(select(AuditEntry).where(AuditEntry.subject_id == str(d.id)))
+            for e in session.scalars(
+                select(AuditEntry).where(AuditEntry.subject_id == str(d.id)).order_by(AuditEntry.id)
+            )
         }
     assert placement is not None and placement.live and placement.remote_id == "vneid-123"
     assert entries["delivery.publish"] == ACTOR  # the same entry a worker writes

@@ -60,7 +60,11 @@ def test_a_reply_is_sent_once_through_the_channel(ctx, comment, worker, tree) ->
     assert [row.key] == fake.CALLS
     with ctx.sessions() as session:
         actions = list(
-            session.scalars(select(AuditEntry.action).where(AuditEntry.action.like("%reply%")))
+            session.scalars(
+                select(AuditEntry.action)
+                .where(AuditEntry.action.like("%reply%"))
+                .order_by(AuditEntry.id)
+            )
         )
     assert actions == ["comment.reply", "reply.sent"]
 

@@ -39,7 +39,7 @@ def _comment(event_id: str, comment_id: str, message: str) -> dict[str, str]:
 
 def _comments(ctx) -> dict[str, Comment]:
     with ctx.sessions() as session:
-        return {c.remote_id: c for c in session.scalars(select(Comment))}
+        return {c.remote_id: c for c in session.scalars(select(Comment).order_by(Comment.id))}
 
 
 def test_the_subscription_check_echoes_the_challenge(client, target) -> None:

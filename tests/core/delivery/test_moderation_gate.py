@@ -38,7 +38,7 @@ def run_all(ctx: Any) -> dict[int, Delivery]:
     for d in rows:
         asyncio.run(dispatcher.run(ctx, d.id, d.attempt + 1))
     with ctx.sessions() as session:
-        return {d.target_id: d for d in session.scalars(select(Delivery))}
+        return {d.target_id: d for d in session.scalars(select(Delivery).order_by(Delivery.id))}
 
 
 @pytest.mark.parametrize(
@@ -112,7 +112,9 @@ def test_a_term_added_between_two_deliveries_judges_the_second(ctx: Any, tree: A
     article = new_article(ctx)
     actions.approve(ctx, SYSTEM, article.id)
     with ctx.sessions() as session:
-        by_target = {d.target_id: d.id for d in session.scalars(select(Delivery))}
+        by_target = {
+            d.target_id: d.id for d in session.scalars(select(Delivery).order_by(Delivery.id))
+        }
     ran = asyncio.run(dispatcher.run(ctx, by_target[first.id], 1))
     assert ran is dispatcher.Outcome.DELIVERED  # the lexicon is now kept
     admin = Actor(name="qtv", grants=(Grant(Role.ADMIN, tree["38"].path),))

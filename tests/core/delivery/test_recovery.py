@@ -276,7 +276,11 @@ def test_worker_killed_mid_attempt_is_reconciled_not_reposted(
 
 def _audit(ctx, action: str) -> list[AuditEntry]:
     with ctx.sessions() as session:
-        return list(session.scalars(select(AuditEntry).where(AuditEntry.action == action)))
+        return list(
+            session.scalars(
+                select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id)
+            )
+        )
 
 
 def test_sweep_publishes_a_scheduled_item_when_due(ctx, portal_target, sandbox) -> None:

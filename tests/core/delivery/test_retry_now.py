@@ -24,7 +24,7 @@ from tests.support.pipeline import new_article, sandbox_get, sandbox_post
 
 def the_delivery(ctx) -> Delivery:
     with ctx.sessions() as session:
-        [d] = session.scalars(select(Delivery))
+        [d] = session.scalars(select(Delivery).order_by(Delivery.id))
         return d
 
 

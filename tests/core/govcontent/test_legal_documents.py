@@ -99,7 +99,7 @@ def test_an_editor_saves_a_draft_the_public_sees_only_once_published(
     assert served.headers["content-disposition"].startswith("inline")  # read in the browser
     assert served.headers["content-type"] == "application/pdf"
     with ctx.sessions() as session:
-        actions = set(session.scalars(select(AuditEntry.action)))
+        actions = set(session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)))
     assert {"legal_document.create", "legal_document.publish"} <= actions
 
 
@@ -215,4 +215,7 @@ def test_bad_input_names_every_field(ctx, gql, editor_token, upload):
     unknown = gql(SAVE, editor_token, unit="99999", input=_doc())["data"]["saveLegalDocument"]
     assert unknown["__typename"] == "ValidationError"
     with ctx.sessions() as session:
-        assert session.scalars(select(legal.LegalDocument)).all() == []
+        assert (
+            session.scalars(select(legal.LegalDocument).order_by(legal.LegalDocument.id)).all()
+            == []
+        )

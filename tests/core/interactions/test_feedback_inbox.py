@@ -47,7 +47,11 @@ def actor(role: Role, unit: Any, user_id: int | None = None, name: str = "") -> 
 
 def audited(ctx, action: str) -> list[AuditEntry]:
     with ctx.sessions() as session:
-        return list(session.scalars(select(AuditEntry).where(AuditEntry.action == action)))
+        return list(
+            session.scalars(
+                select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id)
+            )
+        )
 
 
 class Events:

@@ -57,7 +57,7 @@ def read(ctx: Any, target: Any) -> reading.Report:
 
 def rows(ctx: Any) -> dict[str, Comment]:
     with ctx.sessions() as session:
-        return {c.remote_id: c for c in session.scalars(select(Comment))}
+        return {c.remote_id: c for c in session.scalars(select(Comment).order_by(Comment.id))}
 
 
 def on_sandbox(sandbox: Any) -> dict[str, bool]:

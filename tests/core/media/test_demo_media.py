@@ -107,6 +107,6 @@ def test_without_ffmpeg_the_demo_says_so_and_has_no_video(ctx, library, tree, mo
     assert report == {"articles": 30, "notes": 1}
     assert "ffmpeg is not installed: the demo has no video" in caplog.text
     with ctx.sessions() as session:
-        kinds = set(session.scalars(select(MediaAsset.kind)))
+        kinds = set(session.scalars(select(MediaAsset.kind).order_by(MediaAsset.id)))
         covers = session.scalar(select(func.count()).where(MediaUse.role == "cover"))
     assert kinds == {MediaKind.IMAGE, MediaKind.DOCUMENT} and covers == 30

@@ -228,7 +228,7 @@ def test_cleanup_removes_only_unused_old_uploads(ctx, tree, tmp_path):
     album = media.create_album(ctx, editor(tree), "14932", "Hội xuân")
     media.add_to_album(ctx, editor(tree), album.id, old_listed.id)
     with ctx.transaction() as session:
-        for asset in session.scalars(select(MediaAsset)):
+        for asset in session.scalars(select(MediaAsset).order_by(MediaAsset.id)):
             asset.created_at = asset.created_at - dt.timedelta(days=8)
     recent = media.upload(ctx, editor(tree), "14932", png(tmp_path / "4.png", seed=4), "4.png")
     gone = {r.key for r in old_unused.renditions}

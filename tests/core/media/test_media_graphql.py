@@ -76,7 +76,11 @@ def test_another_units_editor_cannot_upload_and_is_audited(ctx, web, tree, tmp_p
     assert r.json()["data"]["uploadMedia"]["__typename"] == "ForbiddenError"
     with ctx.sessions() as session:
         entries = list(
-            session.scalars(select(AuditEntry).where(AuditEntry.action == "auth.forbidden"))
+            session.scalars(
+                select(AuditEntry)
+                .where(AuditEntry.action == "auth.forbidden")
+                .order_by(AuditEntry.id)
+            )
         )
     assert entries and entries[0].data["via"] == "api"
 

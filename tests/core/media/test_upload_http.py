@@ -27,7 +27,11 @@ def _assets(ctx: Context) -> int:
 def _forbidden(ctx: Context) -> list[Any]:
     with ctx.sessions() as session:
         return list(
-            session.scalars(select(AuditEntry).where(AuditEntry.action == "auth.forbidden"))
+            session.scalars(
+                select(AuditEntry)
+                .where(AuditEntry.action == "auth.forbidden")
+                .order_by(AuditEntry.id)
+            )
         )
 
 
@@ -91,7 +95,7 @@ def test_a_read_token_cannot_upload(ctx, web, tree, tmp_path):
 
     token = token_for(ctx, "doc-only", tree["14932"].id)
     with ctx.transaction() as session:
-        for row in session.scalars(select(ApiToken)):
+        for row in session.scalars(select(ApiToken).order_by(ApiToken.id)):
             row.scopes = ["read"]
     r = web.post(
         "/api/media",

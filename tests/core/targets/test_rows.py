@@ -24,9 +24,15 @@ def test_among_selects_what_in_selects(ctx, tree) -> None:
     with ctx.sessions() as session:
         for wanted in (asked, [], ids):
             fast = session.scalars(
-                select(ChannelTarget.id).where(among(session, ChannelTarget.id, wanted))
+                select(ChannelTarget.id)
+                .where(among(session, ChannelTarget.id, wanted))
+                .order_by(ChannelTarget.id)
             )
-            slow = session.scalars(select(ChannelTarget.id).where(ChannelTarget.id.in_(wanted)))
+            slow = session.scalars(
+                select(ChannelTarget.id)
+                .where(ChannelTarget.id.in_(wanted))
+                .order_by(ChannelTarget.id)
+            )
             assert sorted(fast) == sorted(slow)
 
 
@@ -47,6 +53,8 @@ def test_one_row_per_existing_target_in_id_order_across_chunks(ctx, tree, monkey
     assert written == [(ids[0],), (ids[1],), (ids[2],), (ids[4],)]
     with ctx.sessions() as session:
         chosen = session.scalars(
-            select(ArticleTarget.target_id).where(ArticleTarget.article_id == article.id)
+            select(ArticleTarget.target_id)
+            .where(ArticleTarget.article_id == article.id)
+            .order_by(ArticleTarget.target_id)
         )
         assert sorted(chosen) == [ids[0], ids[1], ids[2], ids[4]]

@@ -36,7 +36,11 @@ def _row(ctx: Any, uid: str) -> Article:
 def _revisions(ctx: Any, article_id: int) -> list[int]:
     with ctx.sessions() as session:
         return list(
-            session.scalars(select(Revision.number).where(Revision.article_id == article_id))
+            session.scalars(
+                select(Revision.number)
+                .where(Revision.article_id == article_id)
+                .order_by(Revision.id)
+            )
         )
 
 
@@ -103,7 +107,9 @@ def _steps(ctx: Any, article_id: int) -> list[tuple[str, int | None]]:
         return [
             (s.state, s.revision)
             for s in session.scalars(
-                select(ApprovalStep).where(ApprovalStep.article_id == article_id)
+                select(ApprovalStep)
+                .where(ApprovalStep.article_id == article_id)
+                .order_by(ApprovalStep.id)
             )
         ]
 

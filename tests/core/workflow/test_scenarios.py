@@ -80,9 +80,9 @@ def delivered_to(ctx, article_id: int) -> set[int]:
     with ctx.sessions() as session:
         return set(
             session.scalars(
-                select(Delivery.target_id).where(
-                    Delivery.article_id == article_id, Delivery.state == DeliveryState.DELIVERED
-                )
+                select(Delivery.target_id)
+                .where(Delivery.article_id == article_id, Delivery.state == DeliveryState.DELIVERED)
+                .order_by(Delivery.id)
             )
         )
 

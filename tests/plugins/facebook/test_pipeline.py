@@ -99,7 +99,7 @@ def test_a_revoked_page_token_needs_reauthorisation_and_stops(ctx, fb_target, sa
         assert PAGE_TOKEN not in d.error_message
     with ctx.sessions() as session:
         assert session.get(ChannelTarget, fb_target.id).health == "needs_reauthorisation"
-        actions_seen = set(session.scalars(select(AuditEntry.action)))
+        actions_seen = set(session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)))
     assert "target.health" in actions_seen
 
 
@@ -136,7 +136,7 @@ def test_a_profane_comment_by_webhook_is_hidden_on_facebook(ctx, fb_target, sand
         )
         assert forged.status_code == 403
     with ctx.sessions() as session:
-        stored = {c.remote_id: c for c in session.scalars(select(Comment))}
+        stored = {c.remote_id: c for c in session.scalars(select(Comment).order_by(Comment.id))}
     assert stored[kind["comment_id"]].state == CommentState.VISIBLE
     assert stored[rude["comment_id"]].state == CommentState.HIDDEN
     wait_for(

@@ -103,7 +103,7 @@ def test_created_reviewed_read_back_moderated_and_withdrawn_at_expiry(
     on_platform = {i["id"]: i["hidden"] for i in fake(sandbox, "state")["interactions"]}
     assert on_platform == {clean["id"]: False, slur["id"]: True}
     with ctx.sessions() as session:
-        rows = {c.remote_id: c for c in session.scalars(select(Comment))}
+        rows = {c.remote_id: c for c in session.scalars(select(Comment).order_by(Comment.id))}
     assert rows[slur["id"]].state == CommentState.HIDDEN and rows[slur["id"]].hidden_on_channel
     assert rows[clean["id"]].article_id == article.id
 

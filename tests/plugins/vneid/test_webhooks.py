@@ -29,7 +29,9 @@ HOOK_SECRET = "vneid-hook-secret-0123456789abcdef"
 
 def _statuses(ctx: Any) -> list[dict[str, Any]]:
     with ctx.sessions() as session:
-        rows = session.scalars(select(AuditEntry).where(AuditEntry.action == "webhook.status"))
+        rows = session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "webhook.status").order_by(AuditEntry.id)
+        )
         return [dict(r.data) for r in rows]
 
 

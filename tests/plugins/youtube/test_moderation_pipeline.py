@@ -51,7 +51,7 @@ def _on_youtube(fake: Any) -> dict[str, str]:
 
 def _rows(ctx: Any) -> dict[str, Comment]:
     with ctx.sessions() as session:
-        return {c.remote_id: c for c in session.scalars(select(Comment))}
+        return {c.remote_id: c for c in session.scalars(select(Comment).order_by(Comment.id))}
 
 
 def _moderator(tree: dict[str, Any]) -> Actor:

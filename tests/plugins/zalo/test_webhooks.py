@@ -71,7 +71,7 @@ def _deliver(client, fake, oa, text: str, user: str = "zu-1", **extra: Any) -> A
 
 def _messages(ctx) -> dict[str, Comment]:
     with ctx.sessions() as session:
-        return {c.remote_id: c for c in session.scalars(select(Comment))}
+        return {c.remote_id: c for c in session.scalars(select(Comment).order_by(Comment.id))}
 
 
 def test_messages_are_verified_moderated_and_kept_once(ctx, client, fake, oa) -> None:
