@@ -158,3 +158,17 @@ def test_extracted_text_holds_only_storable_characters(tmp_path) -> None:
     info, _, _ = inspect_pdf(tmp_path / "nul.pdf", tmp_path / "work")
     assert info.text == "Thong bao so"
     assert storable(info.text)
+
+
+def test_a_web_process_loads_the_pdf_checks_only_when_a_pdf_comes() -> None:
+    """pypdf and the font tools it brings hold about 26 MiB: not in every web process from its
+    start, only once a PDF is checked (``inspect.inspect_pdf`` loads them)."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, core.app, admin.app, core.cli; from core.media import inspect;"
+        "print('pypdf' in sys.modules); inspect.inspect_pdf; print('pypdf' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "True"]
